@@ -1,0 +1,79 @@
+// @ts-check
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/coverage/**', 'data/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // `as const` unions emit no runtime code into the LWC bundle; enums do.
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use an `as const` union, not an enum.' },
+      ],
+    },
+  },
+  {
+    // shared/ is pure: no Node APIs, no clock, no environment, no randomness.
+    files: ['shared/src/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'process'],
+              message: 'shared/ is pure: no Node APIs.',
+            },
+            {
+              group: ['zod', 'zod/*'],
+              message: 'Only shared/src/schemas may depend on zod at run time.',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        'process',
+        'Buffer',
+        'setTimeout',
+        'setInterval',
+        'require',
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'Date',
+          property: 'now',
+          message: 'shared/ has no clock: take `now` as an argument.',
+        },
+        { object: 'Math', property: 'random', message: 'shared/ has no randomness.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use an `as const` union, not an enum.' },
+        {
+          selector: 'NewExpression[callee.name="Date"][arguments.length=0]',
+          message: 'shared/ has no clock: take `now` as an argument.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['shared/src/schemas/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*'], message: 'shared/ is pure: no Node APIs.' }] },
+      ],
+    },
+  },
+);

@@ -1,0 +1,78 @@
+import { parseInstant } from '../nps/groups.ts';
+import type { Callback, CallbackOutcome } from '../schemas/callback.ts';
+import { CALLBACK_TRANSITIONS, FINAL_CALLBACK_STATUSES } from './states.ts';
+
+/** The result of logging an outcome: the updated callback, or why the move is refused. */
+export type TransitionResult =
+  | { readonly ok: true; readonly callback: Callback }
+  | { readonly ok: false; readonly reason: string };
+
+const LABELS: Record<Callback['status'], string> = {
+  open: 'Open',
+  attempted: 'Attempted',
+  reached: 'Reached',
+  resolved: 'Resolved',
+  escalated: 'Escalated',
+  closed_no_contact: 'Closed no contact',
+};
+
+function refuse(reason: string): TransitionResult {
+  return { ok: false, reason };
+}
+
+/**
+ * Applies a logged outcome to a callback, enforcing the state machine of
+ * {@link CALLBACK_TRANSITIONS} and its conditions: resolving needs the customer reached and an
+ * outcome; closing without contact needs a failed attempt first; nothing is logged before the
+ * callback existed. Timestamps follow: first contact (attempt or reach), reach, escalation, close.
+ * @param callback the callback as it is
+ * @param event what the manager logs
+ * @param now ISO 8601 instant used when the event carries no `at`
+ */
+export function nextCallbackState(
+  callback: Callback,
+  event: CallbackOutcome,
+  now: string,
+): TransitionResult {
+  const from = callback.status;
+  const to = event.status;
+  if (FINAL_CALLBACK_STATUSES.includes(from)) {
+    return refuse(`the callback is already ${LABELS[from]}: a closed loop cannot be reopened`);
+  }
+  if (!CALLBACK_TRANSITIONS[from].includes(to)) {
+    return refuse(`a callback cannot go from ${LABELS[from]} to ${LABELS[to]}`);
+  }
+  const at = event.at ?? now;
+  if (parseInstant(at, 'at') < parseInstant(callback.createdAt, 'createdAt')) {
+    return refuse('at must not be before the callback was created');
+  }
+  if (to === 'resolved' && !callback.reachedAt) {
+    return refuse('a callback is resolved only after the customer was reached');
+  }
+  if (to === 'resolved' && !(event.outcome ?? callback.outcome)) {
+    return refuse('an outcome is required to resolve a callback');
+  }
+  if (to === 'closed_no_contact' && !callback.firstContactAt) {
+    return refuse('log at least one contact attempt before closing without contact');
+  }
+
+  const next: Callback = { ...callback, status: to };
+  if ((to === 'attempted' || to === 'reached') && !next.firstContactAt) next.firstContactAt = at;
+  if (to === 'reached') next.reachedAt = at;
+  if (to === 'escalated') next.escalatedAt = at;
+  if (to === 'resolved' || to === 'closed_no_contact') next.closedAt = at;
+  for (const field of ['outcome', 'rootCause', 'notes', 'followUpAction'] as const) {
+    if (event[field] !== undefined) next[field] = event[field];
+  }
+  return { ok: true, callback: next };
+}
+
+/**
+ * Tells whether a move is allowed by the graph alone (without the conditions on timestamps and
+ * outcome), e.g. to show only the buttons that make sense.
+ * @param from the current status
+ * @param to the wanted status
+ */
+export function canTransition(from: Callback['status'], to: CallbackOutcome['status']): boolean {
+  return CALLBACK_TRANSITIONS[from].includes(to);
+}

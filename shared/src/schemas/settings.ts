@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { isValidTimeZone } from '../time/zone.ts';
+import { DAYS_OF_WEEK } from '../thresholds/businessHours.ts';
+
+const clockTime = (end: boolean) =>
+  z
+    .string({ error: 'must be a time HH:MM' })
+    .regex(end ? /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/ : /^([01]\d|2[0-3]):[0-5]\d$/, {
+      error: end
+        ? 'must be a time HH:MM from 00:01 to 24:00'
+        : 'must be a time HH:MM from 00:00 to 23:59',
+    });
+
+/** A calendar date `YYYY-MM-DD` that exists. */
+export const calendarDateSchema = z
+  .string({ error: 'must be a date YYYY-MM-DD' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' })
+  .refine(
+    (text) => {
+      const [y, m, d] = text.split('-').map(Number) as [number, number, number];
+      const date = new Date(Date.UTC(y, m - 1, d));
+      return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+    },
+    { error: 'is not a date that exists' },
+  );
+
+/** An IANA time zone such as Europe/Paris. */
+export const timeZoneSchema = z
+  .string({ error: 'must be a time zone name' })
+  .refine(isValidTimeZone, { error: 'must be an IANA time zone such as Europe/Paris' });
+
+/**
+ * Working time in which SLA hours are counted: a 24 h SLA raised on a Friday evening falls due on
+ * a working day, not on Saturday.
+ */
+export const businessHoursSchema = z
+  .strictObject({
+    timeZone: timeZoneSchema,
+    days: z
+      .array(z.enum(DAYS_OF_WEEK, { error: 'must be one of mon, tue, wed, thu, fri, sat, sun' }))
+      .min(1, { error: 'must name at least one working day' })
+      .refine((days) => new Set(days).size === days.length, { error: 'must not repeat a day' }),
+    start: clockTime(false),
+    end: clockTime(true),
+    holidays: z
+      .array(calendarDateSchema)
+      .max(1000, { error: 'must hold at most 1,000 dates' })
+      .default([]),
+  })
+  .refine((hours) => hours.start < hours.end, { path: ['end'], error: 'must be after start' });
+
+/** Validated business hours. */
+export type BusinessHoursSettings = z.output<typeof businessHoursSchema>;
+
+const scoreBandSchema = z
+  .strictObject({
+    min: z.number({ error: 'must be a number' }).int({ error: 'must be an integer' }),
+    max: z.number({ error: 'must be a number' }).int({ error: 'must be an integer' }),
+  })
+  .refine((band) => band.min <= band.max, { path: ['max'], error: 'must be ≥ min' });
+
+const ratingScaleSchema = z
+  .number({ error: 'must be an integer from 1 to 5' })
+  .int({ error: 'must be an integer from 1 to 5' })
+  .min(1, { error: 'must be an integer from 1 to 5' })
+  .max(5, { error: 'must be an integer from 1 to 5' });
+
+const moodBandsSchema = z.strictObject({ unhappy: scoreBandSchema, happy: scoreBandSchema });
+
+/**
+ * When an employee's rating and a customer's score disagree (domain §7). Scores within `unhappy`
+ * or `happy` bands of their metric are unhappy or happy; the rest is the "fatalist" middle.
+ */
+export const dissonanceSettingsSchema = z.strictObject({
+  confidentMin: ratingScaleSchema,
+  doubtfulMax: ratingScaleSchema,
+  bands: z.strictObject({ nps: moodBandsSchema, csat: moodBandsSchema, ces: moodBandsSchema }),
+});
+
+/** Validated dissonance settings. */
+export type DissonanceSettings = z.output<typeof dissonanceSettingsSchema>;
+
+/** A period of the year without surveys, from one month-day to another, inclusive (may wrap). */
+export const quietPeriodSchema = z.strictObject({
+  from: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { error: 'must be MM-DD' }),
+  to: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { error: 'must be MM-DD' }),
+  label: z.string().max(80).optional(),
+});
+
+/** Caps on how often a contact and an account may be surveyed (domain §10). */
+export const surveyPressureSchema = z.strictObject({
+  contactMinDays: z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number of days' })
+    .min(0, { error: 'must be ≥ 0' })
+    .max(3650, { error: 'must be at most 3,650 days' })
+    .default(90),
+  accountMaxSurveys: z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be ≥ 1' })
+    .optional(),
+  accountWindowDays: z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number of days' })
+    .min(1, { error: 'must be ≥ 1' })
+    .max(3650, { error: 'must be at most 3,650 days' })
+    .default(30),
+  quietPeriods: z.array(quietPeriodSchema).max(50).default([]),
+});
+
+/** Validated survey-pressure caps. */
+export type SurveyPressureSettings = z.output<typeof surveyPressureSchema>;
