@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
     coverage: {
       provider: 'istanbul',
       include: ['src/**/*.ts'],

@@ -8,6 +8,7 @@ export { DomainError } from './errors.ts';
 export * from './nps/metrics.ts';
 export * from './nps/stats.ts';
 export * from './nps/groups.ts';
+export * from './nps/display.ts';
 export * from './nps/weighted.ts';
 export * from './nps/norm.ts';
 export * from './nps/accountSummary.ts';

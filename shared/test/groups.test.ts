@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   UNSPECIFIED_KEY,
+  addToTally,
+  newTally,
+  roundSummary,
+  summaryOfTally,
   breakdownByTouchpoint,
   groupScores,
   parseInstant,
@@ -161,5 +165,35 @@ describe('breakdownByTouchpoint', () => {
       ['pre-sale', 100],
       ['unspecified', -100],
     ]);
+  });
+});
+
+describe('tallies and display rounding', () => {
+  it('scores answers one at a time like a whole set', () => {
+    const answers = [at('x', 9), at('x', 2), at('x', 4, 'csat'), at('x', 2, 'ces')];
+    const tally = newTally();
+    for (const answer of answers) addToTally(tally, answer);
+    expect(summaryOfTally(tally)).toEqual(summarizeScores(answers));
+  });
+
+  it('rounds every figure to one decimal', () => {
+    const summary = summarizeScores([
+      at('x', 9),
+      at('x', 9),
+      at('x', 2),
+      at('x', 4, 'csat'),
+      at('x', 4, 'csat'),
+      at('x', 2, 'csat'),
+      at('x', 2, 'ces'),
+      at('x', 2, 'ces'),
+      at('x', 3, 'ces'),
+    ]);
+    expect(roundSummary(summary)).toMatchObject({
+      nps: 33.3,
+      margin: 106.7,
+      csat: { n: 3, csat: 66.7 },
+      ces: { n: 3, ces: 2.3 },
+    });
+    expect(roundSummary({ key: 'k', ...summarizeScores([at('x', 9)]) })).not.toHaveProperty('csat');
   });
 });

@@ -26,8 +26,11 @@ export interface GroupSummary extends ScoreSummary {
 /** Key of answers that carry no value for the grouping dimension (no touchpoint, no account). */
 export const UNSPECIFIED_KEY = 'unspecified';
 
-/** Running totals of one group, filled in a single pass. */
-interface Tally {
+/**
+ * Running totals of a set of answers, filled one answer at a time ({@link addToTally}) so that a
+ * file of millions of answers is scored in constant memory.
+ */
+export interface Tally {
   promoters: number;
   passives: number;
   detractors: number;
@@ -37,7 +40,8 @@ interface Tally {
   cesSum: number;
 }
 
-function newTally(): Tally {
+/** An empty {@link Tally}. */
+export function newTally(): Tally {
   return {
     promoters: 0,
     passives: 0,
@@ -49,7 +53,12 @@ function newTally(): Tally {
   };
 }
 
-function addToTally(tally: Tally, answer: ScoredAnswer): void {
+/**
+ * Adds an answer to a tally; throws a {@link DomainError} for an invalid score.
+ * @param tally the running totals, modified in place
+ * @param answer an answer with a metric and a score
+ */
+export function addToTally(tally: Tally, answer: ScoredAnswer): void {
   assertValidScore(answer.metric, answer.score);
   const { score } = answer;
   if (answer.metric === 'nps') {
@@ -65,7 +74,12 @@ function addToTally(tally: Tally, answer: ScoredAnswer): void {
   }
 }
 
-function summaryOfTally(tally: Tally, options: NpsOptions): ScoreSummary {
+/**
+ * The figures of a tally.
+ * @param tally running totals
+ * @param options minimum sample of the NPS
+ */
+export function summaryOfTally(tally: Tally, options: NpsOptions = {}): ScoreSummary {
   const stats: ScoreSummary = npsFromCounts(tally, options);
   const extra: { csat?: CsatStats; ces?: CesStats } = {};
   if (tally.csatN > 0)
