@@ -80,32 +80,33 @@ export const dissonanceSettingsSchema = z.strictObject({
 /** Validated dissonance settings. */
 export type DissonanceSettings = z.output<typeof dissonanceSettingsSchema>;
 
+const days = (min: number) =>
+  z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number of days' })
+    .min(min, { error: `must be ≥ ${min}` })
+    .max(3650, { error: 'must be at most 3,650 days' });
+
+const monthDay = z
+  .string({ error: 'must be MM-DD' })
+  .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { error: 'must be MM-DD' });
+
 /** A period of the year without surveys, from one month-day to another, inclusive (may wrap). */
 export const quietPeriodSchema = z.strictObject({
-  from: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { error: 'must be MM-DD' }),
-  to: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { error: 'must be MM-DD' }),
+  from: monthDay,
+  to: monthDay,
   label: z.string().max(80).optional(),
 });
 
 /** Caps on how often a contact and an account may be surveyed (domain §10). */
 export const surveyPressureSchema = z.strictObject({
-  contactMinDays: z
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be a whole number of days' })
-    .min(0, { error: 'must be ≥ 0' })
-    .max(3650, { error: 'must be at most 3,650 days' })
-    .default(90),
+  contactMinDays: days(0).default(90),
   accountMaxSurveys: z
     .number({ error: 'must be a number' })
     .int({ error: 'must be a whole number' })
     .min(1, { error: 'must be ≥ 1' })
     .optional(),
-  accountWindowDays: z
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be a whole number of days' })
-    .min(1, { error: 'must be ≥ 1' })
-    .max(3650, { error: 'must be at most 3,650 days' })
-    .default(30),
+  accountWindowDays: days(1).default(30),
   quietPeriods: z.array(quietPeriodSchema).max(50).default([]),
 });
 
