@@ -91,11 +91,9 @@ export class SalesforceEmulator {
     app.post('/__emulator/faults', (req, res) => {
       const parsed = faultsBodySchema.safeParse(req.body ?? {});
       if (!parsed.success)
-        return void res
-          .status(400)
-          .json({
-            error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-          });
+        return void res.status(400).json({
+          error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        });
       this.faults.set(parsed.data);
       res.json({ faults: parsed.data });
     });
@@ -136,14 +134,12 @@ export class SalesforceEmulator {
       this.rest(req, res).catch(next);
     });
     app.use((req, res) => {
-      res
-        .status(404)
-        .json([
-          {
-            errorCode: 'NOT_FOUND',
-            message: `The requested resource does not exist: ${req.method} ${req.path}`,
-          },
-        ]);
+      res.status(404).json([
+        {
+          errorCode: 'NOT_FOUND',
+          message: `The requested resource does not exist: ${req.method} ${req.path}`,
+        },
+      ]);
     });
     app.use(
       (
@@ -153,14 +149,12 @@ export class SalesforceEmulator {
         _next: NextFunction,
       ) => {
         if (error.type === 'entity.parse.failed')
-          return void res
-            .status(400)
-            .json([
-              {
-                errorCode: 'JSON_PARSER_ERROR',
-                message: `The request body is not valid JSON: ${error.message}`,
-              },
-            ]);
+          return void res.status(400).json([
+            {
+              errorCode: 'JSON_PARSER_ERROR',
+              message: `The request body is not valid JSON: ${error.message}`,
+            },
+          ]);
         if (error.type === 'entity.too.large')
           return void res
             .status(413)
@@ -286,16 +280,13 @@ export class SalesforceEmulator {
         .json([{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
     }
     if (fault?.status) {
-      return void res
-        .status(fault.status)
-        .json([
-          {
-            message: fault.message ?? `Injected fault ${fault.status}`,
-            errorCode:
-              fault.errorCode ??
-              (fault.status === 503 ? 'SERVER_UNAVAILABLE' : 'UNKNOWN_EXCEPTION'),
-          },
-        ]);
+      return void res.status(fault.status).json([
+        {
+          message: fault.message ?? `Injected fault ${fault.status}`,
+          errorCode:
+            fault.errorCode ?? (fault.status === 503 ? 'SERVER_UNAVAILABLE' : 'UNKNOWN_EXCEPTION'),
+        },
+      ]);
     }
     const batchSize = Number(
       /batchSize=(\d+)/.exec(req.get('sforce-query-options') ?? '')?.[1] ?? QUERY_BATCH,
