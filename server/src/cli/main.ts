@@ -1,5 +1,6 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ANSWER_FILE_FORMATS } from '../answerFiles/readAnswerFile.ts';
+import { emulatorCommand, type EmulatorOptions } from './commands/emulator.ts';
 import { SCORE_DIMENSIONS, scoreCommand, type ScoreOptions } from './commands/score.ts';
 import { EXIT, type CliIo } from './io.ts';
 
@@ -9,7 +10,11 @@ import { EXIT, type CliIo } from './io.ts';
  * @param argv the arguments after `boucle`
  * @param io where to write
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  signal?: AbortSignal,
+): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('boucle')
     .description(
@@ -51,6 +56,55 @@ Examples:
     )
     .action(async (file: string, options: ScoreOptions) => {
       exitCode = await scoreCommand(file, options, io);
+    });
+
+  const port = (name: string) => (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) {
+      throw new InvalidArgumentError(
+        `${name} must be a port number from 0 to 65535 (0 picks a free one)`,
+      );
+    }
+    return n;
+  };
+  program
+    .command('emulator')
+    .description(
+      'Run the local Salesforce and HubSpot API emulators (what the sandbox and the tests use).',
+    )
+    .addOption(
+      new Option('--salesforce-port <port>', 'Salesforce emulator port')
+        .default(3001)
+        .argParser(port('--salesforce-port')),
+    )
+    .addOption(
+      new Option('--hubspot-port <port>', 'HubSpot emulator port')
+        .default(3002)
+        .argParser(port('--hubspot-port')),
+    )
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--data <file>',
+      "keep the emulators' state in <file>.salesforce.json and <file>.hubspot.json",
+    )
+    .option(
+      '--jwt-certificate <pem>',
+      'certificate that Salesforce JWT bearer assertions must be signed for',
+    )
+    .option(
+      '--no-custom-objects',
+      'emulate a HubSpot portal without custom objects (below Enterprise)',
+    )
+    .addHelpText(
+      'after',
+      `
+Credentials: Salesforce client credentials boucle-sandbox / sandbox; HubSpot token pat-sandbox.
+Admin API on both emulators: GET /__emulator/state, GET /__emulator/calls,
+POST /__emulator/faults {"rules": [{"match": "composite", "status": 429, "rate": 0.2}]},
+POST /__emulator/reset, POST /__emulator/records. See docs/emulators.md.`,
+    )
+    .action(async (options: EmulatorOptions) => {
+      exitCode = await emulatorCommand(options, io, signal);
     });
 
   try {

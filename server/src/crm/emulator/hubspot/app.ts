@@ -97,11 +97,9 @@ export class HubSpotEmulator {
     app.post('/__emulator/faults', (req, res) => {
       const parsed = faultsBodySchema.safeParse(req.body ?? {});
       if (!parsed.success)
-        return void res
-          .status(400)
-          .json({
-            error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-          });
+        return void res.status(400).json({
+          error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        });
       this.faults.set(parsed.data);
       this.tokenIssuedAt.clear();
       res.json({ faults: parsed.data });
@@ -471,12 +469,10 @@ export class HubSpotEmulator {
             associations.map((to) => [
               this.portal.type(to).name,
               {
-                results: this.portal
-                  .associated(p(req, 'type'), record.id, to)
-                  .map((a) => ({
-                    id: a.toObjectId,
-                    type: `${this.portal.type(p(req, 'type')).singular}_to_${this.portal.type(to).singular}`,
-                  })),
+                results: this.portal.associated(p(req, 'type'), record.id, to).map((a) => ({
+                  id: a.toObjectId,
+                  type: `${this.portal.type(p(req, 'type')).singular}_to_${this.portal.type(to).singular}`,
+                })),
               },
             ]),
           );
@@ -585,31 +581,27 @@ export class HubSpotEmulator {
     const at = Date.now();
     this.daily++;
     if (this.daily > this.dailyLimit) {
-      res
-        .status(429)
-        .json({
-          status: 'error',
-          message: 'You have reached your daily limit.',
-          errorType: 'RATE_LIMIT',
-          correlationId: randomUUID(),
-          policyName: 'DAILY',
-          requestId: randomUUID(),
-        });
+      res.status(429).json({
+        status: 'error',
+        message: 'You have reached your daily limit.',
+        errorType: 'RATE_LIMIT',
+        correlationId: randomUUID(),
+        policyName: 'DAILY',
+        requestId: randomUUID(),
+      });
       return false;
     }
     if (isSearch) {
       // Search has its own limit, is exempt from the ten-secondly one, and sends no limit headers.
       this.searches = this.searches.filter((t) => at - t < 1000);
       if (this.searches.length >= (this.options.searchPerSecond ?? 5)) {
-        res
-          .status(429)
-          .json({
-            status: 'error',
-            message: 'You have reached your secondly limit.',
-            errorType: 'RATE_LIMIT',
-            correlationId: randomUUID(),
-            policyName: 'SECONDLY',
-          });
+        res.status(429).json({
+          status: 'error',
+          message: 'You have reached your secondly limit.',
+          errorType: 'RATE_LIMIT',
+          correlationId: randomUUID(),
+          policyName: 'SECONDLY',
+        });
         return false;
       }
       this.searches.push(at);
@@ -629,16 +621,14 @@ export class HubSpotEmulator {
           'Retry-After',
           String(Math.max(1, Math.ceil((WINDOW_MS - (at - (window[0] as number))) / 1000))),
         );
-        res
-          .status(429)
-          .json({
-            status: 'error',
-            message: 'You have reached your ten_secondly_rolling limit.',
-            errorType: 'RATE_LIMIT',
-            correlationId: randomUUID(),
-            policyName: 'TEN_SECONDLY_ROLLING',
-            groupName: `publicapi:private_app-api-calls-ten-secondly:${this.portal.portalId}`,
-          });
+        res.status(429).json({
+          status: 'error',
+          message: 'You have reached your ten_secondly_rolling limit.',
+          errorType: 'RATE_LIMIT',
+          correlationId: randomUUID(),
+          policyName: 'TEN_SECONDLY_ROLLING',
+          groupName: `publicapi:private_app-api-calls-ten-secondly:${this.portal.portalId}`,
+        });
         return false;
       }
       window.push(at);

@@ -549,6 +549,7 @@ export class HubSpotPortal {
         types?: { associationCategory?: string; associationTypeId?: number }[];
       }[];
     },
+    seedId?: string,
   ): HubRecord {
     const type = this.type(typeKey);
     const { values, errors } = this.checkProperties(type, input.properties ?? {});
@@ -558,7 +559,14 @@ export class HubSpotPortal {
     const planned = (input.associations ?? []).map((association) =>
       this.planAssociation(type, association),
     );
-    const id = String(this.nextId++);
+    if (
+      seedId !== undefined &&
+      (!/^\d+$/.test(seedId) || this.allTypes().some((t) => t.records.has(seedId)))
+    ) {
+      throw new HubSpotError(400, 'VALIDATION_ERROR', `id ${seedId} is not a free numeric id`);
+    }
+    const id = seedId ?? String(this.nextId++);
+    if (seedId !== undefined) this.nextId = Math.max(this.nextId, Number(seedId) + 1);
     const now = iso();
     const record: HubRecord = {
       id,

@@ -110,7 +110,7 @@ export class SalesforceEmulator {
       const results: Record<string, SaveResult[]> = {};
       try {
         for (const [type, rows] of Object.entries((req.body ?? {}) as Record<string, Row[]>)) {
-          results[type] = rows.map((row) => this.org.create(type, row));
+          results[type] = rows.map(({ Id, ...row }) => this.org.create(type, row, Id));
         }
       } catch (error) {
         if (error instanceof RequestError) return void res.status(error.status).json(error.body);

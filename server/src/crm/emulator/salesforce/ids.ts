@@ -24,10 +24,14 @@ export function makeId(keyPrefix: string, n: number): string {
   return id15 + checksum(id15);
 }
 
-/** The 18-character form of a 15- or 18-character id, or undefined when it is not an id. */
+/**
+ * The 18-character form of a 15- or 18-character id, or undefined when it is not an id. The first
+ * 15 characters identify the record; the suffix is recomputed (ids in documentation examples often
+ * carry a made-up one).
+ */
 export function normalizeId(value: unknown): string | undefined {
-  if (typeof value !== 'string' || !/^[a-zA-Z0-9]{15}([A-Z0-5]{3})?$/.test(value)) return undefined;
+  if (typeof value !== 'string' || !/^[a-zA-Z0-9]{15}([a-zA-Z0-5]{3})?$/.test(value))
+    return undefined;
   const id15 = value.slice(0, 15);
-  const full = id15 + checksum(id15);
-  return value.length === 18 && value !== full ? undefined : full;
+  return id15 + checksum(id15);
 }

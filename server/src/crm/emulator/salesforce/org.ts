@@ -110,9 +110,9 @@ export class SalesforceOrg {
     return makeId(object.keyPrefix, n);
   }
 
-  private insertRow(type: string, fields: Row): Row {
+  private insertRow(type: string, fields: Row, explicitId?: string): Row {
     const object = this.object(type);
-    const id = this.nextId(object);
+    const id = explicitId ?? this.nextId(object);
     const now = isoNow();
     const row: Row = object.customMetadata
       ? { Id: id, ...fields }
@@ -398,22 +398,35 @@ export class SalesforceOrg {
     return object;
   }
 
-  create(type: string, input: Row): SaveResult {
+  /**
+   * Creates a record. `seedId` (admin API only) gives it a chosen id, e.g. the ids of documentation
+   * examples; through the API an Id is refused as in a real org.
+   */
+  create(type: string, input: Row, seedId?: unknown): SaveResult {
     const object = this.writable(type);
+    const refuse = (statusCode: string, message: string): SaveResult => ({
+      success: false,
+      errors: [{ statusCode, message, fields: ['Id'] }],
+    });
     if (input.Id !== undefined)
-      return {
-        success: false,
-        errors: [
-          {
-            statusCode: 'INVALID_FIELD',
-            message: 'cannot specify Id in an insert call',
-            fields: ['Id'],
-          },
-        ],
-      };
+      return refuse('INVALID_FIELD', 'cannot specify Id in an insert call');
+    let explicitId: string | undefined;
+    if (seedId !== undefined) {
+      explicitId = normalizeId(seedId);
+      if (
+        !explicitId ||
+        !explicitId.startsWith(object.keyPrefix) ||
+        this.typeOfId.has(explicitId)
+      ) {
+        return refuse(
+          'MALFORMED_ID',
+          `Id ${String(seedId)} is not a free ${object.name} id (prefix ${object.keyPrefix})`,
+        );
+      }
+    }
     const { fields, errors } = this.checkFields(object, input, 'create');
     if (errors.length > 0) return { success: false, errors };
-    const row = this.insertRow(type, fields);
+    const row = this.insertRow(type, fields, explicitId);
     this.derive(object, row, true);
     return { id: String(row.Id), success: true, errors: [] };
   }
