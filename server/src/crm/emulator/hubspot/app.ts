@@ -136,7 +136,11 @@ export class HubSpotEmulator {
           }
           created[type] = items.map(
             (item) =>
-              this.portal.create(type, { properties: (item.properties ?? item) as Body }).id,
+              this.portal.create(
+                type,
+                { properties: (item.properties ?? {}) as Body },
+                item.id === undefined ? undefined : String(item.id),
+              ).id,
           );
         }
       } catch (error) {

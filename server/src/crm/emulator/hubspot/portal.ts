@@ -482,7 +482,8 @@ export class HubSpotPortal {
     }
     if (!current) {
       for (const required of type.requiredProperties) {
-        if (values[required] === undefined || values[required] === null)
+        const invalid = errors.some((e) => e.name === required);
+        if (!invalid && (values[required] === undefined || values[required] === null))
           errors.push({
             message: `${required} is required.`,
             code: 'REQUIRED_FIELD',
