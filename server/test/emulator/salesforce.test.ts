@@ -55,6 +55,20 @@ describe('OAuth', () => {
     expect(conn.userInfo?.organizationId).toBe(emulator.orgId);
   });
 
+  it('answers the token response of the fixture, key for key', async () => {
+    const response = await fetch(`${url}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'boucle-sandbox',
+        client_secret: 'sandbox',
+      }),
+    });
+    const expected = fixture<Record<string, object>>('salesforce/oauth-token.responses.json')
+      .client_credentials as object;
+    expect(Object.keys(await response.json()).sort()).toEqual(Object.keys(expected).sort());
+  });
+
   it('refuses a wrong client secret and an unknown grant', async () => {
     await expect(connect({ clientSecret: 'nope' })).rejects.toThrow(/invalid client credentials/);
     const response = await fetch(`${url}/services/oauth2/token`, {
