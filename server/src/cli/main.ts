@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ANSWER_FILE_FORMATS } from '../answerFiles/readAnswerFile.ts';
 import { emulatorCommand, type EmulatorOptions } from './commands/emulator.ts';
 import { SCORE_DIMENSIONS, scoreCommand, type ScoreOptions } from './commands/score.ts';
+import { startCommand } from './commands/start.ts';
 import { EXIT, type CliIo } from './io.ts';
 
 /**
@@ -14,6 +15,7 @@ export async function runCli(
   argv: readonly string[],
   io: CliIo,
   signal?: AbortSignal,
+  env: Record<string, string | undefined> = {},
 ): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('boucle')
@@ -25,6 +27,19 @@ export async function runCli(
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError();
+
+  program
+    .command('start')
+    .description(
+      'Run the Boucle server (what npm start runs). With no CRM configured: sandbox with local CRM emulators and demo data.',
+    )
+    .addHelpText(
+      'after',
+      '\nConfiguration comes from environment variables (PORT, BOUCLE_DB, SALESFORCE_*, HUBSPOT_*...): see README.md.',
+    )
+    .action(async () => {
+      exitCode = await startCommand(env, io, signal);
+    });
 
   program
     .command('score')

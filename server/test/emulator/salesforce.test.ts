@@ -66,7 +66,9 @@ describe('OAuth', () => {
     });
     const expected = fixture<Record<string, object>>('salesforce/oauth-token.responses.json')
       .client_credentials as object;
-    expect(Object.keys(await response.json()).sort()).toEqual(Object.keys(expected).sort());
+    expect(Object.keys((await response.json()) as object).sort()).toEqual(
+      Object.keys(expected).sort(),
+    );
   });
 
   it('refuses a wrong client secret and an unknown grant', async () => {

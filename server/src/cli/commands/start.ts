@@ -1,0 +1,61 @@
+import { ConfigError, loadConfig } from '../../config/config.ts';
+import { startServer } from '../../server.ts';
+import { EXIT, type CliIo } from '../io.ts';
+
+/**
+ * `boucle start` (what `npm start` runs): the server with its configuration from the environment;
+ * in sandbox mode also the CRM emulators and the demo data.
+ */
+export async function startCommand(
+  env: Record<string, string | undefined>,
+  io: CliIo,
+  signal?: AbortSignal,
+): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(
+        `boucle start: the configuration is not valid:\n${error.message.replace(/^/gm, '  ')}\nSee the Configuration section of README.md.\n`,
+      );
+      return EXIT.badInput;
+    }
+    throw error;
+  }
+  let running;
+  try {
+    running = await startServer(config);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.stderr(
+      `boucle start: ${code === 'EADDRINUSE' ? `port ${config.port} (or ${config.port + 1}/${config.port + 2} for the sandbox emulators) is already in use; set PORT to another one` : (error as Error).message}\n`,
+    );
+    return EXIT.failure;
+  }
+  const lines = [`Boucle is running at ${running.url}`];
+  if (config.sandbox) {
+    lines.push(
+      'Sandbox mode: local CRM emulators and demo data (set SALESFORCE_* or HUBSPOT_ACCESS_TOKEN to use real CRMs).',
+      `  Salesforce emulator: ${running.emulators?.salesforceUrl}/__emulator/state`,
+      `  HubSpot emulator:    ${running.emulators?.hubspotUrl}/__emulator/state`,
+      `  API key: ${running.apiKey}`,
+      `  Try: curl -H "Authorization: Bearer ${running.apiKey}" ${running.url}/v1/accounts/acme-industrie.example/summary`,
+    );
+  }
+  lines.push(
+    `  Health: ${running.url}/health   API description: ${running.url}/openapi.json`,
+    'Press Ctrl-C to stop.',
+    '',
+  );
+  io.stdout(lines.join('\n'));
+  await new Promise<void>((resolve) => {
+    signal?.addEventListener('abort', () => resolve(), { once: true });
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  io.stdout('Stopping: finishing the jobs in progress…\n');
+  await running.close();
+  io.stdout('Stopped.\n');
+  return EXIT.ok;
+}

@@ -1,0 +1,198 @@
+import { z } from 'zod';
+
+/** A configuration that cannot start the server; the message names every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+const url = (name: string) =>
+  z
+    .string()
+    .trim()
+    .url({ error: `${name} must be a URL such as https://login.salesforce.com` })
+    .transform((value) => value.replace(/\/+$/, ''));
+
+/** The environment variables of the architecture's configuration contract. */
+const environmentSchema = z.object({
+  PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int()
+    .min(0)
+    .max(65535, { error: 'must be a port number from 0 to 65535' })
+    .default(3000),
+  BOUCLE_DB: z.string().trim().min(1).default('./data/boucle.db'),
+  DATABASE_URL: optionalText,
+  BOUCLE_API_KEY: optionalText.pipe(
+    z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  ),
+  BOUCLE_SANDBOX: z.enum(['0', '1', ''], { error: 'must be 1 (sandbox) or 0' }).optional(),
+  SALESFORCE_LOGIN_URL: optionalText.pipe(url('SALESFORCE_LOGIN_URL').optional()),
+  SALESFORCE_CLIENT_ID: optionalText,
+  SALESFORCE_CLIENT_SECRET: optionalText,
+  SALESFORCE_USERNAME: optionalText,
+  SALESFORCE_PRIVATE_KEY_FILE: optionalText,
+  SALESFORCE_API_VERSION: z
+    .string()
+    .regex(/^\d{2}\.0$/, { error: 'must be an API version such as 62.0' })
+    .refine((v) => Number(v) >= 60, { error: 'must be 60.0 or later' })
+    .default('62.0'),
+  HUBSPOT_BASE_URL: optionalText.pipe(url('HUBSPOT_BASE_URL').optional()),
+  HUBSPOT_ACCESS_TOKEN: optionalText,
+  HUBSPOT_CLIENT_SECRET: optionalText,
+  BOUCLE_WEBHOOK_SECRET: optionalText.pipe(
+    z.string().startsWith('whsec_', { error: 'must start with whsec_' }).optional(),
+  ),
+  BOUCLE_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+});
+
+export type SalesforceConfig =
+  | {
+      readonly auth: 'client_credentials';
+      readonly loginUrl: string;
+      readonly clientId: string;
+      readonly clientSecret: string;
+      readonly apiVersion: string;
+    }
+  | {
+      readonly auth: 'jwt';
+      readonly loginUrl: string;
+      readonly clientId: string;
+      readonly username: string;
+      readonly privateKeyFile: string;
+      readonly apiVersion: string;
+    };
+
+export interface HubSpotConfig {
+  readonly baseUrl: string;
+  readonly accessToken: string;
+  readonly clientSecret?: string;
+}
+
+/** The server's configuration, parsed once at start. */
+export interface Config {
+  readonly port: number;
+  readonly dbPath: string;
+  /** Sandbox: local CRM emulators on PORT+1 and PORT+2, demo data, a generated API key. */
+  readonly sandbox: boolean;
+  readonly apiKey?: string;
+  readonly salesforce?: SalesforceConfig;
+  readonly hubspot?: HubSpotConfig;
+  readonly webhookSecret?: string;
+  readonly logLevel: string;
+}
+
+/**
+ * Parses the environment into a {@link Config}, or throws a {@link ConfigError} that names each
+ * bad or missing variable. Nothing else in the server reads `process.env`.
+ * @param env the environment (`process.env`)
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`).join('\n'),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.DATABASE_URL) {
+    problems.push(
+      'DATABASE_URL: PostgreSQL is not supported yet; unset it to use SQLite at BOUCLE_DB',
+    );
+  }
+  let salesforce: SalesforceConfig | undefined;
+  const salesforceSet = [
+    e.SALESFORCE_CLIENT_ID,
+    e.SALESFORCE_CLIENT_SECRET,
+    e.SALESFORCE_USERNAME,
+    e.SALESFORCE_PRIVATE_KEY_FILE,
+  ].some(Boolean);
+  if (salesforceSet) {
+    if (!e.SALESFORCE_LOGIN_URL)
+      problems.push(
+        'SALESFORCE_LOGIN_URL: is required with the other SALESFORCE_* variables (your My Domain, e.g. https://acme.my.salesforce.com)',
+      );
+    if (!e.SALESFORCE_CLIENT_ID)
+      problems.push(
+        'SALESFORCE_CLIENT_ID: is required (the consumer key of the external client app)',
+      );
+    if (e.SALESFORCE_USERNAME || e.SALESFORCE_PRIVATE_KEY_FILE) {
+      if (!e.SALESFORCE_USERNAME)
+        problems.push(
+          'SALESFORCE_USERNAME: is required with SALESFORCE_PRIVATE_KEY_FILE (JWT bearer flow)',
+        );
+      if (!e.SALESFORCE_PRIVATE_KEY_FILE)
+        problems.push(
+          'SALESFORCE_PRIVATE_KEY_FILE: is required with SALESFORCE_USERNAME (JWT bearer flow)',
+        );
+      if (
+        e.SALESFORCE_LOGIN_URL &&
+        e.SALESFORCE_CLIENT_ID &&
+        e.SALESFORCE_USERNAME &&
+        e.SALESFORCE_PRIVATE_KEY_FILE
+      ) {
+        salesforce = {
+          auth: 'jwt',
+          loginUrl: e.SALESFORCE_LOGIN_URL,
+          clientId: e.SALESFORCE_CLIENT_ID,
+          username: e.SALESFORCE_USERNAME,
+          privateKeyFile: e.SALESFORCE_PRIVATE_KEY_FILE,
+          apiVersion: e.SALESFORCE_API_VERSION,
+        };
+      }
+    } else if (!e.SALESFORCE_CLIENT_SECRET) {
+      problems.push(
+        'SALESFORCE_CLIENT_SECRET: is required for the client-credentials flow (or set SALESFORCE_USERNAME and SALESFORCE_PRIVATE_KEY_FILE for JWT)',
+      );
+    } else if (e.SALESFORCE_LOGIN_URL && e.SALESFORCE_CLIENT_ID) {
+      salesforce = {
+        auth: 'client_credentials',
+        loginUrl: e.SALESFORCE_LOGIN_URL,
+        clientId: e.SALESFORCE_CLIENT_ID,
+        clientSecret: e.SALESFORCE_CLIENT_SECRET,
+        apiVersion: e.SALESFORCE_API_VERSION,
+      };
+    }
+  }
+  let hubspot: HubSpotConfig | undefined;
+  if (e.HUBSPOT_ACCESS_TOKEN) {
+    hubspot = {
+      baseUrl: e.HUBSPOT_BASE_URL ?? 'https://api.hubapi.com',
+      accessToken: e.HUBSPOT_ACCESS_TOKEN,
+      ...(e.HUBSPOT_CLIENT_SECRET && { clientSecret: e.HUBSPOT_CLIENT_SECRET }),
+    };
+  } else if (e.HUBSPOT_BASE_URL) {
+    problems.push(
+      "HUBSPOT_ACCESS_TOKEN: is required with HUBSPOT_BASE_URL (the private app's access token)",
+    );
+  }
+  const sandbox =
+    e.BOUCLE_SANDBOX === '1' ||
+    (e.BOUCLE_SANDBOX !== '0' && !salesforce && !hubspot && !salesforceSet && !e.HUBSPOT_BASE_URL);
+  if (!sandbox && !e.BOUCLE_API_KEY)
+    problems.push(
+      'BOUCLE_API_KEY: is required outside sandbox mode (a random string of 16+ characters that API clients send as a bearer token)',
+    );
+  if (!sandbox && !salesforce && !hubspot && problems.length === 0)
+    problems.push(
+      'BOUCLE_SANDBOX: is 0 but no CRM is configured; set SALESFORCE_* or HUBSPOT_ACCESS_TOKEN',
+    );
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  return {
+    port: e.PORT,
+    dbPath: e.BOUCLE_DB,
+    sandbox,
+    ...(e.BOUCLE_API_KEY && { apiKey: e.BOUCLE_API_KEY }),
+    ...(salesforce && { salesforce }),
+    ...(hubspot && { hubspot }),
+    ...(e.BOUCLE_WEBHOOK_SECRET && { webhookSecret: e.BOUCLE_WEBHOOK_SECRET }),
+    logLevel: e.BOUCLE_LOG_LEVEL,
+  };
+}

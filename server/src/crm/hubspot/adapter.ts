@@ -1,0 +1,520 @@
+import { Client } from '@hubspot/api-client';
+import { CATEGORY_VALUES } from '../salesforce/mappers.ts';
+import type { Answer, ThresholdRule } from '@boucle/shared/schemas';
+import { DEFAULT_THRESHOLD_RULES } from '@boucle/shared';
+import type { HubSpotConfig } from '../../config/config.ts';
+import { CrmError } from '../../errors.ts';
+import type {
+  AnswerWrite,
+  CallbackWrite,
+  CrmAdapter,
+  RatingWrite,
+  RecordResult,
+  Resolution,
+  RollupWrite,
+} from '../../sync/adapter.ts';
+import { RollingWindowLimiter } from '../../sync/rateLimiter.ts';
+import { hubspotRetry } from '../../sync/retryPolicy.ts';
+import { SURVEY_OBJECT, setupHubSpot, type SetupReport } from './setup.ts';
+
+/** HubSpot batch endpoints take 100 inputs. */
+const BATCH = 100;
+/** Association batch create takes more; 1,000 keeps well inside the documented caps. */
+const ASSOCIATION_BATCH = 1000;
+const DEFAULT_TYPES = {
+  noteToContact: 202,
+  noteToCompany: 190,
+  taskToContact: 204,
+  taskToCompany: 192,
+};
+
+const chunks = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
+const defined = (values: Record<string, string | number | undefined | null>) =>
+  Object.fromEntries(
+    Object.entries(values)
+      .filter(([, v]) => v !== undefined && v !== null)
+      .map(([k, v]) => [k, String(v)]),
+  );
+
+interface BatchResponse {
+  results: { id: string; objectWriteTraceId?: string; properties: Record<string, string | null> }[];
+  errors?: { message: string; category?: string; context?: Record<string, string[]> }[];
+}
+
+export interface HubSpotAdapterOptions {
+  /** Requests per rolling 10 s; default 100, the private-app limit of Free and Starter portals. */
+  readonly requestsPer10s?: number;
+  readonly rules?: () => ThresholdRule[];
+  readonly clock?: () => number;
+}
+
+/** HubSpot through @hubspot/api-client: batch reads to resolve, batch upserts to write. */
+export class HubSpotAdapter implements CrmAdapter {
+  readonly crm = 'hubspot' as const;
+  readonly batchSize = 500;
+  readonly client: Client;
+  readonly limiter: RollingWindowLimiter;
+  private setup: Promise<SetupReport> | undefined;
+  private surveyTypes: Promise<{ toContact: number; toCompany: number }> | undefined;
+
+  constructor(
+    config: HubSpotConfig,
+    private readonly options: HubSpotAdapterOptions = {},
+  ) {
+    // The client's own retries are off: the queue retries, with backoff and Retry-After.
+    this.client = new Client({
+      accessToken: config.accessToken,
+      basePath: config.baseUrl,
+      numberOfApiCallRetries: 0,
+    });
+    // A call is stamped when it leaves and counted by HubSpot when it arrives: half a second of
+    // margin on the window keeps the two counts from disagreeing at the window's edge.
+    this.limiter = new RollingWindowLimiter(options.requestsPer10s ?? 100, 10_500, options.clock);
+  }
+
+  /** Calls the API within the rate limit, turning failures into {@link CrmError}s. */
+  private async call<T>(run: () => Promise<T>): Promise<T> {
+    await this.limiter.acquire();
+    try {
+      return await run();
+    } catch (error) {
+      const e = error as {
+        code?: number;
+        body?: Record<string, unknown>;
+        headers?: Record<string, string>;
+        message?: string;
+        cause?: { code?: string };
+      };
+      const status = typeof e.code === 'number' ? e.code : undefined;
+      const verdict = hubspotRetry(status, e.body, e.headers?.['retry-after']);
+      if (status === 429 && verdict.waitMs) this.limiter.pause(verdict.waitMs);
+      const code = status
+        ? String(e.body?.category ?? e.body?.policyName ?? `http_${status}`)
+        : (e.cause?.code ?? 'network_error');
+      throw new CrmError(
+        code,
+        String(e.body?.message ?? e.message ?? error),
+        verdict.retryable,
+        verdict.waitMs,
+      );
+    }
+  }
+
+  /** Creates what Boucle needs in the portal (once per process); see `setupHubSpot`. */
+  ensureSetup(): Promise<SetupReport> {
+    this.setup ??= setupHubSpot(this.client, () => this.limiter.acquire()).catch(
+      (error: unknown) => {
+        this.setup = undefined;
+        throw error;
+      },
+    );
+    return this.setup;
+  }
+
+  async thresholdRules(): Promise<ThresholdRule[]> {
+    // HubSpot has no custom metadata: thresholds live in the server (edited from the settings page).
+    return this.options.rules?.() ?? [...DEFAULT_THRESHOLD_RULES];
+  }
+
+  private async batchRead(
+    objectType: string,
+    ids: readonly string[],
+    idProperty: string | undefined,
+    properties: string[],
+  ): Promise<BatchResponse['results']> {
+    const results: BatchResponse['results'] = [];
+    for (const chunk of chunks([...new Set(ids)], BATCH)) {
+      const response = await this.call(() =>
+        this.client.crm.objects.batchApi.read(objectType, {
+          inputs: chunk.map((id) => ({ id })),
+          properties,
+          propertiesWithHistory: [],
+          ...(idProperty && { idProperty }),
+        }),
+      );
+      results.push(...(response.results as BatchResponse['results']));
+    }
+    return results;
+  }
+
+  async resolve(
+    items: readonly { ref: string; answer: Answer }[],
+  ): Promise<Map<string, Resolution>> {
+    await this.ensureSetup();
+    const emails = items
+      .map((i) => i.answer.respondent?.email?.toLowerCase())
+      .filter((e): e is string => Boolean(e));
+    const contacts = await this.batchRead('contacts', emails, 'email', [
+      'email',
+      'hubspot_owner_id',
+    ]);
+    const contactByEmail = new Map(
+      contacts.map((c) => [String(c.properties.email).toLowerCase(), c]),
+    );
+    const domains = items
+      .map((i) =>
+        (i.answer.account?.domain ?? i.answer.respondent?.email?.split('@')[1])?.toLowerCase(),
+      )
+      .filter((d): d is string => Boolean(d));
+    const byDomain = new Map(
+      (await this.batchRead('companies', domains, 'domain', ['domain', 'hubspot_owner_id'])).map(
+        (c) => [String(c.properties.domain).toLowerCase(), c],
+      ),
+    );
+    const companyIds = items
+      .map((i) => i.answer.account?.hubspotCompanyId)
+      .filter((id): id is string => Boolean(id) && /^\d+$/.test(String(id)));
+    const byId = new Map(
+      (await this.batchRead('companies', companyIds, undefined, ['hubspot_owner_id'])).map((c) => [
+        c.id,
+        c,
+      ]),
+    );
+    const resolutions = new Map<string, Resolution>();
+    for (const { ref, answer } of items) {
+      const contact = answer.respondent?.email
+        ? contactByEmail.get(answer.respondent.email.toLowerCase())
+        : undefined;
+      const domain = (
+        answer.account?.domain ?? answer.respondent?.email?.split('@')[1]
+      )?.toLowerCase();
+      const company =
+        (answer.account?.hubspotCompanyId
+          ? byId.get(answer.account.hubspotCompanyId)
+          : undefined) ?? (domain ? byDomain.get(domain) : undefined);
+      if (!contact && !company) continue;
+      const owner =
+        company?.properties.hubspot_owner_id ?? contact?.properties.hubspot_owner_id ?? undefined;
+      resolutions.set(ref, {
+        ...(contact && { contactId: contact.id }),
+        ...(company && { accountId: company.id }),
+        ...(owner && { ownerId: owner }),
+      });
+    }
+    return resolutions;
+  }
+
+  async resolveUsers(emails: readonly string[]): Promise<Map<string, string>> {
+    const owners = new Map<string, string>();
+    for (const email of new Set(emails)) {
+      const page = await this.call(() => this.client.crm.owners.ownersApi.getPage(email));
+      const owner = page.results[0];
+      if (owner) owners.set(email.toLowerCase(), owner.id);
+    }
+    return owners;
+  }
+
+  async resolveQueue(): Promise<string | undefined> {
+    return undefined; // HubSpot tasks have no queues; queue rules fall back to the owner.
+  }
+
+  /**
+   * Batch upsert by `boucle_external_id`, 100 per call, every input carrying an objectWriteTraceId
+   * so that HubSpot reports bad inputs one by one (207) instead of failing the whole batch.
+   */
+  private async upsert(
+    objectType: string,
+    items: readonly { key: string; properties: Record<string, string> }[],
+  ): Promise<Map<string, RecordResult>> {
+    const results = new Map<string, RecordResult>();
+    for (const chunk of chunks(items, BATCH)) {
+      let response: BatchResponse;
+      try {
+        response = (await this.call(() =>
+          this.client.crm.objects.batchApi.upsert(objectType, {
+            inputs: chunk.map((item) => ({
+              id: item.key,
+              idProperty: 'boucle_external_id',
+              properties: item.properties,
+              objectWriteTraceId: item.key,
+            })),
+          } as never),
+        )) as unknown as BatchResponse;
+      } catch (error) {
+        for (const item of chunk) results.set(item.key, { ok: false, error: error as CrmError });
+        continue;
+      }
+      for (const result of response.results) {
+        const key = result.objectWriteTraceId ?? result.properties.boucle_external_id ?? '';
+        results.set(key, { ok: true, crmId: result.id });
+      }
+      for (const failure of response.errors ?? []) {
+        for (const key of failure.context?.objectWriteTraceId ?? []) {
+          const code = failure.category ?? 'VALIDATION_ERROR';
+          results.set(key, {
+            ok: false,
+            error: new CrmError(
+              code,
+              failure.message,
+              code !== 'VALIDATION_ERROR' && code !== 'CONFLICT',
+            ),
+          });
+        }
+      }
+    }
+    return results;
+  }
+
+  private async associate(
+    from: string,
+    to: string,
+    pairs: readonly {
+      fromId: string;
+      toId: string;
+      typeId: number;
+      category: 'HUBSPOT_DEFINED' | 'USER_DEFINED';
+    }[],
+  ): Promise<void> {
+    for (const chunk of chunks(pairs, ASSOCIATION_BATCH)) {
+      await this.call(() =>
+        this.client.crm.associations.v4.batchApi.create(from, to, {
+          inputs: chunk.map((p) => ({
+            _from: { id: p.fromId },
+            to: { id: p.toId },
+            types: [{ associationCategory: p.category as never, associationTypeId: p.typeId }],
+          })),
+        }),
+      );
+    }
+  }
+
+  private types(): Promise<{ toContact: number; toCompany: number }> {
+    this.surveyTypes ??= (async () => {
+      const [contact, company] = await Promise.all([
+        this.call(() =>
+          this.client.crm.associations.v4.schema.definitionsApi.getAll(SURVEY_OBJECT, 'contacts'),
+        ),
+        this.call(() =>
+          this.client.crm.associations.v4.schema.definitionsApi.getAll(SURVEY_OBJECT, 'companies'),
+        ),
+      ]);
+      return {
+        toContact: contact.results[0]?.typeId ?? 0,
+        toCompany: company.results[0]?.typeId ?? 0,
+      };
+    })();
+    return this.surveyTypes;
+  }
+
+  /** Writes associations for the records written, failing those records if it cannot. */
+  private async link(
+    results: Map<string, RecordResult>,
+    from: string,
+    links: readonly { key: string; contactId?: string; companyId?: string }[],
+    types: { toContact: number; toCompany: number; category: 'HUBSPOT_DEFINED' | 'USER_DEFINED' },
+  ): Promise<void> {
+    const written = links.flatMap((link) => {
+      const result = results.get(link.key);
+      return result?.ok ? [{ ...link, id: result.crmId }] : [];
+    });
+    try {
+      await this.associate(
+        from,
+        'contacts',
+        written
+          .filter((w) => w.contactId)
+          .map((w) => ({
+            fromId: w.id,
+            toId: w.contactId as string,
+            typeId: types.toContact,
+            category: types.category,
+          })),
+      );
+      await this.associate(
+        from,
+        'companies',
+        written
+          .filter((w) => w.companyId)
+          .map((w) => ({
+            fromId: w.id,
+            toId: w.companyId as string,
+            typeId: types.toCompany,
+            category: types.category,
+          })),
+      );
+    } catch (error) {
+      // The records exist; retrying their jobs upserts them again (no duplicate) and links them.
+      for (const w of written) results.set(w.key, { ok: false, error: error as CrmError });
+    }
+  }
+
+  async writeAnswers(items: readonly AnswerWrite[]): Promise<Map<string, RecordResult>> {
+    const setup = await this.ensureSetup();
+    const links = items.map((i) => ({
+      key: i.ref,
+      ...(i.resolution.contactId && { contactId: i.resolution.contactId }),
+      ...(i.resolution.accountId && { companyId: i.resolution.accountId }),
+    }));
+    let results: Map<string, RecordResult>;
+    if (setup.surveyStorage === 'custom_object') {
+      results = await this.upsert(
+        SURVEY_OBJECT,
+        items.map(({ ref, answer, category }) => ({
+          key: ref,
+          properties: defined({
+            boucle_metric: answer.metric,
+            boucle_score: answer.score,
+            boucle_category: CATEGORY_VALUES[category],
+            boucle_comment: answer.comment,
+            boucle_touchpoint: answer.touchpoint,
+            boucle_answered_at: answer.answeredAt,
+            boucle_source: answer.source,
+            boucle_interaction_id: answer.interactionId,
+            boucle_language: answer.language,
+          }),
+        })),
+      );
+      await this.link(results, SURVEY_OBJECT, links, {
+        ...(await this.types()),
+        category: 'USER_DEFINED',
+      });
+    } else {
+      results = await this.upsert(
+        'notes',
+        items.map(({ ref, answer, category }) => ({
+          key: ref,
+          properties: {
+            hs_timestamp: answer.answeredAt,
+            hs_note_body: `Survey answer (${answer.metric.toUpperCase()} ${answer.score}, ${CATEGORY_VALUES[category]}${answer.touchpoint ? `, ${answer.touchpoint}` : ''})${answer.comment ? `: ${answer.comment}` : ''}`,
+          },
+        })),
+      );
+      await this.link(results, 'notes', links, {
+        toContact: DEFAULT_TYPES.noteToContact,
+        toCompany: DEFAULT_TYPES.noteToCompany,
+        category: 'HUBSPOT_DEFINED',
+      });
+    }
+    const contacts = new Map<string, { score: number; at: string }>();
+    for (const item of items) {
+      if (item.answer.metric !== 'nps' || !item.resolution.contactId || !results.get(item.ref)?.ok)
+        continue;
+      const current = contacts.get(item.resolution.contactId);
+      if (!current || current.at < item.answer.answeredAt)
+        contacts.set(item.resolution.contactId, {
+          score: item.answer.score,
+          at: item.answer.answeredAt,
+        });
+    }
+    for (const chunk of chunks([...contacts.entries()], BATCH)) {
+      await this.call(() =>
+        this.client.crm.contacts.batchApi.update({
+          inputs: chunk.map(([id, last]) => ({
+            id,
+            properties: { boucle_last_score: String(last.score), boucle_last_survey_at: last.at },
+          })),
+        }),
+      ).catch(() => undefined);
+    }
+    return results;
+  }
+
+  async writeRatings(items: readonly RatingWrite[]): Promise<Map<string, RecordResult>> {
+    await this.ensureSetup();
+    return this.upsert(
+      'notes',
+      items.map(({ ref, rating, dissonance }) => ({
+        key: ref,
+        properties: {
+          hs_timestamp: rating.ratedAt,
+          hs_note_body: `Employee rating ${rating.rating}/5 by ${rating.employeeEmail} on interaction ${rating.interactionId}${dissonance ? ` (${dissonance})` : ''}${rating.comment ? `: ${rating.comment}` : ''}`,
+        },
+      })),
+    );
+  }
+
+  async writeCallbacks(items: readonly CallbackWrite[]): Promise<Map<string, RecordResult>> {
+    await this.ensureSetup();
+    const results = await this.upsert(
+      'tasks',
+      items.map(({ callback }) => ({
+        key: callback.id,
+        properties: defined({
+          hs_timestamp: callback.dueAt,
+          hs_task_subject: `${{ detractor_recovery: 'Call back detractor', promoter_thanks: 'Thank promoter', dissonance: 'Review dissonance', account_alert: 'Account alert' }[callback.kind]}${callback.respondentEmail ? ` (${callback.respondentEmail})` : ''}`,
+          hs_task_body: callback.reason,
+          hs_task_type: 'CALL',
+          hs_task_priority:
+            callback.kind === 'detractor_recovery' || callback.kind === 'dissonance'
+              ? 'HIGH'
+              : 'MEDIUM',
+          hs_task_status:
+            callback.status === 'resolved' || callback.status === 'closed_no_contact'
+              ? 'COMPLETED'
+              : callback.status === 'open'
+                ? 'NOT_STARTED'
+                : 'IN_PROGRESS',
+          hubspot_owner_id: callback.assignee,
+          boucle_callback_kind: callback.kind,
+          boucle_callback_status: callback.status,
+          boucle_outcome: callback.outcome,
+          boucle_root_cause: callback.rootCause,
+        }),
+      })),
+    );
+    await this.link(
+      results,
+      'tasks',
+      items.map(({ callback, resolution }) => ({
+        key: callback.id,
+        ...(resolution.contactId && { contactId: resolution.contactId }),
+        ...(resolution.accountId && { companyId: resolution.accountId }),
+      })),
+      {
+        toContact: DEFAULT_TYPES.taskToContact,
+        toCompany: DEFAULT_TYPES.taskToCompany,
+        category: 'HUBSPOT_DEFINED',
+      },
+    );
+    return results;
+  }
+
+  async writeRollups(items: readonly RollupWrite[]): Promise<Map<string, RecordResult>> {
+    await this.ensureSetup();
+    const results = new Map<string, RecordResult>();
+    for (const chunk of chunks(items, BATCH)) {
+      try {
+        await this.call(() =>
+          this.client.crm.companies.batchApi.update({
+            inputs: chunk.map((item) => ({
+              id: item.accountId,
+              properties: defined({
+                boucle_nps:
+                  item.summary.overall.nps === null
+                    ? ''
+                    : Math.round(item.summary.overall.nps * 10) / 10,
+                boucle_nps_responses: item.summary.overall.n,
+                boucle_nps_margin:
+                  item.summary.overall.margin === null
+                    ? ''
+                    : Math.round(item.summary.overall.margin * 10) / 10,
+                boucle_last_score: item.lastScore,
+                boucle_open_callbacks: item.openCallbacks,
+              }),
+            })),
+          }),
+        );
+        for (const item of chunk) results.set(item.accountId, { ok: true, crmId: item.accountId });
+      } catch (error) {
+        for (const item of chunk)
+          results.set(item.accountId, { ok: false, error: error as CrmError });
+      }
+    }
+    return results;
+  }
+
+  async check(): Promise<{ ok: boolean; detail: string }> {
+    try {
+      const setup = await this.ensureSetup();
+      return {
+        ok: true,
+        detail: `connected; survey responses stored as ${setup.surveyStorage === 'custom_object' ? `the ${SURVEY_OBJECT} custom object` : 'notes'}`,
+      };
+    } catch (error) {
+      return { ok: false, detail: (error as Error).message };
+    }
+  }
+}

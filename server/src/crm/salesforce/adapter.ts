@@ -1,0 +1,415 @@
+import { createSign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import jsforce, { type Connection } from 'jsforce';
+import type { Answer, ThresholdRule } from '@boucle/shared/schemas';
+import type { SalesforceConfig } from '../../config/config.ts';
+import { CrmError } from '../../errors.ts';
+import type {
+  AnswerWrite,
+  CallbackWrite,
+  CrmAdapter,
+  RatingWrite,
+  RecordResult,
+  Resolution,
+  RollupWrite,
+} from '../../sync/adapter.ts';
+import { asCrmError, salesforceRetryable } from '../../sync/retryPolicy.ts';
+import {
+  accountRollupRecord,
+  callbackRecord,
+  responseRatingRecord,
+  surveyResponseRecord,
+  thresholdFromMetadata,
+} from './mappers.ts';
+
+/** sObject Collections take 200 records; Composite takes 5 collections: 1,000 records a call. */
+const COLLECTION_SIZE = 200;
+const COLLECTIONS_PER_COMPOSITE = 5;
+/** Values per SOQL IN list, keeping the GET URI well under Salesforce's 16 KB. */
+const IN_CHUNK = 100;
+const RULES_TTL_MS = 5 * 60_000;
+
+type SObject = Record<string, unknown> & { attributes: { type: string } };
+interface SaveResult {
+  id?: string;
+  success: boolean;
+  errors: { statusCode: string; message: string; fields?: string[] }[];
+}
+
+const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const chunks = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
+const classify = (code: string, status?: number) => ({
+  retryable: salesforceRetryable(code, status),
+});
+
+/** Variants under which a domain may be stored in Account.Website. */
+export function websiteVariants(domain: string): string[] {
+  const bare = domain.toLowerCase().replace(/^www\./, '');
+  return [bare, `www.${bare}`].flatMap((host) => [
+    host,
+    `http://${host}`,
+    `https://${host}`,
+    `https://${host}/`,
+  ]);
+}
+
+/** Salesforce through jsforce: resolution by batched SOQL, writes through Composite. */
+export class SalesforceAdapter implements CrmAdapter {
+  readonly crm = 'salesforce' as const;
+  readonly batchSize = 1000;
+  private connection: Promise<Connection> | undefined;
+  private rules: { at: number; rules: ThresholdRule[] } | undefined;
+  /** Alert_Threshold__mdt records an admin left incomplete, reported by `check()`. */
+  ruleProblems: string[] = [];
+
+  constructor(
+    private readonly config: SalesforceConfig,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  private async mint(): Promise<{ accessToken: string; instanceUrl: string }> {
+    const conn = new jsforce.Connection({
+      loginUrl: this.config.loginUrl,
+      version: this.config.apiVersion,
+      ...(this.config.auth === 'client_credentials' && {
+        oauth2: {
+          clientId: this.config.clientId,
+          clientSecret: this.config.clientSecret,
+          loginUrl: this.config.loginUrl,
+        },
+      }),
+    });
+    try {
+      if (this.config.auth === 'client_credentials') {
+        await conn.authorize({ grant_type: 'client_credentials' });
+      } else {
+        const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+        // exp is in seconds and at most a few minutes ahead (a common mistake is milliseconds).
+        const claims = {
+          iss: this.config.clientId,
+          sub: this.config.username,
+          aud: this.config.loginUrl.includes('test.salesforce.com')
+            ? 'https://test.salesforce.com'
+            : 'https://login.salesforce.com',
+          exp: Math.floor(this.clock() / 1000) + 180,
+        };
+        const unsigned = `${encode({ alg: 'RS256' })}.${encode(claims)}`;
+        const key = readFileSync(this.config.privateKeyFile, 'utf8');
+        await conn.authorize({
+          grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+          assertion: `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(key).toString('base64url')}`,
+        });
+      }
+    } catch (error) {
+      const e = error as { name?: string; message?: string };
+      throw new CrmError(
+        'salesforce_auth_failed',
+        `Salesforce refused the ${this.config.auth === 'jwt' ? 'JWT bearer' : 'client-credentials'} login: ${e.message ?? String(error)}`,
+        !/invalid_client|invalid_grant|unsupported_grant/.test(`${e.name} ${e.message}`),
+      );
+    }
+    return { accessToken: conn.accessToken as string, instanceUrl: conn.instanceUrl };
+  }
+
+  /** A connection whose token is re-minted when Salesforce answers INVALID_SESSION_ID. */
+  private conn(): Promise<Connection> {
+    this.connection ??= this.mint().then(
+      ({ accessToken, instanceUrl }) =>
+        new jsforce.Connection({
+          instanceUrl,
+          accessToken,
+          version: this.config.apiVersion,
+          refreshFn: (_conn, callback) => {
+            this.mint().then(
+              (fresh) => callback(null, fresh.accessToken),
+              (error: Error) => callback(error),
+            );
+          },
+        }),
+      (error: unknown) => {
+        this.connection = undefined;
+        throw error;
+      },
+    );
+    return this.connection;
+  }
+
+  private url(path: string): string {
+    return `/services/data/v${this.config.apiVersion}${path}`;
+  }
+
+  /** Runs a SOQL query, following pages; jsforce's own retries are off, the queue retries. */
+  private async query<T extends Record<string, unknown>>(soql: string): Promise<T[]> {
+    const conn = await this.conn();
+    const records: T[] = [];
+    let next: string | undefined = this.url(`/query?q=${encodeURIComponent(soql)}`);
+    try {
+      while (next) {
+        const page: { records: T[]; nextRecordsUrl?: string; done: boolean } = await conn.request(
+          { method: 'GET', url: next },
+          { retry: { maxRetries: 0 } } as never,
+        );
+        records.push(...page.records);
+        next = page.done ? undefined : page.nextRecordsUrl;
+      }
+    } catch (error) {
+      throw asCrmError(error, classify);
+    }
+    return records;
+  }
+
+  private async queryIn<T extends Record<string, unknown>>(
+    template: (list: string) => string,
+    values: readonly string[],
+  ): Promise<T[]> {
+    const unique = [...new Set(values)];
+    const results: T[] = [];
+    for (const chunk of chunks(unique, IN_CHUNK))
+      results.push(...(await this.query<T>(template(chunk.map(quote).join(',')))));
+    return results;
+  }
+
+  async thresholdRules(): Promise<ThresholdRule[]> {
+    const now = this.clock();
+    if (this.rules && now - this.rules.at < RULES_TTL_MS) return this.rules.rules;
+    const records = await this.query(
+      'SELECT DeveloperName, MasterLabel, Metric__c, Min_Score__c, Max_Score__c, Touchpoint__c, Alert_Kind__c, Callback_SLA_Hours__c, Escalate_After_Hours__c, Assign_To__c, Queue__c, Active__c FROM Alert_Threshold__mdt',
+    );
+    const rules: ThresholdRule[] = [];
+    const problems: string[] = [];
+    for (const record of records) {
+      const parsed = thresholdFromMetadata(record);
+      if ('rule' in parsed) rules.push(parsed.rule);
+      else problems.push(parsed.error);
+    }
+    this.ruleProblems = problems;
+    this.rules = { at: now, rules };
+    return rules;
+  }
+
+  async resolve(
+    items: readonly { ref: string; answer: Answer }[],
+  ): Promise<Map<string, Resolution>> {
+    type Row = {
+      Id: string;
+      Email?: string;
+      AccountId?: string;
+      Website?: string;
+      OwnerId?: string;
+      Account?: { OwnerId?: string; Owner?: { ManagerId?: string } | null } | null;
+      Owner?: { ManagerId?: string } | null;
+    };
+    const emails = items
+      .map((i) => i.answer.respondent?.email?.toLowerCase())
+      .filter((e): e is string => Boolean(e));
+    const contacts = await this.queryIn<Row>(
+      (list) =>
+        `SELECT Id, Email, AccountId, Account.OwnerId, Account.Owner.ManagerId FROM Contact WHERE Email IN (${list})`,
+      emails,
+    );
+    const contactByEmail = new Map(
+      contacts.filter((c) => c.Email).map((c) => [String(c.Email).toLowerCase(), c]),
+    );
+    const accountIds = items
+      .map((i) => i.answer.account?.crmAccountId)
+      .filter(
+        (id): id is string =>
+          Boolean(id) && /^001[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/.test(String(id)),
+      );
+    const accountsById = new Map(
+      (
+        await this.queryIn<Row>(
+          (list) => `SELECT Id, OwnerId, Owner.ManagerId FROM Account WHERE Id IN (${list})`,
+          accountIds,
+        )
+      ).map((a) => [a.Id.slice(0, 15), a]),
+    );
+    const domains = items.flatMap((i) => {
+      const domain = i.answer.account?.domain ?? i.answer.respondent?.email?.split('@')[1];
+      return domain ? websiteVariants(domain) : [];
+    });
+    const accountsByDomain = new Map<string, Row>();
+    for (const account of await this.queryIn<Row>(
+      (list) =>
+        `SELECT Id, Website, OwnerId, Owner.ManagerId FROM Account WHERE Website IN (${list})`,
+      domains,
+    )) {
+      const host = String(account.Website ?? '')
+        .toLowerCase()
+        .replace(/^https?:\/\//, '')
+        .replace(/^www\./, '')
+        .replace(/\/$/, '');
+      if (!accountsByDomain.has(host)) accountsByDomain.set(host, account);
+    }
+    const resolutions = new Map<string, Resolution>();
+    for (const { ref, answer } of items) {
+      const contact = answer.respondent?.email
+        ? contactByEmail.get(answer.respondent.email.toLowerCase())
+        : undefined;
+      const byId = answer.account?.crmAccountId
+        ? accountsById.get(answer.account.crmAccountId.slice(0, 15))
+        : undefined;
+      const domain = (answer.account?.domain ?? answer.respondent?.email?.split('@')[1])
+        ?.toLowerCase()
+        .replace(/^www\./, '');
+      const account = byId ?? (domain ? accountsByDomain.get(domain) : undefined);
+      if (!contact && !account) continue;
+      const resolution: Resolution = account
+        ? {
+            accountId: account.Id,
+            ...(account.OwnerId && { ownerId: account.OwnerId }),
+            ...(account.Owner?.ManagerId && { managerId: account.Owner.ManagerId }),
+          }
+        : {
+            ...(contact?.AccountId && { accountId: contact.AccountId }),
+            ...(contact?.Account?.OwnerId && { ownerId: contact.Account.OwnerId }),
+            ...(contact?.Account?.Owner?.ManagerId && {
+              managerId: contact.Account.Owner.ManagerId,
+            }),
+          };
+      resolutions.set(ref, { ...resolution, ...(contact && { contactId: contact.Id }) });
+    }
+    return resolutions;
+  }
+
+  async resolveUsers(emails: readonly string[]): Promise<Map<string, string>> {
+    const users = await this.queryIn<{ Id: string; Email: string }>(
+      (list) => `SELECT Id, Email FROM User WHERE Email IN (${list}) AND IsActive = true`,
+      emails.map((e) => e.toLowerCase()),
+    );
+    return new Map(users.map((u) => [u.Email.toLowerCase(), u.Id]));
+  }
+
+  async resolveQueue(name: string): Promise<string | undefined> {
+    const rows = await this.query<{ Id: string }>(
+      `SELECT Id FROM Group WHERE Type = 'Queue' AND (DeveloperName = ${quote(name)} OR Name = ${quote(name)}) LIMIT 1`,
+    );
+    return rows[0]?.Id;
+  }
+
+  /**
+   * Writes records through Composite, up to 5 collections of 200 per call; returns each record's
+   * result by key. A collection the CRM refused as a whole fails its records with that error.
+   */
+  private async composite(
+    records: readonly { key: string; record: SObject }[],
+    method: 'PATCH',
+    path: string,
+  ): Promise<Map<string, RecordResult>> {
+    const conn = await this.conn();
+    const results = new Map<string, RecordResult>();
+    for (const call of chunks(records, COLLECTION_SIZE * COLLECTIONS_PER_COMPOSITE)) {
+      const collections = chunks(call, COLLECTION_SIZE);
+      let response: {
+        compositeResponse: { httpStatusCode: number; body: unknown; referenceId: string }[];
+      };
+      try {
+        response = await conn.request({
+          method: 'POST',
+          url: this.url('/composite'),
+          body: JSON.stringify({
+            allOrNone: false,
+            compositeRequest: collections.map((collection, index) => ({
+              method,
+              url: this.url(path),
+              referenceId: `c${index}`,
+              body: { allOrNone: false, records: collection.map((item) => item.record) },
+            })),
+          }),
+          headers: { 'content-type': 'application/json' },
+        });
+      } catch (error) {
+        const crmError = asCrmError(error, classify);
+        for (const item of call) results.set(item.key, { ok: false, error: crmError });
+        continue;
+      }
+      collections.forEach((collection, index) => {
+        const sub = response.compositeResponse[index];
+        if (!sub || sub.httpStatusCode >= 400 || !Array.isArray(sub.body)) {
+          const first =
+            (Array.isArray(sub?.body)
+              ? (sub?.body[0] as { errorCode?: string; message?: string })
+              : undefined) ?? {};
+          const code = first.errorCode ?? `http_${sub?.httpStatusCode ?? 0}`;
+          const error = new CrmError(
+            code,
+            first.message ?? 'the collection was refused',
+            salesforceRetryable(code, sub?.httpStatusCode),
+          );
+          for (const item of collection) results.set(item.key, { ok: false, error });
+          return;
+        }
+        collection.forEach((item, position) => {
+          const saved = (sub.body as SaveResult[])[position];
+          if (saved?.success && saved.id) results.set(item.key, { ok: true, crmId: saved.id });
+          else {
+            const first = saved?.errors[0];
+            const code = first?.statusCode ?? 'UNKNOWN_EXCEPTION';
+            results.set(item.key, {
+              ok: false,
+              error: new CrmError(
+                code,
+                `${code}: ${first?.message ?? 'no result'}${first?.fields?.length ? ` (${first.fields.join(', ')})` : ''}`,
+                salesforceRetryable(code),
+              ),
+            });
+          }
+        });
+      });
+    }
+    return results;
+  }
+
+  writeAnswers(items: readonly AnswerWrite[]) {
+    return this.composite(
+      items.map((item) => ({ key: item.ref, record: surveyResponseRecord(item) })),
+      'PATCH',
+      '/composite/sobjects/Survey_Response__c/External_Id__c',
+    );
+  }
+
+  writeRatings(items: readonly RatingWrite[]) {
+    return this.composite(
+      items.map((item) => ({ key: item.ref, record: responseRatingRecord(item) })),
+      'PATCH',
+      '/composite/sobjects/Response_Rating__c/External_Id__c',
+    );
+  }
+
+  writeCallbacks(items: readonly CallbackWrite[]) {
+    return this.composite(
+      items.map((item) => ({ key: item.callback.id, record: callbackRecord(item) })),
+      'PATCH',
+      '/composite/sobjects/Callback__c/External_Id__c',
+    );
+  }
+
+  writeRollups(items: readonly RollupWrite[]) {
+    return this.composite(
+      items.map((item) => ({ key: item.accountId, record: accountRollupRecord(item) })),
+      'PATCH',
+      '/composite/sobjects',
+    );
+  }
+
+  async check(): Promise<{ ok: boolean; detail: string }> {
+    try {
+      const conn = await this.conn();
+      const limits = (await conn.request({ method: 'GET', url: this.url('/limits') }, {
+        retry: { maxRetries: 0 },
+      } as never)) as { DailyApiRequests?: { Max: number; Remaining: number } };
+      const daily = limits.DailyApiRequests;
+      return {
+        ok: true,
+        detail: daily
+          ? `connected; ${daily.Remaining} of ${daily.Max} daily API calls left`
+          : 'connected',
+      };
+    } catch (error) {
+      return { ok: false, detail: asCrmError(error, classify).message };
+    }
+  }
+}

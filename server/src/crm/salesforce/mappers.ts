@@ -1,0 +1,184 @@
+import { classifyScore, roundOneDecimal, type ScoreCategory } from '@boucle/shared';
+import {
+  thresholdRuleSchema,
+  type Answer,
+  type Rating,
+  type ThresholdRule,
+} from '@boucle/shared/schemas';
+import type { DissonanceKind } from '@boucle/shared';
+import type { AnswerWrite, CallbackWrite, RatingWrite, RollupWrite } from '../../sync/adapter.ts';
+
+/** Picklist values of the package (the metadata in salesforce/force-app). */
+export const METRIC_VALUES = { nps: 'NPS', csat: 'CSAT', ces: 'CES' } as const;
+export const CATEGORY_VALUES: Record<ScoreCategory, string> = {
+  promoter: 'Promoter',
+  passive: 'Passive',
+  detractor: 'Detractor',
+  satisfied: 'Satisfied',
+  neutral: 'Neutral',
+  dissatisfied: 'Dissatisfied',
+  low_effort: 'Low effort',
+  medium_effort: 'Medium effort',
+  high_effort: 'High effort',
+};
+export const KIND_VALUES = {
+  detractor_recovery: 'Detractor recovery',
+  promoter_thanks: 'Promoter thanks',
+  dissonance: 'Dissonance',
+  account_alert: 'Account alert',
+} as const;
+export const STATUS_VALUES = {
+  open: 'Open',
+  attempted: 'Attempted',
+  reached: 'Reached',
+  resolved: 'Resolved',
+  escalated: 'Escalated',
+  closed_no_contact: 'Closed no contact',
+} as const;
+export const DISSONANCE_VALUES: Record<DissonanceKind, string> = {
+  dissonance: 'Dissonance',
+  fatalist: 'Fatalist',
+  improvement: 'Improvement',
+  aligned: 'Aligned',
+};
+const ASSIGN_VALUES: Record<string, ThresholdRule['assignTo']> = {
+  'Account owner': 'account_owner',
+  "Owner's manager": 'owners_manager',
+  Queue: 'queue',
+};
+
+type SObject = Record<string, unknown> & { attributes: { type: string } };
+
+/**
+ * Text cut to a field's length, with an ellipsis marking the cut so nobody mistakes it for the whole
+ * text (Boucle's store keeps the full text).
+ */
+export function fit(text: string | undefined, length: number): string | undefined {
+  if (text === undefined) return undefined;
+  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+}
+
+const defined = (record: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as SObject;
+
+/** A `Survey_Response__c` upserted by `External_Id__c`. */
+export function surveyResponseRecord({ ref, answer, resolution, category }: AnswerWrite): SObject {
+  return defined({
+    attributes: { type: 'Survey_Response__c' },
+    External_Id__c: ref,
+    Account__c: resolution.accountId,
+    Contact__c: resolution.contactId,
+    Metric__c: METRIC_VALUES[answer.metric],
+    Score__c: answer.score,
+    NPS__c: answer.metric === 'nps' ? answer.score : undefined,
+    Category__c: CATEGORY_VALUES[category],
+    Comment__c: fit(answer.comment, 32000),
+    Touchpoint__c: fit(answer.touchpoint, 80),
+    Answered_At__c: answer.answeredAt,
+    Source__c: answer.source,
+    Interaction_Id__c: answer.interactionId,
+    Language__c: fit(answer.language, 35),
+  });
+}
+
+/** A `Response_Rating__c` upserted by `External_Id__c`. */
+export function responseRatingRecord({
+  ref,
+  rating,
+  answerCrmId,
+  employeeId,
+  dissonance,
+}: RatingWrite): SObject {
+  return defined({
+    attributes: { type: 'Response_Rating__c' },
+    External_Id__c: ref,
+    Employee__c: employeeId,
+    Rating__c: rating.rating,
+    Interaction_Id__c: rating.interactionId,
+    Survey_Response__c: answerCrmId,
+    Comment__c: fit(rating.comment, 32000),
+    Dissonance__c: dissonance ? DISSONANCE_VALUES[dissonance] : undefined,
+  });
+}
+
+/** A `Callback__c` upserted by `External_Id__c` (the callback's id). */
+export function callbackRecord({ callback, answerCrmId, resolution }: CallbackWrite): SObject {
+  const assignee =
+    callback.assignee && /^005/.test(callback.assignee) ? callback.assignee : undefined;
+  const queue = callback.assignee && /^00G/.test(callback.assignee) ? callback.assignee : undefined;
+  return defined({
+    attributes: { type: 'Callback__c' },
+    External_Id__c: callback.id,
+    Survey_Response__c: answerCrmId,
+    Account__c: resolution.accountId,
+    Contact__c: resolution.contactId,
+    Assignee__c: assignee,
+    OwnerId: queue ?? assignee,
+    Kind__c: KIND_VALUES[callback.kind],
+    Status__c: STATUS_VALUES[callback.status],
+    Due_At__c: callback.dueAt,
+    SLA_Hours__c: callback.slaHours,
+    Reached_At__c: callback.reachedAt,
+    Outcome__c: fit(callback.outcome, 255),
+    Root_Cause__c: fit(callback.rootCause, 255),
+    Notes__c: fit(callback.notes, 32000),
+    Follow_Up_Action__c: fit(callback.followUpAction, 255),
+  });
+}
+
+/** The Account rollup fields of one account. */
+export function accountRollupRecord({
+  accountId,
+  summary,
+  lastScore,
+  openCallbacks,
+  now,
+}: RollupWrite): SObject & { id: string } {
+  const nps = summary.overall.nps === null ? null : roundOneDecimal(summary.overall.nps);
+  return {
+    attributes: { type: 'Account' },
+    id: accountId,
+    NPS_Score__c: nps,
+    NPS_Responses__c: summary.overall.n,
+    NPS_Margin__c: roundOneDecimal(summary.overall.margin),
+    NPS_Updated_At__c: now,
+    Last_Survey_Score__c: lastScore ?? null,
+    Open_Callbacks__c: openCallbacks,
+  };
+}
+
+/**
+ * A threshold rule from an `Alert_Threshold__mdt` record; `undefined` (with the reason) when an
+ * admin left it incomplete, so that one bad record does not stop the others.
+ */
+export function thresholdFromMetadata(
+  record: Record<string, unknown>,
+): { rule: ThresholdRule } | { error: string } {
+  const metric = Object.entries(METRIC_VALUES).find(([, label]) => label === record.Metric__c)?.[0];
+  const kind = Object.entries(KIND_VALUES).find(([, label]) => label === record.Alert_Kind__c)?.[0];
+  const parsed = thresholdRuleSchema.safeParse({
+    id: String(record.DeveloperName ?? ''),
+    label: record.MasterLabel ?? undefined,
+    metric: metric ?? String(record.Metric__c),
+    minScore: record.Min_Score__c,
+    maxScore: record.Max_Score__c,
+    ...(record.Touchpoint__c ? { touchpoint: record.Touchpoint__c } : {}),
+    kind: kind ?? String(record.Alert_Kind__c),
+    slaHours: record.Callback_SLA_Hours__c,
+    ...(record.Escalate_After_Hours__c !== null &&
+      record.Escalate_After_Hours__c !== undefined && {
+        escalateAfterHours: record.Escalate_After_Hours__c,
+      }),
+    assignTo: ASSIGN_VALUES[String(record.Assign_To__c)] ?? String(record.Assign_To__c),
+    ...(record.Queue__c ? { queue: record.Queue__c } : {}),
+    active: record.Active__c !== false,
+  });
+  if (parsed.success) return { rule: parsed.data };
+  return {
+    error: `Alert_Threshold__mdt ${String(record.DeveloperName)}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+  };
+}
+
+/** The category of an answer's score. */
+export const categoryOf = (answer: Answer) => classifyScore(answer.metric, answer.score);
+export type { Rating };

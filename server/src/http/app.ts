@@ -1,0 +1,274 @@
+import { timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import {
+  computeNps,
+  hoursLeft,
+  nextCallbackState,
+  roundSummary,
+  slaStatus,
+  summarizeAccount,
+} from '@boucle/shared';
+import {
+  answersBodySchema,
+  callbackOutcomeSchema,
+  ratingSchema,
+  toFieldIssues,
+} from '@boucle/shared/schemas';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { ApiError } from '../errors.ts';
+import type { Crm, Store, StoredCallback } from '../store/store.ts';
+import type { Metrics } from './metrics.ts';
+import { openApiDocument } from './openapi.ts';
+
+export interface AppDeps {
+  readonly store: Store;
+  readonly apiKey: string;
+  readonly crms: readonly Crm[];
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly clock?: () => number;
+  /** Reachability of each CRM, for /health (cached by the caller). */
+  readonly crmHealth?: () => Promise<Record<string, { ok: boolean; detail: string }>>;
+  /** Called after work was queued, to wake the sync loops. */
+  readonly onQueued?: () => void;
+}
+
+const DAY_MS = 86_400_000;
+const ratingsBodySchema = z.union([
+  z.strictObject({ ratings: z.array(ratingSchema).min(1).max(1000) }),
+  ratingSchema,
+]);
+
+function validation(error: z.ZodError): ApiError {
+  const issues = toFieldIssues(error);
+  return new ApiError(
+    400,
+    'validation_failed',
+    `${issues.length} problem${issues.length > 1 ? 's' : ''} in the request: ${issues
+      .slice(0, 3)
+      .map((i) => `${i.path}: ${i.message}`)
+      .join('; ')}${issues.length > 3 ? '; …' : ''}`,
+    issues,
+  );
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A callback as the API shows it: with where it stands against its SLA. */
+function callbackView(callback: StoredCallback, now: string) {
+  const { crm, answerRef: _answerRef, escalateTo: _escalateTo, ...rest } = callback;
+  return {
+    ...rest,
+    crm,
+    slaStatus: slaStatus(callback, now),
+    hoursLeft: Math.round(hoursLeft(callback, now) * 10) / 10,
+  };
+}
+
+/**
+ * The HTTP application. Handlers verify, validate, store, enqueue and answer: no CRM call happens
+ * inside a request.
+ */
+export function createApp(deps: AppDeps): express.Express {
+  const { store, logger, metrics } = deps;
+  const clock = deps.clock ?? Date.now;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () =>
+      metrics.observeRequest(
+        req.method,
+        req.route?.path ?? 'unmatched',
+        res.statusCode,
+        Number(process.hrtime.bigint() - started) / 1e9,
+      ),
+    );
+    next();
+  });
+
+  app.get('/health', async (_req, res) => {
+    let storeOk = true;
+    try {
+      await store.queueStats();
+    } catch {
+      storeOk = false;
+    }
+    const crms = deps.crmHealth ? await deps.crmHealth() : {};
+    const ready = storeOk && Object.values(crms).every((c) => c.ok);
+    res
+      .status(storeOk ? 200 : 503)
+      .json({ status: ready ? 'ok' : 'degraded', store: storeOk ? 'ok' : 'unavailable', crms });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics.contentType).send(await metrics.render());
+  });
+  app.get('/openapi.json', (_req, res) => res.json(openApiDocument()));
+
+  const v1 = express.Router();
+  v1.use((req, _res, next) => {
+    const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+    if (!token || !sameSecret(token, deps.apiKey)) {
+      return next(
+        new ApiError(
+          401,
+          'unauthorized',
+          'Send the API key as "Authorization: Bearer <BOUCLE_API_KEY>"',
+          [],
+          { 'WWW-Authenticate': 'Bearer' },
+        ),
+      );
+    }
+    next();
+  });
+  v1.use(express.json({ limit: '1mb', type: () => true }));
+
+  v1.post('/answers', async (req, res) => {
+    const parsed = answersBodySchema.safeParse(req.body);
+    if (!parsed.success) throw validation(parsed.error);
+    const result = await store.ingestAnswers(parsed.data, deps.crms, clock());
+    metrics.answersAccepted.inc(result.accepted);
+    metrics.duplicates.inc(result.duplicates);
+    deps.onQueued?.();
+    res.status(202).json(result);
+  });
+
+  v1.post('/ratings', async (req, res) => {
+    const parsed = ratingsBodySchema.safeParse(req.body);
+    if (!parsed.success) throw validation(parsed.error);
+    const ratings = 'ratings' in parsed.data ? parsed.data.ratings : [parsed.data];
+    const result = await store.ingestRatings(ratings, deps.crms, clock());
+    deps.onQueued?.();
+    res.status(202).json(result);
+  });
+
+  v1.get('/accounts/:key/summary', async (req, res) => {
+    const key = String(req.params.key).trim();
+    const window = typeof req.query.window === 'string' ? req.query.window : '90d';
+    const match = /^(\d{1,4})d$/.exec(window);
+    if (!match || Number(match[1]) < 1)
+      throw new ApiError(400, 'validation_failed', 'window must be a number of days such as 90d', [
+        { path: 'window', message: 'must be a number of days from 1d to 9999d, such as 90d' },
+      ]);
+    const windowDays = Number(match[1]);
+    const now = new Date(clock()).toISOString();
+    const since = new Date(clock() - Math.max(windowDays, 366) * DAY_MS).toISOString();
+    const answers = await store.answersForAccount([key], since);
+    const callbacks = await store.listCallbacks({ accountKey: key, now });
+    if (answers.length === 0 && callbacks.length === 0)
+      throw new ApiError(
+        404,
+        'not_found',
+        `No answers for account ${key}: use a Salesforce Account id, a HubSpot company id or a domain that answers carry`,
+      );
+    const org = await store.answersSince(new Date(clock() - windowDays * DAY_MS).toISOString());
+    const norm = computeNps(org);
+    const summary = summarizeAccount(answers, {
+      now,
+      windowDays,
+      ...(norm.nps !== null && { norm: { nps: norm.nps, margin: norm.margin } }),
+    });
+    res.json({
+      account: key,
+      ...summary,
+      overall: roundSummary(summary.overall),
+      trend: summary.trend.map(roundSummary),
+      touchpoints: summary.touchpoints.map(roundSummary),
+      openCallbacks: callbacks.map((c) => callbackView(c, now)),
+    });
+  });
+
+  v1.get('/answers', async (req, res) => {
+    if (req.query.status !== 'unmatched')
+      throw new ApiError(400, 'validation_failed', 'status must be unmatched', [
+        {
+          path: 'status',
+          message: 'must be unmatched (the answers whose respondent is not in the CRM yet)',
+        },
+      ]);
+    const limit = Math.min(Number(req.query.limit ?? 100) || 100, 1000);
+    const parked = await store.unmatchedAnswers(limit);
+    res.json({ answers: parked.map((p) => ({ crm: p.crm, reason: p.detail, answer: p.answer })) });
+  });
+
+  v1.get('/callbacks', async (req, res) => {
+    const status = req.query.status ?? 'open';
+    if (status !== 'open' && status !== 'overdue')
+      throw new ApiError(400, 'validation_failed', 'status must be open or overdue', [
+        { path: 'status', message: 'must be open or overdue' },
+      ]);
+    const now = new Date(clock()).toISOString();
+    const callbacks = await store.listCallbacks({
+      status,
+      now,
+      ...(typeof req.query.account === 'string' && { accountKey: req.query.account }),
+    });
+    res.json({ callbacks: callbacks.map((c) => callbackView(c, now)) });
+  });
+
+  v1.patch('/callbacks/:id', async (req, res) => {
+    const parsed = callbackOutcomeSchema.safeParse(req.body);
+    if (!parsed.success) throw validation(parsed.error);
+    const callback = await store.getCallback(String(req.params.id));
+    if (!callback) throw new ApiError(404, 'not_found', `No callback ${String(req.params.id)}`);
+    const now = new Date(clock()).toISOString();
+    const result = nextCallbackState(callback, parsed.data, now);
+    if (!result.ok)
+      throw new ApiError(409, 'invalid_transition', result.reason, [
+        { path: 'status', message: result.reason },
+      ]);
+    const updated = { ...callback, ...result.callback };
+    await store.saveCallback(updated);
+    await store.enqueue(callback.crm, 'callback', [callback.id], clock());
+    deps.onQueued?.();
+    res.json(callbackView(updated, now));
+  });
+
+  app.use('/v1', v1);
+  app.use((req, _res, next) =>
+    next(new ApiError(404, 'not_found', `No route for ${req.method} ${req.path}`)),
+  );
+  app.use(
+    (
+      error: Error & { type?: string; status?: number },
+      req: Request,
+      res: Response,
+      _next: NextFunction,
+    ) => {
+      let apiError: ApiError;
+      if (error instanceof ApiError) apiError = error;
+      else if (error.type === 'entity.too.large')
+        apiError = new ApiError(
+          413,
+          'payload_too_large',
+          'The body is larger than 1 MB: send at most 1,000 answers per request',
+        );
+      else if (error.type === 'entity.parse.failed')
+        apiError = new ApiError(
+          400,
+          'invalid_json',
+          `The body is not valid JSON: ${error.message}`,
+        );
+      else if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported')
+        apiError = new ApiError(415, 'unsupported_encoding', error.message);
+      else if (error.status && error.status >= 400 && error.status < 500)
+        apiError = new ApiError(error.status, 'bad_request', error.message);
+      else {
+        logger.error({ err: error.message, path: req.path }, 'unexpected error');
+        apiError = new ApiError(
+          503,
+          'unavailable',
+          'The server could not handle the request; nothing was stored. Try again.',
+        );
+      }
+      res.set(apiError.headers).status(apiError.status).json(apiError.body());
+    },
+  );
+  return app;
+}

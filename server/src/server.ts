@@ -1,0 +1,252 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { dirname, join } from 'node:path';
+import { nextCallbackState } from '@boucle/shared';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config/config.ts';
+import { HubSpotAdapter } from './crm/hubspot/adapter.ts';
+import { SalesforceAdapter } from './crm/salesforce/adapter.ts';
+import { startEmulators, type RunningEmulators } from './crm/emulator/start.ts';
+import { createApp } from './http/app.ts';
+import { Metrics } from './http/metrics.ts';
+import { demoData, type DemoData } from './sandbox/demo.ts';
+import { SqliteStore } from './store/sqlite.ts';
+import type { Store } from './store/store.ts';
+import type { CrmAdapter } from './sync/adapter.ts';
+import { SyncEngine } from './sync/engine.ts';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly apiKey: string;
+  readonly store: Store;
+  readonly engine: SyncEngine;
+  readonly emulators?: RunningEmulators;
+  /** Resolves when the demo's first sync (and its callback states) is done. */
+  readonly demoReady: Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  readonly logger?: Logger;
+  readonly host?: string;
+  /** Load the demo data in sandbox mode (once per database); default true. */
+  readonly demo?: boolean;
+  readonly engine?: { leaseMs?: number; heartbeatMs?: number; idleMs?: number };
+  /** HubSpot requests per 10 s (the sandbox emulator allows 100). */
+  readonly hubspotRequestsPer10s?: number;
+}
+
+/** Starts Boucle: store, CRM adapters, sync engine and HTTP API; in sandbox, emulators and demo. */
+export async function startServer(
+  config: Config,
+  options: ServerOptions = {},
+): Promise<RunningServer> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const host = options.host ?? '127.0.0.1';
+  const store = new SqliteStore(config.dbPath);
+  let emulators: RunningEmulators | undefined;
+  let salesforce = config.salesforce;
+  let hubspot = config.hubspot;
+  if (config.sandbox) {
+    emulators = await startEmulators({
+      host,
+      salesforcePort: config.port === 0 ? 0 : config.port + 1,
+      hubspotPort: config.port === 0 ? 0 : config.port + 2,
+      ...(config.dbPath !== ':memory:' && { data: join(dirname(config.dbPath), 'emulators') }),
+    });
+    salesforce = {
+      auth: 'client_credentials',
+      loginUrl: emulators.salesforceUrl,
+      clientId: 'boucle-sandbox',
+      clientSecret: 'sandbox',
+      apiVersion: '62.0',
+    };
+    hubspot = { baseUrl: emulators.hubspotUrl, accessToken: 'pat-sandbox' };
+  }
+  const adapters: CrmAdapter[] = [];
+  if (salesforce) adapters.push(new SalesforceAdapter(salesforce));
+  if (hubspot)
+    adapters.push(
+      new HubSpotAdapter(hubspot, { requestsPer10s: options.hubspotRequestsPer10s ?? 100 }),
+    );
+  const engine = new SyncEngine({ store, adapters, logger, ...options.engine });
+  const apiKey = config.apiKey ?? `sandbox-${randomBytes(18).toString('base64url')}`;
+  const metrics = new Metrics(store);
+  let health: { at: number; value: Record<string, { ok: boolean; detail: string }> } | undefined;
+  const app = createApp({
+    store,
+    apiKey,
+    crms: adapters.map((a) => a.crm),
+    logger,
+    metrics,
+    onQueued: () => engine.poke(),
+    crmHealth: async () => {
+      if (!health || Date.now() - health.at > 30_000) {
+        const entries = await Promise.all(
+          adapters.map(async (a) => [a.crm, await a.check()] as const),
+        );
+        health = { at: Date.now(), value: Object.fromEntries(entries) };
+      }
+      return health.value;
+    },
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const url = `http://${host}:${(server.address() as { port: number }).port}`;
+  let demoReady: Promise<void> = Promise.resolve();
+  if (
+    config.sandbox &&
+    emulators &&
+    options.demo !== false &&
+    (await store.answersSince('1970-01-01T00:00:00Z')).length === 0
+  ) {
+    const demo = demoData(Date.now());
+    seedEmulators(emulators, demo);
+    await store.ingestAnswers(
+      demo.answers,
+      adapters.map((a) => a.crm),
+      Date.now(),
+    );
+    await store.ingestRatings(
+      demo.ratings,
+      adapters.map((a) => a.crm),
+      Date.now(),
+    );
+    demoReady = settleDemoCallbacks(store, logger).catch((error: Error) =>
+      logger.warn({ err: error.message }, 'demo callbacks not settled'),
+    );
+  }
+  engine.start();
+  return {
+    url,
+    apiKey,
+    store,
+    engine,
+    ...(emulators && { emulators }),
+    demoReady,
+    close: async () => {
+      await engine.stop();
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      await emulators?.close();
+      await store.close();
+    },
+  };
+}
+
+/** Loads the demo's people, accounts and contacts into both emulators (not counted as API calls). */
+function seedEmulators(emulators: RunningEmulators, demo: DemoData): void {
+  const org = emulators.salesforce.org;
+  const userIds = new Map<string, string>();
+  for (const person of demo.people) {
+    const managerId = person.managerKey ? userIds.get(person.managerKey) : undefined;
+    const result = org.create('User', {
+      Username: person.email,
+      FirstName: person.firstName,
+      LastName: person.lastName,
+      Email: person.email,
+      ...(managerId && { ManagerId: managerId }),
+    });
+    if (result.success) userIds.set(person.key, result.id);
+  }
+  org.create('Group', { Name: 'CX Team', DeveloperName: 'CX_Team', Type: 'Queue' });
+  const portal = emulators.hubspot.portal;
+  portal.owners = demo.people.map((p, i) => ({
+    id: String(70_000 + i),
+    email: p.email,
+    firstName: p.firstName,
+    lastName: p.lastName,
+    userId: 9_000 + i,
+    teams: [],
+    archived: false,
+    createdAt: new Date().toISOString(),
+    updatedAt: new Date().toISOString(),
+  }));
+  const ownerOf = (key: string) => String(70_000 + demo.people.findIndex((p) => p.key === key));
+  for (const account of demo.accounts) {
+    const created = org.create('Account', {
+      Name: account.name,
+      Website: `https://www.${account.domain}`,
+      OwnerId: userIds.get(account.ownerKey),
+    });
+    const company = portal.create('companies', {
+      properties: {
+        name: account.name,
+        domain: account.domain,
+        hubspot_owner_id: ownerOf(account.ownerKey),
+      },
+    });
+    for (const contact of account.contacts) {
+      org.create('Contact', {
+        FirstName: contact.firstName,
+        LastName: contact.lastName,
+        Email: contact.email,
+        Title: contact.title,
+        ...(created.success && { AccountId: created.id }),
+      });
+      const hs = portal.create('contacts', {
+        properties: {
+          email: contact.email,
+          firstname: contact.firstName,
+          lastname: contact.lastName,
+          jobtitle: contact.title,
+          hubspot_owner_id: ownerOf(account.ownerKey),
+        },
+      });
+      portal.link('contacts', hs.id, 'companies', company.id);
+    }
+  }
+}
+
+/**
+ * Once the demo's callbacks exist, moves some of them through the state machine so that the demo
+ * shows every state: attempted, reached, resolved with an outcome, closed without contact.
+ */
+async function settleDemoCallbacks(store: Store, logger: Logger): Promise<void> {
+  let previous = -1;
+  for (let i = 0; i < 120; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const callbacks = await store.listCallbacks({ now: new Date().toISOString(), limit: 1000 });
+    if (callbacks.length > 0 && callbacks.length === previous) break;
+    previous = callbacks.length;
+  }
+  const callbacks = await store.listCallbacks({ now: new Date().toISOString(), limit: 1000 });
+  const outcomes = [
+    ['attempted', {}],
+    ['reached', { notes: 'Client joint, il attend un geste commercial.' }],
+    [
+      'resolved',
+      {
+        outcome: 'Geste commercial accordé',
+        rootCause: 'Facturation',
+        followUpAction: 'Envoyer l’avoir avant vendredi',
+        notes: 'Client rassuré.',
+      },
+    ],
+    ['closed_no_contact', { notes: 'Trois appels sans réponse, e-mail envoyé.' }],
+  ] as const;
+  let moved = 0;
+  for (const [index, callback] of callbacks.entries()) {
+    const target = outcomes[index % 5];
+    if (!target) continue;
+    let current = callback;
+    const steps =
+      target[0] === 'resolved'
+        ? (['reached', 'resolved'] as const)
+        : target[0] === 'closed_no_contact'
+          ? (['attempted', 'closed_no_contact'] as const)
+          : ([target[0]] as const);
+    for (const status of steps) {
+      const result = nextCallbackState(current, { status, ...target[1] }, new Date().toISOString());
+      if (result.ok) current = { ...current, ...result.callback };
+    }
+    await store.saveCallback(current);
+    await store.enqueue(callback.crm, 'callback', [callback.id], Date.now());
+    moved++;
+  }
+  logger.info({ callbacks: callbacks.length, moved }, 'demo callbacks ready');
+}

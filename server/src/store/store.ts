@@ -1,0 +1,143 @@
+import type { Answer, Callback, Rating } from '@boucle/shared/schemas';
+
+/** The CRMs Boucle writes to. */
+export type Crm = 'salesforce' | 'hubspot';
+
+/** What a job syncs: one answer, rating or callback, or one account's rollup. */
+export type JobKind = 'answer' | 'rating' | 'callback' | 'rollup';
+
+/** A unit of work of the durable queue: sync one record to one CRM. */
+export interface Job {
+  readonly id: number;
+  readonly crm: Crm;
+  readonly kind: JobKind;
+  /** The record's key: `source:id` for answers and ratings, the callback id, the account key. */
+  readonly ref: string;
+  readonly attempts: number;
+  readonly lastError?: string;
+}
+
+/** A dead-lettered job, with why it died. */
+export interface DeadJob extends Job {
+  readonly lastError: string;
+  readonly updatedAt: string;
+}
+
+/** Where a record stands in a CRM. */
+export type SyncState = 'pending' | 'synced' | 'unmatched' | 'dead';
+
+/** A callback as Boucle keeps it: the contract's callback plus the CRM it lives in. */
+export interface StoredCallback extends Callback {
+  readonly crm: Crm;
+  /** The answer's `source:id`. */
+  readonly answerRef: string;
+  /** The CRM record id once written. */
+  readonly crmId?: string;
+  readonly reason?: string;
+  readonly assignTo?: string;
+  /** The CRM records the callback is about, resolved when it was raised. */
+  readonly crmAccountId?: string;
+  readonly crmContactId?: string;
+  /** Who takes over when it escalates: the owner's manager. */
+  readonly escalateTo?: string;
+}
+
+export interface CallbackFilter {
+  readonly status?: 'open' | 'overdue';
+  readonly accountKey?: string;
+  readonly now: string;
+  readonly limit?: number;
+}
+
+/**
+ * Boucle's system of record: answers, ratings, callbacks, per-CRM sync state, the job queue and the
+ * sync log. Answers and ratings are unique by (source, id), so a retry or replay is a duplicate,
+ * never a second record. Every method is async so that a PostgreSQL store can implement it.
+ */
+export interface Store {
+  /** Stores answers not seen before and queues their sync to each CRM, in one transaction. */
+  ingestAnswers(
+    answers: readonly Answer[],
+    crms: readonly Crm[],
+    now: number,
+  ): Promise<{ accepted: number; duplicates: number }>;
+  ingestRatings(
+    ratings: readonly Rating[],
+    crms: readonly Crm[],
+    now: number,
+  ): Promise<{ accepted: number; duplicates: number }>;
+  getAnswers(refs: readonly string[]): Promise<Map<string, Answer>>;
+  getRatings(refs: readonly string[]): Promise<Map<string, Rating>>;
+  /** Answers about an account (by domain, Salesforce id or HubSpot id) since an instant. */
+  answersForAccount(keys: readonly string[], sinceIso: string): Promise<Answer[]>;
+  /** Every answer since an instant, for the norm. */
+  answersSince(sinceIso: string): Promise<Answer[]>;
+  answerForInteraction(interactionId: string): Promise<Answer | undefined>;
+  ratingForInteraction(interactionId: string): Promise<Rating | undefined>;
+  /** Answers parked because the respondent is not in the CRM yet. */
+  unmatchedAnswers(limit: number): Promise<{ answer: Answer; crm: Crm; detail: string }[]>;
+
+  /** Files an answer under one more account key (the CRM account id it resolved to). */
+  linkAnswerAccount(ref: string, accountKey: string): Promise<void>;
+  setSyncState(
+    crm: Crm,
+    kind: JobKind,
+    ref: string,
+    state: SyncState,
+    detail?: string,
+    crmId?: string,
+  ): Promise<void>;
+  syncStates(
+    crm: Crm,
+    kind: JobKind,
+    refs: readonly string[],
+  ): Promise<Map<string, { state: SyncState; crmId?: string }>>;
+
+  /** Inserts a callback unless one of the same kind exists for the answer; true when created. */
+  createCallback(callback: StoredCallback): Promise<boolean>;
+  getCallback(id: string): Promise<StoredCallback | undefined>;
+  getCallbacks(ids: readonly string[]): Promise<Map<string, StoredCallback>>;
+  saveCallback(callback: StoredCallback): Promise<void>;
+  listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]>;
+
+  enqueue(crm: Crm, kind: JobKind, refs: readonly string[], runAt: number): Promise<void>;
+  /** Claims up to `limit` due jobs of a CRM (and jobs whose lease expired) for `leaseMs`. */
+  claim(crm: Crm, workerId: string, limit: number, leaseMs: number, now: number): Promise<Job[]>;
+  heartbeat(ids: readonly number[], workerId: string, leaseMs: number, now: number): Promise<void>;
+  complete(ids: readonly number[], now: number): Promise<void>;
+  /** Runs the job again after `delayMs`; dead-letters it after `maxAttempts` counted attempts. */
+  retry(
+    id: number,
+    error: string,
+    delayMs: number,
+    now: number,
+    options: { countAttempt: boolean; maxAttempts: number },
+  ): Promise<'retry' | 'dead'>;
+  deadLetter(id: number, error: string, now: number): Promise<void>;
+  listDead(limit: number): Promise<DeadJob[]>;
+  /** Moves dead jobs (all, or these ids) back to the queue; returns how many. */
+  replay(ids: readonly number[] | 'all', now: number): Promise<number>;
+  queueStats(): Promise<Record<string, number>>;
+
+  log(
+    crm: Crm,
+    kind: JobKind,
+    ref: string,
+    outcome: string,
+    detail: string,
+    now: number,
+  ): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The key of an answer or a rating: `source:id`. */
+export const refOf = (record: { source: string; id: string }) => `${record.source}:${record.id}`;
+
+/** The account keys an answer carries: domain, Salesforce id, HubSpot id. */
+export function accountKeysOf(answer: Answer): string[] {
+  const account = answer.account;
+  const keys = [account?.domain, account?.crmAccountId, account?.hubspotCompanyId];
+  const email = answer.respondent?.email;
+  if (!account?.domain && email) keys.push(email.split('@')[1]?.toLowerCase());
+  return keys.filter((key): key is string => Boolean(key));
+}

@@ -1,0 +1,70 @@
+import type { AccountSummary, DissonanceKind, ScoreCategory } from '@boucle/shared';
+import type { Answer, Rating, ThresholdRule } from '@boucle/shared/schemas';
+import type { CrmError } from '../errors.ts';
+import type { Crm, StoredCallback } from '../store/store.ts';
+
+/** Who an answer is about in the CRM: the contact, the account, its owner and the owner's manager. */
+export interface Resolution {
+  readonly contactId?: string;
+  readonly accountId?: string;
+  readonly ownerId?: string;
+  readonly managerId?: string;
+}
+
+/** The outcome of writing one record: its CRM id, or a typed error. */
+export type RecordResult =
+  { readonly ok: true; readonly crmId: string } | { readonly ok: false; readonly error: CrmError };
+
+export interface AnswerWrite {
+  readonly ref: string;
+  readonly answer: Answer;
+  readonly resolution: Resolution;
+  readonly category: ScoreCategory;
+}
+
+export interface RatingWrite {
+  readonly ref: string;
+  readonly rating: Rating;
+  readonly answerCrmId?: string;
+  readonly employeeId?: string;
+  readonly dissonance?: DissonanceKind;
+}
+
+export interface CallbackWrite {
+  readonly callback: StoredCallback;
+  readonly answerCrmId: string;
+  readonly resolution: Resolution;
+}
+
+export interface RollupWrite {
+  readonly accountId: string;
+  readonly summary: AccountSummary;
+  readonly lastScore?: number;
+  readonly openCallbacks: number;
+  readonly now: string;
+}
+
+/**
+ * Everything the sync engine asks of a CRM. One implementation per CRM, the only code that imports
+ * its client library; every write is an idempotent upsert keyed by Boucle's own id, and results
+ * come back per record so that a failing row never blocks the others.
+ */
+export interface CrmAdapter {
+  readonly crm: Crm;
+  /** Jobs claimed per round: what the CRM's batch endpoints take in a handful of calls. */
+  readonly batchSize: number;
+  /** The alert thresholds in force (cached by the adapter). */
+  thresholdRules(): Promise<ThresholdRule[]>;
+  /** Resolves the respondents; an answer missing from the map is not in the CRM yet. */
+  resolve(answers: readonly { ref: string; answer: Answer }[]): Promise<Map<string, Resolution>>;
+  /** CRM user (or owner) ids by e-mail. */
+  resolveUsers(emails: readonly string[]): Promise<Map<string, string>>;
+  /** The id of a queue by name, for callbacks assigned to a queue. */
+  resolveQueue(name: string): Promise<string | undefined>;
+  writeAnswers(items: readonly AnswerWrite[]): Promise<Map<string, RecordResult>>;
+  writeRatings(items: readonly RatingWrite[]): Promise<Map<string, RecordResult>>;
+  writeCallbacks(items: readonly CallbackWrite[]): Promise<Map<string, RecordResult>>;
+  writeRollups(items: readonly RollupWrite[]): Promise<Map<string, RecordResult>>;
+  /** Reachability and credentials, for `/health` and `doctor`. */
+  check(): Promise<{ ok: boolean; detail: string }>;
+}

@@ -1,0 +1,601 @@
+import { randomUUID } from 'node:crypto';
+import {
+  classifyDissonance,
+  classifyScore,
+  decideEscalation,
+  evaluateThresholds,
+  summarizeAccount,
+  type Alert,
+} from '@boucle/shared';
+import type { Answer, BusinessHoursSettings, ThresholdRule } from '@boucle/shared/schemas';
+import type { Logger } from 'pino';
+import type { CrmError } from '../errors.ts';
+import {
+  accountKeysOf,
+  refOf,
+  type Crm,
+  type Job,
+  type Store,
+  type StoredCallback,
+} from '../store/store.ts';
+import type {
+  AnswerWrite,
+  CallbackWrite,
+  CrmAdapter,
+  RatingWrite,
+  RecordResult,
+  Resolution,
+  RollupWrite,
+} from './adapter.ts';
+import { backoffMs } from './retryPolicy.ts';
+
+export interface EngineOptions {
+  readonly store: Store;
+  readonly adapters: readonly CrmAdapter[];
+  readonly logger: Logger;
+  readonly clock?: () => number;
+  readonly random?: () => number;
+  /** A claimed job is taken again by another worker if its lease is not renewed in time. */
+  readonly leaseMs?: number;
+  readonly heartbeatMs?: number;
+  /** Counted attempts before a job is dead-lettered. */
+  readonly maxAttempts?: number;
+  /** How often an answer whose respondent is not in the CRM is looked up again. */
+  readonly unmatchedRetryMs?: number;
+  readonly idleMs?: number;
+  readonly businessHours?: BusinessHoursSettings;
+  /** Answers older than this raise no callback (a backfill must not flood managers); default 14. */
+  readonly callbackMaxAgeDays?: number;
+}
+
+const DAY_MS = 86_400_000;
+const callbackId = (crm: Crm, answerRef: string, kind: string) => `${crm}:${answerRef}:${kind}`;
+
+/**
+ * The sync engine: one loop per CRM claims a batch of due jobs (answers first, then ratings,
+ * callbacks and rollups), keeps their lease alive while it works, writes them through the CRM's
+ * adapter, and settles each job alone: done, retried with backoff, parked (respondent not in the
+ * CRM yet) or dead-lettered with its last error.
+ */
+export class SyncEngine {
+  private readonly store: Store;
+  private readonly logger: Logger;
+  private readonly clock: () => number;
+  private readonly random: () => number;
+  private readonly leaseMs: number;
+  private readonly heartbeatMs: number;
+  private readonly maxAttempts: number;
+  private readonly unmatchedRetryMs: number;
+  private readonly workerId = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private wake: (() => void) | undefined;
+  private lastSweep = 0;
+
+  constructor(private readonly options: EngineOptions) {
+    this.store = options.store;
+    this.logger = options.logger;
+    this.clock = options.clock ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.heartbeatMs = options.heartbeatMs ?? 10_000;
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.unmatchedRetryMs = options.unmatchedRetryMs ?? 15 * 60_000;
+  }
+
+  get crms(): Crm[] {
+    return this.options.adapters.map((a) => a.crm);
+  }
+
+  /** Starts one loop per CRM; they poll for due jobs until `stop()`. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loops = this.options.adapters.map((adapter) => this.loop(adapter));
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await Promise.all(this.loops);
+  }
+
+  /** Wakes idle loops (new work was queued). */
+  poke(): void {
+    this.wake?.();
+  }
+
+  private async loop(adapter: CrmAdapter): Promise<void> {
+    while (this.running) {
+      let processed = 0;
+      try {
+        processed = await this.runOnce(adapter);
+        if (adapter === this.options.adapters[0] && this.clock() - this.lastSweep > 60_000)
+          await this.sweepEscalations();
+      } catch (error) {
+        this.logger.error({ crm: adapter.crm, err: (error as Error).message }, 'sync round failed');
+      }
+      if (processed === 0 && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.idleMs ?? 250);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  /** Processes one batch of due jobs of a CRM; returns how many jobs it settled. */
+  async runOnce(adapter: CrmAdapter): Promise<number> {
+    const jobs = await this.store.claim(
+      adapter.crm,
+      this.workerId,
+      adapter.batchSize,
+      this.leaseMs,
+      this.clock(),
+    );
+    if (jobs.length === 0) return 0;
+    const ids = jobs.map((j) => j.id);
+    const heartbeat = setInterval(() => {
+      this.store.heartbeat(ids, this.workerId, this.leaseMs, this.clock()).catch(() => undefined);
+    }, this.heartbeatMs);
+    try {
+      for (const kind of ['answer', 'rating', 'callback', 'rollup'] as const) {
+        const ofKind = jobs.filter((j) => j.kind === kind);
+        if (ofKind.length === 0) continue;
+        try {
+          if (kind === 'answer') await this.syncAnswers(adapter, ofKind);
+          else if (kind === 'rating') await this.syncRatings(adapter, ofKind);
+          else if (kind === 'callback') await this.syncCallbacks(adapter, ofKind);
+          else await this.syncRollups(adapter, ofKind);
+        } catch (error) {
+          // A failure before any per-record result (resolution, thresholds): the whole group waits.
+          const crmError = error as CrmError;
+          this.logger.warn(
+            {
+              crm: adapter.crm,
+              kind,
+              jobs: ofKind.length,
+              code: crmError.code,
+              err: crmError.message,
+            },
+            'sync step failed; retrying',
+          );
+          for (const job of ofKind)
+            await this.retryOrDie(
+              adapter.crm,
+              job,
+              crmError.retryable === false ? false : true,
+              crmError.message ?? String(error),
+              crmError.waitMs,
+            );
+        }
+      }
+    } finally {
+      clearInterval(heartbeat);
+    }
+    return jobs.length;
+  }
+
+  private async retryOrDie(
+    crm: Crm,
+    job: Job,
+    retryable: boolean,
+    message: string,
+    waitMs?: number,
+  ): Promise<void> {
+    const now = this.clock();
+    if (!retryable) {
+      await this.store.deadLetter(job.id, message, now);
+      await this.store.setSyncState(crm, job.kind, job.ref, 'dead', message);
+      await this.store.log(crm, job.kind, job.ref, 'dead', message, now);
+      return;
+    }
+    const verdict = await this.store.retry(
+      job.id,
+      message,
+      backoffMs(job.attempts, this.random(), waitMs),
+      now,
+      { countAttempt: true, maxAttempts: this.maxAttempts },
+    );
+    if (verdict === 'dead') {
+      await this.store.setSyncState(crm, job.kind, job.ref, 'dead', message);
+      await this.store.log(
+        crm,
+        job.kind,
+        job.ref,
+        'dead',
+        `after ${this.maxAttempts} attempts: ${message}`,
+        now,
+      );
+    }
+  }
+
+  /** Waits for something else (an answer to be written first) without spending an attempt. */
+  private async later(job: Job, reason: string, delayMs = 2_000): Promise<void> {
+    await this.store.retry(job.id, reason, delayMs, this.clock(), {
+      countAttempt: false,
+      maxAttempts: this.maxAttempts,
+    });
+  }
+
+  private async settle(
+    crm: Crm,
+    jobs: readonly Job[],
+    results: Map<string, RecordResult>,
+    keyOf: (job: Job) => string,
+    onSuccess: (job: Job, crmId: string) => Promise<void>,
+  ): Promise<void> {
+    const done: number[] = [];
+    const now = this.clock();
+    for (const job of jobs) {
+      const result = results.get(keyOf(job));
+      if (!result) continue;
+      if (result.ok) {
+        done.push(job.id);
+        await this.store.setSyncState(crm, job.kind, job.ref, 'synced', undefined, result.crmId);
+        await onSuccess(job, result.crmId);
+      } else {
+        await this.retryOrDie(
+          crm,
+          job,
+          result.error.retryable,
+          `${result.error.code}: ${result.error.message}`,
+          result.error.waitMs,
+        );
+      }
+    }
+    await this.store.complete(done, now);
+    if (done.length > 0)
+      await this.store.log(
+        crm,
+        jobs[0]?.kind ?? 'answer',
+        `${done.length} records`,
+        'synced',
+        '',
+        now,
+      );
+  }
+
+  private async raiseCallbacks(
+    adapter: CrmAdapter,
+    answer: Answer,
+    ref: string,
+    alerts: readonly Alert[],
+    resolution: Resolution,
+  ): Promise<string[]> {
+    const created: string[] = [];
+    for (const alert of alerts) {
+      let assignee: string | undefined;
+      if (alert.assignTo === 'account_owner') assignee = resolution.ownerId;
+      else if (alert.assignTo === 'owners_manager')
+        assignee = resolution.managerId ?? resolution.ownerId;
+      else
+        assignee =
+          (alert.queue ? await adapter.resolveQueue(alert.queue) : undefined) ?? resolution.ownerId;
+      const callback: StoredCallback = {
+        id: callbackId(adapter.crm, ref, alert.kind),
+        crm: adapter.crm,
+        answerRef: ref,
+        answerId: answer.id,
+        kind: alert.kind,
+        status: 'open',
+        slaHours: alert.slaHours,
+        createdAt: new Date(this.clock()).toISOString(),
+        dueAt: alert.dueAt,
+        ...(alert.escalateAt && { escalateAt: alert.escalateAt }),
+        ...(assignee && { assignee }),
+        ...(resolution.managerId && { escalateTo: resolution.managerId }),
+        ...(accountKeysOf(answer)[0] && { accountKey: accountKeysOf(answer)[0] }),
+        ...(answer.respondent?.email && { respondentEmail: answer.respondent.email.toLowerCase() }),
+        ...(resolution.accountId && { crmAccountId: resolution.accountId }),
+        ...(resolution.contactId && { crmContactId: resolution.contactId }),
+        reason: alert.reason,
+        assignTo: alert.assignTo,
+      };
+      if (await this.store.createCallback(callback)) created.push(callback.id);
+    }
+    return created;
+  }
+
+  private async syncAnswers(adapter: CrmAdapter, jobs: readonly Job[]): Promise<void> {
+    const answers = await this.store.getAnswers(jobs.map((j) => j.ref));
+    const items = jobs.flatMap((job) => {
+      const answer = answers.get(job.ref);
+      return answer ? [{ job, ref: job.ref, answer }] : [];
+    });
+    await this.store.complete(
+      jobs.filter((j) => !answers.has(j.ref)).map((j) => j.id),
+      this.clock(),
+    );
+    const resolutions = await adapter.resolve(items);
+    const rules: ThresholdRule[] = await adapter.thresholdRules();
+    const writes: (AnswerWrite & { job: Job })[] = [];
+    const newCallbacks: string[] = [];
+    const now = new Date(this.clock()).toISOString();
+    for (const item of items) {
+      const resolution = resolutions.get(item.ref);
+      if (!resolution) {
+        const who =
+          [
+            item.answer.respondent?.email,
+            item.answer.account?.domain ??
+              item.answer.account?.crmAccountId ??
+              item.answer.account?.hubspotCompanyId,
+          ]
+            .filter(Boolean)
+            .join(' / ') || 'no respondent or account given';
+        const detail = `not found in ${adapter.crm}: ${who}; looked up again every ${Math.round(this.unmatchedRetryMs / 60_000)} min`;
+        await this.store.setSyncState(adapter.crm, 'answer', item.ref, 'unmatched', detail);
+        await this.later(item.job, detail, this.unmatchedRetryMs);
+        continue;
+      }
+      const rating = item.answer.interactionId
+        ? await this.store.ratingForInteraction(item.answer.interactionId)
+        : undefined;
+      const recent =
+        this.clock() - Date.parse(item.answer.answeredAt) <=
+        (this.options.callbackMaxAgeDays ?? 14) * DAY_MS;
+      const alerts = !recent
+        ? []
+        : evaluateThresholds({
+            answer: item.answer,
+            ...(rating && {
+              rating: { interactionId: rating.interactionId, rating: rating.rating },
+            }),
+            rules,
+            now,
+            ...(this.options.businessHours && { businessHours: this.options.businessHours }),
+          });
+      newCallbacks.push(
+        ...(await this.raiseCallbacks(adapter, item.answer, item.ref, alerts, resolution)),
+      );
+      writes.push({
+        job: item.job,
+        ref: item.ref,
+        answer: item.answer,
+        resolution,
+        category: classifyCategory(item.answer),
+      });
+    }
+    if (newCallbacks.length > 0)
+      await this.store.enqueue(adapter.crm, 'callback', newCallbacks, this.clock());
+    if (writes.length === 0) return;
+    const results = await adapter.writeAnswers(writes);
+    const rollups = new Set<string>();
+    const ratingsToLink: string[] = [];
+    await this.settle(
+      adapter.crm,
+      writes.map((w) => w.job),
+      results,
+      (job) => job.ref,
+      async (job) => {
+        const write = writes.find((w) => w.job.id === job.id);
+        if (!write) return;
+        if (write.resolution.accountId) {
+          await this.store.linkAnswerAccount(write.ref, write.resolution.accountId);
+          rollups.add(
+            `${write.resolution.accountId}|${accountKeysOf(write.answer)[0] ?? write.resolution.accountId}`,
+          );
+        }
+        if (write.answer.interactionId) {
+          const rating = await this.store.ratingForInteraction(write.answer.interactionId);
+          if (rating) ratingsToLink.push(refOf(rating));
+        }
+      },
+    );
+    if (rollups.size > 0)
+      await this.store.enqueue(adapter.crm, 'rollup', [...rollups], this.clock());
+    if (ratingsToLink.length > 0)
+      await this.store.enqueue(adapter.crm, 'rating', ratingsToLink, this.clock());
+  }
+
+  private async syncRatings(adapter: CrmAdapter, jobs: readonly Job[]): Promise<void> {
+    const ratings = await this.store.getRatings(jobs.map((j) => j.ref));
+    const employees = await adapter.resolveUsers([
+      ...new Set([...ratings.values()].map((r) => r.employeeEmail.toLowerCase())),
+    ]);
+    const writes: (RatingWrite & { job: Job })[] = [];
+    const reviews: { answer: Answer; rating: { interactionId: string; rating: number } }[] = [];
+    for (const job of jobs) {
+      const rating = ratings.get(job.ref);
+      if (!rating) {
+        await this.store.complete([job.id], this.clock());
+        continue;
+      }
+      const answer = await this.store.answerForInteraction(rating.interactionId);
+      let answerCrmId: string | undefined;
+      let dissonance;
+      if (answer) {
+        const state = (await this.store.syncStates(adapter.crm, 'answer', [refOf(answer)])).get(
+          refOf(answer),
+        );
+        if (state?.state === 'pending') {
+          await this.later(job, 'waiting for the answer of the same interaction to be written');
+          continue;
+        }
+        answerCrmId = state?.crmId;
+        const result = classifyDissonance(answer, rating.rating);
+        dissonance = result.kind;
+        const recent =
+          this.clock() - Date.parse(answer.answeredAt) <=
+          (this.options.callbackMaxAgeDays ?? 14) * DAY_MS;
+        if (result.reviewWorthy && answerCrmId && recent)
+          reviews.push({
+            answer,
+            rating: { interactionId: rating.interactionId, rating: rating.rating },
+          });
+      }
+      const employeeId = employees.get(rating.employeeEmail.toLowerCase());
+      writes.push({
+        job,
+        ref: job.ref,
+        rating,
+        ...(answerCrmId && { answerCrmId }),
+        ...(employeeId && { employeeId }),
+        ...(dissonance && { dissonance }),
+      });
+    }
+    if (reviews.length > 0) {
+      // The rating came after its answer: raise the dissonance reviews now, resolving in one batch.
+      const rules = (await adapter.thresholdRules()).filter((rule) => rule.kind === 'dissonance');
+      const resolutions = await adapter.resolve(
+        reviews.map(({ answer }) => ({ ref: refOf(answer), answer })),
+      );
+      const now = new Date(this.clock()).toISOString();
+      const created: string[] = [];
+      for (const { answer, rating } of reviews) {
+        const alerts = evaluateThresholds({
+          answer,
+          rating,
+          rules,
+          now,
+          ...(this.options.businessHours && { businessHours: this.options.businessHours }),
+        });
+        created.push(
+          ...(await this.raiseCallbacks(
+            adapter,
+            answer,
+            refOf(answer),
+            alerts,
+            resolutions.get(refOf(answer)) ?? {},
+          )),
+        );
+      }
+      if (created.length > 0)
+        await this.store.enqueue(adapter.crm, 'callback', created, this.clock());
+    }
+    if (writes.length === 0) return;
+    const results = await adapter.writeRatings(writes);
+    await this.settle(
+      adapter.crm,
+      writes.map((w) => w.job),
+      results,
+      (job) => job.ref,
+      async () => undefined,
+    );
+  }
+
+  private async syncCallbacks(adapter: CrmAdapter, jobs: readonly Job[]): Promise<void> {
+    const callbacks = await this.store.getCallbacks(jobs.map((j) => j.ref));
+    const states = await this.store.syncStates(
+      adapter.crm,
+      'answer',
+      [...callbacks.values()].map((c) => c.answerRef),
+    );
+    const writes: (CallbackWrite & { job: Job })[] = [];
+    for (const job of jobs) {
+      const callback = callbacks.get(job.ref);
+      if (!callback) {
+        await this.store.complete([job.id], this.clock());
+        continue;
+      }
+      const answerState = states.get(callback.answerRef);
+      if (answerState?.state === 'dead') {
+        await this.retryOrDie(
+          adapter.crm,
+          job,
+          false,
+          `its answer ${callback.answerRef} could not be written to ${adapter.crm}`,
+        );
+        continue;
+      }
+      if (answerState?.state !== 'synced' || !answerState.crmId) {
+        await this.later(job, 'waiting for its answer to be written');
+        continue;
+      }
+      writes.push({
+        job,
+        callback,
+        answerCrmId: answerState.crmId,
+        resolution: {
+          ...(callback.crmAccountId && { accountId: callback.crmAccountId }),
+          ...(callback.crmContactId && { contactId: callback.crmContactId }),
+        },
+      });
+    }
+    if (writes.length === 0) return;
+    const results = await adapter.writeCallbacks(writes);
+    const rollups = new Set<string>();
+    await this.settle(
+      adapter.crm,
+      writes.map((w) => w.job),
+      results,
+      (job) => job.ref,
+      async (job, crmId) => {
+        const write = writes.find((w) => w.job.id === job.id);
+        if (!write) return;
+        await this.store.saveCallback({ ...write.callback, crmId });
+        if (write.callback.crmAccountId)
+          rollups.add(
+            `${write.callback.crmAccountId}|${write.callback.accountKey ?? write.callback.crmAccountId}`,
+          );
+      },
+    );
+    if (rollups.size > 0)
+      await this.store.enqueue(adapter.crm, 'rollup', [...rollups], this.clock());
+  }
+
+  private async syncRollups(adapter: CrmAdapter, jobs: readonly Job[]): Promise<void> {
+    const now = new Date(this.clock()).toISOString();
+    const since = new Date(this.clock() - 366 * DAY_MS).toISOString();
+    const writes: (RollupWrite & { job: Job })[] = [];
+    for (const job of jobs) {
+      const [accountId, accountKey] = job.ref.split('|') as [string, string];
+      const answers = await this.store.answersForAccount([accountKey, accountId], since);
+      const summary = summarizeAccount(answers, { now });
+      const nps = answers
+        .filter((a) => a.metric === 'nps')
+        .sort((a, b) => Date.parse(b.answeredAt) - Date.parse(a.answeredAt));
+      const open = (await this.store.listCallbacks({ accountKey, now })).filter(
+        (c) => c.crm === adapter.crm,
+      ).length;
+      writes.push({
+        job,
+        accountId,
+        summary,
+        ...(nps[0] && { lastScore: nps[0].score }),
+        openCallbacks: open,
+        now,
+      });
+    }
+    const results = await adapter.writeRollups(writes);
+    await this.settle(
+      adapter.crm,
+      jobs,
+      results,
+      (job) => job.ref.split('|')[0] as string,
+      async () => undefined,
+    );
+  }
+
+  /** Escalates late callbacks (once) to the owner's manager, and queues their update. */
+  async sweepEscalations(): Promise<number> {
+    this.lastSweep = this.clock();
+    const now = new Date(this.clock()).toISOString();
+    let escalated = 0;
+    for (const callback of await this.store.listCallbacks({
+      status: 'overdue',
+      now,
+      limit: 1000,
+    })) {
+      if (!decideEscalation(callback, now).escalate) continue;
+      await this.store.saveCallback({
+        ...callback,
+        status: 'escalated',
+        escalatedAt: now,
+        ...(callback.escalateTo && { assignee: callback.escalateTo }),
+      });
+      await this.store.enqueue(callback.crm, 'callback', [callback.id], this.clock());
+      escalated++;
+    }
+    if (escalated > 0) this.logger.info({ escalated }, 'escalated late callbacks');
+    return escalated;
+  }
+}
+
+function classifyCategory(answer: Answer) {
+  return classifyScore(answer.metric, answer.score);
+}
