@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // End-to-end tests wait for real HTTP round trips and retries; no test asserts a timing.
+    testTimeout: 60_000,
+    hookTimeout: 30_000,
     reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
   },
 });

@@ -30,6 +30,8 @@ export class CrmError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly waitMs?: number,
+    /** The HTTP status, when the CRM answered. */
+    readonly status?: number,
   ) {
     super(message);
   }

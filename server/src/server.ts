@@ -31,7 +31,13 @@ export interface ServerOptions {
   readonly host?: string;
   /** Load the demo data in sandbox mode (once per database); default true. */
   readonly demo?: boolean;
-  readonly engine?: { leaseMs?: number; heartbeatMs?: number; idleMs?: number };
+  readonly engine?: {
+    leaseMs?: number;
+    heartbeatMs?: number;
+    idleMs?: number;
+    backoffBaseMs?: number;
+    unmatchedRetryMs?: number;
+  };
   /** HubSpot requests per 10 s (the sandbox emulator allows 100). */
   readonly hubspotRequestsPer10s?: number;
 }

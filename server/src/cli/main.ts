@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ANSWER_FILE_FORMATS } from '../answerFiles/readAnswerFile.ts';
+import { deadLettersList, deadLettersReplay } from './commands/deadLetters.ts';
 import { emulatorCommand, type EmulatorOptions } from './commands/emulator.ts';
 import { SCORE_DIMENSIONS, scoreCommand, type ScoreOptions } from './commands/score.ts';
 import { startCommand } from './commands/start.ts';
@@ -39,6 +40,34 @@ export async function runCli(
     )
     .action(async () => {
       exitCode = await startCommand(env, io, signal);
+    });
+
+  const dbPath = env.BOUCLE_DB?.trim() || './data/boucle.db';
+  const deadLetters = program
+    .command('dead-letters')
+    .description('Inspect and replay the sync jobs that gave up (in the store at BOUCLE_DB).');
+  deadLetters
+    .command('list')
+    .description('List dead-lettered jobs with their last CRM error.')
+    .option('--json', 'print JSON')
+    .addOption(
+      new Option('--limit <n>', 'at most n jobs').default(100).argParser((value) => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1)
+          throw new InvalidArgumentError('--limit must be a whole number ≥ 1');
+        return n;
+      }),
+    )
+    .action(async (options: { json?: boolean; limit: number }) => {
+      exitCode = await deadLettersList(dbPath, options, io);
+    });
+  deadLetters
+    .command('replay')
+    .description('Put dead-lettered jobs back in the queue: the given ids, or --all.')
+    .argument('[ids...]', 'job ids from dead-letters list')
+    .option('--all', 'replay every dead-lettered job')
+    .action(async (ids: string[], options: { all?: boolean }) => {
+      exitCode = await deadLettersReplay(dbPath, ids, options, io);
     });
 
   program

@@ -9,7 +9,7 @@ import {
 } from '@boucle/shared';
 import type { Answer, BusinessHoursSettings, ThresholdRule } from '@boucle/shared/schemas';
 import type { Logger } from 'pino';
-import type { CrmError } from '../errors.ts';
+import { CrmError } from '../errors.ts';
 import {
   accountKeysOf,
   refOf,
@@ -38,12 +38,17 @@ export interface EngineOptions {
   /** A claimed job is taken again by another worker if its lease is not renewed in time. */
   readonly leaseMs?: number;
   readonly heartbeatMs?: number;
-  /** Counted attempts before a job is dead-lettered. */
+  /**
+   * Counted attempts before a job is dead-lettered; with the 15 min cap, 20 attempts retry a
+   * record for about three hours.
+   */
   readonly maxAttempts?: number;
   /** How often an answer whose respondent is not in the CRM is looked up again. */
   readonly unmatchedRetryMs?: number;
   readonly idleMs?: number;
   readonly businessHours?: BusinessHoursSettings;
+  /** First retry delay, doubled each attempt (tests shrink it); default 2 s. */
+  readonly backoffBaseMs?: number;
   /** Answers older than this raise no callback (a backfill must not flood managers); default 14. */
   readonly callbackMaxAgeDays?: number;
 }
@@ -71,6 +76,8 @@ export class SyncEngine {
   private loops: Promise<void>[] = [];
   private wake: (() => void) | undefined;
   private lastSweep = 0;
+  /** Consecutive failed steps per CRM: the backoff of step failures, which spend no attempt. */
+  private readonly streak = new Map<Crm, number>();
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
@@ -79,7 +86,7 @@ export class SyncEngine {
     this.random = options.random ?? Math.random;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.heartbeatMs = options.heartbeatMs ?? 10_000;
-    this.maxAttempts = options.maxAttempts ?? 8;
+    this.maxAttempts = options.maxAttempts ?? 20;
     this.unmatchedRetryMs = options.unmatchedRetryMs ?? 15 * 60_000;
   }
 
@@ -150,9 +157,23 @@ export class SyncEngine {
           else if (kind === 'rating') await this.syncRatings(adapter, ofKind);
           else if (kind === 'callback') await this.syncCallbacks(adapter, ofKind);
           else await this.syncRollups(adapter, ofKind);
+          this.streak.set(adapter.crm, 0);
         } catch (error) {
-          // A failure before any per-record result (resolution, thresholds): the whole group waits.
-          const crmError = error as CrmError;
+          // A failure before any per-record result (a read, the portal setup, the whole call
+          // refused) says nothing about the records: they wait, without spending an attempt, with
+          // a backoff that grows while the CRM keeps failing.
+          const crmError =
+            error instanceof CrmError
+              ? error
+              : new CrmError('error', (error as Error).message ?? String(error), true);
+          const streak = (this.streak.get(adapter.crm) ?? 0) + 1;
+          this.streak.set(adapter.crm, streak);
+          const delay = backoffMs(
+            Math.min(streak - 1, 12),
+            this.random(),
+            crmError.waitMs,
+            this.options.backoffBaseMs,
+          );
           this.logger.warn(
             {
               crm: adapter.crm,
@@ -160,16 +181,15 @@ export class SyncEngine {
               jobs: ofKind.length,
               code: crmError.code,
               err: crmError.message,
+              retryInMs: delay,
             },
-            'sync step failed; retrying',
+            'sync step failed; the records wait',
           );
           for (const job of ofKind)
-            await this.retryOrDie(
-              adapter.crm,
+            await this.later(
               job,
-              crmError.retryable === false ? false : true,
-              crmError.message ?? String(error),
-              crmError.waitMs,
+              `${crmError.code ?? 'error'}: ${crmError.message ?? String(error)}`,
+              delay,
             );
         }
       }
@@ -196,7 +216,7 @@ export class SyncEngine {
     const verdict = await this.store.retry(
       job.id,
       message,
-      backoffMs(job.attempts, this.random(), waitMs),
+      backoffMs(job.attempts, this.random(), waitMs, this.options.backoffBaseMs),
       now,
       { countAttempt: true, maxAttempts: this.maxAttempts },
     );

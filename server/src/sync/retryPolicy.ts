@@ -77,9 +77,15 @@ export function hubspotRetry(
  * @param attempts attempts already made
  * @param random a number in [0, 1)
  * @param waitMs what the CRM asked for
+ * @param baseMs the first delay
  */
-export function backoffMs(attempts: number, random: number, waitMs?: number): number {
-  const base = Math.min(15 * 60_000, 2_000 * 2 ** Math.max(0, attempts));
+export function backoffMs(
+  attempts: number,
+  random: number,
+  waitMs?: number,
+  baseMs = 2_000,
+): number {
+  const base = Math.min(15 * 60_000, baseMs * 2 ** Math.max(0, attempts));
   const jittered = Math.round(base * (0.5 + random));
   return Math.max(jittered, waitMs ?? 0);
 }

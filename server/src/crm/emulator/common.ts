@@ -17,6 +17,8 @@ export const faultRuleSchema = z.strictObject({
   message: z.string().optional(),
   /** Salesforce collections: fail each record (not the request) with this status code. */
   recordErrorCode: z.string().optional(),
+  /** With recordErrorCode: fail only the records whose JSON contains this text (a validation rule). */
+  recordMatch: z.string().optional(),
   /** Delay before answering (or before the fault), in milliseconds. */
   latencyMs: z.number().int().min(0).max(120_000).optional(),
   /** Never answer: the client times out. */

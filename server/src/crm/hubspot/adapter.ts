@@ -99,13 +99,32 @@ export class HubSpotAdapter implements CrmAdapter {
         String(e.body?.message ?? e.message ?? error),
         verdict.retryable,
         verdict.waitMs,
+        status,
       );
+    }
+  }
+
+  /**
+   * For the one-off portal setup only: a call retried a few times on transient failures, since the
+   * queue cannot retry one call of a setup that must complete as a whole.
+   */
+  private async callPatiently<T>(run: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.call(run);
+      } catch (error) {
+        const crmError = error as CrmError;
+        if (!crmError.retryable || attempt >= 5) throw error;
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.max(crmError.waitMs ?? 0, 200 * 2 ** attempt)),
+        );
+      }
     }
   }
 
   /** Creates what Boucle needs in the portal (once per process); see `setupHubSpot`. */
   ensureSetup(): Promise<SetupReport> {
-    this.setup ??= setupHubSpot(this.client, () => this.limiter.acquire()).catch(
+    this.setup ??= setupHubSpot(this.client, (call) => this.callPatiently(call)).catch(
       (error: unknown) => {
         this.setup = undefined;
         throw error;

@@ -91,80 +91,87 @@ export interface SetupReport {
   surveyStorage: 'custom_object' | 'notes';
 }
 
-const status = (error: unknown) => (error as { code?: number }).code;
+const status = (error: unknown) => (error as { status?: number }).status;
+
+/** Runs one API call (rate limit, typed errors, retries of transient failures). */
+export type Run = <T>(call: () => Promise<T>) => Promise<T>;
 
 /**
  * Prepares a portal, idempotently: the `boucle` property group and properties on companies,
  * contacts, tasks and notes, and the survey response custom object when the portal allows it.
  * A second run creates nothing.
+ * @param client the HubSpot client
+ * @param run runs each call (rate limit, typed errors, retries); plain by default
  */
 export async function setupHubSpot(
   client: Client,
-  acquire: () => Promise<void> = async () => undefined,
+  run: Run = (call) => call(),
 ): Promise<SetupReport> {
   const report: SetupReport = { created: [], existing: [], notAllowed: [], surveyStorage: 'notes' };
   for (const [objectType, specs] of Object.entries(PROPERTIES)) {
-    await acquire();
-    const groups = await client.crm.properties.groupsApi.getAll(objectType);
+    const groups = await run(() => client.crm.properties.groupsApi.getAll(objectType));
     if (!groups.results.some((g) => g.name === GROUP)) {
-      await acquire();
-      await client.crm.properties.groupsApi.create(objectType, {
-        name: GROUP,
-        label: 'Boucle',
-        displayOrder: -1,
-      });
+      await run(() =>
+        client.crm.properties.groupsApi.create(objectType, {
+          name: GROUP,
+          label: 'Boucle',
+          displayOrder: -1,
+        }),
+      );
       report.created.push(`${objectType} property group ${GROUP}`);
     }
-    await acquire();
     const existing = new Set(
-      (await client.crm.properties.coreApi.getAll(objectType)).results.map((p) => p.name),
+      (await run(() => client.crm.properties.coreApi.getAll(objectType))).results.map(
+        (p) => p.name,
+      ),
     );
     for (const spec of specs) {
       if (existing.has(spec.name)) {
         report.existing.push(`${objectType}.${spec.name}`);
         continue;
       }
-      await acquire();
-      await client.crm.properties.coreApi.create(objectType, {
-        name: spec.name,
-        label: spec.label,
-        type: spec.type as never,
-        fieldType: spec.fieldType as never,
-        groupName: GROUP,
-        hasUniqueValue: Boolean(spec.unique),
-        ...(spec.options && { options: option(spec.options) }),
-      });
+      await run(() =>
+        client.crm.properties.coreApi.create(objectType, {
+          name: spec.name,
+          label: spec.label,
+          type: spec.type as never,
+          fieldType: spec.fieldType as never,
+          groupName: GROUP,
+          hasUniqueValue: Boolean(spec.unique),
+          ...(spec.options && { options: option(spec.options) }),
+        }),
+      );
       report.created.push(`${objectType}.${spec.name}`);
     }
   }
-  await acquire();
-  const schemas = await client.crm.schemas.coreApi.getAll();
+  const schemas = await run(() => client.crm.schemas.coreApi.getAll());
   if (schemas.results.some((s) => s.name === SURVEY_OBJECT)) {
     report.existing.push(`custom object ${SURVEY_OBJECT}`);
     report.surveyStorage = 'custom_object';
     return report;
   }
   try {
-    await acquire();
-    await client.crm.schemas.coreApi.create({
-      name: SURVEY_OBJECT,
-      labels: { singular: 'Survey response', plural: 'Survey responses' },
-      primaryDisplayProperty: 'boucle_external_id',
-      requiredProperties: ['boucle_external_id'],
-      searchableProperties: ['boucle_external_id'],
-      associatedObjects: ['CONTACT', 'COMPANY'],
-      properties: SURVEY_PROPERTIES.map((spec) => ({
-        name: spec.name,
-        label: spec.label,
-        type: spec.type,
-        fieldType: spec.fieldType,
-        hasUniqueValue: Boolean(spec.unique),
-      })),
-    } as never);
+    await run(() =>
+      client.crm.schemas.coreApi.create({
+        name: SURVEY_OBJECT,
+        labels: { singular: 'Survey response', plural: 'Survey responses' },
+        primaryDisplayProperty: 'boucle_external_id',
+        requiredProperties: ['boucle_external_id'],
+        searchableProperties: ['boucle_external_id'],
+        associatedObjects: ['CONTACT', 'COMPANY'],
+        properties: SURVEY_PROPERTIES.map((spec) => ({
+          name: spec.name,
+          label: spec.label,
+          type: spec.type,
+          fieldType: spec.fieldType,
+          hasUniqueValue: Boolean(spec.unique),
+        })),
+      } as never),
+    );
     report.created.push(`custom object ${SURVEY_OBJECT}`);
     report.surveyStorage = 'custom_object';
   } catch (error) {
-    if (status(error) !== 403) throw error;
+    if (status(error) !== 403 && (error as { code?: unknown }).code !== 403) throw error;
     report.notAllowed.push(
       `custom object ${SURVEY_OBJECT} (custom objects need an Enterprise portal): survey responses are written as notes`,
     );

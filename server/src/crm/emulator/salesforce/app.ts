@@ -621,7 +621,13 @@ export class SalesforceEmulator {
       allOrNoneOverride ?? (isDelete ? query.allOrNone === 'true' : Boolean(request.allOrNone));
     const before = allOrNone ? this.org.snapshot() : undefined;
     const results = items.map((item): SaveResult => {
-      if (fault?.recordErrorCode && this.faults.hits(fault)) {
+      const targeted =
+        fault?.recordMatch === undefined || JSON.stringify(item).includes(fault.recordMatch);
+      if (
+        fault?.recordErrorCode &&
+        targeted &&
+        (fault.recordMatch !== undefined || this.faults.hits(fault))
+      ) {
         const id = isDelete ? String(item) : String((item as Row).id ?? (item as Row).Id ?? '');
         return {
           success: false,

@@ -1,0 +1,59 @@
+import { SqliteStore } from '../../store/sqlite.ts';
+import { EXIT, type CliIo } from '../io.ts';
+
+/** `boucle dead-letters list`: the jobs that gave up, with their last CRM error. */
+export async function deadLettersList(
+  dbPath: string,
+  options: { json?: boolean; limit: number },
+  io: CliIo,
+): Promise<number> {
+  const store = new SqliteStore(dbPath);
+  try {
+    const dead = await store.listDead(options.limit);
+    if (options.json) io.stdout(`${JSON.stringify(dead, null, 2)}\n`);
+    else if (dead.length === 0)
+      io.stdout('No dead letters: every record reached its CRM or is still being retried.\n');
+    else {
+      for (const job of dead)
+        io.stdout(
+          `#${job.id}  ${job.crm}  ${job.kind} ${job.ref}  (${job.attempts} attempts, ${job.updatedAt})\n    ${job.lastError}\n`,
+        );
+      io.stdout(
+        `${dead.length} dead letter${dead.length > 1 ? 's' : ''}. Fix the cause, then: npx boucle dead-letters replay --all (or the ids)\n`,
+      );
+    }
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `boucle dead-letters replay`: puts dead jobs back in the queue (a running server picks them up). */
+export async function deadLettersReplay(
+  dbPath: string,
+  ids: string[],
+  options: { all?: boolean },
+  io: CliIo,
+): Promise<number> {
+  if (!options.all && ids.length === 0) {
+    io.stderr(
+      'boucle dead-letters replay: name the job ids to replay (from `dead-letters list`), or pass --all\n',
+    );
+    return EXIT.badInput;
+  }
+  const bad = ids.filter((id) => !/^\d+$/.test(id));
+  if (bad.length > 0) {
+    io.stderr(`boucle dead-letters replay: job ids are whole numbers; not: ${bad.join(', ')}\n`);
+    return EXIT.badInput;
+  }
+  const store = new SqliteStore(dbPath);
+  try {
+    const replayed = await store.replay(options.all ? 'all' : ids.map(Number), Date.now());
+    io.stdout(
+      `${replayed} job${replayed === 1 ? '' : 's'} back in the queue; upserts by Boucle's ids make the replay safe to repeat.\n`,
+    );
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}

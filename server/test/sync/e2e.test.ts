@@ -1,0 +1,370 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answer, startHarness, waitFor, type Harness } from './harness.ts';
+
+const count = async (h: Harness, type: string) => ((await h.sf())[type] ?? []).length;
+const hsCount = async (h: Harness, type: string) => ((await h.hs()).objects[type] ?? []).length;
+
+describe('answers in, CRM records out', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  it('writes answers, ratings, callbacks and rollups to both CRMs', async () => {
+    const detractor = answer({
+      id: 'det-1',
+      score: 3,
+      comment: 'Délai <b>beaucoup</b> trop long',
+      interactionId: 'case-1',
+      language: 'fr',
+    });
+    const promoter = answer({ id: 'pro-1', score: 10, respondent: { email: 'luc@acme.example' } });
+    const passive = answer({
+      id: 'pas-1',
+      score: 8,
+      touchpoint: 'pre-sale',
+      answeredAt: new Date(Date.now() - 60_000).toISOString(),
+    });
+    const csat = answer({ id: 'csat-1', metric: 'csat', score: 2 });
+    const accepted = await h.api('POST', '/v1/answers', {
+      answers: [detractor, promoter, passive, csat],
+    });
+    expect(accepted).toEqual({ status: 202, body: { accepted: 4, duplicates: 0 } });
+    expect(
+      await h.api('POST', '/v1/ratings', {
+        id: 'r-1',
+        interactionId: 'case-1',
+        employeeEmail: 'paul@vendor.example',
+        rating: 5,
+        ratedAt: new Date().toISOString(),
+      }),
+    ).toEqual({ status: 202, body: { accepted: 1, duplicates: 0 } });
+
+    await waitFor(
+      async () =>
+        (await count(h, 'Callback__c')) === 3 &&
+        (await count(h, 'Response_Rating__c')) === 1 &&
+        (await h.sf()).Account?.[0]?.NPS_Responses__c === 3,
+      20_000,
+      'Salesforce records',
+    );
+    const sf = await h.sf();
+    expect(
+      sf.Survey_Response__c?.map((r) => [
+        r.External_Id__c,
+        r.Score__c,
+        r.Category__c,
+        r.Account__c,
+      ]).sort(),
+    ).toEqual([
+      ['api:csat-1', 2, 'Dissatisfied', h.ids.account],
+      ['api:det-1', 3, 'Detractor', h.ids.account],
+      ['api:pas-1', 8, 'Passive', h.ids.account],
+      ['api:pro-1', 10, 'Promoter', h.ids.account],
+    ]);
+    const detractorRecord = sf.Survey_Response__c?.find((r) => r.External_Id__c === 'api:det-1');
+    expect(detractorRecord).toMatchObject({
+      Comment__c: 'Délai <b>beaucoup</b> trop long',
+      Metric__c: 'NPS',
+      NPS__c: 3,
+      Touchpoint__c: 'after-sale',
+      Language__c: 'fr',
+      Interaction_Id__c: 'case-1',
+      Source__c: 'api',
+    });
+    const callbacks = Object.fromEntries((sf.Callback__c ?? []).map((c) => [c.Kind__c, c]));
+    expect(callbacks['Detractor recovery']).toMatchObject({
+      Status__c: 'Open',
+      Assignee__c: h.ids.owner,
+      SLA_Hours__c: 24,
+      Survey_Response__c: detractorRecord?.Id,
+    });
+    expect(callbacks['Promoter thanks']).toMatchObject({
+      Assignee__c: h.ids.owner,
+      SLA_Hours__c: 72,
+    });
+    expect(callbacks.Dissonance).toMatchObject({ Assignee__c: h.ids.manager, SLA_Hours__c: 48 });
+    expect(sf.Response_Rating__c?.[0]).toMatchObject({
+      Rating__c: 5,
+      Dissonance__c: 'Dissonance',
+      Employee__c: h.ids.owner,
+      Survey_Response__c: detractorRecord?.Id,
+    });
+    // NPS over promoter, passive and detractor: (1 − 1) / 3 = 0.
+    expect(sf.Account?.[0]).toMatchObject({
+      NPS_Score__c: 0,
+      NPS_Responses__c: 3,
+      Last_Survey_Score__c: 8,
+      Open_Callbacks__c: 3,
+    });
+
+    await waitFor(
+      async () =>
+        (await hsCount(h, 'tasks')) === 3 && (await hsCount(h, 'boucle_survey_response')) === 4,
+      20_000,
+      'HubSpot records',
+    );
+    const hs = await h.hs();
+    expect(
+      hs.objects.boucle_survey_response?.find(
+        (r) => r.properties.boucle_external_id === 'api:det-1',
+      )?.properties,
+    ).toMatchObject({
+      boucle_score: '3',
+      boucle_category: 'Detractor',
+      boucle_comment: 'Délai <b>beaucoup</b> trop long',
+    });
+    expect(hs.objects.tasks?.map((t) => t.properties.boucle_callback_kind).sort()).toEqual([
+      'detractor_recovery',
+      'dissonance',
+      'promoter_thanks',
+    ]);
+    expect(
+      hs.objects.tasks?.every(
+        (t) => t.properties.hs_task_type === 'CALL' && t.properties.hubspot_owner_id === '501',
+      ),
+    ).toBe(true);
+    expect(
+      hs.associations.filter((a) => a.from.startsWith('tasks:') && a.to.startsWith('contacts:')),
+    ).toHaveLength(3);
+    await waitFor(
+      async () => (await h.hs()).objects.companies?.[0]?.properties.boucle_nps === '0',
+      10_000,
+      'company rollup',
+    );
+  });
+
+  it('treats the same answers sent again as duplicates, writing nothing new', async () => {
+    const again = await h.api('POST', '/v1/answers', {
+      answers: [answer({ id: 'det-1', score: 3 }), answer({ id: 'pro-1', score: 10 })],
+    });
+    expect(again).toEqual({ status: 202, body: { accepted: 0, duplicates: 2 } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await count(h, 'Survey_Response__c')).toBe(4);
+    expect(await hsCount(h, 'boucle_survey_response')).toBe(4);
+  });
+
+  it('summarizes the account for its card, by domain or CRM id', async () => {
+    const byDomain = await h.api('GET', '/v1/accounts/acme.example/summary');
+    expect(byDomain.status).toBe(200);
+    expect(byDomain.body).toMatchObject({
+      overall: { n: 3, nps: 0, lowSample: true, csat: { n: 1, csat: 0 } },
+      window: { days: 90 },
+    });
+    expect((byDomain.body.verbatims as { comment: string }[])[0]?.comment).toBe(
+      'Délai <b>beaucoup</b> trop long',
+    );
+    expect((byDomain.body.openCallbacks as unknown[]).length).toBeGreaterThanOrEqual(3);
+    const byId = await h.api('GET', `/v1/accounts/${h.ids.account}/summary?window=30d`);
+    expect(byId.body).toMatchObject({ overall: { n: 3 }, window: { days: 30 } });
+  });
+
+  it('logs a callback outcome, refusing moves the state machine forbids, and syncs it', async () => {
+    const { body } = await h.api('GET', '/v1/callbacks?status=open');
+    const callback = (body.callbacks as { id: string; kind: string; crm: string }[]).find(
+      (c) => c.kind === 'detractor_recovery' && c.crm === 'salesforce',
+    );
+    const refused = await h.api(
+      'PATCH',
+      `/v1/callbacks/${encodeURIComponent(callback?.id as string)}`,
+      { status: 'resolved', outcome: 'x' },
+    );
+    expect(refused).toMatchObject({
+      status: 409,
+      body: {
+        error: {
+          code: 'invalid_transition',
+          message: 'a callback cannot go from Open to Resolved',
+        },
+      },
+    });
+    const reached = await h.api(
+      'PATCH',
+      `/v1/callbacks/${encodeURIComponent(callback?.id as string)}`,
+      { status: 'reached', outcome: 'Avoir accordé', rootCause: 'Facturation' },
+    );
+    expect(reached).toMatchObject({
+      status: 200,
+      body: { status: 'reached', slaStatus: 'met', outcome: 'Avoir accordé' },
+    });
+    await waitFor(
+      async () =>
+        (await h.sf()).Callback__c?.some(
+          (c) => c.Status__c === 'Reached' && c.Root_Cause__c === 'Facturation',
+        ) ?? false,
+      10_000,
+      'callback update',
+    );
+  });
+
+  it('parks an answer whose respondent is not in the CRM, and writes it once they appear', async () => {
+    await h.api(
+      'POST',
+      '/v1/answers',
+      answer({
+        id: 'new-1',
+        respondent: { email: 'zoe@newco.example' },
+        account: { domain: 'newco.example' },
+      }),
+    );
+    await waitFor(
+      async () =>
+        ((await h.api('GET', '/v1/answers?status=unmatched')).body.answers as unknown[]).length ===
+        2,
+      10_000,
+      'parked answer',
+    );
+    const parked = (await h.api('GET', '/v1/answers?status=unmatched')).body.answers as {
+      crm: string;
+      reason: string;
+      answer: { id: string };
+    }[];
+    expect(parked.map((p) => [p.crm, p.answer.id]).sort()).toEqual([
+      ['hubspot', 'new-1'],
+      ['salesforce', 'new-1'],
+    ]);
+    expect(parked[0]?.reason).toContain('zoe@newco.example / newco.example');
+    h.emulators.salesforce.org.create('Account', { Name: 'NewCo', Website: 'newco.example' });
+    h.emulators.hubspot.portal.create('companies', {
+      properties: { name: 'NewCo', domain: 'newco.example' },
+    });
+    await waitFor(
+      async () =>
+        (await h.sf()).Survey_Response__c?.some((r) => r.External_Id__c === 'api:new-1') ?? false,
+      10_000,
+      'unparked answer',
+    );
+    await waitFor(
+      async () =>
+        ((await h.api('GET', '/v1/answers?status=unmatched')).body.answers as unknown[]).length ===
+        0,
+      10_000,
+      'nothing parked',
+    );
+  });
+});
+
+describe('bad input', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  it.each([
+    ['no API key', 'POST', '/v1/answers', answer(), { authorization: '' }, 401, 'unauthorized'],
+    [
+      'a wrong API key',
+      'POST',
+      '/v1/answers',
+      answer(),
+      { authorization: 'Bearer nope' },
+      401,
+      'unauthorized',
+    ],
+    ['invalid JSON', 'POST', '/v1/answers', '{"id":', {}, 400, 'invalid_json'],
+    [
+      'an unknown status filter',
+      'GET',
+      '/v1/callbacks?status=late',
+      undefined,
+      {},
+      400,
+      'validation_failed',
+    ],
+    [
+      'an unknown account',
+      'GET',
+      '/v1/accounts/nobody.example/summary',
+      undefined,
+      {},
+      404,
+      'not_found',
+    ],
+    [
+      'a bad window',
+      'GET',
+      '/v1/accounts/acme.example/summary?window=3m',
+      undefined,
+      {},
+      400,
+      'validation_failed',
+    ],
+    [
+      'an unknown callback',
+      'PATCH',
+      '/v1/callbacks/nope',
+      { status: 'attempted' },
+      {},
+      404,
+      'not_found',
+    ],
+    ['an unknown route', 'GET', '/v1/nothing', undefined, {}, 404, 'not_found'],
+  ])('answers %s with $5 $6', async (_label, method, path, body, headers, status, code) => {
+    const response = await h.api(
+      method as string,
+      path as string,
+      body,
+      headers as Record<string, string>,
+    );
+    expect(response.status).toBe(status);
+    expect(response.body).toMatchObject({
+      error: { code, message: expect.any(String), issues: expect.any(Array) },
+    });
+  });
+
+  it('names every invalid field of every answer of a batch, storing none', async () => {
+    const response = await h.api('POST', '/v1/answers', {
+      answers: [answer({ id: 'ok-1' }), answer({ score: 11, respondent: { email: 'nope' } })],
+    });
+    expect(response.status).toBe(400);
+    expect((response.body.error as { issues: unknown[] }).issues).toEqual([
+      { path: 'answers.1.respondent.email', message: 'must be an email address' },
+      { path: 'answers.1.score', message: 'must be an integer from 0 to 10 for metric nps' },
+    ]);
+    expect((await h.server.store.getAnswers(['api:ok-1'])).size).toBe(0);
+  });
+
+  it('refuses a body over 1 MB with 413 before parsing it', async () => {
+    const response = await h.api(
+      'POST',
+      '/v1/answers',
+      JSON.stringify({ answers: [answer({ comment: 'x'.repeat(1_100_000) })] }),
+    );
+    expect(response).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
+  });
+
+  it('describes itself in OpenAPI and reports health and metrics without a key', async () => {
+    const openapi = await fetch(`${h.server.url}/openapi.json`).then(
+      (r) =>
+        r.json() as Promise<{
+          paths: object;
+          components: { schemas: { Answer: { properties: object } } };
+        }>,
+    );
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/answers',
+        '/v1/ratings',
+        '/v1/accounts/{key}/summary',
+        '/v1/callbacks',
+        '/v1/callbacks/{id}',
+        '/health',
+        '/metrics',
+      ]),
+    );
+    expect(Object.keys(openapi.components.schemas.Answer.properties)).toEqual(
+      expect.arrayContaining(['id', 'score', 'metric', 'answeredAt', 'respondent']),
+    );
+    const health = await fetch(`${h.server.url}/health`).then((r) => r.json());
+    expect(health).toMatchObject({
+      status: 'ok',
+      store: 'ok',
+      crms: { salesforce: { ok: true }, hubspot: { ok: true } },
+    });
+    const metrics = await fetch(`${h.server.url}/metrics`).then((r) => r.text());
+    expect(metrics).toContain('boucle_answers_accepted_total');
+    expect(metrics).toContain('# TYPE boucle_jobs gauge');
+  });
+});
