@@ -38,6 +38,8 @@ export interface ServerOptions {
     backoffBaseMs?: number;
     unmatchedRetryMs?: number;
   };
+  /** Start the sync loops at once (default); benchmarks start them after ingest. */
+  readonly startEngine?: boolean;
   /** HubSpot requests per 10 s (the sandbox emulator allows 100). */
   readonly hubspotRequestsPer10s?: number;
 }
@@ -124,7 +126,7 @@ export async function startServer(
       logger.warn({ err: error.message }, 'demo callbacks not settled'),
     );
   }
-  engine.start();
+  if (options.startEngine !== false) engine.start();
   return {
     url,
     apiKey,

@@ -42,6 +42,8 @@ export interface RollupWrite {
   readonly lastScore?: number;
   readonly openCallbacks: number;
   readonly now: string;
+  /** Each respondent's latest NPS answer, for contact properties (HubSpot). */
+  readonly respondents: readonly { email: string; score: number; answeredAt: string }[];
 }
 
 /**

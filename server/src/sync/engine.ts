@@ -572,10 +572,17 @@ export class SyncEngine {
       const open = (await this.store.listCallbacks({ accountKey, now })).filter(
         (c) => c.crm === adapter.crm,
       ).length;
+      const latest = new Map<string, { email: string; score: number; answeredAt: string }>();
+      for (const answer of nps) {
+        const email = answer.respondent?.email?.toLowerCase();
+        if (email && !latest.has(email))
+          latest.set(email, { email, score: answer.score, answeredAt: answer.answeredAt });
+      }
       writes.push({
         job,
         accountId,
         summary,
+        respondents: [...latest.values()],
         ...(nps[0] && { lastScore: nps[0].score }),
         openCallbacks: open,
         now,

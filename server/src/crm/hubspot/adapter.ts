@@ -19,8 +19,8 @@ import { SURVEY_OBJECT, setupHubSpot, type SetupReport } from './setup.ts';
 
 /** HubSpot batch endpoints take 100 inputs. */
 const BATCH = 100;
-/** Association batch create takes more; 1,000 keeps well inside the documented caps. */
-const ASSOCIATION_BATCH = 1000;
+/** Resolutions (contact, company, owner) are reused this long: batches repeat respondents. */
+const RESOLUTION_TTL_MS = 10 * 60_000;
 const DEFAULT_TYPES = {
   noteToContact: 202,
   noteToCompany: 190,
@@ -54,11 +54,12 @@ export interface HubSpotAdapterOptions {
 /** HubSpot through @hubspot/api-client: batch reads to resolve, batch upserts to write. */
 export class HubSpotAdapter implements CrmAdapter {
   readonly crm = 'hubspot' as const;
-  readonly batchSize = 500;
+  readonly batchSize = 5000;
   readonly client: Client;
   readonly limiter: RollingWindowLimiter;
   private setup: Promise<SetupReport> | undefined;
   private surveyTypes: Promise<{ toContact: number; toCompany: number }> | undefined;
+  private readonly resolved = new Map<string, { at: number; value: unknown }>();
 
   constructor(
     config: HubSpotConfig,
@@ -159,54 +160,90 @@ export class HubSpotAdapter implements CrmAdapter {
     return results;
   }
 
+  /** Looks up the keys not resolved recently; caches what was found (never what was not). */
+  private async cached<T>(
+    kind: string,
+    keys: readonly string[],
+    lookup: (missing: string[]) => Promise<Map<string, T>>,
+  ): Promise<Map<string, T>> {
+    const now = (this.options.clock ?? Date.now)();
+    const found = new Map<string, T>();
+    const missing: string[] = [];
+    for (const key of new Set(keys)) {
+      const hit = this.resolved.get(`${kind}:${key}`);
+      if (hit && now - hit.at < RESOLUTION_TTL_MS) found.set(key, hit.value as T);
+      else missing.push(key);
+    }
+    if (missing.length > 0) {
+      for (const [key, value] of await lookup(missing)) {
+        this.resolved.set(`${kind}:${key}`, { at: now, value });
+        found.set(key, value);
+      }
+    }
+    return found;
+  }
+
   async resolve(
     items: readonly { ref: string; answer: Answer }[],
   ): Promise<Map<string, Resolution>> {
     await this.ensureSetup();
+    type Found = { id: string; ownerId?: string };
+    const found = (record: BatchResponse['results'][number]): Found => ({
+      id: record.id,
+      ...(record.properties.hubspot_owner_id && { ownerId: record.properties.hubspot_owner_id }),
+    });
     const emails = items
       .map((i) => i.answer.respondent?.email?.toLowerCase())
       .filter((e): e is string => Boolean(e));
-    const contacts = await this.batchRead('contacts', emails, 'email', [
-      'email',
-      'hubspot_owner_id',
-    ]);
-    const contactByEmail = new Map(
-      contacts.map((c) => [String(c.properties.email).toLowerCase(), c]),
+    const contacts = await this.cached(
+      'contact',
+      emails,
+      async (missing) =>
+        new Map(
+          (await this.batchRead('contacts', missing, 'email', ['email', 'hubspot_owner_id'])).map(
+            (c) => [String(c.properties.email).toLowerCase(), found(c)],
+          ),
+        ),
     );
-    const domains = items
-      .map((i) =>
-        (i.answer.account?.domain ?? i.answer.respondent?.email?.split('@')[1])?.toLowerCase(),
-      )
-      .filter((d): d is string => Boolean(d));
-    const byDomain = new Map(
-      (await this.batchRead('companies', domains, 'domain', ['domain', 'hubspot_owner_id'])).map(
-        (c) => [String(c.properties.domain).toLowerCase(), c],
-      ),
+    const domainOf = (answer: Answer) =>
+      (answer.account?.domain ?? answer.respondent?.email?.split('@')[1])?.toLowerCase();
+    const domains = items.map((i) => domainOf(i.answer)).filter((d): d is string => Boolean(d));
+    const byDomain = await this.cached(
+      'domain',
+      domains,
+      async (missing) =>
+        new Map(
+          (
+            await this.batchRead('companies', missing, 'domain', ['domain', 'hubspot_owner_id'])
+          ).map((c) => [String(c.properties.domain).toLowerCase(), found(c)]),
+        ),
     );
     const companyIds = items
       .map((i) => i.answer.account?.hubspotCompanyId)
       .filter((id): id is string => Boolean(id) && /^\d+$/.test(String(id)));
-    const byId = new Map(
-      (await this.batchRead('companies', companyIds, undefined, ['hubspot_owner_id'])).map((c) => [
-        c.id,
-        c,
-      ]),
+    const byId = await this.cached(
+      'company',
+      companyIds,
+      async (missing) =>
+        new Map(
+          (await this.batchRead('companies', missing, undefined, ['hubspot_owner_id'])).map((c) => [
+            c.id,
+            found(c),
+          ]),
+        ),
     );
     const resolutions = new Map<string, Resolution>();
     for (const { ref, answer } of items) {
       const contact = answer.respondent?.email
-        ? contactByEmail.get(answer.respondent.email.toLowerCase())
+        ? contacts.get(answer.respondent.email.toLowerCase())
         : undefined;
-      const domain = (
-        answer.account?.domain ?? answer.respondent?.email?.split('@')[1]
-      )?.toLowerCase();
+      const domain = domainOf(answer);
       const company =
         (answer.account?.hubspotCompanyId
           ? byId.get(answer.account.hubspotCompanyId)
           : undefined) ?? (domain ? byDomain.get(domain) : undefined);
       if (!contact && !company) continue;
-      const owner =
-        company?.properties.hubspot_owner_id ?? contact?.properties.hubspot_owner_id ?? undefined;
+      const owner = company?.ownerId ?? contact?.ownerId;
       resolutions.set(ref, {
         ...(contact && { contactId: contact.id }),
         ...(company && { accountId: company.id }),
@@ -216,14 +253,25 @@ export class HubSpotAdapter implements CrmAdapter {
     return resolutions;
   }
 
+  /** Owner ids by e-mail: all owners are listed (500 a page) once, then reused. */
   async resolveUsers(emails: readonly string[]): Promise<Map<string, string>> {
-    const owners = new Map<string, string>();
-    for (const email of new Set(emails)) {
-      const page = await this.call(() => this.client.crm.owners.ownersApi.getPage(email));
-      const owner = page.results[0];
-      if (owner) owners.set(email.toLowerCase(), owner.id);
-    }
-    return owners;
+    return this.cached(
+      'owner',
+      emails.map((e) => e.toLowerCase()),
+      async () => {
+        const owners = new Map<string, string>();
+        let after: string | undefined;
+        do {
+          const page = await this.call(() =>
+            this.client.crm.owners.ownersApi.getPage(undefined, after, 500),
+          );
+          for (const owner of page.results)
+            if (owner.email) owners.set(owner.email.toLowerCase(), owner.id);
+          after = page.paging?.next?.after;
+        } while (after);
+        return owners;
+      },
+    );
   }
 
   async resolveQueue(): Promise<string | undefined> {
@@ -277,29 +325,6 @@ export class HubSpotAdapter implements CrmAdapter {
     return results;
   }
 
-  private async associate(
-    from: string,
-    to: string,
-    pairs: readonly {
-      fromId: string;
-      toId: string;
-      typeId: number;
-      category: 'HUBSPOT_DEFINED' | 'USER_DEFINED';
-    }[],
-  ): Promise<void> {
-    for (const chunk of chunks(pairs, ASSOCIATION_BATCH)) {
-      await this.call(() =>
-        this.client.crm.associations.v4.batchApi.create(from, to, {
-          inputs: chunk.map((p) => ({
-            _from: { id: p.fromId },
-            to: { id: p.toId },
-            types: [{ associationCategory: p.category as never, associationTypeId: p.typeId }],
-          })),
-        }),
-      );
-    }
-  }
-
   private types(): Promise<{ toContact: number; toCompany: number }> {
     this.surveyTypes ??= (async () => {
       const [contact, company] = await Promise.all([
@@ -314,121 +339,148 @@ export class HubSpotAdapter implements CrmAdapter {
         toContact: contact.results[0]?.typeId ?? 0,
         toCompany: company.results[0]?.typeId ?? 0,
       };
-    })();
+    })().catch((error: unknown) => {
+      // A failed lookup must be tried again, not remembered.
+      this.surveyTypes = undefined;
+      throw error;
+    });
     return this.surveyTypes;
   }
 
-  /** Writes associations for the records written, failing those records if it cannot. */
-  private async link(
-    results: Map<string, RecordResult>,
-    from: string,
-    links: readonly { key: string; contactId?: string; companyId?: string }[],
+  /**
+   * Writes records idempotently in the fewest calls: batch create with the associations inline (an
+   * upsert cannot carry them), then batch upsert only for the records that already exist, which
+   * the unique `boucle_external_id` makes HubSpot refuse with CONFLICT instead of duplicating.
+   */
+  private async createOrUpsert(
+    objectType: string,
+    items: readonly {
+      key: string;
+      properties: Record<string, string>;
+      contactId?: string;
+      companyId?: string;
+    }[],
     types: { toContact: number; toCompany: number; category: 'HUBSPOT_DEFINED' | 'USER_DEFINED' },
-  ): Promise<void> {
-    const written = links.flatMap((link) => {
-      const result = results.get(link.key);
-      return result?.ok ? [{ ...link, id: result.crmId }] : [];
-    });
-    try {
-      await this.associate(
-        from,
-        'contacts',
-        written
-          .filter((w) => w.contactId)
-          .map((w) => ({
-            fromId: w.id,
-            toId: w.contactId as string,
-            typeId: types.toContact,
-            category: types.category,
-          })),
-      );
-      await this.associate(
-        from,
-        'companies',
-        written
-          .filter((w) => w.companyId)
-          .map((w) => ({
-            fromId: w.id,
-            toId: w.companyId as string,
-            typeId: types.toCompany,
-            category: types.category,
-          })),
-      );
-    } catch (error) {
-      // The records exist; retrying their jobs upserts them again (no duplicate) and links them.
-      for (const w of written) results.set(w.key, { ok: false, error: error as CrmError });
+  ): Promise<Map<string, RecordResult>> {
+    const results = new Map<string, RecordResult>();
+    const existing: (typeof items)[number][] = [];
+    for (const chunk of chunks(items, BATCH)) {
+      let response: BatchResponse;
+      try {
+        response = (await this.call(() =>
+          this.client.crm.objects.batchApi.create(objectType, {
+            inputs: chunk.map((item) => ({
+              properties: { ...item.properties, boucle_external_id: item.key },
+              associations: [
+                ...(item.contactId
+                  ? [
+                      {
+                        to: { id: item.contactId },
+                        types: [
+                          {
+                            associationCategory: types.category as never,
+                            associationTypeId: types.toContact,
+                          },
+                        ],
+                      },
+                    ]
+                  : []),
+                ...(item.companyId
+                  ? [
+                      {
+                        to: { id: item.companyId },
+                        types: [
+                          {
+                            associationCategory: types.category as never,
+                            associationTypeId: types.toCompany,
+                          },
+                        ],
+                      },
+                    ]
+                  : []),
+              ],
+              objectWriteTraceId: item.key,
+            })),
+          } as never),
+        )) as unknown as BatchResponse;
+      } catch (error) {
+        for (const item of chunk) results.set(item.key, { ok: false, error: error as CrmError });
+        continue;
+      }
+      for (const result of response.results)
+        results.set(result.objectWriteTraceId ?? result.properties.boucle_external_id ?? '', {
+          ok: true,
+          crmId: result.id,
+        });
+      for (const failure of response.errors ?? []) {
+        for (const key of failure.context?.objectWriteTraceId ?? []) {
+          const item = chunk.find((c) => c.key === key);
+          if (failure.category === 'CONFLICT' && item) existing.push(item);
+          else
+            results.set(key, {
+              ok: false,
+              error: new CrmError(
+                failure.category ?? 'VALIDATION_ERROR',
+                failure.message,
+                failure.category !== 'VALIDATION_ERROR',
+              ),
+            });
+        }
+      }
     }
+    if (existing.length > 0) {
+      for (const [key, result] of await this.upsert(
+        objectType,
+        existing.map(({ key, properties }) => ({ key, properties })),
+      ))
+        results.set(key, result);
+    }
+    return results;
   }
 
   async writeAnswers(items: readonly AnswerWrite[]): Promise<Map<string, RecordResult>> {
     const setup = await this.ensureSetup();
-    const links = items.map((i) => ({
-      key: i.ref,
+    const links = (i: AnswerWrite) => ({
       ...(i.resolution.contactId && { contactId: i.resolution.contactId }),
       ...(i.resolution.accountId && { companyId: i.resolution.accountId }),
-    }));
-    let results: Map<string, RecordResult>;
+    });
     if (setup.surveyStorage === 'custom_object') {
-      results = await this.upsert(
+      return this.createOrUpsert(
         SURVEY_OBJECT,
-        items.map(({ ref, answer, category }) => ({
-          key: ref,
+        items.map((item) => ({
+          key: item.ref,
+          ...links(item),
           properties: defined({
-            boucle_metric: answer.metric,
-            boucle_score: answer.score,
-            boucle_category: CATEGORY_VALUES[category],
-            boucle_comment: answer.comment,
-            boucle_touchpoint: answer.touchpoint,
-            boucle_answered_at: answer.answeredAt,
-            boucle_source: answer.source,
-            boucle_interaction_id: answer.interactionId,
-            boucle_language: answer.language,
+            boucle_metric: item.answer.metric,
+            boucle_score: item.answer.score,
+            boucle_category: CATEGORY_VALUES[item.category],
+            boucle_comment: item.answer.comment,
+            boucle_touchpoint: item.answer.touchpoint,
+            boucle_answered_at: item.answer.answeredAt,
+            boucle_source: item.answer.source,
+            boucle_interaction_id: item.answer.interactionId,
+            boucle_language: item.answer.language,
           }),
         })),
+        { ...(await this.types()), category: 'USER_DEFINED' },
       );
-      await this.link(results, SURVEY_OBJECT, links, {
-        ...(await this.types()),
-        category: 'USER_DEFINED',
-      });
-    } else {
-      results = await this.upsert(
-        'notes',
-        items.map(({ ref, answer, category }) => ({
-          key: ref,
-          properties: {
-            hs_timestamp: answer.answeredAt,
-            hs_note_body: `Survey answer (${answer.metric.toUpperCase()} ${answer.score}, ${CATEGORY_VALUES[category]}${answer.touchpoint ? `, ${answer.touchpoint}` : ''})${answer.comment ? `: ${answer.comment}` : ''}`,
-          },
-        })),
-      );
-      await this.link(results, 'notes', links, {
+    }
+    return this.createOrUpsert(
+      'notes',
+      items.map((item) => ({
+        key: item.ref,
+        ...links(item),
+        properties: {
+          hs_timestamp: item.answer.answeredAt,
+          hs_note_body: `Survey answer (${item.answer.metric.toUpperCase()} ${item.answer.score}, ${CATEGORY_VALUES[item.category]}${item.answer.touchpoint ? `, ${item.answer.touchpoint}` : ''})${item.answer.comment ? `: ${item.answer.comment}` : ''}`,
+        },
+      })),
+      {
         toContact: DEFAULT_TYPES.noteToContact,
         toCompany: DEFAULT_TYPES.noteToCompany,
         category: 'HUBSPOT_DEFINED',
-      });
-    }
-    const contacts = new Map<string, { score: number; at: string }>();
-    for (const item of items) {
-      if (item.answer.metric !== 'nps' || !item.resolution.contactId || !results.get(item.ref)?.ok)
-        continue;
-      const current = contacts.get(item.resolution.contactId);
-      if (!current || current.at < item.answer.answeredAt)
-        contacts.set(item.resolution.contactId, {
-          score: item.answer.score,
-          at: item.answer.answeredAt,
-        });
-    }
-    for (const chunk of chunks([...contacts.entries()], BATCH)) {
-      await this.call(() =>
-        this.client.crm.contacts.batchApi.update({
-          inputs: chunk.map(([id, last]) => ({
-            id,
-            properties: { boucle_last_score: String(last.score), boucle_last_survey_at: last.at },
-          })),
-        }),
-      ).catch(() => undefined);
-    }
-    return results;
+      },
+    );
   }
 
   async writeRatings(items: readonly RatingWrite[]): Promise<Map<string, RecordResult>> {
@@ -447,13 +499,21 @@ export class HubSpotAdapter implements CrmAdapter {
 
   async writeCallbacks(items: readonly CallbackWrite[]): Promise<Map<string, RecordResult>> {
     await this.ensureSetup();
-    const results = await this.upsert(
+    const subjects = {
+      detractor_recovery: 'Call back detractor',
+      promoter_thanks: 'Thank promoter',
+      dissonance: 'Review dissonance',
+      account_alert: 'Account alert',
+    };
+    return this.createOrUpsert(
       'tasks',
-      items.map(({ callback }) => ({
+      items.map(({ callback, resolution }) => ({
         key: callback.id,
+        ...(resolution.contactId && { contactId: resolution.contactId }),
+        ...(resolution.accountId && { companyId: resolution.accountId }),
         properties: defined({
           hs_timestamp: callback.dueAt,
-          hs_task_subject: `${{ detractor_recovery: 'Call back detractor', promoter_thanks: 'Thank promoter', dissonance: 'Review dissonance', account_alert: 'Account alert' }[callback.kind]}${callback.respondentEmail ? ` (${callback.respondentEmail})` : ''}`,
+          hs_task_subject: `${subjects[callback.kind]}${callback.respondentEmail ? ` (${callback.respondentEmail})` : ''}`,
           hs_task_body: callback.reason,
           hs_task_type: 'CALL',
           hs_task_priority:
@@ -473,27 +533,47 @@ export class HubSpotAdapter implements CrmAdapter {
           boucle_root_cause: callback.rootCause,
         }),
       })),
-    );
-    await this.link(
-      results,
-      'tasks',
-      items.map(({ callback, resolution }) => ({
-        key: callback.id,
-        ...(resolution.contactId && { contactId: resolution.contactId }),
-        ...(resolution.accountId && { companyId: resolution.accountId }),
-      })),
       {
         toContact: DEFAULT_TYPES.taskToContact,
         toCompany: DEFAULT_TYPES.taskToCompany,
         category: 'HUBSPOT_DEFINED',
       },
     );
-    return results;
   }
 
   async writeRollups(items: readonly RollupWrite[]): Promise<Map<string, RecordResult>> {
     await this.ensureSetup();
     const results = new Map<string, RecordResult>();
+    // Contact properties ride with the rollups: once per contact, not once per answer round.
+    const respondents = items.flatMap((item) => item.respondents);
+    const contactIds = await this.cached<{ id: string }>(
+      'contact',
+      respondents.map((r) => r.email),
+      async (missing) =>
+        new Map(
+          (await this.batchRead('contacts', missing, 'email', ['email'])).map((c) => [
+            String(c.properties.email).toLowerCase(),
+            { id: c.id },
+          ]),
+        ),
+    );
+    const updates = respondents.flatMap((r) => {
+      const contact = contactIds.get(r.email);
+      return contact
+        ? [
+            {
+              id: contact.id,
+              properties: {
+                boucle_last_score: String(r.score),
+                boucle_last_survey_at: r.answeredAt,
+              },
+            },
+          ]
+        : [];
+    });
+    for (const chunk of chunks(updates, BATCH)) {
+      await this.call(() => this.client.crm.contacts.batchApi.update({ inputs: chunk }));
+    }
     for (const chunk of chunks(items, BATCH)) {
       try {
         await this.call(() =>

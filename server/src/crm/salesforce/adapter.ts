@@ -25,9 +25,15 @@ import {
 /** sObject Collections take 200 records; Composite takes 5 collections: 1,000 records a call. */
 const COLLECTION_SIZE = 200;
 const COLLECTIONS_PER_COMPOSITE = 5;
-/** Values per SOQL IN list, keeping the GET URI well under Salesforce's 16 KB. */
-const IN_CHUNK = 100;
+/**
+ * Values per SOQL IN list. Lookups go as Composite query subrequests (5 per call), whose SOQL is in
+ * the body rather than in a GET URI capped at 16 KB, as the Salesforce reference advises.
+ */
+const IN_CHUNK = 500;
+const QUERIES_PER_COMPOSITE = 5;
 const RULES_TTL_MS = 5 * 60_000;
+/** Resolutions (contact, account, owner) are reused this long: batches repeat respondents. */
+const RESOLUTION_TTL_MS = 10 * 60_000;
 
 type SObject = Record<string, unknown> & { attributes: { type: string } };
 interface SaveResult {
@@ -35,6 +41,20 @@ interface SaveResult {
   success: boolean;
   errors: { statusCode: string; message: string; fields?: string[] }[];
 }
+interface QueryPage<T> {
+  records: T[];
+  done: boolean;
+  nextRecordsUrl?: string;
+}
+type Row = {
+  Id: string;
+  Email?: string;
+  AccountId?: string;
+  Website?: string;
+  OwnerId?: string;
+  Account?: { OwnerId?: string; Owner?: { ManagerId?: string } | null } | null;
+  Owner?: { ManagerId?: string } | null;
+};
 
 const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
@@ -44,6 +64,12 @@ const chunks = <T>(items: readonly T[], size: number): T[][] =>
 const classify = (code: string, status?: number) => ({
   retryable: salesforceRetryable(code, status),
 });
+const hostOf = (website: string) =>
+  website
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/^www\./, '')
+    .replace(/\/$/, '');
 
 /** Variants under which a domain may be stored in Account.Website. */
 export function websiteVariants(domain: string): string[] {
@@ -59,9 +85,10 @@ export function websiteVariants(domain: string): string[] {
 /** Salesforce through jsforce: resolution by batched SOQL, writes through Composite. */
 export class SalesforceAdapter implements CrmAdapter {
   readonly crm = 'salesforce' as const;
-  readonly batchSize = 1000;
+  readonly batchSize = 10_000;
   private connection: Promise<Connection> | undefined;
   private rules: { at: number; rules: ThresholdRule[] } | undefined;
+  private readonly resolved = new Map<string, { at: number; value: unknown }>();
   /** Alert_Threshold__mdt records an admin left incomplete, reported by `check()`. */
   ruleProblems: string[] = [];
 
@@ -88,26 +115,29 @@ export class SalesforceAdapter implements CrmAdapter {
       } else {
         const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
         // exp is in seconds and at most a few minutes ahead (a common mistake is milliseconds).
+        const audience = this.config.loginUrl.includes('test.salesforce.com')
+          ? 'https://test.salesforce.com'
+          : 'https://login.salesforce.com';
         const claims = {
           iss: this.config.clientId,
           sub: this.config.username,
-          aud: this.config.loginUrl.includes('test.salesforce.com')
-            ? 'https://test.salesforce.com'
-            : 'https://login.salesforce.com',
+          aud: audience,
           exp: Math.floor(this.clock() / 1000) + 180,
         };
         const unsigned = `${encode({ alg: 'RS256' })}.${encode(claims)}`;
         const key = readFileSync(this.config.privateKeyFile, 'utf8');
+        const assertion = `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(key).toString('base64url')}`;
         await conn.authorize({
           grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-          assertion: `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(key).toString('base64url')}`,
+          assertion,
         });
       }
     } catch (error) {
       const e = error as { name?: string; message?: string };
+      const flow = this.config.auth === 'jwt' ? 'JWT bearer' : 'client-credentials';
       throw new CrmError(
         'salesforce_auth_failed',
-        `Salesforce refused the ${this.config.auth === 'jwt' ? 'JWT bearer' : 'client-credentials'} login: ${e.message ?? String(error)}`,
+        `Salesforce refused the ${flow} login: ${e.message ?? String(error)}`,
         !/invalid_client|invalid_grant|unsupported_grant/.test(`${e.name} ${e.message}`),
       );
     }
@@ -141,43 +171,103 @@ export class SalesforceAdapter implements CrmAdapter {
     return `/services/data/v${this.config.apiVersion}${path}`;
   }
 
-  /** Runs a SOQL query, following pages; jsforce's own retries are off, the queue retries. */
-  private async query<T extends Record<string, unknown>>(soql: string): Promise<T[]> {
+  /** GETs a page; jsforce's own retries are off (the queue retries). */
+  private async get<T>(url: string): Promise<T> {
     const conn = await this.conn();
-    const records: T[] = [];
-    let next: string | undefined = this.url(`/query?q=${encodeURIComponent(soql)}`);
     try {
-      while (next) {
-        const page: { records: T[]; nextRecordsUrl?: string; done: boolean } = await conn.request(
-          { method: 'GET', url: next },
-          { retry: { maxRetries: 0 } } as never,
-        );
-        records.push(...page.records);
-        next = page.done ? undefined : page.nextRecordsUrl;
-      }
+      return (await conn.request({ method: 'GET', url }, {
+        retry: { maxRetries: 0 },
+      } as never)) as T;
     } catch (error) {
       throw asCrmError(error, classify);
     }
-    return records;
   }
 
-  private async queryIn<T extends Record<string, unknown>>(
+  /** Runs SOQL queries, five per Composite call, following each one's pages. */
+  private async queries<T extends Record<string, unknown>>(soqls: readonly string[]): Promise<T[]> {
+    const conn = await this.conn();
+    const results: T[] = [];
+    for (const call of chunks(soqls, QUERIES_PER_COMPOSITE)) {
+      let response: { compositeResponse: { httpStatusCode: number; body: unknown }[] };
+      try {
+        response = await conn.request({
+          method: 'POST',
+          url: this.url('/composite'),
+          body: JSON.stringify({
+            compositeRequest: call.map((soql, index) => ({
+              method: 'GET',
+              url: this.url(`/query?q=${encodeURIComponent(soql)}`),
+              referenceId: `q${index}`,
+            })),
+          }),
+          headers: { 'content-type': 'application/json' },
+        });
+      } catch (error) {
+        throw asCrmError(error, classify);
+      }
+      for (const sub of response.compositeResponse) {
+        if (sub.httpStatusCode >= 400) {
+          const first = (Array.isArray(sub.body) ? sub.body[0] : {}) as {
+            errorCode?: string;
+            message?: string;
+          };
+          const code = first.errorCode ?? `http_${sub.httpStatusCode}`;
+          throw new CrmError(
+            code,
+            first.message ?? 'query refused',
+            salesforceRetryable(code, sub.httpStatusCode),
+          );
+        }
+        let page = sub.body as QueryPage<T>;
+        results.push(...page.records);
+        while (!page.done && page.nextRecordsUrl) {
+          page = await this.get<QueryPage<T>>(page.nextRecordsUrl);
+          results.push(...page.records);
+        }
+      }
+    }
+    return results;
+  }
+
+  /** One query per chunk of values: up to 2,500 values per API call. */
+  private queryIn<T extends Record<string, unknown>>(
     template: (list: string) => string,
     values: readonly string[],
   ): Promise<T[]> {
-    const unique = [...new Set(values)];
-    const results: T[] = [];
-    for (const chunk of chunks(unique, IN_CHUNK))
-      results.push(...(await this.query<T>(template(chunk.map(quote).join(',')))));
-    return results;
+    return this.queries<T>(
+      chunks([...new Set(values)], IN_CHUNK).map((chunk) => template(chunk.map(quote).join(','))),
+    );
+  }
+
+  /** Looks up the keys not resolved recently; caches what was found (never what was not). */
+  private async cached<T>(
+    kind: string,
+    keys: readonly string[],
+    lookup: (missing: string[]) => Promise<Map<string, T>>,
+  ): Promise<Map<string, T>> {
+    const now = this.clock();
+    const found = new Map<string, T>();
+    const missing: string[] = [];
+    for (const key of new Set(keys)) {
+      const hit = this.resolved.get(`${kind}:${key}`);
+      if (hit && now - hit.at < RESOLUTION_TTL_MS) found.set(key, hit.value as T);
+      else missing.push(key);
+    }
+    if (missing.length > 0) {
+      for (const [key, value] of await lookup(missing)) {
+        this.resolved.set(`${kind}:${key}`, { at: now, value });
+        found.set(key, value);
+      }
+    }
+    return found;
   }
 
   async thresholdRules(): Promise<ThresholdRule[]> {
     const now = this.clock();
     if (this.rules && now - this.rules.at < RULES_TTL_MS) return this.rules.rules;
-    const records = await this.query(
+    const records = await this.queries<Record<string, unknown>>([
       'SELECT DeveloperName, MasterLabel, Metric__c, Min_Score__c, Max_Score__c, Touchpoint__c, Alert_Kind__c, Callback_SLA_Hours__c, Escalate_After_Hours__c, Assign_To__c, Queue__c, Active__c FROM Alert_Threshold__mdt',
-    );
+    ]);
     const rules: ThresholdRule[] = [];
     const problems: string[] = [];
     for (const record of records) {
@@ -193,101 +283,118 @@ export class SalesforceAdapter implements CrmAdapter {
   async resolve(
     items: readonly { ref: string; answer: Answer }[],
   ): Promise<Map<string, Resolution>> {
-    type Row = {
-      Id: string;
-      Email?: string;
-      AccountId?: string;
-      Website?: string;
-      OwnerId?: string;
-      Account?: { OwnerId?: string; Owner?: { ManagerId?: string } | null } | null;
-      Owner?: { ManagerId?: string } | null;
-    };
+    const accountResolution = (account: Row): Resolution => ({
+      accountId: account.Id,
+      ...(account.OwnerId && { ownerId: account.OwnerId }),
+      ...(account.Owner?.ManagerId && { managerId: account.Owner.ManagerId }),
+    });
     const emails = items
       .map((i) => i.answer.respondent?.email?.toLowerCase())
       .filter((e): e is string => Boolean(e));
-    const contacts = await this.queryIn<Row>(
-      (list) =>
-        `SELECT Id, Email, AccountId, Account.OwnerId, Account.Owner.ManagerId FROM Contact WHERE Email IN (${list})`,
-      emails,
-    );
-    const contactByEmail = new Map(
-      contacts.filter((c) => c.Email).map((c) => [String(c.Email).toLowerCase(), c]),
-    );
+    const contacts = await this.cached('contact', emails, async (missing) => {
+      const rows = await this.queryIn<Row>(
+        (list) =>
+          `SELECT Id, Email, AccountId, Account.OwnerId, Account.Owner.ManagerId FROM Contact WHERE Email IN (${list})`,
+        missing,
+      );
+      return new Map(
+        rows
+          .filter((c) => c.Email)
+          .map((c): [string, Resolution] => [
+            String(c.Email).toLowerCase(),
+            {
+              contactId: c.Id,
+              ...(c.AccountId && { accountId: c.AccountId }),
+              ...(c.Account?.OwnerId && { ownerId: c.Account.OwnerId }),
+              ...(c.Account?.Owner?.ManagerId && { managerId: c.Account.Owner.ManagerId }),
+            },
+          ]),
+      );
+    });
     const accountIds = items
       .map((i) => i.answer.account?.crmAccountId)
       .filter(
         (id): id is string =>
           Boolean(id) && /^001[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/.test(String(id)),
       );
-    const accountsById = new Map(
-      (
-        await this.queryIn<Row>(
+    const byId = await this.cached(
+      'accountId',
+      accountIds.map((id) => id.slice(0, 15)),
+      async (missing) => {
+        const rows = await this.queryIn<Row>(
           (list) => `SELECT Id, OwnerId, Owner.ManagerId FROM Account WHERE Id IN (${list})`,
-          accountIds,
-        )
-      ).map((a) => [a.Id.slice(0, 15), a]),
+          missing,
+        );
+        return new Map(
+          rows.map((a): [string, Resolution] => [a.Id.slice(0, 15), accountResolution(a)]),
+        );
+      },
     );
-    const domains = items.flatMap((i) => {
-      const domain = i.answer.account?.domain ?? i.answer.respondent?.email?.split('@')[1];
-      return domain ? websiteVariants(domain) : [];
-    });
-    const accountsByDomain = new Map<string, Row>();
-    for (const account of await this.queryIn<Row>(
-      (list) =>
-        `SELECT Id, Website, OwnerId, Owner.ManagerId FROM Account WHERE Website IN (${list})`,
-      domains,
-    )) {
-      const host = String(account.Website ?? '')
-        .toLowerCase()
-        .replace(/^https?:\/\//, '')
-        .replace(/^www\./, '')
-        .replace(/\/$/, '');
-      if (!accountsByDomain.has(host)) accountsByDomain.set(host, account);
-    }
-    const resolutions = new Map<string, Resolution>();
-    for (const { ref, answer } of items) {
-      const contact = answer.respondent?.email
-        ? contactByEmail.get(answer.respondent.email.toLowerCase())
-        : undefined;
-      const byId = answer.account?.crmAccountId
-        ? accountsById.get(answer.account.crmAccountId.slice(0, 15))
-        : undefined;
-      const domain = (answer.account?.domain ?? answer.respondent?.email?.split('@')[1])
+    const domainOf = (answer: Answer) =>
+      (answer.account?.domain ?? answer.respondent?.email?.split('@')[1])
         ?.toLowerCase()
         .replace(/^www\./, '');
-      const account = byId ?? (domain ? accountsByDomain.get(domain) : undefined);
+    const contactOf = (answer: Answer) =>
+      answer.respondent?.email ? contacts.get(answer.respondent.email.toLowerCase()) : undefined;
+    const accountById = (answer: Answer) =>
+      answer.account?.crmAccountId ? byId.get(answer.account.crmAccountId.slice(0, 15)) : undefined;
+    // Domains are looked up only for answers that neither their contact nor an account id resolved.
+    const domains = items
+      .filter(({ answer }) => !contactOf(answer)?.accountId && !accountById(answer))
+      .map(({ answer }) => domainOf(answer))
+      .filter((d): d is string => Boolean(d));
+    const byDomain = await this.cached('domain', domains, async (missing) => {
+      const rows = await this.queryIn<Row>(
+        (list) =>
+          `SELECT Id, Website, OwnerId, Owner.ManagerId FROM Account WHERE Website IN (${list})`,
+        missing.flatMap(websiteVariants),
+      );
+      const found = new Map<string, Resolution>();
+      for (const account of rows) {
+        const host = hostOf(String(account.Website ?? ''));
+        if (!found.has(host)) found.set(host, accountResolution(account));
+      }
+      return found;
+    });
+    const resolutions = new Map<string, Resolution>();
+    for (const { ref, answer } of items) {
+      const contact = contactOf(answer);
+      const domain = domainOf(answer);
+      const account =
+        accountById(answer) ??
+        (contact?.accountId ? undefined : domain ? byDomain.get(domain) : undefined);
       if (!contact && !account) continue;
-      const resolution: Resolution = account
-        ? {
-            accountId: account.Id,
-            ...(account.OwnerId && { ownerId: account.OwnerId }),
-            ...(account.Owner?.ManagerId && { managerId: account.Owner.ManagerId }),
-          }
-        : {
-            ...(contact?.AccountId && { accountId: contact.AccountId }),
-            ...(contact?.Account?.OwnerId && { ownerId: contact.Account.OwnerId }),
-            ...(contact?.Account?.Owner?.ManagerId && {
-              managerId: contact.Account.Owner.ManagerId,
-            }),
-          };
-      resolutions.set(ref, { ...resolution, ...(contact && { contactId: contact.Id }) });
+      resolutions.set(ref, {
+        ...contact,
+        ...account,
+        ...(contact?.contactId && { contactId: contact.contactId }),
+      });
     }
     return resolutions;
   }
 
   async resolveUsers(emails: readonly string[]): Promise<Map<string, string>> {
-    const users = await this.queryIn<{ Id: string; Email: string }>(
-      (list) => `SELECT Id, Email FROM User WHERE Email IN (${list}) AND IsActive = true`,
+    return this.cached(
+      'user',
       emails.map((e) => e.toLowerCase()),
+      async (missing) => {
+        const users = await this.queryIn<{ Id: string; Email: string }>(
+          (list) => `SELECT Id, Email FROM User WHERE Email IN (${list}) AND IsActive = true`,
+          missing,
+        );
+        return new Map(users.map((u) => [u.Email.toLowerCase(), u.Id]));
+      },
     );
-    return new Map(users.map((u) => [u.Email.toLowerCase(), u.Id]));
   }
 
   async resolveQueue(name: string): Promise<string | undefined> {
-    const rows = await this.query<{ Id: string }>(
-      `SELECT Id FROM Group WHERE Type = 'Queue' AND (DeveloperName = ${quote(name)} OR Name = ${quote(name)}) LIMIT 1`,
-    );
-    return rows[0]?.Id;
+    const found = await this.cached('queue', [name], async () => {
+      const rows = await this.queries<{ Id: string }>([
+        `SELECT Id FROM Group WHERE Type = 'Queue' AND (DeveloperName = ${quote(name)} OR Name = ${quote(name)}) LIMIT 1`,
+      ]);
+      return new Map(rows[0] ? [[name, rows[0].Id]] : []);
+    });
+    return found.get(name);
   }
 
   /**
@@ -344,19 +451,17 @@ export class SalesforceAdapter implements CrmAdapter {
         }
         collection.forEach((item, position) => {
           const saved = (sub.body as SaveResult[])[position];
-          if (saved?.success && saved.id) results.set(item.key, { ok: true, crmId: saved.id });
-          else {
-            const first = saved?.errors[0];
-            const code = first?.statusCode ?? 'UNKNOWN_EXCEPTION';
-            results.set(item.key, {
-              ok: false,
-              error: new CrmError(
-                code,
-                `${code}: ${first?.message ?? 'no result'}${first?.fields?.length ? ` (${first.fields.join(', ')})` : ''}`,
-                salesforceRetryable(code),
-              ),
-            });
+          if (saved?.success && saved.id) {
+            results.set(item.key, { ok: true, crmId: saved.id });
+            return;
           }
+          const first = saved?.errors[0];
+          const code = first?.statusCode ?? 'UNKNOWN_EXCEPTION';
+          const message = `${first?.message ?? 'no result'}${first?.fields?.length ? ` (${first.fields.join(', ')})` : ''}`;
+          results.set(item.key, {
+            ok: false,
+            error: new CrmError(code, message, salesforceRetryable(code)),
+          });
         });
       });
     }
@@ -397,16 +502,17 @@ export class SalesforceAdapter implements CrmAdapter {
 
   async check(): Promise<{ ok: boolean; detail: string }> {
     try {
-      const conn = await this.conn();
-      const limits = (await conn.request({ method: 'GET', url: this.url('/limits') }, {
-        retry: { maxRetries: 0 },
-      } as never)) as { DailyApiRequests?: { Max: number; Remaining: number } };
+      const limits = await this.get<{ DailyApiRequests?: { Max: number; Remaining: number } }>(
+        this.url('/limits'),
+      );
       const daily = limits.DailyApiRequests;
+      const rules =
+        this.ruleProblems.length > 0
+          ? `; ${this.ruleProblems.length} Alert_Threshold__mdt record(s) ignored: ${this.ruleProblems.join('; ')}`
+          : '';
       return {
         ok: true,
-        detail: daily
-          ? `connected; ${daily.Remaining} of ${daily.Max} daily API calls left`
-          : 'connected',
+        detail: `${daily ? `connected; ${daily.Remaining} of ${daily.Max} daily API calls left` : 'connected'}${rules}`,
       };
     } catch (error) {
       return { ok: false, detail: asCrmError(error, classify).message };

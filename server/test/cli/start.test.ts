@@ -1,0 +1,54 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.ts';
+
+describe('boucle start', () => {
+  it('runs the sandbox: emulators, demo data, and a summary that answers at once', async () => {
+    let out = '';
+    const stop = new AbortController();
+    const env = {
+      PORT: '0',
+      BOUCLE_DB: join(mkdtempSync(join(tmpdir(), 'boucle-start-')), 'boucle.db'),
+      BOUCLE_LOG_LEVEL: 'silent',
+    };
+    const done = runCli(
+      ['start'],
+      { stdout: (t) => (out += t), stderr: (t) => (out += t) },
+      stop.signal,
+      env,
+    );
+    while (!out.includes('Press Ctrl-C')) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(out).toContain('Sandbox mode');
+    const url = /running at (\S+)/.exec(out)?.[1] as string;
+    const key = /API key: (\S+)/.exec(out)?.[1] as string;
+    const summary = await fetch(`${url}/v1/accounts/acme-industrie.example/summary`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(summary.status).toBe(200);
+    const body = (await summary.json()) as {
+      overall: { n: number };
+      trend: unknown[];
+      verbatims: unknown[];
+    };
+    expect(body.overall.n).toBeGreaterThan(0);
+    expect(body.trend).toHaveLength(12);
+    stop.abort();
+    expect(await done).toBe(0);
+    expect(out).toContain('Stopped.');
+  });
+
+  it('refuses a bad configuration, naming the variable, with exit 2', async () => {
+    let err = '';
+    const code = await runCli(
+      ['start'],
+      { stdout: () => undefined, stderr: (t) => (err += t) },
+      undefined,
+      { PORT: 'eighty' },
+    );
+    expect(code).toBe(2);
+    expect(err).toContain('PORT: must be a port number');
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.ts';
+
+describe('loadConfig', () => {
+  it('defaults to sandbox with no CRM configured', () => {
+    expect(loadConfig({})).toMatchObject({
+      port: 3000,
+      dbPath: './data/boucle.db',
+      sandbox: true,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads a client-credentials Salesforce and a HubSpot private app', () => {
+    const config = loadConfig({
+      BOUCLE_API_KEY: 'k'.repeat(20),
+      SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com/',
+      SALESFORCE_CLIENT_ID: 'id',
+      SALESFORCE_CLIENT_SECRET: 'secret',
+      HUBSPOT_ACCESS_TOKEN: 'pat-na1-x',
+    });
+    expect(config).toMatchObject({
+      sandbox: false,
+      salesforce: {
+        auth: 'client_credentials',
+        loginUrl: 'https://acme.my.salesforce.com',
+        apiVersion: '62.0',
+      },
+      hubspot: { baseUrl: 'https://api.hubapi.com', accessToken: 'pat-na1-x' },
+    });
+  });
+
+  it('reads a JWT bearer Salesforce', () => {
+    const config = loadConfig({
+      BOUCLE_API_KEY: 'k'.repeat(20),
+      SALESFORCE_LOGIN_URL: 'https://login.salesforce.com',
+      SALESFORCE_CLIENT_ID: 'id',
+      SALESFORCE_USERNAME: 'int@acme.example',
+      SALESFORCE_PRIVATE_KEY_FILE: '/secrets/key.pem',
+    });
+    expect(config.salesforce).toMatchObject({
+      auth: 'jwt',
+      username: 'int@acme.example',
+      privateKeyFile: '/secrets/key.pem',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT: must be a port number'],
+    [{ PORT: '70000' }, 'PORT: must be a port number from 0 to 65535'],
+    [{ BOUCLE_SANDBOX: 'yes' }, 'BOUCLE_SANDBOX: must be 1 (sandbox) or 0'],
+    [{ SALESFORCE_API_VERSION: '50.0' }, 'SALESFORCE_API_VERSION: must be 60.0 or later'],
+    [{ BOUCLE_API_KEY: 'short' }, 'BOUCLE_API_KEY: must be at least 16 characters'],
+    [{ SALESFORCE_LOGIN_URL: 'login.salesforce.com' }, 'SALESFORCE_LOGIN_URL must be a URL'],
+    [{ BOUCLE_WEBHOOK_SECRET: 'secret' }, 'BOUCLE_WEBHOOK_SECRET: must start with whsec_'],
+    [
+      { SALESFORCE_CLIENT_ID: 'id' },
+      'SALESFORCE_LOGIN_URL: is required with the other SALESFORCE_* variables',
+    ],
+    [
+      { SALESFORCE_CLIENT_ID: 'id', SALESFORCE_LOGIN_URL: 'https://x.my.salesforce.com' },
+      'SALESFORCE_CLIENT_SECRET: is required for the client-credentials flow',
+    ],
+    [
+      {
+        SALESFORCE_USERNAME: 'u',
+        SALESFORCE_CLIENT_ID: 'id',
+        SALESFORCE_LOGIN_URL: 'https://x.my.salesforce.com',
+      },
+      'SALESFORCE_PRIVATE_KEY_FILE: is required with SALESFORCE_USERNAME',
+    ],
+    [
+      { HUBSPOT_BASE_URL: 'https://api.hubapi.com' },
+      'HUBSPOT_ACCESS_TOKEN: is required with HUBSPOT_BASE_URL',
+    ],
+    [{ HUBSPOT_ACCESS_TOKEN: 'pat' }, 'BOUCLE_API_KEY: is required outside sandbox mode'],
+    [
+      { BOUCLE_SANDBOX: '0', BOUCLE_API_KEY: 'k'.repeat(20) },
+      'BOUCLE_SANDBOX: is 0 but no CRM is configured',
+    ],
+    [{ DATABASE_URL: 'postgres://x' }, 'DATABASE_URL: PostgreSQL is not supported yet'],
+  ])('stops on %o with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,192 @@
+import { summarizeAccount } from '@boucle/shared';
+import { answerSchema, ratingSchema } from '@boucle/shared/schemas';
+import { describe, expect, it } from 'vitest';
+import {
+  accountRollupRecord,
+  callbackRecord,
+  fit,
+  responseRatingRecord,
+  surveyResponseRecord,
+  thresholdFromMetadata,
+} from '../../src/crm/salesforce/mappers.ts';
+
+const answer = answerSchema.parse({
+  id: 'a1',
+  score: 3,
+  comment: 'Trop lent',
+  touchpoint: 'x'.repeat(100),
+  answeredAt: '2026-11-20T09:14:00Z',
+  interactionId: 'case-1',
+  language: 'fr',
+});
+
+describe('Salesforce mappers', () => {
+  it('maps an answer to Survey_Response__c, cutting over-long text with a visible mark', () => {
+    expect(
+      surveyResponseRecord({
+        ref: 'api:a1',
+        answer,
+        resolution: { accountId: '001', contactId: '003' },
+        category: 'detractor',
+      }),
+    ).toEqual({
+      attributes: { type: 'Survey_Response__c' },
+      External_Id__c: 'api:a1',
+      Account__c: '001',
+      Contact__c: '003',
+      Metric__c: 'NPS',
+      Score__c: 3,
+      NPS__c: 3,
+      Category__c: 'Detractor',
+      Comment__c: 'Trop lent',
+      Touchpoint__c: `${'x'.repeat(79)}…`,
+      Answered_At__c: '2026-11-20T09:14:00Z',
+      Source__c: 'api',
+      Interaction_Id__c: 'case-1',
+      Language__c: 'fr',
+    });
+    expect(fit('abc', 3)).toBe('abc');
+    expect(fit(undefined, 3)).toBeUndefined();
+  });
+
+  it('leaves NPS__c blank for CSAT and CES answers', () => {
+    const csat = answerSchema.parse({
+      id: 'c',
+      metric: 'csat',
+      score: 4,
+      answeredAt: '2026-11-20T09:14:00Z',
+    });
+    expect(
+      surveyResponseRecord({ ref: 'api:c', answer: csat, resolution: {}, category: 'satisfied' }),
+    ).not.toHaveProperty('NPS__c');
+  });
+
+  it('maps ratings, callbacks (user or queue owner) and rollups', () => {
+    const rating = ratingSchema.parse({
+      id: 'r',
+      interactionId: 'case-1',
+      employeeEmail: 'p@v.example',
+      rating: 5,
+      ratedAt: '2026-11-20T10:00:00Z',
+    });
+    expect(
+      responseRatingRecord({
+        ref: 'api:r',
+        rating,
+        answerCrmId: 'a03',
+        employeeId: '005',
+        dissonance: 'fatalist',
+      }),
+    ).toMatchObject({
+      Rating__c: 5,
+      Dissonance__c: 'Fatalist',
+      Survey_Response__c: 'a03',
+      Employee__c: '005',
+    });
+    const callback = {
+      id: 'cb',
+      answerId: 'a1',
+      answerRef: 'api:a1',
+      crm: 'salesforce' as const,
+      kind: 'detractor_recovery' as const,
+      status: 'open' as const,
+      slaHours: 24,
+      createdAt: '2026-11-20T10:00:00Z',
+      dueAt: '2026-11-21T10:00:00Z',
+    };
+    expect(
+      callbackRecord({
+        callback: { ...callback, assignee: '005xx' },
+        answerCrmId: 'a03',
+        resolution: { accountId: '001' },
+      }),
+    ).toMatchObject({
+      Assignee__c: '005xx',
+      OwnerId: '005xx',
+      Kind__c: 'Detractor recovery',
+      Status__c: 'Open',
+    });
+    expect(
+      callbackRecord({
+        callback: { ...callback, assignee: '00Gxx' },
+        answerCrmId: 'a03',
+        resolution: {},
+      }),
+    ).toMatchObject({ OwnerId: '00Gxx' });
+    expect(
+      callbackRecord({
+        callback: { ...callback, assignee: '00Gxx' },
+        answerCrmId: 'a03',
+        resolution: {},
+      }),
+    ).not.toHaveProperty('Assignee__c');
+    const summary = summarizeAccount(
+      [
+        { id: 'a', metric: 'nps', score: 10, answeredAt: '2026-11-20T00:00:00Z' },
+        { id: 'b', metric: 'nps', score: 0, answeredAt: '2026-11-20T00:00:00Z' },
+        { id: 'c', metric: 'nps', score: 9, answeredAt: '2026-11-20T00:00:00Z' },
+      ],
+      { now: '2026-11-22T00:00:00Z' },
+    );
+    expect(
+      accountRollupRecord({
+        accountId: '001',
+        summary,
+        lastScore: 9,
+        openCallbacks: 2,
+        now: '2026-11-22T00:00:00Z',
+        respondents: [],
+      }),
+    ).toEqual({
+      attributes: { type: 'Account' },
+      id: '001',
+      NPS_Score__c: 33.3,
+      NPS_Responses__c: 3,
+      NPS_Margin__c: 106.7,
+      NPS_Updated_At__c: '2026-11-22T00:00:00Z',
+      Last_Survey_Score__c: 9,
+      Open_Callbacks__c: 2,
+    });
+  });
+
+  it('reads Alert_Threshold__mdt records, reporting an incomplete one instead of failing', () => {
+    expect(
+      thresholdFromMetadata({
+        DeveloperName: 'Detractor_Callback',
+        Metric__c: 'NPS',
+        Min_Score__c: 0,
+        Max_Score__c: 6,
+        Alert_Kind__c: 'Detractor recovery',
+        Callback_SLA_Hours__c: 24,
+        Escalate_After_Hours__c: 48,
+        Assign_To__c: "Owner's manager",
+        Active__c: true,
+      }),
+    ).toEqual({
+      rule: {
+        id: 'Detractor_Callback',
+        metric: 'nps',
+        minScore: 0,
+        maxScore: 6,
+        kind: 'detractor_recovery',
+        slaHours: 24,
+        escalateAfterHours: 48,
+        assignTo: 'owners_manager',
+        active: true,
+      },
+    });
+    expect(
+      thresholdFromMetadata({
+        DeveloperName: 'Broken',
+        Metric__c: 'NPS',
+        Min_Score__c: 0,
+        Max_Score__c: null,
+        Alert_Kind__c: 'Detractor recovery',
+        Callback_SLA_Hours__c: 24,
+        Assign_To__c: 'Queue',
+      }),
+    ).toEqual({
+      error: 'Alert_Threshold__mdt Broken: maxScore must be a number',
+    });
+  });
+});
