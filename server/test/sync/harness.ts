@@ -82,6 +82,11 @@ export async function startHarness(
   });
   org.create('Contact', { LastName: 'Durand', Email: 'luc@acme.example', AccountId: account.id });
   org.create('Group', { Name: 'CX Team', DeveloperName: 'CX_Team', Type: 'Queue' });
+  org.create('User', {
+    Username: 'integration@acme.example',
+    LastName: 'Integration',
+    Email: 'integration@acme.example',
+  });
   const portal = emulators.hubspot.portal;
   portal.owners = [
     {
