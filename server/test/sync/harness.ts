@@ -53,10 +53,16 @@ export interface Harness {
  * and a portal holding Acme: its owner (whose manager is Marc), two contacts, a queue.
  */
 export async function startHarness(
-  options: { customObjects?: boolean; dbPath?: string } = {},
+  options: {
+    customObjects?: boolean;
+    dbPath?: string;
+    /** Log in to Salesforce with the JWT bearer flow: the emulator checks this key pair. */
+    jwt?: { certificate: string; privateKeyFile: string };
+  } = {},
 ): Promise<Harness> {
   const emulators = await startEmulators({
     hubspot: { customObjects: options.customObjects ?? true, burstLimit: 10_000 },
+    ...(options.jwt && { salesforce: { jwtCertificate: options.jwt.certificate } }),
   });
   const org = emulators.salesforce.org;
   const manager = org.create('User', {
@@ -113,13 +119,22 @@ export async function startHarness(
     dbPath: options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'boucle-e2e-')), 'boucle.db'),
     sandbox: false,
     apiKey: API_KEY,
-    salesforce: {
-      auth: 'client_credentials',
-      loginUrl: emulators.salesforceUrl,
-      clientId: 'boucle-sandbox',
-      clientSecret: 'sandbox',
-      apiVersion: '62.0',
-    },
+    salesforce: options.jwt
+      ? {
+          auth: 'jwt',
+          loginUrl: emulators.salesforceUrl,
+          clientId: 'boucle-sandbox',
+          username: 'integration@acme.example',
+          privateKeyFile: options.jwt.privateKeyFile,
+          apiVersion: '62.0',
+        }
+      : {
+          auth: 'client_credentials',
+          loginUrl: emulators.salesforceUrl,
+          clientId: 'boucle-sandbox',
+          clientSecret: 'sandbox',
+          apiVersion: '62.0',
+        },
     hubspot: { baseUrl: emulators.hubspotUrl, accessToken: 'pat-sandbox' },
     logLevel: 'silent',
   };
