@@ -210,6 +210,7 @@ async function main(): Promise<void> {
         },
         hubspot: { baseUrl: urls.hs, accessToken: 'pat-sandbox' },
         logLevel: 'silent',
+        webhooks: { ratePerMinute: 600 },
       },
       { logger: pino({ level: 'silent' }), startEngine: false, hubspotRequestsPer10s: 100 },
     );

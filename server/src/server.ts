@@ -88,6 +88,7 @@ export async function startServer(
     logger,
     metrics,
     onQueued: () => engine.poke(),
+    webhooks: config.webhooks,
     crmHealth: async () => {
       if (!health || Date.now() - health.at > 30_000) {
         const entries = await Promise.all(

@@ -85,6 +85,13 @@ describe('answerSchema', () => {
     expect(issuesOf(answerSchema, { ...validAnswer, ...change })).toContainEqual({ path, message });
   });
 
+  it.each([null, 5, 'answer', []])('refuses %j as a body, without throwing', (body) => {
+    expect(issuesOf(answersBodySchema, body)).toEqual([
+      { path: '(root)', message: expect.stringContaining('expected object') },
+    ]);
+    expect(issuesOf(answerSchema, body)[0]?.path).toBe('(root)');
+  });
+
   it('reports every problem at once', () => {
     const issues = issuesOf(answerSchema, { score: 12, respondent: { email: 'x', age: 3 } });
     expect(issues.map((issue) => issue.path)).toEqual([

@@ -47,6 +47,20 @@ const environmentSchema = z.object({
   BOUCLE_WEBHOOK_SECRET: optionalText.pipe(
     z.string().startsWith('whsec_', { error: 'must start with whsec_' }).optional(),
   ),
+  TYPEFORM_SECRET: optionalText,
+  TYPEFORM_FORM_MAPPINGS: optionalText,
+  SURVEYMONKEY_CLIENT_ID: optionalText,
+  SURVEYMONKEY_CLIENT_SECRET: optionalText,
+  SURVEYMONKEY_ACCESS_TOKEN: optionalText,
+  SURVEYMONKEY_API_URL: optionalText.pipe(url('SURVEYMONKEY_API_URL').optional()),
+  QUALTRICS_WEBHOOK_TOKEN: optionalText,
+  QUALTRICS_API_TOKEN: optionalText,
+  QUALTRICS_API_URL: optionalText.pipe(url('QUALTRICS_API_URL').optional()),
+  BOUCLE_WEBHOOK_RATE_PER_MINUTE: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1, { error: 'must be at least 1' })
+    .default(600),
   BOUCLE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -75,6 +89,24 @@ export interface HubSpotConfig {
   readonly clientSecret?: string;
 }
 
+/** Secrets and settings of the survey-tool webhooks; lists hold two secrets during a rotation. */
+export interface WebhooksConfig {
+  readonly typeform?: { readonly secrets: string[]; readonly mappings: Record<string, unknown> };
+  readonly surveymonkey?: {
+    readonly credentials: { clientId: string; clientSecret: string }[];
+    readonly accessToken?: string;
+    readonly apiUrl: string;
+  };
+  readonly qualtrics?: {
+    readonly tokens: string[];
+    readonly apiToken?: string;
+    readonly apiUrl?: string;
+  };
+  readonly hubspot?: { readonly secrets: string[] };
+  readonly generic?: { readonly secrets: string[] };
+  readonly ratePerMinute: number;
+}
+
 /** The server's configuration, parsed once at start. */
 export interface Config {
   readonly port: number;
@@ -85,8 +117,16 @@ export interface Config {
   readonly salesforce?: SalesforceConfig;
   readonly hubspot?: HubSpotConfig;
   readonly webhookSecret?: string;
+  readonly webhooks: WebhooksConfig;
   readonly logLevel: string;
 }
+
+/** Comma-separated secrets: the current one, and the previous one while a rotation is under way. */
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 /**
  * Parses the environment into a {@link Config}, or throws a {@link ConfigError} that names each
@@ -184,7 +224,48 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push(
       'BOUCLE_SANDBOX: is 0 but no CRM is configured; set SALESFORCE_* or HUBSPOT_ACCESS_TOKEN',
     );
+  let mappings: Record<string, unknown> = {};
+  if (e.TYPEFORM_FORM_MAPPINGS) {
+    try {
+      mappings = JSON.parse(e.TYPEFORM_FORM_MAPPINGS) as Record<string, unknown>;
+      if (typeof mappings !== 'object' || mappings === null || Array.isArray(mappings))
+        throw new Error('not an object');
+    } catch {
+      problems.push(
+        'TYPEFORM_FORM_MAPPINGS: must be a JSON object {"<form id>": {"score": "<field ref>", ...}}',
+      );
+    }
+  }
+  const smIds = list(e.SURVEYMONKEY_CLIENT_ID);
+  const smSecrets = list(e.SURVEYMONKEY_CLIENT_SECRET);
+  if (smIds.length !== smSecrets.length)
+    problems.push(
+      'SURVEYMONKEY_CLIENT_SECRET: needs one secret per SURVEYMONKEY_CLIENT_ID (comma-separated, in the same order)',
+    );
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  const webhooks: WebhooksConfig = {
+    ratePerMinute: e.BOUCLE_WEBHOOK_RATE_PER_MINUTE,
+    ...(e.TYPEFORM_SECRET && { typeform: { secrets: list(e.TYPEFORM_SECRET), mappings } }),
+    ...(smIds.length > 0 && {
+      surveymonkey: {
+        credentials: smIds.map((clientId, i) => ({
+          clientId,
+          clientSecret: smSecrets[i] as string,
+        })),
+        ...(e.SURVEYMONKEY_ACCESS_TOKEN && { accessToken: e.SURVEYMONKEY_ACCESS_TOKEN }),
+        apiUrl: e.SURVEYMONKEY_API_URL ?? 'https://api.surveymonkey.com',
+      },
+    }),
+    ...(e.QUALTRICS_WEBHOOK_TOKEN && {
+      qualtrics: {
+        tokens: list(e.QUALTRICS_WEBHOOK_TOKEN),
+        ...(e.QUALTRICS_API_TOKEN && { apiToken: e.QUALTRICS_API_TOKEN }),
+        ...(e.QUALTRICS_API_URL && { apiUrl: e.QUALTRICS_API_URL }),
+      },
+    }),
+    ...(e.HUBSPOT_CLIENT_SECRET && { hubspot: { secrets: list(e.HUBSPOT_CLIENT_SECRET) } }),
+    ...(e.BOUCLE_WEBHOOK_SECRET && { generic: { secrets: list(e.BOUCLE_WEBHOOK_SECRET) } }),
+  };
   return {
     port: e.PORT,
     dbPath: e.BOUCLE_DB,
@@ -193,6 +274,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ...(salesforce && { salesforce }),
     ...(hubspot && { hubspot }),
     ...(e.BOUCLE_WEBHOOK_SECRET && { webhookSecret: e.BOUCLE_WEBHOOK_SECRET }),
+    webhooks,
     logLevel: e.BOUCLE_LOG_LEVEL,
   };
 }

@@ -20,6 +20,8 @@ import { ApiError } from '../errors.ts';
 import type { Crm, Store, StoredCallback } from '../store/store.ts';
 import type { Metrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
+import { webhookRouter } from '../webhooks/router.ts';
+import type { WebhooksConfig } from '../config/config.ts';
 
 export interface AppDeps {
   readonly store: Store;
@@ -32,6 +34,7 @@ export interface AppDeps {
   readonly crmHealth?: () => Promise<Record<string, { ok: boolean; detail: string }>>;
   /** Called after work was queued, to wake the sync loops. */
   readonly onQueued?: () => void;
+  readonly webhooks?: WebhooksConfig;
 }
 
 const DAY_MS = 86_400_000;
@@ -231,6 +234,17 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.use('/v1', v1);
+  app.use(
+    '/webhooks',
+    webhookRouter({
+      store,
+      crms: deps.crms,
+      config: deps.webhooks ?? { ratePerMinute: 600 },
+      logger,
+      clock,
+      ...(deps.onQueued && { onQueued: deps.onQueued }),
+    }),
+  );
   app.use((req, _res, next) =>
     next(new ApiError(404, 'not_found', `No route for ${req.method} ${req.path}`)),
   );

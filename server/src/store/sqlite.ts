@@ -45,6 +45,9 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX jobs_claim ON jobs (crm, state, run_at);
    CREATE TABLE sync_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, crm TEXT NOT NULL, kind TEXT NOT NULL,
      ref TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL);`,
+  // Webhook deliveries seen, so that a provider's retry (any window) is recognised.
+  `CREATE TABLE deliveries (source TEXT NOT NULL, delivery_id TEXT NOT NULL, received_at INTEGER NOT NULL,
+     PRIMARY KEY (source, delivery_id));`,
 ];
 
 // Answers first: callbacks and ratings point at them; rollups come last.
@@ -488,6 +491,16 @@ export class SqliteStore implements Store {
       .prepare('SELECT crm, state, COUNT(*) AS n FROM jobs GROUP BY crm, state')
       .all() as { crm: string; state: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [`${r.crm}.${r.state}`, r.n]));
+  }
+
+  async recordDelivery(source: string, deliveryId: string, now: number) {
+    return (
+      this.db
+        .prepare(
+          'INSERT OR IGNORE INTO deliveries (source, delivery_id, received_at) VALUES (?, ?, ?)',
+        )
+        .run(source, deliveryId, now).changes > 0
+    );
   }
 
   async log(crm: Crm, kind: JobKind, ref: string, outcome: string, detail: string, now: number) {

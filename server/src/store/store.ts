@@ -119,6 +119,8 @@ export interface Store {
   replay(ids: readonly number[] | 'all', now: number): Promise<number>;
   queueStats(): Promise<Record<string, number>>;
 
+  /** Records a webhook delivery; false when it was seen before (a retry or a replay). */
+  recordDelivery(source: string, deliveryId: string, now: number): Promise<boolean>;
   log(
     crm: Crm,
     kind: JobKind,

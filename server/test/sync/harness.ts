@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Config } from '../../src/config/config.ts';
+import type { Config, WebhooksConfig } from '../../src/config/config.ts';
 import { startEmulators, type RunningEmulators } from '../../src/crm/emulator/start.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 
@@ -58,6 +58,7 @@ export async function startHarness(
     dbPath?: string;
     /** Log in to Salesforce with the JWT bearer flow: the emulator checks this key pair. */
     jwt?: { certificate: string; privateKeyFile: string };
+    webhooks?: Partial<WebhooksConfig>;
   } = {},
 ): Promise<Harness> {
   const emulators = await startEmulators({
@@ -137,6 +138,7 @@ export async function startHarness(
         },
     hubspot: { baseUrl: emulators.hubspotUrl, accessToken: 'pat-sandbox' },
     logLevel: 'silent',
+    webhooks: { ratePerMinute: 10_000, ...options.webhooks },
   };
   const start = () =>
     startServer(config, {

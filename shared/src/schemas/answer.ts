@@ -17,11 +17,14 @@ export const metricSchema = z.enum(METRICS, { error: 'must be one of nps, csat, 
  * wrong has its own issue, so it passes here.
  * @param value an answer-like object
  */
-export function scoreFitsMetric(value: { metric: unknown; score: unknown }): boolean {
+export function scoreFitsMetric(value: unknown): boolean {
+  // The check runs even when other fields are wrong, so the value may not even be an object.
+  if (typeof value !== 'object' || value === null) return true;
+  const { metric, score } = value as { metric?: unknown; score?: unknown };
   return (
-    typeof value.score !== 'number' ||
-    !METRICS.includes(value.metric as Metric) ||
-    isValidScore(value.metric as Metric, value.score)
+    typeof score !== 'number' ||
+    !METRICS.includes(metric as Metric) ||
+    isValidScore(metric as Metric, score)
   );
 }
 

@@ -1,6 +1,13 @@
 import { makeId, normalizeId } from './ids.ts';
 import { relationshipOf, type FieldDef, type ObjectDef } from './schema.ts';
-import { SoqlError, conditionFields, evaluateCondition, parseSoql } from './soql.ts';
+import {
+  SoqlError,
+  conditionFields,
+  evaluateCondition,
+  parseSoql,
+  type Condition,
+  type Literal,
+} from './soql.ts';
 
 /** One error of a record, as sObject Collections report it. */
 export interface RecordError {
@@ -579,6 +586,27 @@ export class SalesforceOrg {
     this.checkPath(parent, rest, original);
   }
 
+  /** SOQL takes 15- or 18-character ids: literals compared with id fields are made 18. */
+  private normalizeIdLiterals(object: ObjectDef, condition: Condition): void {
+    if (condition.kind === 'not') return this.normalizeIdLiterals(object, condition.inner);
+    if ('left' in condition) {
+      this.normalizeIdLiterals(object, condition.left);
+      this.normalizeIdLiterals(object, condition.right);
+      return;
+    }
+    if (condition.kind === 'like' || condition.field.length !== 1) return;
+    const field = [...object.fields.values()].find(
+      (f) => f.name.toLowerCase() === condition.field[0]?.toLowerCase(),
+    );
+    if (field?.type !== 'id' && field?.type !== 'reference') return;
+    const fix = (literal: Literal): Literal =>
+      literal.kind === 'string'
+        ? { kind: 'string', value: normalizeId(literal.value) ?? literal.value }
+        : literal;
+    if (condition.kind === 'compare') condition.value = fix(condition.value);
+    else condition.values = condition.values.map(fix);
+  }
+
   private output(object: ObjectDef, row: Row, paths: string[][], version: string): Row {
     const out: Row = {
       attributes: {
@@ -635,6 +663,7 @@ export class SalesforceOrg {
       ])
         this.checkPath(object, path, path.join('.'));
       const reader = (row: Row, path: string[]) => this.read(object, row, path);
+      if (parsed.where) this.normalizeIdLiterals(object, parsed.where);
       let rows = this.rows(object.name).filter(
         (row) => !parsed.where || evaluateCondition(parsed.where, row, reader),
       );

@@ -1,0 +1,204 @@
+import express, { type Request, type Response } from 'express';
+import {
+  answerSchema,
+  answersBodySchema,
+  toFieldIssues,
+  type Answer,
+} from '@boucle/shared/schemas';
+import type { Logger } from 'pino';
+import type { WebhooksConfig } from '../config/config.ts';
+import { ConfigError } from '../config/config.ts';
+import { ApiError } from '../errors.ts';
+import type { Crm, Store } from '../store/store.ts';
+import { verifyStandardWebhook, verifyTypeform, type Verdict } from './signatures.ts';
+import {
+  typeformAnswer,
+  typeformMappingSchema,
+  typeformPayloadSchema,
+  type TypeformMapping,
+} from './typeform.ts';
+
+export const WEBHOOK_SOURCES = [
+  'typeform',
+  'surveymonkey',
+  'qualtrics',
+  'hubspot',
+  'generic',
+] as const;
+
+export interface WebhookDeps {
+  readonly store: Store;
+  readonly crms: readonly Crm[];
+  readonly config: WebhooksConfig;
+  readonly logger: Logger;
+  readonly clock?: () => number;
+  readonly onQueued?: () => void;
+}
+
+const header = (req: Request, name: string) => {
+  const value = req.get(name);
+  return value === undefined || value === '' ? undefined : value;
+};
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw new ApiError(
+      400,
+      'invalid_json',
+      `The body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+function denied(verdict: Verdict): void {
+  if (!verdict.ok) throw new ApiError(401, 'invalid_signature', verdict.reason);
+}
+
+/**
+ * `POST /webhooks/{source}`: survey tools' deliveries. Each is rate-limited per source, its
+ * signature checked on the raw bytes before anything parses it, turned into answers, stored and
+ * queued (the CRM sync happens later), and answered within a second. A delivery seen before
+ * answers 200 with `duplicate: true`.
+ */
+export function webhookRouter(deps: WebhookDeps): express.Router {
+  const clock = deps.clock ?? Date.now;
+  const mappings = new Map<string, TypeformMapping>();
+  for (const [form, mapping] of Object.entries(deps.config.typeform?.mappings ?? {})) {
+    const parsed = typeformMappingSchema.safeParse(mapping);
+    if (!parsed.success)
+      throw new ConfigError(
+        `TYPEFORM_FORM_MAPPINGS: form ${form}: ${toFieldIssues(parsed.error)
+          .map((i) => `${i.path} ${i.message}`)
+          .join('; ')}`,
+      );
+    mappings.set(form, parsed.data);
+  }
+  const windows = new Map<string, { start: number; count: number }>();
+  const router = express.Router();
+
+  // SurveyMonkey checks the URL with a HEAD request when the webhook is registered.
+  router.head('/surveymonkey', (_req, res) => void res.status(200).end());
+
+  router.post('/:source', (req, res, next) => {
+    const source = String(req.params.source);
+    if (!(WEBHOOK_SOURCES as readonly string[]).includes(source))
+      return next(
+        new ApiError(
+          404,
+          'unknown_source',
+          `Unknown webhook source "${source}": one of ${WEBHOOK_SOURCES.join(', ')}`,
+        ),
+      );
+    const now = clock();
+    const window = windows.get(source);
+    if (!window || now - window.start >= 60_000) windows.set(source, { start: now, count: 1 });
+    else if (++window.count > deps.config.ratePerMinute) {
+      const retryAfter = String(Math.ceil((window.start + 60_000 - now) / 1000));
+      return next(
+        new ApiError(
+          429,
+          'rate_limited',
+          `More than ${deps.config.ratePerMinute} deliveries a minute from ${source}; retry after ${retryAfter} s`,
+          [],
+          { 'Retry-After': retryAfter },
+        ),
+      );
+    }
+    next();
+  });
+  router.post('/:source', express.raw({ type: () => true, limit: '1mb' }));
+
+  const ingest = async (res: Response, source: string, deliveryId: string, answers: Answer[]) => {
+    // Store first (idempotent by answer id), then remember the delivery: a crash between the two
+    // leaves a retry that stores nothing twice, never a retry wrongly skipped.
+    const result = await deps.store.ingestAnswers(answers, deps.crms, clock());
+    await deps.store.recordDelivery(source, deliveryId, clock());
+    deps.onQueued?.();
+    deps.logger.info(
+      { source, accepted: result.accepted, duplicates: result.duplicates },
+      'webhook delivery stored',
+    );
+    res.status(202).json(result);
+  };
+
+  router.post('/:source', async (req, res) => {
+    const source = String(req.params.source);
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (source === 'generic') {
+      const secrets = deps.config.generic?.secrets;
+      if (!secrets)
+        throw new ApiError(
+          404,
+          'not_configured',
+          'The generic webhook is off: set BOUCLE_WEBHOOK_SECRET',
+        );
+      denied(
+        verifyStandardWebhook(
+          {
+            raw,
+            id: header(req, 'webhook-id'),
+            timestamp: header(req, 'webhook-timestamp'),
+            signature: header(req, 'webhook-signature'),
+          },
+          secrets,
+          clock(),
+        ),
+      );
+      const body = parseJson(raw);
+      const withSource = (item: unknown) =>
+        item && typeof item === 'object' && !Array.isArray(item) && !('source' in item)
+          ? { ...item, source: 'generic' }
+          : item;
+      const normalized =
+        body &&
+        typeof body === 'object' &&
+        'answers' in body &&
+        Array.isArray((body as { answers: unknown }).answers)
+          ? { ...body, answers: (body as { answers: unknown[] }).answers.map(withSource) }
+          : withSource(body);
+      const parsed = answersBodySchema.safeParse(normalized);
+      if (!parsed.success)
+        throw new ApiError(
+          400,
+          'validation_failed',
+          'The delivery is not an answer of the API',
+          toFieldIssues(parsed.error),
+        );
+      return ingest(res, source, String(header(req, 'webhook-id')), parsed.data);
+    }
+    if (source === 'typeform') {
+      const secrets = deps.config.typeform?.secrets;
+      if (!secrets)
+        throw new ApiError(
+          404,
+          'not_configured',
+          'The Typeform webhook is off: set TYPEFORM_SECRET',
+        );
+      denied(verifyTypeform(raw, header(req, 'typeform-signature'), secrets));
+      const payload = typeformPayloadSchema.safeParse(parseJson(raw));
+      if (!payload.success)
+        throw new ApiError(
+          400,
+          'validation_failed',
+          'The delivery is not a Typeform form_response',
+          toFieldIssues(payload.error),
+        );
+      const answer = answerSchema.safeParse(
+        typeformAnswer(payload.data, mappings.get(payload.data.form_response.form_id)),
+      );
+      if (!answer.success) {
+        throw new ApiError(
+          422,
+          'unmappable',
+          `Form ${payload.data.form_response.form_id}: the response does not map to an answer; set TYPEFORM_FORM_MAPPINGS`,
+          toFieldIssues(answer.error),
+        );
+      }
+      return ingest(res, source, payload.data.event_id, [answer.data]);
+    }
+    throw new ApiError(404, 'not_supported_yet', `Deliveries from ${source} are not supported yet`);
+  });
+  return router;
+}
