@@ -14,6 +14,7 @@ import { SqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/store.ts';
 import type { CrmAdapter } from './sync/adapter.ts';
 import { SyncEngine } from './sync/engine.ts';
+import { VendorFetcher } from './webhooks/fetcher.ts';
 
 export interface RunningServer {
   readonly url: string;
@@ -78,6 +79,14 @@ export async function startServer(
       new HubSpotAdapter(hubspot, { requestsPer10s: options.hubspotRequestsPer10s ?? 100 }),
     );
   const engine = new SyncEngine({ store, adapters, logger, ...options.engine });
+  const fetcher = new VendorFetcher({
+    store,
+    crms: adapters.map((a) => a.crm),
+    config: config.webhooks,
+    logger,
+    ...(options.engine?.backoffBaseMs && { backoffBaseMs: options.engine.backoffBaseMs }),
+    ...(options.engine?.idleMs && { idleMs: options.engine.idleMs }),
+  });
   const apiKey = config.apiKey ?? `sandbox-${randomBytes(18).toString('base64url')}`;
   const metrics = new Metrics(store);
   let health: { at: number; value: Record<string, { ok: boolean; detail: string }> } | undefined;
@@ -89,6 +98,7 @@ export async function startServer(
     metrics,
     onQueued: () => engine.poke(),
     webhooks: config.webhooks,
+    onFetchQueued: () => fetcher.poke(),
     crmHealth: async () => {
       if (!health || Date.now() - health.at > 30_000) {
         const entries = await Promise.all(
@@ -128,6 +138,7 @@ export async function startServer(
     );
   }
   if (options.startEngine !== false) engine.start();
+  fetcher.start();
   return {
     url,
     apiKey,
@@ -136,6 +147,7 @@ export async function startServer(
     ...(emulators && { emulators }),
     demoReady,
     close: async () => {
+      await fetcher.stop();
       await engine.stop();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -35,6 +35,7 @@ export interface AppDeps {
   /** Called after work was queued, to wake the sync loops. */
   readonly onQueued?: () => void;
   readonly webhooks?: WebhooksConfig;
+  readonly onFetchQueued?: () => void;
 }
 
 const DAY_MS = 86_400_000;
@@ -243,6 +244,7 @@ export function createApp(deps: AppDeps): express.Express {
       logger,
       clock,
       ...(deps.onQueued && { onQueued: deps.onQueued }),
+      ...(deps.onFetchQueued && { onFetchQueued: deps.onFetchQueued }),
     }),
   );
   app.use((req, _res, next) =>

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Answer, Rating } from '@boucle/shared/schemas';
 import {
+  type Queue,
   accountKeysOf,
   refOf,
   type CallbackFilter,
@@ -55,7 +56,7 @@ const KIND_ORDER = `CASE kind WHEN 'answer' THEN 0 WHEN 'rating' THEN 1 WHEN 'ca
 
 interface JobRow {
   id: number;
-  crm: Crm;
+  crm: Queue;
   kind: JobKind;
   ref: string;
   attempts: number;
@@ -106,7 +107,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  private enqueueSync(crm: Crm, kind: JobKind, refs: readonly string[], runAt: number): void {
+  private enqueueSync(crm: Queue, kind: JobKind, refs: readonly string[], runAt: number): void {
     const insert = this.db.prepare(
       `INSERT INTO jobs (crm, kind, ref, state, run_at, created_at, updated_at) VALUES (?, ?, ?, 'ready', ?, ?, ?)
        ON CONFLICT (crm, kind, ref) WHERE state IN ('ready', 'running') DO NOTHING`,
@@ -361,11 +362,11 @@ export class SqliteStore implements Store {
     return rows.map((row) => JSON.parse(row.body) as StoredCallback);
   }
 
-  async enqueue(crm: Crm, kind: JobKind, refs: readonly string[], runAt: number) {
+  async enqueue(crm: Queue, kind: JobKind, refs: readonly string[], runAt: number) {
     this.db.transaction(() => this.enqueueSync(crm, kind, refs, runAt))();
   }
 
-  async claim(crm: Crm, workerId: string, limit: number, leaseMs: number, now: number) {
+  async claim(crm: Queue, workerId: string, limit: number, leaseMs: number, now: number) {
     return this.db.transaction(() => {
       const rows = this.db
         .prepare(

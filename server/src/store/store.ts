@@ -3,13 +3,16 @@ import type { Answer, Callback, Rating } from '@boucle/shared/schemas';
 /** The CRMs Boucle writes to. */
 export type Crm = 'salesforce' | 'hubspot';
 
+/** A queue of jobs: one per CRM, and `fetch` for survey responses to fetch from survey tools. */
+export type Queue = Crm | 'fetch';
+
 /** What a job syncs: one answer, rating or callback, or one account's rollup. */
 export type JobKind = 'answer' | 'rating' | 'callback' | 'rollup';
 
 /** A unit of work of the durable queue: sync one record to one CRM. */
 export interface Job {
   readonly id: number;
-  readonly crm: Crm;
+  readonly crm: Queue;
   readonly kind: JobKind;
   /** The record's key: `source:id` for answers and ratings, the callback id, the account key. */
   readonly ref: string;
@@ -100,9 +103,9 @@ export interface Store {
   saveCallback(callback: StoredCallback): Promise<void>;
   listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]>;
 
-  enqueue(crm: Crm, kind: JobKind, refs: readonly string[], runAt: number): Promise<void>;
+  enqueue(crm: Queue, kind: JobKind, refs: readonly string[], runAt: number): Promise<void>;
   /** Claims up to `limit` due jobs of a CRM (and jobs whose lease expired) for `leaseMs`. */
-  claim(crm: Crm, workerId: string, limit: number, leaseMs: number, now: number): Promise<Job[]>;
+  claim(crm: Queue, workerId: string, limit: number, leaseMs: number, now: number): Promise<Job[]>;
   heartbeat(ids: readonly number[], workerId: string, leaseMs: number, now: number): Promise<void>;
   complete(ids: readonly number[], now: number): Promise<void>;
   /** Runs the job again after `delayMs`; dead-letters it after `maxAttempts` counted attempts. */

@@ -10,7 +10,13 @@ import type { WebhooksConfig } from '../config/config.ts';
 import { ConfigError } from '../config/config.ts';
 import { ApiError } from '../errors.ts';
 import type { Crm, Store } from '../store/store.ts';
-import { verifyStandardWebhook, verifyTypeform, type Verdict } from './signatures.ts';
+import {
+  verifyStandardWebhook,
+  verifySurveyMonkey,
+  verifyToken,
+  verifyTypeform,
+  type Verdict,
+} from './signatures.ts';
 import {
   typeformAnswer,
   typeformMappingSchema,
@@ -33,6 +39,8 @@ export interface WebhookDeps {
   readonly logger: Logger;
   readonly clock?: () => number;
   readonly onQueued?: () => void;
+  /** Called after a response was queued for fetching from its survey tool. */
+  readonly onFetchQueued?: () => void;
 }
 
 const header = (req: Request, name: string) => {
@@ -197,6 +205,91 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
         );
       }
       return ingest(res, source, payload.data.event_id, [answer.data]);
+    }
+    if (source === 'surveymonkey' || source === 'qualtrics') {
+      let deliveryId: string;
+      let ref: string;
+      if (source === 'surveymonkey') {
+        const credentials = deps.config.surveymonkey?.credentials;
+        if (!credentials)
+          throw new ApiError(
+            404,
+            'not_configured',
+            'The SurveyMonkey webhook is off: set SURVEYMONKEY_CLIENT_ID and SURVEYMONKEY_CLIENT_SECRET',
+          );
+        denied(
+          verifySurveyMonkey(
+            raw,
+            header(req, 'sm-signature'),
+            header(req, 'sm-apikey'),
+            credentials,
+          ),
+        );
+        const event = parseJson(raw) as {
+          event_id?: unknown;
+          event_type?: unknown;
+          object_id?: unknown;
+          resources?: { survey_id?: unknown };
+        };
+        const issues = [
+          ...(typeof event?.event_id === 'string'
+            ? []
+            : [{ path: 'event_id', message: 'must be a string' }]),
+          ...(typeof event?.object_id === 'string'
+            ? []
+            : [{ path: 'object_id', message: 'must be a string' }]),
+          ...(typeof event?.resources?.survey_id === 'string'
+            ? []
+            : [{ path: 'resources.survey_id', message: 'must be a string' }]),
+        ];
+        if (issues.length > 0)
+          throw new ApiError(
+            400,
+            'validation_failed',
+            'The delivery is not a SurveyMonkey event',
+            issues,
+          );
+        if (event.event_type !== 'response_completed')
+          return void res.status(200).json({ ignored: `event ${String(event.event_type)}` });
+        deliveryId = event.event_id as string;
+        ref = `surveymonkey:${String(event.resources?.survey_id)}:${String(event.object_id)}`;
+      } else {
+        const tokens = deps.config.qualtrics?.tokens;
+        if (!tokens)
+          throw new ApiError(
+            404,
+            'not_configured',
+            'The Qualtrics webhook is off: set QUALTRICS_WEBHOOK_TOKEN',
+          );
+        denied(
+          verifyToken(typeof req.query.token === 'string' ? req.query.token : undefined, tokens),
+        );
+        const form = new URLSearchParams(raw.toString('utf8'));
+        const surveyId = form.get('SurveyID');
+        const responseId = form.get('ResponseID');
+        const issues = [
+          ...(surveyId && /^SV_\w+$/.test(surveyId)
+            ? []
+            : [{ path: 'SurveyID', message: 'must be a survey id such as SV_0Ab1Cd2Ef3Gh4Ij' }]),
+          ...(responseId && /^R_\w+$/.test(responseId)
+            ? []
+            : [{ path: 'ResponseID', message: 'must be a response id such as R_1a2B3c4D5e6F7g8' }]),
+        ];
+        if (issues.length > 0)
+          throw new ApiError(
+            400,
+            'validation_failed',
+            'The delivery is not a Qualtrics completedResponse notification',
+            issues,
+          );
+        deliveryId = responseId as string;
+        ref = `qualtrics:${surveyId}:${responseId}`;
+      }
+      if (!(await deps.store.recordDelivery(source, deliveryId, clock())))
+        return void res.status(200).json({ duplicate: true });
+      await deps.store.enqueue('fetch', 'answer', [ref], clock());
+      deps.onFetchQueued?.();
+      return void res.status(202).json({ queued: 1 });
     }
     throw new ApiError(404, 'not_supported_yet', `Deliveries from ${source} are not supported yet`);
   });
