@@ -211,6 +211,7 @@ async function main(): Promise<void> {
         hubspot: { baseUrl: urls.hs, accessToken: 'pat-sandbox' },
         logLevel: 'silent',
         webhooks: { ratePerMinute: 600 },
+        hubspotFeedbackPollSeconds: 0,
       },
       { logger: pino({ level: 'silent' }), startEngine: false, hubspotRequestsPer10s: 100 },
     );

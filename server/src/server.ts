@@ -15,6 +15,7 @@ import type { Store } from './store/store.ts';
 import type { CrmAdapter } from './sync/adapter.ts';
 import { SyncEngine } from './sync/engine.ts';
 import { VendorFetcher } from './webhooks/fetcher.ts';
+import { HubSpotFeedbackPoller } from './webhooks/hubspotFeedback.ts';
 
 export interface RunningServer {
   readonly url: string;
@@ -24,6 +25,8 @@ export interface RunningServer {
   readonly emulators?: RunningEmulators;
   /** Resolves when the demo's first sync (and its callback states) is done. */
   readonly demoReady: Promise<void>;
+  /** The HubSpot feedback poller, when HubSpot is configured. */
+  readonly poller?: HubSpotFeedbackPoller;
   close(): Promise<void>;
 }
 
@@ -39,6 +42,8 @@ export interface ServerOptions {
     backoffBaseMs?: number;
     unmatchedRetryMs?: number;
   };
+  /** How often to poll HubSpot feedback submissions; 0 turns polling off (tests poll by hand). */
+  readonly feedbackPollMs?: number;
   /** Start the sync loops at once (default); benchmarks start them after ingest. */
   readonly startEngine?: boolean;
   /** HubSpot requests per 10 s (the sandbox emulator allows 100). */
@@ -79,6 +84,16 @@ export async function startServer(
       new HubSpotAdapter(hubspot, { requestsPer10s: options.hubspotRequestsPer10s ?? 100 }),
     );
   const engine = new SyncEngine({ store, adapters, logger, ...options.engine });
+  const hubspotAdapter = adapters.find((a): a is HubSpotAdapter => a instanceof HubSpotAdapter);
+  const poller =
+    hubspotAdapter &&
+    new HubSpotFeedbackPoller({
+      store,
+      hubspot: hubspotAdapter,
+      crms: adapters.map((a) => a.crm),
+      logger,
+      intervalMs: options.feedbackPollMs ?? config.hubspotFeedbackPollSeconds * 1000,
+    });
   const fetcher = new VendorFetcher({
     store,
     crms: adapters.map((a) => a.crm),
@@ -139,14 +154,17 @@ export async function startServer(
   }
   if (options.startEngine !== false) engine.start();
   fetcher.start();
+  poller?.start();
   return {
     url,
     apiKey,
     store,
     engine,
     ...(emulators && { emulators }),
+    ...(poller && { poller }),
     demoReady,
     close: async () => {
+      await poller?.stop();
       await fetcher.stop();
       await engine.stop();
       await new Promise<void>((resolve) => {

@@ -56,6 +56,11 @@ const environmentSchema = z.object({
   QUALTRICS_WEBHOOK_TOKEN: optionalText,
   QUALTRICS_API_TOKEN: optionalText,
   QUALTRICS_API_URL: optionalText.pipe(url('QUALTRICS_API_URL').optional()),
+  HUBSPOT_FEEDBACK_POLL_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int()
+    .min(0, { error: 'must be 0 (off) or more' })
+    .default(300),
   BOUCLE_WEBHOOK_RATE_PER_MINUTE: z.coerce
     .number({ error: 'must be a number' })
     .int()
@@ -118,6 +123,8 @@ export interface Config {
   readonly hubspot?: HubSpotConfig;
   readonly webhookSecret?: string;
   readonly webhooks: WebhooksConfig;
+  /** How often HubSpot feedback submissions are polled; 0 turns it off. */
+  readonly hubspotFeedbackPollSeconds: number;
   readonly logLevel: string;
 }
 
@@ -275,6 +282,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ...(hubspot && { hubspot }),
     ...(e.BOUCLE_WEBHOOK_SECRET && { webhookSecret: e.BOUCLE_WEBHOOK_SECRET }),
     webhooks,
+    hubspotFeedbackPollSeconds: e.HUBSPOT_FEEDBACK_POLL_SECONDS,
     logLevel: e.BOUCLE_LOG_LEVEL,
   };
 }

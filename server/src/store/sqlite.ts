@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,6 +16,17 @@ import {
   type StoredCallback,
   type SyncState,
 } from './store.ts';
+
+/** A one-way hash of an e-mail, to remember an erasure without keeping the address. */
+function hashEmail(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+}
+
+/** An answer without the person: no respondent, no verbatim (it may name them). */
+function redact(answer: Answer): Answer {
+  const { respondent: _respondent, comment: _comment, employeeEmail: _employee, ...rest } = answer;
+  return rest;
+}
 
 /**
  * Migrations, applied in order once each. Append; never edit one that has shipped.
@@ -49,6 +61,11 @@ const MIGRATIONS: readonly string[] = [
   // Webhook deliveries seen, so that a provider's retry (any window) is recognised.
   `CREATE TABLE deliveries (source TEXT NOT NULL, delivery_id TEXT NOT NULL, received_at INTEGER NOT NULL,
      PRIMARY KEY (source, delivery_id));`,
+  // CRM contact ids resolved for respondents (to honour a privacy deletion of that contact), the
+  // hashed e-mails erased on request (so a replay cannot bring them back), and polling cursors.
+  `CREATE TABLE crm_contacts (crm TEXT NOT NULL, contact_id TEXT NOT NULL, email TEXT NOT NULL, PRIMARY KEY (crm, contact_id));
+   CREATE TABLE erasures (email_hash TEXT PRIMARY KEY, erased_at INTEGER NOT NULL);
+   CREATE TABLE cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
 // Answers first: callbacks and ratings point at them; rollups come last.
@@ -129,7 +146,11 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => {
       let accepted = 0;
       const refs: string[] = [];
-      for (const answer of answers) {
+      const erased = this.db.prepare('SELECT 1 FROM erasures WHERE email_hash = ?');
+      for (const original of answers) {
+        const email = original.respondent?.email;
+        // A replay of a person erased on request comes back without their personal data.
+        const answer = email && erased.get(hashEmail(email)) ? redact(original) : original;
         const result = insert.run(
           answer.source,
           answer.id,
@@ -492,6 +513,62 @@ export class SqliteStore implements Store {
       .prepare('SELECT crm, state, COUNT(*) AS n FROM jobs GROUP BY crm, state')
       .all() as { crm: string; state: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [`${r.crm}.${r.state}`, r.n]));
+  }
+
+  async linkContact(crm: Crm, contactId: string, email: string) {
+    this.db
+      .prepare('INSERT OR REPLACE INTO crm_contacts (crm, contact_id, email) VALUES (?, ?, ?)')
+      .run(crm, contactId, email.toLowerCase());
+  }
+
+  async eraseContact(crm: Crm, contactId: string, now: number) {
+    const rows = this.db
+      .prepare('SELECT email FROM crm_contacts WHERE crm = ? AND contact_id = ?')
+      .all(crm, contactId) as { email: string }[];
+    let erased = 0;
+    for (const { email } of rows) erased += this.eraseEmail(email, now);
+    this.db
+      .prepare('DELETE FROM crm_contacts WHERE crm = ? AND contact_id = ?')
+      .run(crm, contactId);
+    return erased;
+  }
+
+  /** Redacts a person's answers (e-mail, name, verbatim) and callbacks; keeps the scores. */
+  private eraseEmail(email: string, now: number): number {
+    return this.db.transaction(() => {
+      this.db
+        .prepare('INSERT OR IGNORE INTO erasures (email_hash, erased_at) VALUES (?, ?)')
+        .run(hashEmail(email), now);
+      const rows = this.db
+        .prepare('SELECT source, id, body FROM answers WHERE email = ?')
+        .all(email.toLowerCase()) as { source: string; id: string; body: string }[];
+      for (const row of rows) {
+        this.db
+          .prepare('UPDATE answers SET email = NULL, body = ? WHERE source = ? AND id = ?')
+          .run(JSON.stringify(redact(JSON.parse(row.body) as Answer)), row.source, row.id);
+      }
+      const callbacks = this.db
+        .prepare("SELECT id, body FROM callbacks WHERE json_extract(body, '$.respondentEmail') = ?")
+        .all(email.toLowerCase()) as { id: string; body: string }[];
+      for (const callback of callbacks) {
+        const { respondentEmail: _removed, ...rest } = JSON.parse(callback.body) as StoredCallback;
+        this.db
+          .prepare('UPDATE callbacks SET body = ? WHERE id = ?')
+          .run(JSON.stringify(rest), callback.id);
+      }
+      return rows.length;
+    })();
+  }
+
+  async getCursor(name: string) {
+    return (
+      this.db.prepare('SELECT value FROM cursors WHERE name = ?').get(name) as
+        { value: string } | undefined
+    )?.value;
+  }
+
+  async setCursor(name: string, value: string) {
+    this.db.prepare('INSERT OR REPLACE INTO cursors (name, value) VALUES (?, ?)').run(name, value);
   }
 
   async recordDelivery(source: string, deliveryId: string, now: number) {

@@ -122,6 +122,16 @@ export interface Store {
   replay(ids: readonly number[] | 'all', now: number): Promise<number>;
   queueStats(): Promise<Record<string, number>>;
 
+  /** Remembers which CRM contact a respondent's e-mail resolved to. */
+  linkContact(crm: Crm, contactId: string, email: string): Promise<void>;
+  /**
+   * Honours a privacy deletion of a CRM contact: redacts the answers and callbacks of the e-mails
+   * it resolved from and remembers them (hashed) so that replays come back redacted too.
+   * Returns how many answers were redacted.
+   */
+  eraseContact(crm: Crm, contactId: string, now: number): Promise<number>;
+  getCursor(name: string): Promise<string | undefined>;
+  setCursor(name: string, value: string): Promise<void>;
   /** Records a webhook delivery; false when it was seen before (a retry or a replay). */
   recordDelivery(source: string, deliveryId: string, now: number): Promise<boolean>;
   log(

@@ -352,6 +352,13 @@ export class SyncEngine {
         await this.later(item.job, detail, this.unmatchedRetryMs);
         continue;
       }
+      if (resolution.contactId && item.answer.respondent?.email) {
+        await this.store.linkContact(
+          adapter.crm,
+          resolution.contactId,
+          item.answer.respondent.email,
+        );
+      }
       const rating = item.answer.interactionId
         ? await this.store.ratingForInteraction(item.answer.interactionId)
         : undefined;

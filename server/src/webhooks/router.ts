@@ -11,6 +11,7 @@ import { ConfigError } from '../config/config.ts';
 import { ApiError } from '../errors.ts';
 import type { Crm, Store } from '../store/store.ts';
 import {
+  verifyHubSpotV3,
   verifyStandardWebhook,
   verifySurveyMonkey,
   verifyToken,
@@ -205,6 +206,66 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
         );
       }
       return ingest(res, source, payload.data.event_id, [answer.data]);
+    }
+    if (source === 'hubspot') {
+      const secrets = deps.config.hubspot?.secrets;
+      if (!secrets)
+        throw new ApiError(
+          404,
+          'not_configured',
+          'The HubSpot webhook is off: set HUBSPOT_CLIENT_SECRET',
+        );
+      // HubSpot signs the URL it called: behind a proxy, the forwarded scheme and host.
+      const url = `${header(req, 'x-forwarded-proto') ?? req.protocol}://${header(req, 'x-forwarded-host') ?? req.get('host')}${req.originalUrl}`;
+      denied(
+        verifyHubSpotV3(
+          {
+            method: req.method,
+            url,
+            raw,
+            timestamp: header(req, 'x-hubspot-request-timestamp'),
+            signature: header(req, 'x-hubspot-signature-v3'),
+          },
+          secrets,
+          clock(),
+        ),
+      );
+      const events = parseJson(raw);
+      if (
+        !Array.isArray(events) ||
+        events.length > 100 ||
+        !events.every(
+          (e) => e && typeof e === 'object' && 'eventId' in e && 'subscriptionType' in e,
+        )
+      ) {
+        throw new ApiError(
+          400,
+          'validation_failed',
+          'The delivery is not an array of at most 100 HubSpot events',
+          [
+            {
+              path: '(root)',
+              message: 'must be an array of events with eventId and subscriptionType',
+            },
+          ],
+        );
+      }
+      let erased = 0;
+      let received = 0;
+      for (const event of events as {
+        eventId: unknown;
+        subscriptionType: unknown;
+        objectId?: unknown;
+      }[]) {
+        if (!(await deps.store.recordDelivery('hubspot', String(event.eventId), clock()))) continue;
+        received++;
+        if (event.subscriptionType === 'contact.privacyDeletion' && event.objectId !== undefined) {
+          erased += await deps.store.eraseContact('hubspot', String(event.objectId), clock());
+        }
+      }
+      // No personal data in the log line: counts only.
+      deps.logger.info({ source, received, erased }, 'HubSpot events handled');
+      return void res.status(200).json({ received, erased });
     }
     if (source === 'surveymonkey' || source === 'qualtrics') {
       let deliveryId: string;

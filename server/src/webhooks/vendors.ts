@@ -156,3 +156,31 @@ export function qualtricsAnswer(response: z.output<typeof qualtricsResponseSchem
     ...(text('interaction_id') && { interactionId: text('interaction_id') }),
   };
 }
+
+/**
+ * A HubSpot feedback submission as an answer: NPS, CSAT and CES surveys (custom surveys carry no
+ * score Boucle can use); the value, the comment, the contact's e-mail.
+ */
+export function hubspotFeedbackAnswer(submission: {
+  id: string;
+  createdAt: string;
+  properties: Record<string, string | null>;
+  email?: string;
+}): AnswerInput | undefined {
+  const metric = ({ NPS: 'nps', CSAT: 'csat', CES: 'ces' } as const)[
+    String(submission.properties.hs_survey_type) as 'NPS' | 'CSAT' | 'CES'
+  ];
+  if (!metric) return undefined;
+  const comment = submission.properties.hs_content?.trim();
+  const survey = submission.properties.hs_survey_name?.trim();
+  return {
+    id: submission.id,
+    source: 'hubspot',
+    metric,
+    score: Number(submission.properties.hs_response_value),
+    ...(comment && { comment }),
+    answeredAt: submission.createdAt,
+    ...(submission.email && { respondent: { email: submission.email } }),
+    ...(survey && { touchpoint: survey.slice(0, 255) }),
+  };
+}

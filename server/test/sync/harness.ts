@@ -139,6 +139,7 @@ export async function startHarness(
     hubspot: { baseUrl: emulators.hubspotUrl, accessToken: 'pat-sandbox' },
     logLevel: 'silent',
     webhooks: { ratePerMinute: 10_000, ...options.webhooks },
+    hubspotFeedbackPollSeconds: 0,
   };
   const start = () =>
     startServer(config, {

@@ -692,6 +692,7 @@ export class HubSpotEmulator {
     mode: 'create' | 'update' | 'upsert',
   ): { status: number; body: unknown } {
     const type = String(req.params.type);
+    this.refuseReadOnly(type);
     const inputs = this.inputs(req.body, BATCH_LIMIT);
     const multiStatus =
       inputs.length > 0 && inputs.every((i) => typeof i.objectWriteTraceId === 'string');
@@ -767,6 +768,17 @@ export class HubSpotEmulator {
     };
     if (errors.length > 0) return { status: 207, body };
     return { status: mode === 'create' ? 201 : 200, body };
+  }
+
+  /** Feedback submissions are written by HubSpot's surveys, never through the API. */
+  private refuseReadOnly(type: string): void {
+    if (this.portal.type(type).name === 'feedback_submissions') {
+      throw new HubSpotError(
+        405,
+        'VALIDATION_ERROR',
+        'feedback_submissions are read-only through the API',
+      );
+    }
   }
 
   private batchRead(req: Request): { status: number; body: unknown } {

@@ -277,6 +277,27 @@ export class HubSpotPortal {
       ],
       ['hs_timestamp'],
     );
+    // Service Hub feedback surveys: read-only through the API (written by HubSpot itself).
+    define('0-19', 'feedback_submissions', 'feedback_submission', [
+      enumeration('hs_survey_type', ['NPS', 'CSAT', 'CES', 'CUSTOM']),
+      property('hs_response_value', 'number'),
+      property('hs_content', 'string'),
+      property('hs_survey_name', 'string'),
+      enumeration('hs_sentiment', [
+        'PROMOTER',
+        'PASSIVE',
+        'DETRACTOR',
+        'POSITIVE',
+        'NEUTRAL',
+        'NEGATIVE',
+      ]),
+    ]);
+    this.labels.set('feedback_submissions->contacts', [
+      { category: 'HUBSPOT_DEFINED', typeId: 1228, label: null },
+    ]);
+    this.labels.set('contacts->feedback_submissions', [
+      { category: 'HUBSPOT_DEFINED', typeId: 1229, label: null },
+    ]);
     define(
       '0-46',
       'notes',

@@ -1,0 +1,138 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answer, startHarness, waitFor, type Harness } from '../sync/harness.ts';
+
+const SECRET = 'hs-client-secret-for-tests';
+
+describe('HubSpot feedback surveys and privacy deletions', () => {
+  let h: Harness;
+  let claire: string;
+  beforeAll(async () => {
+    h = await startHarness({ webhooks: { hubspot: { secrets: [SECRET] }, ratePerMinute: 10_000 } });
+    const portal = h.emulators.hubspot.portal;
+    claire = portal.list('contacts').find((c) => c.properties.email === 'claire@acme.example')
+      ?.id as string;
+    for (const [type, value, content] of [
+      ['NPS', '2', 'Personne ne répond au téléphone'],
+      ['CSAT', '5', 'Parfait'],
+      ['CUSTOM', '1', 'ignored'],
+    ] as const) {
+      const submission = portal.create('feedback_submissions', {
+        properties: {
+          hs_survey_type: type,
+          hs_response_value: value,
+          hs_content: content,
+          hs_survey_name: 'Post-visit survey',
+        },
+      });
+      portal.link('feedback_submissions', submission.id, 'contacts', claire);
+    }
+  });
+  afterAll(() => h.close());
+
+  it('polls feedback submissions into answers, once, skipping custom surveys', async () => {
+    expect(await h.server.poller?.pollOnce()).toBe(2);
+    expect(await h.server.poller?.pollOnce()).toBe(0);
+    await waitFor(
+      async () =>
+        ((await h.sf()).Survey_Response__c ?? []).filter((r) => r.Source__c === 'hubspot')
+          .length === 2,
+      10_000,
+      'feedback answers in Salesforce',
+    );
+    const records =
+      (await h.sf()).Survey_Response__c?.filter((r) => r.Source__c === 'hubspot') ?? [];
+    expect(
+      records.map((r) => [r.Metric__c, r.Score__c, r.Comment__c, r.Touchpoint__c]).sort(),
+    ).toEqual([
+      ['CSAT', 5, 'Parfait', 'Post-visit survey'],
+      ['NPS', 2, 'Personne ne répond au téléphone', 'Post-visit survey'],
+    ]);
+  });
+
+  it('refuses writes to feedback submissions in the emulator, as HubSpot does', async () => {
+    const response = await fetch(
+      `${h.emulators.hubspotUrl}/crm/v3/objects/feedback_submissions/batch/create`,
+      {
+        method: 'POST',
+        headers: { authorization: 'Bearer pat-sandbox', 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs: [] }),
+      },
+    );
+    expect(response.status).toBe(405);
+  });
+
+  const signed = (body: string, at = Date.now()) => {
+    const url = `${h.server.url}/webhooks/hubspot`;
+    const signature = createHmac('sha256', SECRET)
+      .update(`POST${url}${body}${at}`)
+      .digest('base64');
+    return fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hubspot-signature-v3': signature,
+        'x-hubspot-request-timestamp': String(at),
+      },
+      body,
+    });
+  };
+
+  it('redacts a contact deleted for privacy, and keeps replays redacted', async () => {
+    await h.api(
+      'POST',
+      '/v1/answers',
+      answer({ id: 'claire-1', score: 3, comment: 'Je suis Claire Martin, rappelez-moi' }),
+    );
+    await waitFor(
+      async () => ((await h.hs()).objects.boucle_survey_response ?? []).length >= 1,
+      10_000,
+      'the answer in HubSpot',
+    );
+    const events = JSON.stringify([
+      {
+        eventId: 9001,
+        subscriptionId: 1,
+        portalId: 1,
+        appId: 1,
+        occurredAt: Date.now(),
+        subscriptionType: 'contact.privacyDeletion',
+        attemptNumber: 0,
+        objectId: Number(claire),
+      },
+    ]);
+    const response = await signed(events);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: 1, erased: 3 });
+    const stored = await h.server.store.getAnswers(['api:claire-1', 'hubspot:1']);
+    for (const kept of stored.values()) {
+      expect(kept).not.toHaveProperty('respondent');
+      expect(kept).not.toHaveProperty('comment');
+    }
+    expect((await signed(events)).status).toBe(200);
+    await h.api(
+      'POST',
+      '/v1/answers',
+      answer({ id: 'claire-2', score: 9, comment: 'Claire again' }),
+    );
+    expect((await h.server.store.getAnswers(['api:claire-2'])).get('api:claire-2')).toMatchObject({
+      score: 9,
+    });
+    expect(
+      (await h.server.store.getAnswers(['api:claire-2'])).get('api:claire-2'),
+    ).not.toHaveProperty('comment');
+  });
+
+  it.each([
+    ['a stale timestamp', () => signed('[]', Date.now() - 301_000), 401],
+    ['a future timestamp', () => signed('[]', Date.now() + 301_000), 401],
+    [
+      'no signature',
+      () => fetch(`${h.server.url}/webhooks/hubspot`, { method: 'POST', body: '[]' }),
+      401,
+    ],
+    ['a body that is not an event array', () => signed('{"events": []}'), 400],
+  ])('refuses a delivery with %s', async (_label, send, status) => {
+    expect((await send()).status).toBe(status);
+  });
+});
