@@ -9,6 +9,7 @@ import {
   describeIssues,
 } from '@boucle/shared/schemas';
 import type { Metric } from '@boucle/shared';
+import type { Answer } from '@boucle/shared/schemas';
 
 /** The formats of answer files: CSV with a header row, or JSON Lines of API answers. */
 export const ANSWER_FILE_FORMATS = ['csv', 'jsonl'] as const;
@@ -26,6 +27,8 @@ export interface FileAnswer {
   readonly comment?: string | undefined;
   readonly interactionId?: string | undefined;
   readonly employeeEmail?: string | undefined;
+  /** JSON Lines only: the whole answer of the API, as validated. */
+  readonly raw?: Answer;
 }
 
 /** One row of a file: an answer, or why the row was refused, with its line number. */
@@ -151,6 +154,7 @@ async function* readJsonl(path: string): AsyncGenerator<FileRecord> {
         comment: answer.comment,
         interactionId: answer.interactionId,
         employeeEmail: answer.employeeEmail,
+        raw: answer,
       },
     };
   }
@@ -159,7 +163,8 @@ async function* readJsonl(path: string): AsyncGenerator<FileRecord> {
 /**
  * Streams the rows of an answer file, in order, with their line numbers: answers that passed
  * validation, and the reason of each refused row (bad value, duplicate id). Memory stays bounded
- * whatever the file's size, but for the set of ids seen.
+ * whatever the file's size, but for the set of ids seen (`trackDuplicates: false` leaves duplicates
+ * to the store's unique key, for files of millions of rows).
  * @param path the file
  * @param format its format; guessed from the extension when omitted
  * @throws AnswerFileError when the file cannot be read at all
@@ -167,10 +172,12 @@ async function* readJsonl(path: string): AsyncGenerator<FileRecord> {
 export async function* readAnswerFile(
   path: string,
   format: AnswerFileFormat = formatOf(path),
+  options: { trackDuplicates?: boolean } = {},
 ): AsyncGenerator<FileRecord> {
   const firstLineOf = new Map<string, number>();
+  const track = options.trackDuplicates ?? true;
   for await (const record of format === 'csv' ? readCsv(path) : readJsonl(path)) {
-    if ('answer' in record) {
+    if (track && 'answer' in record) {
       const first = firstLineOf.get(record.answer.id);
       if (first !== undefined) {
         yield { line: record.line, error: `id: duplicates "${record.answer.id}" of line ${first}` };

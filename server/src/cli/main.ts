@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ANSWER_FILE_FORMATS } from '../answerFiles/readAnswerFile.ts';
 import { deadLettersList, deadLettersReplay } from './commands/deadLetters.ts';
 import { emulatorCommand, type EmulatorOptions } from './commands/emulator.ts';
+import { importCommand, type ImportOptions } from './commands/import.ts';
 import { SCORE_DIMENSIONS, scoreCommand, type ScoreOptions } from './commands/score.ts';
 import { startCommand } from './commands/start.ts';
 import { EXIT, type CliIo } from './io.ts';
@@ -68,6 +69,37 @@ export async function runCli(
     .option('--all', 'replay every dead-lettered job')
     .action(async (ids: string[], options: { all?: boolean }) => {
       exitCode = await deadLettersReplay(dbPath, ids, options, io);
+    });
+
+  program
+    .command('import')
+    .description(
+      'Backfill answers from a CSV or JSON Lines file into the store and the sync queue (resumable).',
+    )
+    .argument(
+      '<file>',
+      'answers: .csv with a header row (id, score and answeredAt required) or .jsonl (one API answer per line)',
+    )
+    .addOption(
+      new Option('--format <format>', 'file format, when the extension does not tell').choices(
+        ANSWER_FILE_FORMATS,
+      ),
+    )
+    .option('--report <file>', 'where to write the rejected rows (default: <file>.rejected.csv)')
+    .option(
+      '--restart',
+      'read the file from the start, not from where an interrupted import stopped',
+    )
+    .option('--no-progress', 'no progress bar')
+    .addHelpText(
+      'after',
+      `
+Bad rows are skipped and listed, with their line number and reason, in the report file.
+Ctrl-C stops after the current batch of 1,000; the same command resumes where it stopped.
+The answers are synced to the CRMs by the running server (npm start). BOUCLE_DB selects the store.`,
+    )
+    .action(async (file: string, options: ImportOptions) => {
+      exitCode = await importCommand(file, options, env, io, signal);
     });
 
   program

@@ -1,0 +1,113 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importCommand } from '../../src/cli/commands/import.ts';
+import { runCli } from '../../src/cli/main.ts';
+import { SqliteStore } from '../../src/store/sqlite.ts';
+
+function capture() {
+  const out = { stdout: '', stderr: '' };
+  return {
+    out,
+    io: { stdout: (t: string) => (out.stdout += t), stderr: (t: string) => (out.stderr += t) },
+  };
+}
+
+describe('boucle import', () => {
+  it('imports 100,000 rows with bad ones, interrupted and resumed: every good row once, a correct report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'boucle-import-'));
+    const file = join(dir, 'answers.csv');
+    const lines = ['id,score,answeredAt,accountKey,email,comment'];
+    const bad = new Map<number, string>();
+    for (let i = 0; i < 100_000; i++) {
+      const line = i + 2;
+      if (i % 9_973 === 5) {
+        lines.push(`r${i},11,2026-10-01T10:00:00Z,acme.example,,`);
+        bad.set(line, 'score: must be an integer from 0 to 10 for metric nps');
+      } else if (i % 9_973 === 6) {
+        lines.push(`r${i},7,,acme.example,,`);
+        bad.set(line, 'answeredAt: is required to import');
+      } else {
+        lines.push(
+          `r${i},${i % 11},2026-10-01T10:00:00Z,acme.example,c${i % 500}@acme.example,"Délai, trop ""long"""`,
+        );
+      }
+    }
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const env = { BOUCLE_DB: join(dir, 'boucle.db'), BOUCLE_LOG_LEVEL: 'silent' };
+
+    // Interrupted after the third batch, as Ctrl-C would.
+    const stop = new AbortController();
+    const first = capture();
+    let batches = 0;
+    const interrupted = await importCommand(
+      file,
+      { progress: false, onBatch: () => ++batches === 3 && stop.abort() },
+      env,
+      first.io,
+      stop.signal,
+    );
+    expect(interrupted).toBe(1);
+    expect(first.out.stderr).toMatch(
+      /interrupted after line \d+\. .*Run the same command again to resume/s,
+    );
+
+    const second = capture();
+    expect(await importCommand(file, { progress: false }, env, second.io)).toBe(0);
+    expect(second.out.stdout).toContain(`rows rejected (line and reason in ${file}.rejected.csv)`);
+
+    const store = new SqliteStore(env.BOUCLE_DB);
+    const count = store.db
+      .prepare("SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM answers WHERE source = 'import'")
+      .get() as { n: number; d: number };
+    expect(count).toEqual({ n: 100_000 - bad.size, d: 100_000 - bad.size });
+    const jobs = store.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE kind = 'answer'").get() as {
+      n: number;
+    };
+    expect(jobs.n).toBe(2 * (100_000 - bad.size)); // one sync job per CRM (sandbox: both)
+    await store.close();
+
+    const report = readFileSync(`${file}.rejected.csv`, 'utf8').trim().split('\n');
+    expect(report[0]).toBe('line,reason');
+    expect(report.slice(1).map((row) => Number(row.split(',')[0]))).toEqual([...bad.keys()]);
+    for (const row of report.slice(1)) expect(row).toContain(bad.get(Number(row.split(',')[0])));
+  });
+
+  it('imports JSON Lines with every field of the API, and says nothing was new the second time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'boucle-import-'));
+    const file = join(dir, 'answers.jsonl');
+    writeFileSync(
+      file,
+      `${JSON.stringify({ id: 'j1', score: 9, answeredAt: '2026-11-20T09:14:00Z', language: 'fr', respondent: { email: 'c@acme.example', name: 'Claire' } })}\n`,
+    );
+    const env = { BOUCLE_DB: join(dir, 'boucle.db') };
+    const { out, io } = capture();
+    expect(await runCli(['import', file, '--no-progress'], io, undefined, env)).toBe(0);
+    expect(out.stdout).toContain('1 answers imported, 0 already known, 0 rows rejected');
+    expect(await runCli(['import', file, '--restart', '--no-progress'], io, undefined, env)).toBe(
+      0,
+    );
+    expect(out.stdout).toContain('0 answers imported, 1 already known');
+    const store = new SqliteStore(env.BOUCLE_DB);
+    expect((await store.getAnswers(['api:j1'])).get('api:j1')).toMatchObject({
+      language: 'fr',
+      respondent: { name: 'Claire' },
+    });
+    await store.close();
+  });
+
+  it.each([
+    [['import', '/nonexistent.csv'], 'cannot read /nonexistent.csv: no such file'],
+    [['import', '/tmp'], 'cannot tell the format of /tmp'],
+    [['import'], "missing required argument 'file'"],
+  ])('refuses %j with exit 2', async (argv, message) => {
+    const { out, io } = capture();
+    expect(
+      await runCli(argv, io, undefined, {
+        BOUCLE_DB: join(mkdtempSync(join(tmpdir(), 'boucle-import-')), 'b.db'),
+      }),
+    ).toBe(2);
+    expect(out.stderr).toContain(message);
+  });
+});
