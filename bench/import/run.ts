@@ -20,7 +20,7 @@ async function writeFile(path: string, rows: number): Promise<void> {
   out.write('id,score,answeredAt,accountKey,email,touchpoint,comment\n');
   for (let i = 0; i < rows; i++) {
     const line = `r${i},${i % 11},2026-${String(1 + (i % 12)).padStart(2, '0')}-15T10:00:00Z,account${i % 5000}.example,c${i % 50000}@account${i % 5000}.example,${['pre-sale', 'contracting', 'after-sale'][i % 3]},${i % 5 === 0 ? '"Délai de réponse trop long"' : ''}\n`;
-    if (!out.write(line)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve) => out.end(() => resolve()));
 }
