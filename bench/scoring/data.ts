@@ -1,20 +1,9 @@
+import { seededRandom } from '../../server/src/random.ts';
 import type { Metric, SummaryAnswer } from '@boucle/shared';
 
 /** A benchmark answer: what the account card needs, plus its account. */
 export interface BenchAnswer extends SummaryAnswer {
   readonly accountKey: string;
-}
-
-/** mulberry32: a tiny seeded PRNG, so every run (and every child process) sees the same data. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TOUCHPOINTS = ['pre-sale', 'contracting', 'after-sale'];
@@ -33,7 +22,7 @@ const YEAR_MS = 365 * 86_400_000;
  * score mix, 5% CSAT, 5% CES, a comment on one answer in five.
  */
 export function generateAnswers(count: number, accounts: number, seed = 42): BenchAnswer[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const nowMs = Date.parse(NOW);
   const answers: BenchAnswer[] = new Array(count);
   for (let i = 0; i < count; i++) {

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../server/src/random.ts';
 /**
  * bench/sync: 10,000 answers (20% detractors, employee ratings on a third) ingested through
  * POST /v1/answers, then synced to both emulators. Prints the CRM API calls used against the floor
@@ -32,17 +33,6 @@ const ACCOUNTS = Number(values.accounts);
 const CONTACTS = Number(values.contacts);
 const CONCURRENCY = Number(values.concurrency);
 const KEY = 'bench-key-0123456789abcdef';
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function post(url: string, body: unknown): Promise<void> {
   const response = await fetch(url, {
@@ -103,7 +93,7 @@ async function main(): Promise<void> {
     ).json() as Promise<Record<string, unknown>>;
   try {
     // Seed: an owner per 10 accounts, accounts with domains, contacts spread over them.
-    const next = random(7);
+    const next = seededRandom(7);
     const owners = (
       await admin(urls.sf, 'records', {
         User: Array.from({ length: Math.ceil(ACCOUNTS / 10) }, (_, i) => ({

@@ -1,16 +1,5 @@
+import { seededRandom } from '../random.ts';
 import type { Answer, Rating } from '@boucle/shared/schemas';
-
-/** mulberry32: the demo is the same on every machine. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface DemoPerson {
   readonly key: string;
@@ -173,7 +162,7 @@ const VERBATIMS: Record<'detractor' | 'passive' | 'promoter', [string, string][]
  * @param nowMs the instant the demo is generated for
  */
 export function demoData(nowMs: number, seed = 2026): DemoData {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)] as T;
   const reps = PEOPLE.filter((p) => p.key.startsWith('rep'));
   const accounts: DemoAccount[] = COMPANIES.map(([name, domain], index) => ({

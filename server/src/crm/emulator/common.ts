@@ -1,3 +1,4 @@
+import { seededRandom } from '../../random.ts';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 
@@ -36,28 +37,16 @@ export const faultsBodySchema = z.strictObject({
 });
 export type FaultsConfig = z.output<typeof faultsBodySchema>;
 
-/** Seeded random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The faults in force and how many times each rule has fired. */
 export class Faults {
   private config: FaultsConfig = { rules: [] };
   private fired: number[] = [];
-  private next = random(1);
+  private next = seededRandom(1);
 
   set(config: FaultsConfig): void {
     this.config = config;
     this.fired = config.rules.map(() => 0);
-    this.next = random(config.seed ?? 1);
+    this.next = seededRandom(config.seed ?? 1);
   }
 
   get tokenTtlMs(): number | undefined {

@@ -14,6 +14,7 @@ import type {
   RollupWrite,
 } from '../../sync/adapter.ts';
 import { RollingWindowLimiter } from '../../sync/rateLimiter.ts';
+import { ResolutionCache } from '../../sync/resolutionCache.ts';
 import { hubspotRetry } from '../../sync/retryPolicy.ts';
 import { SURVEY_OBJECT, setupHubSpot, type SetupReport } from './setup.ts';
 
@@ -59,7 +60,7 @@ export class HubSpotAdapter implements CrmAdapter {
   readonly limiter: RollingWindowLimiter;
   private setup: Promise<SetupReport> | undefined;
   private surveyTypes: Promise<{ toContact: number; toCompany: number }> | undefined;
-  private readonly resolved = new Map<string, { at: number; value: unknown }>();
+  private readonly resolved: ResolutionCache;
 
   constructor(
     config: HubSpotConfig,
@@ -73,6 +74,7 @@ export class HubSpotAdapter implements CrmAdapter {
     });
     // A call is stamped when it leaves and counted by HubSpot when it arrives: half a second of
     // margin on the window keeps the two counts from disagreeing at the window's edge.
+    this.resolved = new ResolutionCache(RESOLUTION_TTL_MS, options.clock);
     this.limiter = new RollingWindowLimiter(options.requestsPer10s ?? 100, 10_500, options.clock);
   }
 
@@ -160,29 +162,6 @@ export class HubSpotAdapter implements CrmAdapter {
     return results;
   }
 
-  /** Looks up the keys not resolved recently; caches what was found (never what was not). */
-  private async cached<T>(
-    kind: string,
-    keys: readonly string[],
-    lookup: (missing: string[]) => Promise<Map<string, T>>,
-  ): Promise<Map<string, T>> {
-    const now = (this.options.clock ?? Date.now)();
-    const found = new Map<string, T>();
-    const missing: string[] = [];
-    for (const key of new Set(keys)) {
-      const hit = this.resolved.get(`${kind}:${key}`);
-      if (hit && now - hit.at < RESOLUTION_TTL_MS) found.set(key, hit.value as T);
-      else missing.push(key);
-    }
-    if (missing.length > 0) {
-      for (const [key, value] of await lookup(missing)) {
-        this.resolved.set(`${kind}:${key}`, { at: now, value });
-        found.set(key, value);
-      }
-    }
-    return found;
-  }
-
   async resolve(
     items: readonly { ref: string; answer: Answer }[],
   ): Promise<Map<string, Resolution>> {
@@ -195,7 +174,7 @@ export class HubSpotAdapter implements CrmAdapter {
     const emails = items
       .map((i) => i.answer.respondent?.email?.toLowerCase())
       .filter((e): e is string => Boolean(e));
-    const contacts = await this.cached(
+    const contacts = await this.resolved.get(
       'contact',
       emails,
       async (missing) =>
@@ -208,7 +187,7 @@ export class HubSpotAdapter implements CrmAdapter {
     const domainOf = (answer: Answer) =>
       (answer.account?.domain ?? answer.respondent?.email?.split('@')[1])?.toLowerCase();
     const domains = items.map((i) => domainOf(i.answer)).filter((d): d is string => Boolean(d));
-    const byDomain = await this.cached(
+    const byDomain = await this.resolved.get(
       'domain',
       domains,
       async (missing) =>
@@ -221,7 +200,7 @@ export class HubSpotAdapter implements CrmAdapter {
     const companyIds = items
       .map((i) => i.answer.account?.hubspotCompanyId)
       .filter((id): id is string => Boolean(id) && /^\d+$/.test(String(id)));
-    const byId = await this.cached(
+    const byId = await this.resolved.get(
       'company',
       companyIds,
       async (missing) =>
@@ -255,7 +234,7 @@ export class HubSpotAdapter implements CrmAdapter {
 
   /** Owner ids by e-mail: all owners are listed (500 a page) once, then reused. */
   async resolveUsers(emails: readonly string[]): Promise<Map<string, string>> {
-    return this.cached(
+    return this.resolved.get(
       'owner',
       emails.map((e) => e.toLowerCase()),
       async () => {
@@ -546,7 +525,7 @@ export class HubSpotAdapter implements CrmAdapter {
     const results = new Map<string, RecordResult>();
     // Contact properties ride with the rollups: once per contact, not once per answer round.
     const respondents = items.flatMap((item) => item.respondents);
-    const contactIds = await this.cached<{ id: string }>(
+    const contactIds = await this.resolved.get<{ id: string }>(
       'contact',
       respondents.map((r) => r.email),
       async (missing) =>

@@ -13,6 +13,7 @@ import type {
   Resolution,
   RollupWrite,
 } from '../../sync/adapter.ts';
+import { ResolutionCache } from '../../sync/resolutionCache.ts';
 import { asCrmError, salesforceRetryable } from '../../sync/retryPolicy.ts';
 import {
   accountRollupRecord,
@@ -88,14 +89,16 @@ export class SalesforceAdapter implements CrmAdapter {
   readonly batchSize = 10_000;
   private connection: Promise<Connection> | undefined;
   private rules: { at: number; rules: ThresholdRule[] } | undefined;
-  private readonly resolved = new Map<string, { at: number; value: unknown }>();
+  private readonly resolved: ResolutionCache;
   /** Alert_Threshold__mdt records an admin left incomplete, reported by `check()`. */
   ruleProblems: string[] = [];
 
   constructor(
     private readonly config: SalesforceConfig,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.resolved = new ResolutionCache(RESOLUTION_TTL_MS, clock);
+  }
 
   private async mint(): Promise<{ accessToken: string; instanceUrl: string }> {
     const conn = new jsforce.Connection({
@@ -239,29 +242,6 @@ export class SalesforceAdapter implements CrmAdapter {
     );
   }
 
-  /** Looks up the keys not resolved recently; caches what was found (never what was not). */
-  private async cached<T>(
-    kind: string,
-    keys: readonly string[],
-    lookup: (missing: string[]) => Promise<Map<string, T>>,
-  ): Promise<Map<string, T>> {
-    const now = this.clock();
-    const found = new Map<string, T>();
-    const missing: string[] = [];
-    for (const key of new Set(keys)) {
-      const hit = this.resolved.get(`${kind}:${key}`);
-      if (hit && now - hit.at < RESOLUTION_TTL_MS) found.set(key, hit.value as T);
-      else missing.push(key);
-    }
-    if (missing.length > 0) {
-      for (const [key, value] of await lookup(missing)) {
-        this.resolved.set(`${kind}:${key}`, { at: now, value });
-        found.set(key, value);
-      }
-    }
-    return found;
-  }
-
   async thresholdRules(): Promise<ThresholdRule[]> {
     const now = this.clock();
     if (this.rules && now - this.rules.at < RULES_TTL_MS) return this.rules.rules;
@@ -291,7 +271,7 @@ export class SalesforceAdapter implements CrmAdapter {
     const emails = items
       .map((i) => i.answer.respondent?.email?.toLowerCase())
       .filter((e): e is string => Boolean(e));
-    const contacts = await this.cached('contact', emails, async (missing) => {
+    const contacts = await this.resolved.get('contact', emails, async (missing) => {
       const rows = await this.queryIn<Row>(
         (list) =>
           `SELECT Id, Email, AccountId, Account.OwnerId, Account.Owner.ManagerId FROM Contact WHERE Email IN (${list})`,
@@ -317,7 +297,7 @@ export class SalesforceAdapter implements CrmAdapter {
         (id): id is string =>
           Boolean(id) && /^001[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/.test(String(id)),
       );
-    const byId = await this.cached(
+    const byId = await this.resolved.get(
       'accountId',
       accountIds.map((id) => id.slice(0, 15)),
       async (missing) => {
@@ -343,7 +323,7 @@ export class SalesforceAdapter implements CrmAdapter {
       .filter(({ answer }) => !contactOf(answer)?.accountId && !accountById(answer))
       .map(({ answer }) => domainOf(answer))
       .filter((d): d is string => Boolean(d));
-    const byDomain = await this.cached('domain', domains, async (missing) => {
+    const byDomain = await this.resolved.get('domain', domains, async (missing) => {
       const rows = await this.queryIn<Row>(
         (list) =>
           `SELECT Id, Website, OwnerId, Owner.ManagerId FROM Account WHERE Website IN (${list})`,
@@ -374,7 +354,7 @@ export class SalesforceAdapter implements CrmAdapter {
   }
 
   async resolveUsers(emails: readonly string[]): Promise<Map<string, string>> {
-    return this.cached(
+    return this.resolved.get(
       'user',
       emails.map((e) => e.toLowerCase()),
       async (missing) => {
@@ -388,7 +368,7 @@ export class SalesforceAdapter implements CrmAdapter {
   }
 
   async resolveQueue(name: string): Promise<string | undefined> {
-    const found = await this.cached('queue', [name], async () => {
+    const found = await this.resolved.get('queue', [name], async () => {
       const rows = await this.queries<{ Id: string }>([
         `SELECT Id FROM Group WHERE Type = 'Queue' AND (DeveloperName = ${quote(name)} OR Name = ${quote(name)}) LIMIT 1`,
       ]);
