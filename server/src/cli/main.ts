@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ANSWER_FILE_FORMATS } from '../answerFiles/readAnswerFile.ts';
 import { deadLettersList, deadLettersReplay } from './commands/deadLetters.ts';
+import { doctorCommand, setupHubSpotCommand } from './commands/doctor.ts';
 import { emulatorCommand, type EmulatorOptions } from './commands/emulator.ts';
 import { importCommand, type ImportOptions } from './commands/import.ts';
 import { SCORE_DIMENSIONS, scoreCommand, type ScoreOptions } from './commands/score.ts';
@@ -100,6 +101,39 @@ The answers are synced to the CRMs by the running server (npm start). BOUCLE_DB 
     )
     .action(async (file: string, options: ImportOptions) => {
       exitCode = await importCommand(file, options, env, io, signal);
+    });
+
+  program
+    .command('doctor')
+    .description(
+      'Check the configuration, the store, the CRM connections and the objects and properties Boucle needs; print what to fix.',
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 everything in place; 1 something to fix (each problem comes with its fix).',
+    )
+    .action(async () => {
+      exitCode = await doctorCommand(env, io);
+    });
+  const setup = program.command('setup').description('Prepare a CRM for Boucle.');
+  setup
+    .command('hubspot')
+    .description(
+      'Create, idempotently, the boucle property group and properties and (Enterprise) the survey response custom object.',
+    )
+    .action(async () => {
+      exitCode = await setupHubSpotCommand(env, io);
+    });
+  setup
+    .command('salesforce')
+    .description(
+      'Salesforce is set up by deploying the package: prints how, and what the org lacks.',
+    )
+    .action(async () => {
+      io.stdout(
+        'Deploy the package with the Salesforce CLI:\n  sf project deploy start --source-dir salesforce/force-app --target-org <alias>\nthen check with `npx boucle doctor`.\n',
+      );
+      exitCode = await doctorCommand(env, io);
     });
 
   program

@@ -16,7 +16,7 @@ import type {
 import { RollingWindowLimiter } from '../../sync/rateLimiter.ts';
 import { ResolutionCache } from '../../sync/resolutionCache.ts';
 import { hubspotRetry } from '../../sync/retryPolicy.ts';
-import { SURVEY_OBJECT, setupHubSpot, type SetupReport } from './setup.ts';
+import { PROPERTIES, SURVEY_OBJECT, setupHubSpot, type SetupReport } from './setup.ts';
 
 /** HubSpot batch endpoints take 100 inputs. */
 const BATCH = 100;
@@ -651,6 +651,28 @@ export class HubSpotAdapter implements CrmAdapter {
         ...(email && { email }),
       };
     });
+  }
+
+  /**
+   * What the portal lacks of Boucle's setup, read-only (unlike `ensureSetup`): missing properties,
+   * and whether survey responses can be the custom object.
+   */
+  async missingSetup(): Promise<{ missing: string[]; customObject: boolean }> {
+    const missing: string[] = [];
+    for (const [objectType, specs] of Object.entries(PROPERTIES)) {
+      const names = new Set(
+        (await this.call(() => this.client.crm.properties.coreApi.getAll(objectType))).results.map(
+          (p) => p.name,
+        ),
+      );
+      missing.push(
+        ...specs
+          .filter((spec) => !names.has(spec.name))
+          .map((spec) => `${objectType}.${spec.name}`),
+      );
+    }
+    const schemas = await this.call(() => this.client.crm.schemas.coreApi.getAll());
+    return { missing, customObject: schemas.results.some((s) => s.name === SURVEY_OBJECT) };
   }
 
   async check(): Promise<{ ok: boolean; detail: string }> {

@@ -16,6 +16,7 @@ import type {
 import { ResolutionCache } from '../../sync/resolutionCache.ts';
 import { asCrmError, salesforceRetryable } from '../../sync/retryPolicy.ts';
 import {
+  SALESFORCE_FIELDS_WRITTEN,
   accountRollupRecord,
   callbackRecord,
   responseRatingRecord,
@@ -478,6 +479,26 @@ export class SalesforceAdapter implements CrmAdapter {
       'PATCH',
       '/composite/sobjects',
     );
+  }
+
+  /** The objects and fields Boucle writes that the org lacks (`Object.Field`), from describes. */
+  async missingFields(): Promise<string[]> {
+    const missing: string[] = [];
+    for (const [object, fields] of Object.entries(SALESFORCE_FIELDS_WRITTEN)) {
+      let described: { fields: { name: string }[] };
+      try {
+        described = await this.get(this.url(`/sobjects/${object}/describe`));
+      } catch (error) {
+        if ((error as CrmError).code === 'NOT_FOUND') {
+          missing.push(`${object} (the whole object)`);
+          continue;
+        }
+        throw error;
+      }
+      const names = new Set(described.fields.map((f) => f.name));
+      missing.push(...fields.filter((f) => !names.has(f)).map((f) => `${object}.${f}`));
+    }
+    return missing;
   }
 
   async check(): Promise<{ ok: boolean; detail: string }> {

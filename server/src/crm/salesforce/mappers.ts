@@ -182,3 +182,60 @@ export function thresholdFromMetadata(
 /** The category of an answer's score. */
 export const categoryOf = (answer: Answer) => classifyScore(answer.metric, answer.score);
 export type { Rating };
+
+/**
+ * Every object and field the server writes in Salesforce (the mappers above): the package must
+ * declare them (checked by a test against salesforce/force-app) and a connected org must have them
+ * (checked by `boucle doctor`).
+ */
+export const SALESFORCE_FIELDS_WRITTEN: Readonly<Record<string, readonly string[]>> = {
+  Survey_Response__c: [
+    'External_Id__c',
+    'Account__c',
+    'Contact__c',
+    'Metric__c',
+    'Score__c',
+    'NPS__c',
+    'Category__c',
+    'Comment__c',
+    'Touchpoint__c',
+    'Answered_At__c',
+    'Source__c',
+    'Interaction_Id__c',
+    'Language__c',
+  ],
+  Response_Rating__c: [
+    'External_Id__c',
+    'Employee__c',
+    'Rating__c',
+    'Interaction_Id__c',
+    'Survey_Response__c',
+    'Comment__c',
+    'Dissonance__c',
+  ],
+  Callback__c: [
+    'External_Id__c',
+    'Survey_Response__c',
+    'Account__c',
+    'Contact__c',
+    'Assignee__c',
+    'OwnerId',
+    'Kind__c',
+    'Status__c',
+    'Due_At__c',
+    'SLA_Hours__c',
+    'Reached_At__c',
+    'Outcome__c',
+    'Root_Cause__c',
+    'Notes__c',
+    'Follow_Up_Action__c',
+  ],
+  Account: [
+    'NPS_Score__c',
+    'NPS_Responses__c',
+    'NPS_Margin__c',
+    'NPS_Updated_At__c',
+    'Last_Survey_Score__c',
+    'Open_Callbacks__c',
+  ],
+};

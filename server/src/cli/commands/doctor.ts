@@ -1,0 +1,180 @@
+import { existsSync } from 'node:fs';
+import type { Config } from '../../config/config.ts';
+import { ConfigError, loadConfig } from '../../config/config.ts';
+import { HubSpotAdapter } from '../../crm/hubspot/adapter.ts';
+import { SalesforceAdapter } from '../../crm/salesforce/adapter.ts';
+import { SqliteStore } from '../../store/sqlite.ts';
+import { EXIT, type CliIo } from '../io.ts';
+
+/** Where the CRMs are: the configured ones, or the sandbox emulators of a running `npm start`. */
+export function crmTargets(config: Config) {
+  if (!config.sandbox) return { salesforce: config.salesforce, hubspot: config.hubspot };
+  return {
+    salesforce: {
+      auth: 'client_credentials' as const,
+      loginUrl: `http://127.0.0.1:${config.port + 1}`,
+      clientId: 'boucle-sandbox',
+      clientSecret: 'sandbox',
+      apiVersion: '62.0',
+    },
+    hubspot: { baseUrl: `http://127.0.0.1:${config.port + 2}`, accessToken: 'pat-sandbox' },
+  };
+}
+
+/**
+ * `boucle doctor`: checks the configuration, the store, each CRM's reachability and credentials,
+ * and that the objects, fields and properties Boucle writes exist; prints what to fix.
+ */
+export async function doctorCommand(
+  env: Record<string, string | undefined>,
+  io: CliIo,
+): Promise<number> {
+  let failures = 0;
+  const ok = (text: string) => io.stdout(`  ✓ ${text}\n`);
+  const fail = (text: string, fix: string) => {
+    failures++;
+    io.stdout(`  ✗ ${text}\n    → ${fix}\n`);
+  };
+  io.stdout('Configuration\n');
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const line of error.message.split('\n'))
+      fail(line, 'set it in the environment (README.md, Configuration)');
+    return EXIT.failure;
+  }
+  ok(
+    config.sandbox
+      ? `sandbox mode (no CRM configured): checking the emulators of npm start on ports ${config.port + 1} and ${config.port + 2}`
+      : `CRMs: ${[config.salesforce && `Salesforce (${config.salesforce.auth === 'jwt' ? 'JWT bearer' : 'client credentials'} at ${config.salesforce.loginUrl})`, config.hubspot && `HubSpot (${config.hubspot.baseUrl})`].filter(Boolean).join(', ')}`,
+  );
+  const sources = Object.keys(config.webhooks).filter((k) => k !== 'ratePerMinute');
+  ok(
+    `survey-tool webhooks: ${sources.length > 0 ? sources.join(', ') : 'none configured (docs/integrations.md)'}`,
+  );
+
+  io.stdout('Store\n');
+  if (!existsSync(config.dbPath))
+    ok(`${config.dbPath} does not exist yet: it is created at the first start`);
+  else {
+    const store = new SqliteStore(config.dbPath);
+    const stats = await store.queueStats();
+    const dead = Object.entries(stats)
+      .filter(([k]) => k.endsWith('.dead'))
+      .reduce((n, [, v]) => n + v, 0);
+    const waiting = Object.entries(stats)
+      .filter(([k]) => k.endsWith('.ready') || k.endsWith('.running'))
+      .reduce((n, [, v]) => n + v, 0);
+    await store.close();
+    ok(`${config.dbPath}: ${waiting} jobs waiting`);
+    if (dead > 0)
+      fail(
+        `${dead} dead letters`,
+        'read them with `npx boucle dead-letters list`, fix the cause, then `npx boucle dead-letters replay --all`',
+      );
+  }
+
+  const targets = crmTargets(config);
+  if (targets.salesforce) {
+    io.stdout('Salesforce\n');
+    const salesforce = new SalesforceAdapter(targets.salesforce);
+    const reach = await salesforce.check();
+    if (!reach.ok)
+      fail(
+        reach.detail,
+        config.sandbox
+          ? 'start the sandbox with `npm start`'
+          : 'check SALESFORCE_LOGIN_URL, the external client app and its credentials',
+      );
+    else {
+      ok(reach.detail);
+      const missing = await salesforce
+        .missingFields()
+        .catch((error: Error) => [`(describe failed: ${error.message})`]);
+      if (missing.length === 0) ok('every object and field Boucle writes exists');
+      else
+        fail(
+          `missing: ${missing.join(', ')}`,
+          'deploy the package: `sf project deploy start --source-dir salesforce/force-app --target-org <alias>`',
+        );
+      const rules = await salesforce.thresholdRules().catch(() => []);
+      if (rules.length > 0)
+        ok(`${rules.length} alert thresholds (${rules.map((r) => r.id).join(', ')})`);
+      else
+        fail(
+          'no active Alert_Threshold__mdt record',
+          'add one in Setup → Custom Metadata Types → Alert Threshold → Manage Records',
+        );
+      for (const problem of salesforce.ruleProblems)
+        fail(problem, 'fix the record in Setup → Custom Metadata Types');
+    }
+  }
+  if (targets.hubspot) {
+    io.stdout('HubSpot\n');
+    const hubspot = new HubSpotAdapter(targets.hubspot);
+    try {
+      const setup = await hubspot.missingSetup();
+      ok('connected');
+      if (setup.missing.length === 0) ok('every boucle_* property exists');
+      else
+        fail(`missing properties: ${setup.missing.join(', ')}`, 'run `npx boucle setup hubspot`');
+      ok(
+        setup.customObject
+          ? 'survey responses: the boucle_survey_response custom object'
+          : 'survey responses: as notes (no custom object; Enterprise portals can have one: `npx boucle setup hubspot`)',
+      );
+    } catch (error) {
+      fail(
+        (error as Error).message,
+        config.sandbox
+          ? 'start the sandbox with `npm start`'
+          : "check HUBSPOT_ACCESS_TOKEN and the private app's scopes (README.md)",
+      );
+    }
+  }
+  io.stdout(
+    failures === 0
+      ? '\nEverything Boucle needs is in place.\n'
+      : `\n${failures} problem${failures > 1 ? 's' : ''} to fix.\n`,
+  );
+  return failures === 0 ? EXIT.ok : EXIT.failure;
+}
+
+/** `boucle setup hubspot`: creates, idempotently, what Boucle needs in the portal. */
+export async function setupHubSpotCommand(
+  env: Record<string, string | undefined>,
+  io: CliIo,
+): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(
+      `boucle setup hubspot: the configuration is not valid:\n${error.message.replace(/^/gm, '  ')}\n`,
+    );
+    return EXIT.badInput;
+  }
+  const target = crmTargets(config).hubspot;
+  if (!target) {
+    io.stderr('boucle setup hubspot: HubSpot is not configured: set HUBSPOT_ACCESS_TOKEN\n');
+    return EXIT.badInput;
+  }
+  try {
+    const report = await new HubSpotAdapter(target).ensureSetup();
+    io.stdout(
+      `Created: ${report.created.length > 0 ? `\n  ${report.created.join('\n  ')}` : 'nothing (everything already existed)'}\n`,
+    );
+    io.stdout(`Already there: ${report.existing.length}\n`);
+    for (const line of report.notAllowed) io.stdout(`Not allowed on this portal: ${line}\n`);
+    io.stdout(
+      `Survey responses will be written as ${report.surveyStorage === 'custom_object' ? 'the boucle_survey_response custom object' : 'notes'}.\n`,
+    );
+    return EXIT.ok;
+  } catch (error) {
+    io.stderr(`boucle setup hubspot: ${(error as Error).message}\n`);
+    return EXIT.failure;
+  }
+}

@@ -1,0 +1,93 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.ts';
+import { startEmulators, type RunningEmulators } from '../../src/crm/emulator/start.ts';
+
+async function run(argv: string[], env: Record<string, string>) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(
+    argv,
+    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
+    undefined,
+    env,
+  );
+  return { code, stdout, stderr };
+}
+
+describe('boucle doctor and setup hubspot', () => {
+  let emulators: RunningEmulators;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    emulators = await startEmulators();
+    env = {
+      BOUCLE_API_KEY: 'doctor-key-0123456789',
+      BOUCLE_DB: join(mkdtempSync(join(tmpdir(), 'boucle-doctor-')), 'boucle.db'),
+      SALESFORCE_LOGIN_URL: emulators.salesforceUrl,
+      SALESFORCE_CLIENT_ID: 'boucle-sandbox',
+      SALESFORCE_CLIENT_SECRET: 'sandbox',
+      HUBSPOT_BASE_URL: emulators.hubspotUrl,
+      HUBSPOT_ACCESS_TOKEN: 'pat-sandbox',
+    };
+  });
+  afterAll(() => emulators.close());
+
+  it('finds a fresh portal missing its properties, and says to run setup', async () => {
+    const { code, stdout } = await run(['doctor'], env);
+    expect(code).toBe(1);
+    expect(stdout).toContain('✓ every object and field Boucle writes exists');
+    expect(stdout).toContain(
+      '✓ 3 alert thresholds (Detractor_Callback, Dissonance_Review, Promoter_Thanks)',
+    );
+    expect(stdout).toMatch(
+      /✗ missing properties: companies\.boucle_nps.*\n {4}→ run `npx boucle setup hubspot`/,
+    );
+  });
+
+  it('sets the portal up once, then finds everything in place', async () => {
+    const first = await run(['setup', 'hubspot'], env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('companies.boucle_nps');
+    expect(first.stdout).toContain('custom object boucle_survey_response');
+    const second = await run(['setup', 'hubspot'], env);
+    expect(second.stdout).toContain('Created: nothing (everything already existed)');
+    const doctor = await run(['doctor'], env);
+    expect(doctor.code).toBe(0);
+    expect(doctor.stdout).toContain('Everything Boucle needs is in place.');
+  });
+
+  it('says what a portal below Enterprise cannot have', async () => {
+    const starter = await startEmulators({ hubspot: { customObjects: false } });
+    try {
+      const { code, stdout } = await run(['setup', 'hubspot'], {
+        ...env,
+        HUBSPOT_BASE_URL: starter.hubspotUrl,
+      });
+      expect(code).toBe(0);
+      expect(stdout).toContain(
+        'Not allowed on this portal: custom object boucle_survey_response (custom objects need an Enterprise portal)',
+      );
+      expect(stdout).toContain('Survey responses will be written as notes.');
+    } finally {
+      await starter.close();
+    }
+  });
+
+  it('names an unreachable CRM and a bad configuration, with the fix', async () => {
+    const unreachable = await run(['doctor'], {
+      ...env,
+      SALESFORCE_LOGIN_URL: 'http://127.0.0.1:9',
+    });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stdout).toContain(
+      '→ check SALESFORCE_LOGIN_URL, the external client app and its credentials',
+    );
+    const bad = await run(['doctor'], { ...env, SALESFORCE_CLIENT_SECRET: '' });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain(
+      '✗ SALESFORCE_CLIENT_SECRET: is required for the client-credentials flow',
+    );
+  });
+});
