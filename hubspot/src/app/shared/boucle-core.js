@@ -1,0 +1,916 @@
+/* Generated from shared/ by scripts/build-targets.ts: do not edit; run `npm run build:targets`. */
+var __defProp = Object.defineProperty;
+var __defNormalProp = (obj, key, value) => key in obj ? __defProp(obj, key, { enumerable: true, configurable: true, writable: true, value }) : obj[key] = value;
+var __publicField = (obj, key, value) => __defNormalProp(obj, typeof key !== "symbol" ? key + "" : key, value);
+
+// shared/src/errors.ts
+var DomainError = class extends Error {
+  /**
+   * @param code stable machine-readable code
+   * @param field dotted path of the offending value
+   * @param message human-readable explanation that names the field
+   */
+  constructor(code, field, message) {
+    super(message);
+    /** Stable machine-readable code, e.g. `score_out_of_range`. */
+    __publicField(this, "code");
+    /** Dotted path of the offending value, e.g. `score` or `businessHours.timeZone`. */
+    __publicField(this, "field");
+    this.name = "DomainError";
+    this.code = code;
+    this.field = field;
+  }
+};
+
+// shared/src/nps/metrics.ts
+var METRICS = ["nps", "csat", "ces"];
+var SCORE_RANGES = {
+  nps: { min: 0, max: 10 },
+  csat: { min: 1, max: 5 },
+  ces: { min: 1, max: 7 }
+};
+function isValidScore(metric, score) {
+  const range = SCORE_RANGES[metric];
+  return Number.isInteger(score) && score >= range.min && score <= range.max;
+}
+function assertValidScore(metric, score) {
+  if (!isValidScore(metric, score)) {
+    const range = SCORE_RANGES[metric];
+    throw new DomainError(
+      "score_out_of_range",
+      "score",
+      `score must be an integer from ${range.min} to ${range.max} for metric ${metric}, got ${String(score)}`
+    );
+  }
+}
+function classifyNps(score) {
+  assertValidScore("nps", score);
+  if (score <= 6) return "detractor";
+  return score <= 8 ? "passive" : "promoter";
+}
+function classifyScore(metric, score) {
+  if (metric === "nps") return classifyNps(score);
+  assertValidScore(metric, score);
+  if (metric === "csat") {
+    if (score <= 2) return "dissatisfied";
+    return score === 3 ? "neutral" : "satisfied";
+  }
+  if (score <= 3) return "low_effort";
+  return score === 4 ? "medium_effort" : "high_effort";
+}
+
+// shared/src/nps/stats.ts
+var DEFAULT_MIN_SAMPLE = 30;
+var Z95 = 1.96;
+function npsMargin(promoterShare, detractorShare, n) {
+  const diff = promoterShare - detractorShare;
+  const variance = promoterShare + detractorShare - diff * diff;
+  return Z95 * Math.sqrt(Math.max(0, variance) / n) * 100;
+}
+function npsFromCounts(counts, options = {}) {
+  const { promoters, passives, detractors } = counts;
+  for (const [field, value] of Object.entries(counts)) {
+    if (!Number.isInteger(value) || value < 0) {
+      throw new DomainError(
+        "invalid_count",
+        field,
+        `${field} must be a non-negative integer, got ${String(value)}`
+      );
+    }
+  }
+  const n = promoters + passives + detractors;
+  const minSample = options.minSample ?? DEFAULT_MIN_SAMPLE;
+  if (n === 0) {
+    return { n, promoters, passives, detractors, nps: null, margin: null, lowSample: true };
+  }
+  const p = promoters / n;
+  const d = detractors / n;
+  return {
+    n,
+    promoters,
+    passives,
+    detractors,
+    nps: (p - d) * 100,
+    margin: npsMargin(p, d, n),
+    lowSample: n < minSample
+  };
+}
+function countNps(answers) {
+  let promoters = 0;
+  let passives = 0;
+  let detractors = 0;
+  for (const answer of answers) {
+    if (answer.metric !== "nps") continue;
+    const category = classifyNps(answer.score);
+    if (category === "promoter") promoters++;
+    else if (category === "passive") passives++;
+    else detractors++;
+  }
+  return { promoters, passives, detractors };
+}
+function computeNps(answers, options = {}) {
+  return npsFromCounts(countNps(answers), options);
+}
+function computeCsat(answers) {
+  let n = 0;
+  let satisfied = 0;
+  for (const answer of answers) {
+    if (answer.metric !== "csat") continue;
+    assertValidScore("csat", answer.score);
+    n++;
+    if (answer.score >= 4) satisfied++;
+  }
+  return { n, csat: n === 0 ? null : satisfied / n * 100 };
+}
+function computeCes(answers) {
+  let n = 0;
+  let sum = 0;
+  for (const answer of answers) {
+    if (answer.metric !== "ces") continue;
+    assertValidScore("ces", answer.score);
+    n++;
+    sum += answer.score;
+  }
+  return { n, ces: n === 0 ? null : sum / n };
+}
+function roundOneDecimal(value) {
+  if (value === null) return null;
+  const rounded = Math.round(value * 10) / 10;
+  return rounded === 0 ? 0 : rounded;
+}
+function roundNpsStats(stats) {
+  return { ...stats, nps: roundOneDecimal(stats.nps), margin: roundOneDecimal(stats.margin) };
+}
+
+// shared/src/nps/groups.ts
+var UNSPECIFIED_KEY = "unspecified";
+function newTally() {
+  return {
+    promoters: 0,
+    passives: 0,
+    detractors: 0,
+    csatN: 0,
+    csatSatisfied: 0,
+    cesN: 0,
+    cesSum: 0
+  };
+}
+function addToTally(tally, answer) {
+  assertValidScore(answer.metric, answer.score);
+  const { score } = answer;
+  if (answer.metric === "nps") {
+    if (score <= 6) tally.detractors++;
+    else if (score <= 8) tally.passives++;
+    else tally.promoters++;
+  } else if (answer.metric === "csat") {
+    tally.csatN++;
+    if (score >= 4) tally.csatSatisfied++;
+  } else {
+    tally.cesN++;
+    tally.cesSum += score;
+  }
+}
+function summaryOfTally(tally, options = {}) {
+  const stats = npsFromCounts(tally, options);
+  const extra = {};
+  if (tally.csatN > 0)
+    extra.csat = { n: tally.csatN, csat: tally.csatSatisfied / tally.csatN * 100 };
+  if (tally.cesN > 0) extra.ces = { n: tally.cesN, ces: tally.cesSum / tally.cesN };
+  return { ...stats, ...extra };
+}
+function summarizeScores(answers, options = {}) {
+  const tally = newTally();
+  for (const answer of answers) addToTally(tally, answer);
+  return summaryOfTally(tally, options);
+}
+function groupScores(answers, keyOf, options = {}) {
+  const tallies = /* @__PURE__ */ new Map();
+  for (const answer of answers) {
+    const key = keyOf(answer) || UNSPECIFIED_KEY;
+    let tally = tallies.get(key);
+    if (!tally) {
+      tally = newTally();
+      tallies.set(key, tally);
+    }
+    addToTally(tally, answer);
+  }
+  return [...tallies.keys()].sort().map((key) => ({ key, ...summaryOfTally(tallies.get(key), options) }));
+}
+function parseInstant(iso, field) {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) {
+    throw new DomainError("invalid_date", field, `${field} must be an ISO 8601 date, got "${iso}"`);
+  }
+  return ms;
+}
+function periodKey(epochMs, period) {
+  const date = new Date(epochMs);
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth();
+  return period === "month" ? `${year}-${String(month + 1).padStart(2, "0")}` : `${year}-Q${Math.floor(month / 3) + 1}`;
+}
+function nextPeriodStart(epochMs, period) {
+  const date = new Date(epochMs);
+  const step = period === "month" ? 1 : 3;
+  const firstMonth = period === "month" ? date.getUTCMonth() : Math.floor(date.getUTCMonth() / 3) * 3;
+  return Date.UTC(date.getUTCFullYear(), firstMonth + step, 1);
+}
+function trendBy(answers, period, options = {}) {
+  const dated = [...answers].map(({ metric, score, answeredAt }) => ({
+    metric,
+    score,
+    at: parseInstant(answeredAt, "answeredAt")
+  }));
+  let first;
+  let last;
+  if (options.range) {
+    first = parseInstant(options.range.from, "range.from");
+    last = parseInstant(options.range.to, "range.to");
+  } else {
+    const times = dated.map((entry) => entry.at);
+    first = Math.min(...times);
+    last = Math.max(...times);
+  }
+  const kept = options.range ? dated.filter((entry) => entry.at >= first && entry.at <= last) : dated;
+  const groups = groupScores(kept, (entry) => periodKey(entry.at, period), options);
+  if (!options.range && (!options.fillGaps || groups.length < 2)) return groups;
+  const byKey = new Map(groups.map((group) => [group.key, group]));
+  const lastKey = periodKey(last, period);
+  const filled = [];
+  if (first > last) return filled;
+  for (let cursor = first; ; cursor = nextPeriodStart(cursor, period)) {
+    const key = periodKey(cursor, period);
+    filled.push(byKey.get(key) ?? { key, ...summarizeScores([], options) });
+    if (key === lastKey) return filled;
+  }
+}
+function breakdownByTouchpoint(answers, options = {}) {
+  return groupScores(answers, (answer) => answer.touchpoint, options);
+}
+
+// shared/src/nps/display.ts
+function roundSummary(summary) {
+  return {
+    ...summary,
+    nps: roundOneDecimal(summary.nps),
+    margin: roundOneDecimal(summary.margin),
+    ...summary.csat && { csat: { n: summary.csat.n, csat: roundOneDecimal(summary.csat.csat) } },
+    ...summary.ces && { ces: { n: summary.ces.n, ces: roundOneDecimal(summary.ces.ces) } }
+  };
+}
+
+// shared/src/nps/weighted.ts
+function weightedNps(answers, weightOf, options = {}) {
+  let n = 0;
+  let total = 0;
+  let sumSquares = 0;
+  let promoterWeight = 0;
+  let detractorWeight = 0;
+  for (const answer of answers) {
+    if (answer.metric !== "nps") continue;
+    const weight = weightOf(answer);
+    if (!Number.isFinite(weight) || weight < 0) {
+      throw new DomainError(
+        "invalid_weight",
+        "weight",
+        `weight must be a finite number \u2265 0, got ${String(weight)}`
+      );
+    }
+    const category = classifyNps(answer.score);
+    n++;
+    total += weight;
+    sumSquares += weight * weight;
+    if (category === "promoter") promoterWeight += weight;
+    else if (category === "detractor") detractorWeight += weight;
+  }
+  const minSample = options.minSample ?? DEFAULT_MIN_SAMPLE;
+  if (total === 0) {
+    return { n, totalWeight: 0, effectiveN: 0, nps: null, margin: null, lowSample: true };
+  }
+  const effectiveN = total * total / sumSquares;
+  const p = promoterWeight / total;
+  const d = detractorWeight / total;
+  return {
+    n,
+    totalWeight: total,
+    effectiveN,
+    nps: (p - d) * 100,
+    margin: npsMargin(p, d, effectiveN),
+    lowSample: effectiveN < minSample
+  };
+}
+
+// shared/src/nps/norm.ts
+function compareWithNorm(subject, norm) {
+  if (subject.nps === null || norm.nps === null || subject.margin === null || norm.margin === null) {
+    return { delta: null, combinedMargin: null, significant: false, direction: "level" };
+  }
+  const delta = subject.nps - norm.nps;
+  const combinedMargin = Math.hypot(subject.margin, norm.margin);
+  const significant = Math.abs(delta) > combinedMargin;
+  let direction = "level";
+  if (significant) direction = delta > 0 ? "above" : "below";
+  return { delta, combinedMargin, significant, direction };
+}
+
+// shared/src/nps/accountSummary.ts
+var DAY_MS = 864e5;
+function summarizeAccount(answers, options) {
+  const windowDays = options.windowDays ?? 90;
+  const nowMs = parseInstant(options.now, "now");
+  const fromMs = nowMs - windowDays * DAY_MS;
+  const trendFromMs = Date.UTC(
+    new Date(nowMs).getUTCFullYear(),
+    new Date(nowMs).getUTCMonth() - ((options.trendMonths ?? 12) - 1),
+    1
+  );
+  const inWindow = [];
+  const inTrend = [];
+  for (const answer of answers) {
+    const at = parseInstant(answer.answeredAt, "answeredAt");
+    if (at > nowMs) continue;
+    if (at > fromMs) inWindow.push(answer);
+    if (at >= trendFromMs) inTrend.push(answer);
+  }
+  const overall = summarizeScores(inWindow, options);
+  const verbatims = inWindow.filter((answer) => answer.comment && answer.comment.trim() !== "").sort(
+    (a, b) => parseInstant(b.answeredAt, "answeredAt") - parseInstant(a.answeredAt, "answeredAt")
+  ).slice(0, options.verbatimCount ?? 5).map((answer) => ({
+    answerId: answer.id,
+    metric: answer.metric,
+    score: answer.score,
+    category: classifyScore(answer.metric, answer.score),
+    comment: answer.comment,
+    answeredAt: answer.answeredAt,
+    ...answer.touchpoint !== void 0 && { touchpoint: answer.touchpoint },
+    ...answer.language !== void 0 && { language: answer.language }
+  }));
+  const trend = trendBy(inTrend, "month", {
+    ...options,
+    range: { from: new Date(trendFromMs).toISOString(), to: options.now }
+  });
+  return {
+    window: {
+      from: new Date(fromMs).toISOString(),
+      to: new Date(nowMs).toISOString(),
+      days: windowDays
+    },
+    overall,
+    trend,
+    touchpoints: breakdownByTouchpoint(inWindow, options),
+    verbatims,
+    norm: options.norm ? { ...options.norm, comparison: compareWithNorm(overall, options.norm) } : null
+  };
+}
+
+// shared/src/thresholds/kinds.ts
+var ALERT_KINDS = [
+  "detractor_recovery",
+  "promoter_thanks",
+  "dissonance",
+  "account_alert"
+];
+var ASSIGNEE_RULES = ["account_owner", "owners_manager", "queue"];
+
+// shared/src/time/zone.ts
+var MINUTE_MS = 6e4;
+var DAY_MS2 = 864e5;
+var formatters = /* @__PURE__ */ new Map();
+function formatterFor(timeZone) {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric"
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+function isValidTimeZone(timeZone) {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function zonedFields(epochMs, timeZone) {
+  const fields = {};
+  for (const part of formatterFor(timeZone).formatToParts(epochMs)) {
+    if (part.type !== "literal") fields[part.type] = Number(part.value);
+  }
+  return {
+    year: fields.year,
+    month: fields.month,
+    day: fields.day,
+    hour: fields.hour,
+    minute: fields.minute,
+    second: fields.second
+  };
+}
+function zoneOffsetMs(epochMs, timeZone) {
+  const f = zonedFields(epochMs, timeZone);
+  const asUtc = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
+  return asUtc - Math.floor(epochMs / 1e3) * 1e3;
+}
+function zonedToEpochMs(date, minuteOfDay, timeZone) {
+  const naive = Date.UTC(date.year, date.month - 1, date.day) + minuteOfDay * MINUTE_MS;
+  const before = zoneOffsetMs(naive - DAY_MS2, timeZone);
+  const after = zoneOffsetMs(naive + DAY_MS2, timeZone);
+  const candidates = [naive - before, naive - after].filter(
+    (instant, index) => zoneOffsetMs(instant, timeZone) === (index === 0 ? before : after)
+  );
+  return candidates.length === 0 ? naive - before : Math.min(...candidates);
+}
+function nextLocalDate(date) {
+  const next = new Date(Date.UTC(date.year, date.month - 1, date.day + 1));
+  return { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() };
+}
+function dayOfWeek(date) {
+  return new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
+}
+function formatLocalDate(date) {
+  return `${date.year}-${String(date.month).padStart(2, "0")}-${String(date.day).padStart(2, "0")}`;
+}
+
+// shared/src/thresholds/businessHours.ts
+var DAYS_OF_WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+var HOUR_MS = 36e5;
+var JS_DAY_ORDER = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+var MAX_DAYS_SCANNED = 3660;
+function minutesOf(clock) {
+  const [hours, minutes] = clock.split(":").map(Number);
+  return hours * 60 + minutes;
+}
+function addBusinessHours(fromMs, hours, businessHours) {
+  const { timeZone } = businessHours;
+  const workingDays = new Set(businessHours.days);
+  const holidays = new Set(businessHours.holidays);
+  const startMinute = minutesOf(businessHours.start);
+  const endMinute = minutesOf(businessHours.end);
+  let remaining = hours * HOUR_MS;
+  let date = zonedFields(fromMs, timeZone);
+  for (let scanned = 0; scanned < MAX_DAYS_SCANNED; scanned++) {
+    const isWorkingDay = workingDays.has(JS_DAY_ORDER[dayOfWeek(date)]) && !holidays.has(formatLocalDate(date));
+    if (isWorkingDay) {
+      const opens = zonedToEpochMs(date, startMinute, timeZone);
+      const closes = zonedToEpochMs(date, endMinute, timeZone);
+      const from = Math.max(opens, fromMs);
+      if (from < closes) {
+        const available = closes - from;
+        if (remaining <= available) return from + remaining;
+        remaining -= available;
+      }
+    }
+    date = nextLocalDate(date);
+  }
+  throw new DomainError(
+    "no_working_time",
+    "businessHours",
+    `businessHours leave no working time in the ${MAX_DAYS_SCANNED} days after the alert`
+  );
+}
+function dueInstant(fromMs, hours, businessHours) {
+  return businessHours ? addBusinessHours(fromMs, hours, businessHours) : fromMs + hours * HOUR_MS;
+}
+
+// shared/src/dissonance/classify.ts
+var DEFAULT_DISSONANCE_SETTINGS = {
+  confidentMin: 4,
+  doubtfulMax: 2,
+  bands: {
+    nps: { unhappy: { min: 0, max: 4 }, happy: { min: 9, max: 10 } },
+    csat: { unhappy: { min: 1, max: 2 }, happy: { min: 5, max: 5 } },
+    ces: { unhappy: { min: 6, max: 7 }, happy: { min: 1, max: 2 } }
+  }
+};
+function customerMood(metric, score, settings = DEFAULT_DISSONANCE_SETTINGS) {
+  assertValidScore(metric, score);
+  const bands = settings.bands[metric];
+  if (score >= bands.unhappy.min && score <= bands.unhappy.max) return "unhappy";
+  if (score >= bands.happy.min && score <= bands.happy.max) return "happy";
+  return "middle";
+}
+function classifyDissonance(customer, employeeRating, settings = DEFAULT_DISSONANCE_SETTINGS) {
+  if (!Number.isInteger(employeeRating) || employeeRating < 1 || employeeRating > 5) {
+    throw new DomainError(
+      "rating_out_of_range",
+      "rating",
+      `rating must be an integer from 1 to 5, got ${String(employeeRating)}`
+    );
+  }
+  const mood = customerMood(customer.metric, customer.score, settings);
+  const confident = employeeRating >= settings.confidentMin;
+  const doubtful = employeeRating <= settings.doubtfulMax;
+  const pair = `employee rated ${employeeRating}/5, customer gave ${customer.score} (${customer.metric})`;
+  if (confident && mood === "unhappy") {
+    return {
+      kind: "dissonance",
+      reviewWorthy: true,
+      reason: `${pair}: confident employee, unhappy customer`
+    };
+  }
+  if (confident && mood === "middle") {
+    return {
+      kind: "fatalist",
+      reviewWorthy: true,
+      reason: `${pair}: process followed, customer resigned`
+    };
+  }
+  if (doubtful && mood === "happy") {
+    return {
+      kind: "improvement",
+      reviewWorthy: false,
+      reason: `${pair}: customer values what the employee doubts`
+    };
+  }
+  return { kind: "aligned", reviewWorthy: false, reason: `${pair}: aligned` };
+}
+
+// shared/src/thresholds/evaluate.ts
+function sameTouchpoint(rule, touchpoint) {
+  if (!rule.touchpoint) return true;
+  return (touchpoint ?? "").trim().toLowerCase() === rule.touchpoint.trim().toLowerCase();
+}
+function evaluateThresholds(input) {
+  const { answer, rules, businessHours } = input;
+  assertValidScore(answer.metric, answer.score);
+  const nowMs = parseInstant(input.now, "now");
+  const rating = input.rating && answer.interactionId && input.rating.interactionId === answer.interactionId ? input.rating : void 0;
+  const dissonance = rating ? classifyDissonance(answer, rating.rating, input.dissonance) : void 0;
+  const chosen = /* @__PURE__ */ new Map();
+  for (const rule of rules) {
+    const matches = rule.active && rule.metric === answer.metric && answer.score >= rule.minScore && answer.score <= rule.maxScore && sameTouchpoint(rule, answer.touchpoint) && (rule.kind !== "dissonance" || dissonance?.reviewWorthy === true);
+    if (!matches) continue;
+    const current = chosen.get(rule.kind);
+    if (!current || rule.slaHours < current.slaHours) chosen.set(rule.kind, rule);
+  }
+  const alerts = [...chosen.values()].map((rule) => {
+    const scope = rule.touchpoint ? ` at ${rule.touchpoint}` : "";
+    const reason = rule.kind === "dissonance" && dissonance ? dissonance.reason : `${answer.metric.toUpperCase()} ${answer.score} within ${rule.minScore}\u2013${rule.maxScore}${scope} (rule ${rule.id})`;
+    return {
+      ruleId: rule.id,
+      kind: rule.kind,
+      slaHours: rule.slaHours,
+      dueAt: new Date(dueInstant(nowMs, rule.slaHours, businessHours)).toISOString(),
+      ...rule.escalateAfterHours !== void 0 && {
+        escalateAt: new Date(
+          dueInstant(nowMs, rule.escalateAfterHours, businessHours)
+        ).toISOString()
+      },
+      assignTo: rule.assignTo,
+      ...rule.queue !== void 0 && { queue: rule.queue },
+      reason,
+      ...rule.kind === "dissonance" && dissonance && { dissonance: dissonance.kind }
+    };
+  });
+  return alerts.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+}
+
+// shared/src/thresholds/defaults.ts
+var DEFAULT_THRESHOLD_RULES = [
+  {
+    id: "detractor",
+    label: "Detractor callback",
+    metric: "nps",
+    minScore: 0,
+    maxScore: 6,
+    kind: "detractor_recovery",
+    slaHours: 24,
+    escalateAfterHours: 48,
+    assignTo: "account_owner",
+    active: true
+  },
+  {
+    id: "promoter",
+    label: "Promoter thanks",
+    metric: "nps",
+    minScore: 9,
+    maxScore: 10,
+    kind: "promoter_thanks",
+    slaHours: 72,
+    assignTo: "account_owner",
+    active: true
+  },
+  {
+    id: "dissonance",
+    label: "Employee/customer dissonance review",
+    metric: "nps",
+    minScore: 0,
+    maxScore: 8,
+    kind: "dissonance",
+    slaHours: 48,
+    assignTo: "owners_manager",
+    active: true
+  }
+];
+
+// shared/src/callbacks/states.ts
+var CALLBACK_STATUSES = [
+  "open",
+  "attempted",
+  "reached",
+  "resolved",
+  "escalated",
+  "closed_no_contact"
+];
+var CALLBACK_TARGET_STATUSES = [
+  "attempted",
+  "reached",
+  "resolved",
+  "escalated",
+  "closed_no_contact"
+];
+var FINAL_CALLBACK_STATUSES = ["resolved", "closed_no_contact"];
+var CALLBACK_TRANSITIONS = {
+  open: ["attempted", "reached", "escalated"],
+  attempted: ["attempted", "reached", "escalated", "closed_no_contact"],
+  reached: ["resolved", "escalated"],
+  escalated: ["attempted", "reached", "resolved", "closed_no_contact"],
+  resolved: [],
+  closed_no_contact: []
+};
+
+// shared/src/callbacks/stateMachine.ts
+var LABELS = {
+  open: "Open",
+  attempted: "Attempted",
+  reached: "Reached",
+  resolved: "Resolved",
+  escalated: "Escalated",
+  closed_no_contact: "Closed no contact"
+};
+function refuse(reason) {
+  return { ok: false, reason };
+}
+function nextCallbackState(callback, event, now) {
+  const from = callback.status;
+  const to = event.status;
+  if (FINAL_CALLBACK_STATUSES.includes(from)) {
+    return refuse(`the callback is already ${LABELS[from]}: a closed loop cannot be reopened`);
+  }
+  if (!CALLBACK_TRANSITIONS[from].includes(to)) {
+    return refuse(`a callback cannot go from ${LABELS[from]} to ${LABELS[to]}`);
+  }
+  const at = event.at ?? now;
+  if (parseInstant(at, "at") < parseInstant(callback.createdAt, "createdAt")) {
+    return refuse("at must not be before the callback was created");
+  }
+  if (to === "resolved" && !callback.reachedAt) {
+    return refuse("a callback is resolved only after the customer was reached");
+  }
+  if (to === "resolved" && !(event.outcome ?? callback.outcome)) {
+    return refuse("an outcome is required to resolve a callback");
+  }
+  if (to === "closed_no_contact" && !callback.firstContactAt) {
+    return refuse("log at least one contact attempt before closing without contact");
+  }
+  const next = { ...callback, status: to };
+  if ((to === "attempted" || to === "reached") && !next.firstContactAt) next.firstContactAt = at;
+  if (to === "reached") next.reachedAt = at;
+  if (to === "escalated") next.escalatedAt = at;
+  if (to === "resolved" || to === "closed_no_contact") next.closedAt = at;
+  for (const field of ["outcome", "rootCause", "notes", "followUpAction"]) {
+    if (event[field] !== void 0) next[field] = event[field];
+  }
+  return { ok: true, callback: next };
+}
+function canTransition(from, to) {
+  return CALLBACK_TRANSITIONS[from].includes(to);
+}
+
+// shared/src/callbacks/sla.ts
+var HOUR_MS2 = 36e5;
+function slaStoppedAt(callback) {
+  return callback.reachedAt ?? callback.closedAt;
+}
+function slaStatus(callback, now) {
+  const due = parseInstant(callback.dueAt, "dueAt");
+  const stopped = slaStoppedAt(callback);
+  if (stopped !== void 0) return parseInstant(stopped, "reachedAt") <= due ? "met" : "missed";
+  const nowMs = parseInstant(now, "now");
+  if (nowMs > due) return "overdue";
+  const warning = Math.min(callback.slaHours / 4, 4) * HOUR_MS2;
+  return due - nowMs <= warning ? "due_soon" : "on_time";
+}
+function hoursLeft(callback, now) {
+  return (parseInstant(callback.dueAt, "dueAt") - parseInstant(now, "now")) / HOUR_MS2;
+}
+function decideEscalation(callback, now) {
+  if (callback.status === "escalated" || callback.escalatedAt) {
+    return { escalate: false, reason: "already escalated" };
+  }
+  if (callback.status !== "open" && callback.status !== "attempted") {
+    return {
+      escalate: false,
+      reason: `the customer was reached or the callback is closed (${callback.status})`
+    };
+  }
+  const limit = callback.escalateAt ?? callback.dueAt;
+  const late = parseInstant(now, "now") >= parseInstant(limit, "escalateAt");
+  return late ? { escalate: true, reason: `nobody reached the customer by ${limit}` } : { escalate: false, reason: `not late before ${limit}` };
+}
+
+// shared/src/callbacks/loopClosure.ts
+var HOUR_MS3 = 36e5;
+function median(values) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+function loopClosureMetrics(callbacks, answers, now) {
+  let closed = 0;
+  let withinSla = 0;
+  let outsideSla = 0;
+  const firstContactHours = [];
+  for (const callback of callbacks) {
+    if (callback.status === "resolved" || callback.status === "closed_no_contact") closed++;
+    const status = slaStatus(callback, now);
+    if (status === "met") withinSla++;
+    else if (status === "missed" || status === "overdue") outsideSla++;
+    if (callback.firstContactAt) {
+      firstContactHours.push(
+        (parseInstant(callback.firstContactAt, "firstContactAt") - parseInstant(callback.createdAt, "createdAt")) / HOUR_MS3
+      );
+    }
+  }
+  const npsByRespondent = /* @__PURE__ */ new Map();
+  for (const answer of answers) {
+    if (answer.metric !== "nps") continue;
+    const key = answer.respondentEmail.toLowerCase();
+    const list = npsByRespondent.get(key) ?? [];
+    list.push({ at: parseInstant(answer.answeredAt, "answeredAt"), score: answer.score });
+    npsByRespondent.set(key, list);
+  }
+  let detractorsResurveyed = 0;
+  let detractorsRecovered = 0;
+  for (const callback of callbacks) {
+    if (callback.kind !== "detractor_recovery" || !callback.respondentEmail) continue;
+    const created = parseInstant(callback.createdAt, "createdAt");
+    const later = (npsByRespondent.get(callback.respondentEmail.toLowerCase()) ?? []).filter((answer) => answer.at > created).sort((a, b) => a.at - b.at)[0];
+    if (!later) continue;
+    detractorsResurveyed++;
+    if (classifyNps(later.score) !== "detractor") detractorsRecovered++;
+  }
+  const judged = withinSla + outsideSla;
+  return {
+    total: callbacks.length,
+    closed,
+    withinSla,
+    outsideSla,
+    withinSlaShare: judged === 0 ? null : withinSla / judged,
+    medianHoursToFirstContact: median(firstContactHours),
+    detractorsResurveyed,
+    detractorsRecovered,
+    recoveryShare: detractorsResurveyed === 0 ? null : detractorsRecovered / detractorsResurveyed
+  };
+}
+
+// shared/src/pressure/decide.ts
+var DAY_MS3 = 864e5;
+var MAX_ROUNDS = 100;
+function monthDay(epochMs) {
+  return new Date(epochMs).toISOString().slice(5, 10);
+}
+function inQuietPeriod(epochMs, from, to) {
+  const day = monthDay(epochMs);
+  return from <= to ? day >= from && day <= to : day >= from || day <= to;
+}
+function endOfQuietPeriod(epochMs, from, to) {
+  let cursor = Math.floor(epochMs / DAY_MS3) * DAY_MS3;
+  for (let day = 0; day <= 366 && inQuietPeriod(cursor, from, to); day++) cursor += DAY_MS3;
+  return cursor;
+}
+function blockingCaps(atMs, input, contactTimes, accountTimes) {
+  const { caps } = input;
+  const checks = [];
+  const lastContact = Math.max(-Infinity, ...contactTimes.filter((t) => t <= atMs));
+  if (caps.contactMinDays > 0 && atMs < lastContact + caps.contactMinDays * DAY_MS3) {
+    checks.push({
+      reason: {
+        code: "contact_recently_surveyed",
+        message: `this contact was surveyed on ${new Date(lastContact).toISOString().slice(0, 10)}; at most one survey every ${caps.contactMinDays} days`
+      },
+      until: lastContact + caps.contactMinDays * DAY_MS3
+    });
+  }
+  if (caps.accountMaxSurveys !== void 0 && input.accountKey) {
+    const windowMs = caps.accountWindowDays * DAY_MS3;
+    const inWindow = accountTimes.filter((t) => t <= atMs && t > atMs - windowMs).sort((a, b) => a - b);
+    if (inWindow.length >= caps.accountMaxSurveys) {
+      const leaving = inWindow[inWindow.length - caps.accountMaxSurveys];
+      checks.push({
+        reason: {
+          code: "account_cap_reached",
+          message: `this account already had ${inWindow.length} surveys in the last ${caps.accountWindowDays} days (cap ${caps.accountMaxSurveys})`
+        },
+        until: leaving + windowMs
+      });
+    }
+  }
+  for (const period of caps.quietPeriods) {
+    if (inQuietPeriod(atMs, period.from, period.to)) {
+      checks.push({
+        reason: {
+          code: "quiet_period",
+          message: `no surveys from ${period.from} to ${period.to}${period.label ? ` (${period.label})` : ""}`
+        },
+        until: endOfQuietPeriod(atMs, period.from, period.to)
+      });
+    }
+  }
+  return checks;
+}
+function decideSurveyPressure(input) {
+  const nowMs = parseInstant(input.now, "now");
+  const contactTimes = [];
+  const accountTimes = [];
+  for (const event of input.history) {
+    const at2 = parseInstant(event.sentAt, "sentAt");
+    if (event.contactKey === input.contactKey) contactTimes.push(at2);
+    if (input.accountKey && event.accountKey === input.accountKey) accountTimes.push(at2);
+  }
+  const reasons = blockingCaps(nowMs, input, contactTimes, accountTimes);
+  if (reasons.length === 0) return { allowed: true };
+  let at = nowMs;
+  let blocking = reasons;
+  for (let round = 0; round < MAX_ROUNDS && blocking.length > 0; round++) {
+    at = Math.max(...blocking.map((check) => check.until));
+    blocking = blockingCaps(at, input, contactTimes, accountTimes);
+  }
+  return {
+    allowed: false,
+    reasons: reasons.map((check) => check.reason),
+    allowedFrom: new Date(at).toISOString()
+  };
+}
+export {
+  ALERT_KINDS,
+  ASSIGNEE_RULES,
+  CALLBACK_STATUSES,
+  CALLBACK_TARGET_STATUSES,
+  CALLBACK_TRANSITIONS,
+  DAYS_OF_WEEK,
+  DEFAULT_DISSONANCE_SETTINGS,
+  DEFAULT_MIN_SAMPLE,
+  DEFAULT_THRESHOLD_RULES,
+  DomainError,
+  FINAL_CALLBACK_STATUSES,
+  METRICS,
+  SCORE_RANGES,
+  UNSPECIFIED_KEY,
+  addBusinessHours,
+  addToTally,
+  assertValidScore,
+  breakdownByTouchpoint,
+  canTransition,
+  classifyDissonance,
+  classifyNps,
+  classifyScore,
+  compareWithNorm,
+  computeCes,
+  computeCsat,
+  computeNps,
+  countNps,
+  customerMood,
+  dayOfWeek,
+  decideEscalation,
+  decideSurveyPressure,
+  dueInstant,
+  evaluateThresholds,
+  formatLocalDate,
+  groupScores,
+  hoursLeft,
+  isValidScore,
+  isValidTimeZone,
+  loopClosureMetrics,
+  median,
+  newTally,
+  nextCallbackState,
+  nextLocalDate,
+  npsFromCounts,
+  npsMargin,
+  parseInstant,
+  periodKey,
+  roundNpsStats,
+  roundOneDecimal,
+  roundSummary,
+  slaStatus,
+  slaStoppedAt,
+  summarizeAccount,
+  summarizeScores,
+  summaryOfTally,
+  trendBy,
+  weightedNps,
+  zoneOffsetMs,
+  zonedFields,
+  zonedToEpochMs
+};
