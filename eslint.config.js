@@ -4,7 +4,15 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/coverage/**', 'data/**', 'salesforce/force-app/main/default/lwc/npsCore/npsCore.js', 'hubspot/src/app/shared/boucle-core.js'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/coverage/**',
+      'data/**',
+      'salesforce/force-app/main/default/lwc/npsCore/npsCore.js',
+      'hubspot/src/app/shared/boucle-core.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -16,7 +16,8 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
-const BANNER = '/* Generated from shared/ by scripts/build-targets.ts: do not edit; run `npm run build:targets`. */';
+const BANNER =
+  '/* Generated from shared/ by scripts/build-targets.ts: do not edit; run `npm run build:targets`. */';
 
 const result = await build({
   entryPoints: [join(root, 'shared/src/index.ts')],
@@ -30,7 +31,10 @@ const result = await build({
   logLevel: 'silent',
 });
 const code = result.outputFiles[0]?.text ?? '';
-if (/from ["']zod["']|require\(["']zod/.test(code)) throw new Error('the domain bundle must not depend on zod: a module imports schemas/ at run time');
+if (/from ["']zod["']|require\(["']zod/.test(code))
+  throw new Error(
+    'the domain bundle must not depend on zod: a module imports schemas/ at run time',
+  );
 
 const targets: Record<string, string> = {
   'salesforce/force-app/main/default/lwc/npsCore/npsCore.js': code,
@@ -56,7 +60,9 @@ for (const [path, content] of Object.entries(targets)) {
   writeFileSync(file, content);
 }
 if (check && drift.length > 0) {
-  console.error(`Generated files differ from shared/: ${drift.join(', ')}\nRun \`npm run build:targets\` and commit the result.`);
+  console.error(
+    `Generated files differ from shared/: ${drift.join(', ')}\nRun \`npm run build:targets\` and commit the result.`,
+  );
   process.exit(1);
 }
 console.log(check ? 'Generated files match shared/.' : `Wrote ${Object.keys(targets).join(', ')}`);
