@@ -8,6 +8,7 @@ import { HubSpotAdapter } from './crm/hubspot/adapter.ts';
 import { SalesforceAdapter } from './crm/salesforce/adapter.ts';
 import { startEmulators, type RunningEmulators } from './crm/emulator/start.ts';
 import { createApp } from './http/app.ts';
+import { currentSettings, hubspotApp } from './http/hubspotApp.ts';
 import { Metrics } from './http/metrics.ts';
 import { demoData, type DemoData } from './sandbox/demo.ts';
 import { SqliteStore } from './store/sqlite.ts';
@@ -81,9 +82,19 @@ export async function startServer(
   if (salesforce) adapters.push(new SalesforceAdapter(salesforce));
   if (hubspot)
     adapters.push(
-      new HubSpotAdapter(hubspot, { requestsPer10s: options.hubspotRequestsPer10s ?? 100 }),
+      // Thresholds from the HubSpot settings page apply from the next answer.
+      new HubSpotAdapter(hubspot, {
+        requestsPer10s: options.hubspotRequestsPer10s ?? 100,
+        rules: async () => (await currentSettings(store)).rules,
+      }),
     );
-  const engine = new SyncEngine({ store, adapters, logger, ...options.engine });
+  const engine = new SyncEngine({
+    store,
+    adapters,
+    logger,
+    businessHours: async () => (await currentSettings(store)).businessHours,
+    ...options.engine,
+  });
   const hubspotAdapter = adapters.find((a): a is HubSpotAdapter => a instanceof HubSpotAdapter);
   const poller =
     hubspotAdapter &&
@@ -114,6 +125,19 @@ export async function startServer(
     onQueued: () => engine.poke(),
     webhooks: config.webhooks,
     onFetchQueued: () => fetcher.poke(),
+    hubspotApp: hubspotApp({
+      store,
+      crms: adapters.map((a) => a.crm),
+      ...(hubspotAdapter && { hubspot: hubspotAdapter }),
+      ...(config.hubspot?.clientSecret && {
+        secrets: config.hubspot.clientSecret
+          .split(',')
+          .map((secret) => secret.trim())
+          .filter(Boolean),
+      }),
+      logger,
+      onQueued: () => engine.poke(),
+    }),
     crmHealth: async () => {
       if (!health || Date.now() - health.at > 30_000) {
         const entries = await Promise.all(

@@ -11,6 +11,7 @@ import {
   describeIssues,
   dissonanceSettingsSchema,
   ratingSchema,
+  serverSettingsSchema,
   surveyPressureSchema,
   thresholdRuleSchema,
   thresholdRulesSchema,
@@ -341,6 +342,29 @@ describe('issue formatting', () => {
     expect(result.success).toBe(false);
     expect(describeIssues((result as { error: z.ZodError }).error)).toBe(
       'id: must be a string; interactionId: must be a string; employeeEmail: must be an email address; rating: must be a number; ratedAt: must be an ISO 8601 date-time with a time zone, e.g. 2026-11-20T09:14:00Z',
+    );
+  });
+});
+
+describe('serverSettingsSchema', () => {
+  it('accepts the shipped rules with defaults for the rest, and names bad fields', () => {
+    expect(serverSettingsSchema.parse({ rules: DEFAULT_THRESHOLD_RULES })).toMatchObject({
+      rules: DEFAULT_THRESHOLD_RULES,
+      pressure: { contactMinDays: 90 },
+    });
+    expect(
+      issuesOf(serverSettingsSchema, {
+        rules: [{ ...DEFAULT_THRESHOLD_RULES[0], slaHours: -1 }],
+        businessHours: { timeZone: 'Nowhere' },
+      }),
+    ).toEqual(
+      expect.arrayContaining([
+        { path: 'rules.0.slaHours', message: 'must be more than 0 hours' },
+        {
+          path: 'businessHours.timeZone',
+          message: 'must be an IANA time zone such as Europe/Paris',
+        },
+      ]),
     );
   });
 });

@@ -1,13 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import {
-  computeNps,
-  hoursLeft,
-  nextCallbackState,
-  roundSummary,
-  slaStatus,
-  summarizeAccount,
-} from '@boucle/shared';
+import { nextCallbackState } from '@boucle/shared';
 import {
   answersBodySchema,
   callbackOutcomeSchema,
@@ -17,9 +10,10 @@ import {
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ApiError } from '../errors.ts';
-import type { Crm, Store, StoredCallback } from '../store/store.ts';
+import type { Crm, Store } from '../store/store.ts';
 import type { Metrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
+import { accountCard, callbackView } from './summary.ts';
 import { webhookRouter } from '../webhooks/router.ts';
 import type { WebhooksConfig } from '../config/config.ts';
 
@@ -36,9 +30,10 @@ export interface AppDeps {
   readonly onQueued?: () => void;
   readonly webhooks?: WebhooksConfig;
   readonly onFetchQueued?: () => void;
+  /** The backend of the HubSpot cards and settings page (`/hubspot/*`). */
+  readonly hubspotApp?: express.Router;
 }
 
-const DAY_MS = 86_400_000;
 const ratingsBodySchema = z.union([
   z.strictObject({ ratings: z.array(ratingSchema).min(1).max(1000) }),
   ratingSchema,
@@ -61,17 +56,6 @@ function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** A callback as the API shows it: with where it stands against its SLA. */
-function callbackView(callback: StoredCallback, now: string) {
-  const { crm, answerRef: _answerRef, escalateTo: _escalateTo, ...rest } = callback;
-  return {
-    ...rest,
-    crm,
-    slaStatus: slaStatus(callback, now),
-    hoursLeft: Math.round(hoursLeft(callback, now) * 10) / 10,
-  };
 }
 
 /**
@@ -161,31 +145,14 @@ export function createApp(deps: AppDeps): express.Express {
         { path: 'window', message: 'must be a number of days from 1d to 9999d, such as 90d' },
       ]);
     const windowDays = Number(match[1]);
-    const now = new Date(clock()).toISOString();
-    const since = new Date(clock() - Math.max(windowDays, 366) * DAY_MS).toISOString();
-    const answers = await store.answersForAccount([key], since);
-    const callbacks = await store.listCallbacks({ accountKey: key, now });
-    if (answers.length === 0 && callbacks.length === 0)
+    const card = await accountCard(store, [key], windowDays, clock());
+    if (!card)
       throw new ApiError(
         404,
         'not_found',
         `No answers for account ${key}: use a Salesforce Account id, a HubSpot company id or a domain that answers carry`,
       );
-    const org = await store.answersSince(new Date(clock() - windowDays * DAY_MS).toISOString());
-    const norm = computeNps(org);
-    const summary = summarizeAccount(answers, {
-      now,
-      windowDays,
-      ...(norm.nps !== null && { norm: { nps: norm.nps, margin: norm.margin } }),
-    });
-    res.json({
-      account: key,
-      ...summary,
-      overall: roundSummary(summary.overall),
-      trend: summary.trend.map(roundSummary),
-      touchpoints: summary.touchpoints.map(roundSummary),
-      openCallbacks: callbacks.map((c) => callbackView(c, now)),
-    });
+    res.json({ account: key, ...card });
   });
 
   v1.get('/answers', async (req, res) => {
@@ -235,6 +202,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.use('/v1', v1);
+  if (deps.hubspotApp) app.use('/hubspot', deps.hubspotApp);
   app.use(
     '/webhooks',
     webhookRouter({

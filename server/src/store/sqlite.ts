@@ -66,6 +66,8 @@ const MIGRATIONS: readonly string[] = [
   `CREATE TABLE crm_contacts (crm TEXT NOT NULL, contact_id TEXT NOT NULL, email TEXT NOT NULL, PRIMARY KEY (crm, contact_id));
    CREATE TABLE erasures (email_hash TEXT PRIMARY KEY, erased_at INTEGER NOT NULL);
    CREATE TABLE cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Settings edited from the HubSpot app's settings page (thresholds, business hours, caps).
+  `CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
 ];
 
 // Answers first: callbacks and ratings point at them; rollups come last.
@@ -558,6 +560,35 @@ export class SqliteStore implements Store {
       }
       return rows.length;
     })();
+  }
+
+  async getSetting<T>(name: string) {
+    const row = this.db.prepare('SELECT value FROM settings WHERE name = ?').get(name) as
+      { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  async setSetting(name: string, value: unknown, now: number) {
+    this.db
+      .prepare('INSERT OR REPLACE INTO settings (name, value, updated_at) VALUES (?, ?, ?)')
+      .run(name, JSON.stringify(value), now);
+  }
+
+  async answersForRespondent(email: string, limit: number) {
+    const rows = this.db
+      .prepare('SELECT body FROM answers WHERE email = ? ORDER BY answered_at DESC LIMIT ?')
+      .all(email.toLowerCase(), limit) as { body: string }[];
+    return rows.map((row) => JSON.parse(row.body) as Answer);
+  }
+
+  async ratingsForInteractions(interactionIds: readonly string[]) {
+    if (interactionIds.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT body FROM ratings WHERE interaction_id IN (${placeholders(interactionIds.length)})`,
+      )
+      .all(...interactionIds) as { body: string }[];
+    return rows.map((row) => JSON.parse(row.body) as Rating);
   }
 
   async getCursor(name: string) {

@@ -131,6 +131,11 @@ export interface Store {
    */
   eraseContact(crm: Crm, contactId: string, now: number): Promise<number>;
   getCursor(name: string): Promise<string | undefined>;
+  getSetting<T>(name: string): Promise<T | undefined>;
+  setSetting(name: string, value: unknown, now: number): Promise<void>;
+  /** A respondent's answers, newest first. */
+  answersForRespondent(email: string, limit: number): Promise<Answer[]>;
+  ratingsForInteractions(interactionIds: readonly string[]): Promise<Rating[]>;
   setCursor(name: string, value: string): Promise<void>;
   /** Records a webhook delivery; false when it was seen before (a retry or a replay). */
   recordDelivery(source: string, deliveryId: string, now: number): Promise<boolean>;

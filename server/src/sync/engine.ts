@@ -46,7 +46,8 @@ export interface EngineOptions {
   /** How often an answer whose respondent is not in the CRM is looked up again. */
   readonly unmatchedRetryMs?: number;
   readonly idleMs?: number;
-  readonly businessHours?: BusinessHoursSettings;
+  /** The business hours SLAs count in (the settings page's), read for each batch; none: 24/7. */
+  readonly businessHours?: () => Promise<BusinessHoursSettings | undefined>;
   /** First retry delay, doubled each attempt (tests shrink it); default 2 s. */
   readonly backoffBaseMs?: number;
   /** Answers older than this raise no callback (a backfill must not flood managers); default 14. */
@@ -321,6 +322,7 @@ export class SyncEngine {
   }
 
   private async syncAnswers(adapter: CrmAdapter, jobs: readonly Job[]): Promise<void> {
+    const businessHours = await this.options.businessHours?.();
     const answers = await this.store.getAnswers(jobs.map((j) => j.ref));
     const items = jobs.flatMap((job) => {
       const answer = answers.get(job.ref);
@@ -374,7 +376,7 @@ export class SyncEngine {
             }),
             rules,
             now,
-            ...(this.options.businessHours && { businessHours: this.options.businessHours }),
+            ...(businessHours && { businessHours }),
           });
       newCallbacks.push(
         ...(await this.raiseCallbacks(adapter, item.answer, item.ref, alerts, resolution)),
@@ -420,6 +422,7 @@ export class SyncEngine {
   }
 
   private async syncRatings(adapter: CrmAdapter, jobs: readonly Job[]): Promise<void> {
+    const businessHours = await this.options.businessHours?.();
     const ratings = await this.store.getRatings(jobs.map((j) => j.ref));
     const employees = await adapter.resolveUsers([
       ...new Set([...ratings.values()].map((r) => r.employeeEmail.toLowerCase())),
@@ -479,7 +482,7 @@ export class SyncEngine {
           rating,
           rules,
           now,
-          ...(this.options.businessHours && { businessHours: this.options.businessHours }),
+          ...(businessHours && { businessHours }),
         });
         created.push(
           ...(await this.raiseCallbacks(

@@ -59,6 +59,8 @@ export async function startHarness(
     /** Log in to Salesforce with the JWT bearer flow: the emulator checks this key pair. */
     jwt?: { certificate: string; privateKeyFile: string };
     webhooks?: Partial<WebhooksConfig>;
+    /** The HubSpot app's client secret (turns on the /hubspot backend). */
+    hubspotClientSecret?: string;
   } = {},
 ): Promise<Harness> {
   const emulators = await startEmulators({
@@ -136,7 +138,11 @@ export async function startHarness(
           clientSecret: 'sandbox',
           apiVersion: '62.0',
         },
-    hubspot: { baseUrl: emulators.hubspotUrl, accessToken: 'pat-sandbox' },
+    hubspot: {
+      baseUrl: emulators.hubspotUrl,
+      accessToken: 'pat-sandbox',
+      ...(options.hubspotClientSecret && { clientSecret: options.hubspotClientSecret }),
+    },
     logLevel: 'silent',
     webhooks: { ratePerMinute: 10_000, ...options.webhooks },
     hubspotFeedbackPollSeconds: 0,

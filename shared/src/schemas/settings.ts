@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../time/zone.ts';
 import { DAYS_OF_WEEK } from '../thresholds/businessHours.ts';
+import { thresholdRulesSchema } from './threshold.ts';
 
 const clockTime = (end: boolean) =>
   z
@@ -112,3 +113,20 @@ export const surveyPressureSchema = z.strictObject({
 
 /** Validated survey-pressure caps. */
 export type SurveyPressureSettings = z.output<typeof surveyPressureSchema>;
+
+/**
+ * The settings an admin edits on the HubSpot app's settings page: the alert thresholds, the
+ * business hours SLAs count in (none: around the clock), and the survey-pressure caps.
+ */
+export const serverSettingsSchema = z.strictObject({
+  rules: thresholdRulesSchema,
+  businessHours: businessHoursSchema.optional(),
+  pressure: surveyPressureSchema.default({
+    contactMinDays: 90,
+    accountWindowDays: 30,
+    quietPeriods: [],
+  }),
+});
+
+/** Validated server settings. */
+export type ServerSettings = z.output<typeof serverSettingsSchema>;

@@ -48,7 +48,8 @@ interface BatchResponse {
 export interface HubSpotAdapterOptions {
   /** Requests per rolling 10 s; default 100, the private-app limit of Free and Starter portals. */
   readonly requestsPer10s?: number;
-  readonly rules?: () => ThresholdRule[];
+  /** The thresholds in force (the settings page's); the shipped defaults when absent. */
+  readonly rules?: () => Promise<ThresholdRule[] | undefined>;
   readonly clock?: () => number;
 }
 
@@ -61,6 +62,7 @@ export class HubSpotAdapter implements CrmAdapter {
   private setup: Promise<SetupReport> | undefined;
   private surveyTypes: Promise<{ toContact: number; toCompany: number }> | undefined;
   private readonly resolved: ResolutionCache;
+  private portal: Promise<number> | undefined;
 
   constructor(
     config: HubSpotConfig,
@@ -138,7 +140,7 @@ export class HubSpotAdapter implements CrmAdapter {
 
   async thresholdRules(): Promise<ThresholdRule[]> {
     // HubSpot has no custom metadata: thresholds live in the server (edited from the settings page).
-    return this.options.rules?.() ?? [...DEFAULT_THRESHOLD_RULES];
+    return (await this.options.rules?.()) ?? [...DEFAULT_THRESHOLD_RULES];
   }
 
   private async batchRead(
@@ -673,6 +675,29 @@ export class HubSpotAdapter implements CrmAdapter {
     }
     const schemas = await this.call(() => this.client.crm.schemas.coreApi.getAll());
     return { missing, customObject: schemas.results.some((s) => s.name === SURVEY_OBJECT) };
+  }
+
+  /** The portal (HubSpot account) the token belongs to. */
+  async portalId(): Promise<number> {
+    this.portal ??= this.call(() =>
+      this.client.apiRequest({ method: 'GET', path: '/account-info/v3/details' }),
+    )
+      .then(async (response) => Number(((await response.json()) as { portalId: number }).portalId))
+      .catch((error: unknown) => {
+        this.portal = undefined;
+        throw error;
+      });
+    return this.portal;
+  }
+
+  /** A record of the connected portal with a few properties, or undefined if it has no such record. */
+  async record(
+    objectType: 'contacts' | 'companies',
+    id: string,
+    properties: string[],
+  ): Promise<Record<string, string | null> | undefined> {
+    if (!/^\d+$/.test(id)) return undefined;
+    return (await this.batchRead(objectType, [id], undefined, properties))[0]?.properties;
   }
 
   async check(): Promise<{ ok: boolean; detail: string }> {

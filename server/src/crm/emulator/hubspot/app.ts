@@ -151,7 +151,7 @@ export class HubSpotEmulator {
       res.json(created);
     });
 
-    app.use(['/crm', '/crm-object-schemas'], (req, res, next) => {
+    app.use(['/crm', '/crm-object-schemas', '/account-info'], (req, res, next) => {
       this.gate(req, res).then((pass) => (pass ? next() : undefined), next);
     });
 
@@ -307,6 +307,22 @@ export class HubSpotEmulator {
           );
         return { status: 200, body: this.portal.schemaView(type) };
       }),
+    );
+
+    // The account (portal) the token belongs to.
+    app.get(
+      '/account-info/v3/details',
+      handle(() => ({
+        status: 200,
+        body: {
+          portalId: this.portal.portalId,
+          accountType: this.portal.customObjects ? 'STANDARD' : 'STANDARD',
+          timeZone: 'Europe/Paris',
+          companyCurrency: 'EUR',
+          utcOffset: '+01:00',
+          dataHostingLocation: 'eu1',
+        },
+      })),
     );
 
     // Owners.

@@ -1,0 +1,220 @@
+import express, { type Request } from 'express';
+import { DEFAULT_THRESHOLD_RULES, nextCallbackState } from '@boucle/shared';
+import {
+  callbackOutcomeSchema,
+  ratingSchema,
+  serverSettingsSchema,
+  toFieldIssues,
+  type ServerSettings,
+} from '@boucle/shared/schemas';
+import type { Logger } from 'pino';
+import type { HubSpotAdapter } from '../crm/hubspot/adapter.ts';
+import { ApiError } from '../errors.ts';
+import type { Crm, Store } from '../store/store.ts';
+import { verifyHubSpotV3 } from '../webhooks/signatures.ts';
+import { accountCard, callbackView } from './summary.ts';
+
+export interface HubSpotAppDeps {
+  readonly store: Store;
+  readonly crms: readonly Crm[];
+  readonly hubspot?: HubSpotAdapter;
+  /** The app's client secrets (two during a rotation). */
+  readonly secrets?: readonly string[];
+  readonly logger: Logger;
+  readonly clock?: () => number;
+  readonly onQueued?: () => void;
+}
+
+export const SETTINGS = 'server';
+
+/** The settings in force: what the settings page saved, or the shipped defaults. */
+export async function currentSettings(store: Store): Promise<ServerSettings> {
+  return (
+    (await store.getSetting<ServerSettings>(SETTINGS)) ??
+    serverSettingsSchema.parse({ rules: DEFAULT_THRESHOLD_RULES })
+  );
+}
+
+function body(req: Request): unknown {
+  const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+  if (raw.trim() === '') return {};
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    throw new ApiError(
+      400,
+      'invalid_json',
+      `The body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+/**
+ * `/hubspot/*`: the backend of the HubSpot cards and settings page, called through
+ * `hubspot.fetch`. Every request carries HubSpot's v3 signature (method, full URL, raw body,
+ * timestamp within 5 minutes) and the portal in its signed query; the portal must be the one
+ * Boucle is connected to, and every object id must exist in it. Retried requests (HubSpot retries
+ * once on a 5xx) change nothing twice.
+ */
+export function hubspotApp(deps: HubSpotAppDeps): express.Router {
+  const clock = deps.clock ?? Date.now;
+  const router = express.Router();
+  router.use(express.raw({ type: () => true, limit: '1mb' }));
+  router.use(async (req, _res, next) => {
+    if (!deps.secrets || !deps.hubspot)
+      return next(
+        new ApiError(
+          404,
+          'not_configured',
+          'The HubSpot app backend is off: set HUBSPOT_ACCESS_TOKEN and HUBSPOT_CLIENT_SECRET',
+        ),
+      );
+    const url = `${req.get('x-forwarded-proto') ?? req.protocol}://${req.get('x-forwarded-host') ?? req.get('host')}${req.originalUrl}`;
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const verdict = verifyHubSpotV3(
+      {
+        method: req.method,
+        url,
+        raw,
+        timestamp: req.get('x-hubspot-request-timestamp'),
+        signature: req.get('x-hubspot-signature-v3'),
+      },
+      deps.secrets,
+      clock(),
+    );
+    if (!verdict.ok) return next(new ApiError(401, 'invalid_signature', verdict.reason));
+    const portal = typeof req.query.portalId === 'string' ? req.query.portalId : undefined;
+    try {
+      if (!portal || Number(portal) !== (await deps.hubspot.portalId()))
+        return next(
+          new ApiError(
+            403,
+            'wrong_portal',
+            `This Boucle server is connected to another HubSpot portal than ${portal ?? '(none given)'}`,
+          ),
+        );
+    } catch (error) {
+      return next(
+        new ApiError(
+          503,
+          'hubspot_unavailable',
+          `Cannot reach HubSpot to check the portal: ${(error as Error).message}`,
+        ),
+      );
+    }
+    next();
+  });
+  const hubspot = () => deps.hubspot as HubSpotAdapter;
+
+  router.get('/companies/:id/summary', async (req, res) => {
+    const company = await hubspot().record('companies', String(req.params.id), ['domain', 'name']);
+    if (!company)
+      throw new ApiError(404, 'not_found', `No company ${String(req.params.id)} in this portal`);
+    const keys = [String(req.params.id), ...(company.domain ? [company.domain.toLowerCase()] : [])];
+    const card = await accountCard(deps.store, keys, 90, clock());
+    res.json(
+      card
+        ? { company: { id: String(req.params.id), name: company.name }, ...card }
+        : { company: { id: String(req.params.id), name: company.name }, empty: true },
+    );
+  });
+
+  router.get('/contacts/:id', async (req, res) => {
+    const contact = await hubspot().record('contacts', String(req.params.id), ['email']);
+    if (!contact)
+      throw new ApiError(404, 'not_found', `No contact ${String(req.params.id)} in this portal`);
+    const email = contact.email?.toLowerCase();
+    const now = new Date(clock()).toISOString();
+    const answers = email ? await deps.store.answersForRespondent(email, 20) : [];
+    const ratings = await deps.store.ratingsForInteractions(
+      answers.map((a) => a.interactionId).filter((id): id is string => Boolean(id)),
+    );
+    const callbacks = email
+      ? (await deps.store.listCallbacks({ now, limit: 1000 })).filter(
+          (c) => c.respondentEmail === email && c.crm === 'hubspot',
+        )
+      : [];
+    res.json({
+      contact: { id: String(req.params.id), email: email ?? null },
+      answers: answers.map(({ employeeEmail: _employee, ...answer }) => answer),
+      ratings: ratings.map((r) => ({
+        interactionId: r.interactionId,
+        rating: r.rating,
+        ratedAt: r.ratedAt,
+      })),
+      openCallbacks: callbacks.map((c) => callbackView(c, now)),
+    });
+  });
+
+  router.post('/callbacks/:id', async (req, res) => {
+    const parsed = callbackOutcomeSchema.safeParse(body(req));
+    if (!parsed.success)
+      throw new ApiError(
+        400,
+        'validation_failed',
+        'The outcome is not valid',
+        toFieldIssues(parsed.error),
+      );
+    const callback = await deps.store.getCallback(String(req.params.id));
+    if (!callback || callback.crm !== 'hubspot')
+      throw new ApiError(404, 'not_found', `No HubSpot callback ${String(req.params.id)}`);
+    const now = new Date(clock()).toISOString();
+    const outcome = parsed.data;
+    const already =
+      callback.status === outcome.status &&
+      (['outcome', 'rootCause', 'notes', 'followUpAction'] as const).every(
+        (f) => outcome[f] === undefined || outcome[f] === callback[f],
+      );
+    if (already) return void res.json(callbackView(callback, now)); // HubSpot's retry of a request that went through
+    const result = nextCallbackState(callback, outcome, now);
+    if (!result.ok)
+      throw new ApiError(409, 'invalid_transition', result.reason, [
+        { path: 'status', message: result.reason },
+      ]);
+    const updated = { ...callback, ...result.callback };
+    await deps.store.saveCallback(updated);
+    await deps.store.enqueue('hubspot', 'callback', [callback.id], clock());
+    deps.onQueued?.();
+    res.json(callbackView(updated, now));
+  });
+
+  router.post('/ratings', async (req, res) => {
+    const parsed = ratingSchema.safeParse(body(req));
+    if (!parsed.success)
+      throw new ApiError(
+        400,
+        'validation_failed',
+        'The rating is not valid',
+        toFieldIssues(parsed.error),
+      );
+    const result = await deps.store.ingestRatings(
+      [{ ...parsed.data, source: parsed.data.source === 'api' ? 'hubspot' : parsed.data.source }],
+      deps.crms,
+      clock(),
+    );
+    deps.onQueued?.();
+    res.status(202).json(result);
+  });
+
+  router.get('/settings', async (_req, res) => {
+    res.json(await currentSettings(deps.store));
+  });
+
+  router.put('/settings', async (req, res) => {
+    const parsed = serverSettingsSchema.safeParse(body(req));
+    if (!parsed.success)
+      throw new ApiError(
+        400,
+        'validation_failed',
+        'The settings are not valid',
+        toFieldIssues(parsed.error),
+      );
+    await deps.store.setSetting(SETTINGS, parsed.data, clock());
+    deps.logger.info(
+      { rules: parsed.data.rules.length, businessHours: Boolean(parsed.data.businessHours) },
+      'settings saved from the HubSpot settings page',
+    );
+    res.json(parsed.data);
+  });
+  return router;
+}

@@ -1,0 +1,245 @@
+import { createHmac } from 'node:crypto';
+import { DEFAULT_THRESHOLD_RULES } from '@boucle/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answer, startHarness, waitFor, type Harness } from '../sync/harness.ts';
+
+const SECRET = 'hubspot-app-client-secret';
+
+describe('the backend of the HubSpot cards and settings page (/hubspot)', () => {
+  let h: Harness;
+  let portalId: number;
+  const call = async (
+    method: string,
+    path: string,
+    payload?: unknown,
+    options: { portal?: number; at?: number; secret?: string } = {},
+  ) => {
+    const separator = path.includes('?') ? '&' : '?';
+    const url = `${h.server.url}/hubspot${path}${separator}portalId=${options.portal ?? portalId}&userId=1&userEmail=paul%40vendor.example&appId=9`;
+    const body = payload === undefined ? '' : JSON.stringify(payload);
+    const at = String(options.at ?? Date.now());
+    const signature = createHmac('sha256', options.secret ?? SECRET)
+      .update(`${method}${url}${body}${at}`)
+      .digest('base64');
+    const response = await fetch(url, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        'x-hubspot-signature-v3': signature,
+        'x-hubspot-request-timestamp': at,
+      },
+      ...(body && { body }),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    };
+  };
+
+  beforeAll(async () => {
+    h = await startHarness({ hubspotClientSecret: SECRET });
+    portalId = h.emulators.hubspot.portal.portalId;
+    await h.api('POST', '/v1/answers', {
+      answers: [
+        answer({ id: 'hs-1', score: 2, comment: 'Trop lent', interactionId: 'case-9' }),
+        answer({ id: 'hs-2', score: 10, respondent: { email: 'luc@acme.example' } }),
+      ],
+    });
+    await h.api('POST', '/v1/ratings', {
+      id: 'r-9',
+      interactionId: 'case-9',
+      employeeEmail: 'paul@vendor.example',
+      rating: 5,
+      ratedAt: new Date().toISOString(),
+    });
+    await waitFor(
+      async () => ((await h.hs()).objects.tasks ?? []).length >= 2,
+      10_000,
+      'callbacks in HubSpot',
+    );
+  });
+  afterAll(() => h.close());
+
+  it('shows the company card, computed like the v1 summary', async () => {
+    const card = await call('GET', `/companies/${h.ids.company}/summary`);
+    expect(card.status).toBe(200);
+    expect(card.body).toMatchObject({
+      company: { id: h.ids.company, name: 'Acme' },
+      overall: { n: 2, nps: 0 },
+    });
+    const v1 = await h.api('GET', '/v1/accounts/acme.example/summary');
+    expect(card.body.overall).toEqual(v1.body.overall);
+    expect((card.body.openCallbacks as { crm: string }[]).some((c) => c.crm === 'hubspot')).toBe(
+      true,
+    );
+  });
+
+  it("shows a contact's answers, the ratings of their interactions and their open callbacks", async () => {
+    const claire = h.emulators.hubspot.portal
+      .list('contacts')
+      .find((c) => c.properties.email === 'claire@acme.example')?.id as string;
+    const card = await call('GET', `/contacts/${claire}`);
+    expect(card.status).toBe(200);
+    expect(card.body).toMatchObject({
+      contact: { email: 'claire@acme.example' },
+      answers: [{ id: 'hs-1', comment: 'Trop lent' }],
+      ratings: [{ interactionId: 'case-9', rating: 5 }],
+    });
+    expect((card.body.openCallbacks as { kind: string }[]).map((c) => c.kind).sort()).toEqual([
+      'detractor_recovery',
+      'dissonance',
+    ]);
+  });
+
+  it('logs a callback outcome, idempotently under HubSpot retries, refusing forbidden moves', async () => {
+    const { body } = await h.api('GET', '/v1/callbacks');
+    const callback = (body.callbacks as { id: string; crm: string; kind: string }[]).find(
+      (c) => c.crm === 'hubspot' && c.kind === 'detractor_recovery',
+    ) as { id: string };
+    const path = `/callbacks/${encodeURIComponent(callback.id)}`;
+    const reached = await call('POST', path, {
+      status: 'reached',
+      outcome: 'Rappel fait',
+      rootCause: 'Délais',
+    });
+    expect(reached).toMatchObject({
+      status: 200,
+      body: { status: 'reached', outcome: 'Rappel fait' },
+    });
+    expect(
+      await call('POST', path, { status: 'reached', outcome: 'Rappel fait', rootCause: 'Délais' }),
+    ).toMatchObject({ status: 200, body: { status: 'reached' } });
+    expect(await call('POST', path, { status: 'attempted' })).toMatchObject({
+      status: 409,
+      body: {
+        error: {
+          code: 'invalid_transition',
+          message: 'a callback cannot go from Reached to Attempted',
+        },
+      },
+    });
+    await waitFor(
+      async () =>
+        ((await h.hs()).objects.tasks ?? []).some(
+          (t) =>
+            t.properties.boucle_callback_status === 'reached' &&
+            t.properties.boucle_outcome === 'Rappel fait',
+        ),
+      10_000,
+      'the task updated in HubSpot',
+    );
+  });
+
+  it('records an employee rating from the card', async () => {
+    expect(
+      await call('POST', '/ratings', {
+        id: 'card-1',
+        interactionId: 'case-10',
+        employeeEmail: 'paul@vendor.example',
+        rating: 4,
+        ratedAt: new Date().toISOString(),
+      }),
+    ).toEqual({ status: 202, body: { accepted: 1, duplicates: 0 } });
+    expect(
+      await call('POST', '/ratings', {
+        id: 'card-2',
+        interactionId: 'case-10',
+        employeeEmail: 'paul',
+        rating: 6,
+        ratedAt: 'now',
+      }),
+    ).toMatchObject({
+      status: 400,
+      body: {
+        error: {
+          issues: expect.arrayContaining([
+            { path: 'rating', message: 'must be an integer from 1 to 5' },
+          ]),
+        },
+      },
+    });
+  });
+
+  it('saves settings from the settings page, validated, effective on the next answer', async () => {
+    expect((await call('GET', '/settings')).body).toMatchObject({ rules: DEFAULT_THRESHOLD_RULES });
+    const bad = await call('PUT', '/settings', {
+      rules: [{ ...DEFAULT_THRESHOLD_RULES[0], maxScore: 12 }],
+    });
+    expect(bad).toMatchObject({
+      status: 400,
+      body: {
+        error: {
+          issues: [{ path: 'rules.0.maxScore', message: 'must be from 0 to 10 for metric nps' }],
+        },
+      },
+    });
+    const strict = [
+      { ...DEFAULT_THRESHOLD_RULES[0], id: 'fast-detractor', slaHours: 4, escalateAfterHours: 8 },
+    ];
+    expect((await call('PUT', '/settings', { rules: strict })).status).toBe(200);
+    await h.api(
+      'POST',
+      '/v1/answers',
+      answer({ id: 'hs-3', score: 1, respondent: { email: 'luc@acme.example' } }),
+    );
+    await waitFor(
+      async () =>
+        (
+          (await h.api('GET', '/v1/callbacks')).body.callbacks as {
+            answerId: string;
+            crm: string;
+          }[]
+        ).some((c) => c.answerId === 'hs-3' && c.crm === 'hubspot'),
+      10_000,
+      'the new callback',
+    );
+    const callbacks = (await h.api('GET', '/v1/callbacks')).body.callbacks as {
+      answerId: string;
+      crm: string;
+      slaHours: number;
+    }[];
+    expect(callbacks.find((c) => c.answerId === 'hs-3' && c.crm === 'hubspot')?.slaHours).toBe(4);
+    expect(callbacks.find((c) => c.answerId === 'hs-3' && c.crm === 'salesforce')?.slaHours).toBe(
+      24,
+    ); // Salesforce keeps its Alert_Threshold__mdt
+  });
+
+  it.each([
+    [
+      'another portal',
+      () => call('GET', '/settings', undefined, { portal: 999 }),
+      403,
+      'wrong_portal',
+    ],
+    [
+      'a wrong secret',
+      () => call('GET', '/settings', undefined, { secret: 'nope' }),
+      401,
+      'invalid_signature',
+    ],
+    [
+      'a stale timestamp',
+      () => call('GET', '/settings', undefined, { at: Date.now() - 301_000 }),
+      401,
+      'invalid_signature',
+    ],
+    [
+      'a company of no portal of ours',
+      () => call('GET', '/companies/999999/summary'),
+      404,
+      'not_found',
+    ],
+    [
+      'no signature',
+      async () => ({
+        status: (await fetch(`${h.server.url}/hubspot/settings?portalId=${portalId}`)).status,
+        body: { error: { code: 'invalid_signature' } },
+      }),
+      401,
+      'invalid_signature',
+    ],
+  ])('refuses %s', async (_label, send, status, code) => {
+    expect(await send()).toMatchObject({ status, body: { error: { code } } });
+  });
+});
