@@ -2,6 +2,15 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import lwcConfig from '@salesforce/eslint-config-lwc';
+
+const lwcFiles = ['salesforce/force-app/**/lwc/**/*.js'];
+// Salesforce's own LWC rules (decorators, wire adapters, Lightning platform
+// restrictions, jest), scoped to the LWC bundle only.
+const lwcRecommended = lwcConfig.configs.recommended.map((config) => ({
+  ...config,
+  files: lwcFiles,
+}));
 
 export default tseslint.config(
   {
@@ -14,8 +23,9 @@ export default tseslint.config(
     ],
   },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommended.map((config) => ({ ...config, ignores: lwcFiles })),
   {
+    ignores: lwcFiles,
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -86,5 +96,17 @@ export default tseslint.config(
         { patterns: [{ group: ['node:*'], message: 'shared/ is pure: no Node APIs.' }] },
       ],
     },
+  },
+  ...lwcRecommended,
+  {
+    // Jest tests load their JSON fixtures with require(), as the LWC recipes do.
+    files: ['salesforce/force-app/**/lwc/**/__tests__/**/*.js'],
+    languageOptions: { globals: { ...globals.node, ...globals.jest } },
+  },
+  {
+    // Jest config for the LWC workspace is CommonJS run by Node.
+    files: ['salesforce/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

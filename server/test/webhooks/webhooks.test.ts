@@ -30,7 +30,7 @@ describe('survey-tool webhooks', () => {
     const response = await fetch(`${h.server.url}/webhooks/${source}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body,
+      body: typeof body === 'string' ? body : new Uint8Array(body),
     });
     const text = await response.text();
     return {

@@ -1,0 +1,131 @@
+import { createElement } from 'lwc';
+import { graphql } from 'lightning/graphql';
+import { roundSummary, summarizeAccount, npsFromCounts } from 'c/npsCore';
+import NpsAccountCard from 'c/npsAccountCard';
+
+const data = require('./data/accountNps.json');
+const empty = require('./data/empty.json');
+const NOW = '2026-11-22T12:00:00.000Z';
+
+function mount() {
+  const element = createElement('c-nps-account-card', { is: NpsAccountCard });
+  element.recordId = '001000000000001AAA';
+  document.body.appendChild(element);
+  return element;
+}
+const flush = () => Promise.resolve();
+const text = (element, selector) => element.shadowRoot.querySelector(selector)?.textContent.trim();
+
+describe('c-nps-account-card', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({
+      now: new Date(NOW),
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+    });
+  });
+  afterEach(() => {
+    while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+    jest.useRealTimers();
+    jest.clearAllMocks();
+  });
+
+  it('shows a spinner while the answers load', () => {
+    const element = mount();
+    expect(element.shadowRoot.querySelector('lightning-spinner')).not.toBeNull();
+  });
+
+  it('queries the answers of its account', async () => {
+    mount();
+    await flush();
+    expect(graphql.getLastConfig().variables.accountId).toBe('001000000000001AAA');
+  });
+
+  it('shows the same NPS, margin and norm as the shared logic (and npx boucle score)', async () => {
+    const element = mount();
+    graphql.emit(data);
+    await flush();
+    const answers = data.uiapi.query.Survey_Response__c.edges.map(({ node }) => ({
+      id: node.Id,
+      metric: node.Metric__c.value.toLowerCase(),
+      score: node.Score__c.value,
+      answeredAt: node.Answered_At__c.value,
+      touchpoint: node.Touchpoint__c.value ?? undefined,
+      comment: node.Comment__c.value ?? undefined,
+    }));
+    const norm = npsFromCounts({ promoters: 120, passives: 60, detractors: 70 });
+    const expected = roundSummary(
+      summarizeAccount(answers, { now: NOW, norm: { nps: norm.nps, margin: norm.margin } }).overall,
+    );
+    // Over 90 days: 3, 10, 9, 8 → 2 promoters, 1 passive, 1 detractor: NPS 25.
+    expect(expected.nps).toBe(25);
+    expect(text(element, '.nps')).toBe('+25.0');
+    expect(text(element, '.margin')).toBe(`± ${expected.margin.toFixed(1)}`);
+    expect(text(element, '.low-sample')).toBe('c.Boucle_Low_Sample');
+    expect(text(element, '.norm')).toContain('c.Boucle_Norm_Level');
+    expect(element.shadowRoot.querySelectorAll('.trend tbody tr')).toHaveLength(12);
+    expect(
+      [...element.shadowRoot.querySelectorAll('.touchpoints tbody th')].map((th) => th.textContent),
+    ).toEqual(['after-sale', 'pre-sale', 'c.Boucle_Unspecified']);
+  });
+
+  it('renders verbatims as text, never as HTML', async () => {
+    const element = mount();
+    graphql.emit(data);
+    await flush();
+    const first = element.shadowRoot.querySelector('.verbatim .comment');
+    expect(first.textContent).toBe('Délai <b>beaucoup</b> trop long <script>alert(1)</script>');
+    expect(element.shadowRoot.querySelector('.verbatims b')).toBeNull();
+    expect(element.shadowRoot.querySelector('.verbatims script')).toBeNull();
+  });
+
+  it('lists open callbacks with where they stand against their SLA', async () => {
+    const element = mount();
+    graphql.emit(data);
+    await flush();
+    const callbacks = [...element.shadowRoot.querySelectorAll('.callback')].map((li) =>
+      li.textContent.replace(/\s+/g, ' ').trim(),
+    );
+    expect(callbacks[0]).toContain('CB-000001');
+    expect(callbacks[0]).toContain('c.Boucle_Overdue');
+    expect(callbacks[1]).toContain('c.Boucle_On_Time');
+    expect(element.shadowRoot.querySelector('.callback a').getAttribute('href')).toBe(
+      '/lightning/r/Callback__c/a01000000000001AAA/view',
+    );
+  });
+
+  it('shows more verbatims on request', async () => {
+    const element = mount();
+    graphql.emit(data);
+    await flush();
+    expect(element.shadowRoot.querySelectorAll('.verbatim')).toHaveLength(3);
+    element.shadowRoot.querySelector('.show-more').click();
+    await flush();
+    expect(element.shadowRoot.querySelectorAll('.verbatim')).toHaveLength(4);
+    expect(element.shadowRoot.querySelector('.show-more')).toBeNull();
+  });
+
+  it('says when the account has no answers', async () => {
+    const element = mount();
+    graphql.emit(empty);
+    await flush();
+    expect(text(element, '.empty')).toBe('c.Boucle_Empty');
+    expect(element.shadowRoot.querySelector('.nps')).toBeNull();
+  });
+
+  it('shows the error when the answers cannot be loaded', async () => {
+    const element = mount();
+    graphql.emitErrors([{ message: 'Insufficient access to Survey_Response__c' }]);
+    await flush();
+    expect(text(element, '[role="alert"]')).toBe(
+      'c.Boucle_Error Insufficient access to Survey_Response__c',
+    );
+  });
+
+  it('is accessible', async () => {
+    jest.useRealTimers();
+    const element = mount();
+    graphql.emit(data);
+    await flush();
+    await expect(element).toBeAccessible();
+  });
+});

@@ -1,0 +1,409 @@
+import { LightningElement, api, wire } from 'lwc';
+import { gql, graphql } from 'lightning/graphql';
+import {
+  classifyScore,
+  hoursLeft,
+  npsFromCounts,
+  roundSummary,
+  slaStatus,
+  summarizeAccount,
+} from 'c/npsCore';
+import BOUCLE_CARD_TITLE from '@salesforce/label/c.Boucle_Card_Title';
+import BOUCLE_LOADING from '@salesforce/label/c.Boucle_Loading';
+import BOUCLE_EMPTY from '@salesforce/label/c.Boucle_Empty';
+import BOUCLE_ERROR from '@salesforce/label/c.Boucle_Error';
+import BOUCLE_NPS_WINDOW from '@salesforce/label/c.Boucle_Nps_Window';
+import BOUCLE_MARGIN from '@salesforce/label/c.Boucle_Margin';
+import BOUCLE_LOW_SAMPLE from '@salesforce/label/c.Boucle_Low_Sample';
+import BOUCLE_ANSWERS from '@salesforce/label/c.Boucle_Answers';
+import BOUCLE_PROMOTERS from '@salesforce/label/c.Boucle_Promoters';
+import BOUCLE_PASSIVES from '@salesforce/label/c.Boucle_Passives';
+import BOUCLE_DETRACTORS from '@salesforce/label/c.Boucle_Detractors';
+import BOUCLE_NORM_ABOVE from '@salesforce/label/c.Boucle_Norm_Above';
+import BOUCLE_NORM_BELOW from '@salesforce/label/c.Boucle_Norm_Below';
+import BOUCLE_NORM_LEVEL from '@salesforce/label/c.Boucle_Norm_Level';
+import BOUCLE_TREND from '@salesforce/label/c.Boucle_Trend';
+import BOUCLE_MONTH from '@salesforce/label/c.Boucle_Month';
+import BOUCLE_TOUCHPOINTS from '@salesforce/label/c.Boucle_Touchpoints';
+import BOUCLE_TOUCHPOINT from '@salesforce/label/c.Boucle_Touchpoint';
+import BOUCLE_VERBATIMS from '@salesforce/label/c.Boucle_Verbatims';
+import BOUCLE_SHOW_MORE from '@salesforce/label/c.Boucle_Show_More';
+import BOUCLE_CALLBACKS from '@salesforce/label/c.Boucle_Callbacks';
+import BOUCLE_NO_CALLBACKS from '@salesforce/label/c.Boucle_No_Callbacks';
+import BOUCLE_DUE from '@salesforce/label/c.Boucle_Due';
+import BOUCLE_OVERDUE from '@salesforce/label/c.Boucle_Overdue';
+import BOUCLE_DUE_SOON from '@salesforce/label/c.Boucle_Due_Soon';
+import BOUCLE_ON_TIME from '@salesforce/label/c.Boucle_On_Time';
+import BOUCLE_UNSPECIFIED from '@salesforce/label/c.Boucle_Unspecified';
+
+const LABELS = {
+  title: BOUCLE_CARD_TITLE,
+  loading: BOUCLE_LOADING,
+  empty: BOUCLE_EMPTY,
+  error: BOUCLE_ERROR,
+  npsWindow: BOUCLE_NPS_WINDOW,
+  margin: BOUCLE_MARGIN,
+  lowSample: BOUCLE_LOW_SAMPLE,
+  answers: BOUCLE_ANSWERS,
+  promoters: BOUCLE_PROMOTERS,
+  passives: BOUCLE_PASSIVES,
+  detractors: BOUCLE_DETRACTORS,
+  trend: BOUCLE_TREND,
+  month: BOUCLE_MONTH,
+  touchpoints: BOUCLE_TOUCHPOINTS,
+  touchpoint: BOUCLE_TOUCHPOINT,
+  verbatims: BOUCLE_VERBATIMS,
+  showMore: BOUCLE_SHOW_MORE,
+  callbacks: BOUCLE_CALLBACKS,
+  noCallbacks: BOUCLE_NO_CALLBACKS,
+  due: BOUCLE_DUE,
+};
+const NORM = { above: BOUCLE_NORM_ABOVE, below: BOUCLE_NORM_BELOW, level: BOUCLE_NORM_LEVEL };
+const DUE = { overdue: BOUCLE_OVERDUE, due_soon: BOUCLE_DUE_SOON, on_time: BOUCLE_ON_TIME };
+const DUE_CLASS = {
+  overdue: 'slds-badge slds-theme_error',
+  due_soon: 'slds-badge slds-theme_warning',
+  on_time: 'slds-badge slds-theme_success',
+};
+const METRICS = { NPS: 'nps', CSAT: 'csat', CES: 'ces' };
+const DAY_MS = 86400000;
+
+// One query: the account's answers (12 months) and open callbacks, and the org-wide NPS counts
+// of the last 90 days (the norm). Lightning Data Service only: no Apex.
+const QUERY = gql`
+  query accountNps($accountId: ID, $since: DateTime, $normSince: DateTime) {
+    uiapi {
+      query {
+        Survey_Response__c(
+          where: {
+            and: [
+              { Account__c: { eq: $accountId } }
+              { Answered_At__c: { gte: { value: $since } } }
+            ]
+          }
+          orderBy: { Answered_At__c: { order: DESC } }
+          first: 2000
+        ) {
+          edges {
+            node {
+              Id
+              Metric__c {
+                value
+              }
+              Score__c {
+                value
+              }
+              Comment__c {
+                value
+              }
+              Touchpoint__c {
+                value
+              }
+              Answered_At__c {
+                value
+              }
+              Language__c {
+                value
+              }
+            }
+          }
+        }
+        Callback__c(
+          where: {
+            and: [
+              { Account__c: { eq: $accountId } }
+              { Status__c: { nin: ["Resolved", "Closed no contact"] } }
+            ]
+          }
+          orderBy: { Due_At__c: { order: ASC } }
+          first: 50
+        ) {
+          edges {
+            node {
+              Id
+              Name {
+                value
+              }
+              Kind__c {
+                value
+              }
+              Status__c {
+                value
+              }
+              Due_At__c {
+                value
+              }
+              SLA_Hours__c {
+                value
+              }
+              Reached_At__c {
+                value
+              }
+            }
+          }
+        }
+      }
+      aggregate {
+        Survey_Response__c(
+          where: {
+            and: [{ Metric__c: { eq: "NPS" } }, { Answered_At__c: { gte: { value: $normSince } } }]
+          }
+          groupBy: { Category__c: { group: true } }
+        ) {
+          edges {
+            node {
+              aggregate {
+                Category__c {
+                  value
+                }
+                Id {
+                  count {
+                    value
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+function value(field) {
+  return field ? field.value : null;
+}
+function signed(n) {
+  if (n === null || n === undefined) return '—';
+  return `${n > 0 ? '+' : ''}${n.toFixed(1)}`;
+}
+function dateText(iso) {
+  return iso
+    ? new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(iso))
+    : '';
+}
+
+/**
+ * The account's NPS on the Account page: score with its margin of error (and a low-sample warning),
+ * the promoter / passive / detractor split, the monthly trend, the touchpoints, the latest verbatims
+ * (rendered as text: customer text is untrusted), the open callbacks and the org-wide norm. Every
+ * figure comes from c/npsCore, the same code as the server and `npx boucle score`.
+ */
+export default class NpsAccountCard extends LightningElement {
+  @api recordId;
+  labels = LABELS;
+  data;
+  error;
+  verbatimCount = 3;
+
+  get query() {
+    return this.recordId ? QUERY : undefined;
+  }
+
+  get variables() {
+    const now = Date.now();
+    return {
+      accountId: this.recordId,
+      since: new Date(now - 366 * DAY_MS).toISOString(),
+      normSince: new Date(now - 90 * DAY_MS).toISOString(),
+    };
+  }
+
+  @wire(graphql, { query: '$query', variables: '$variables' })
+  wiredResponses({ data, errors }) {
+    if (errors && errors.length) {
+      this.error = errors.map((e) => e.message).join('; ');
+      this.data = undefined;
+    } else if (data) {
+      this.error = undefined;
+      this.data = data;
+    }
+  }
+
+  get loading() {
+    return !this.data && !this.error;
+  }
+
+  get answers() {
+    const edges = this.data?.uiapi?.query?.Survey_Response__c?.edges ?? [];
+    return edges
+      .map(({ node }) => ({
+        id: node.Id,
+        metric: METRICS[value(node.Metric__c)] ?? 'nps',
+        score: value(node.Score__c),
+        answeredAt: value(node.Answered_At__c),
+        touchpoint: value(node.Touchpoint__c) ?? undefined,
+        comment: value(node.Comment__c) ?? undefined,
+        language: value(node.Language__c) ?? undefined,
+      }))
+      .filter((a) => Number.isInteger(a.score) && a.answeredAt);
+  }
+
+  get norm() {
+    const counts = { promoters: 0, passives: 0, detractors: 0 };
+    for (const { node } of this.data?.uiapi?.aggregate?.Survey_Response__c?.edges ?? []) {
+      const key = { Promoter: 'promoters', Passive: 'passives', Detractor: 'detractors' }[
+        value(node.aggregate.Category__c)
+      ];
+      if (key) counts[key] += value(node.aggregate.Id.count) ?? 0;
+    }
+    const stats = npsFromCounts(counts);
+    return stats.nps === null ? undefined : { nps: stats.nps, margin: stats.margin };
+  }
+
+  get summary() {
+    const norm = this.norm;
+    return summarizeAccount(this.answers, { now: new Date().toISOString(), ...(norm && { norm }) });
+  }
+
+  get callbacks() {
+    const now = new Date().toISOString();
+    return (this.data?.uiapi?.query?.Callback__c?.edges ?? []).map(({ node }) => {
+      const callback = {
+        status: 'open',
+        dueAt: value(node.Due_At__c),
+        slaHours: value(node.SLA_Hours__c) ?? 24,
+        reachedAt: value(node.Reached_At__c) ?? undefined,
+        createdAt: now,
+      };
+      const status = slaStatus(callback, now);
+      return {
+        id: node.Id,
+        name: value(node.Name),
+        kind: value(node.Kind__c),
+        state: value(node.Status__c),
+        due: dateText(callback.dueAt),
+        dueStatus: DUE[status] ?? '',
+        dueClass: DUE_CLASS[status] ?? 'slds-badge',
+        hoursLeft: Math.round(hoursLeft(callback, now)),
+        url: `/lightning/r/Callback__c/${node.Id}/view`,
+      };
+    });
+  }
+
+  get hasCallbacks() {
+    return this.callbacks.length > 0;
+  }
+
+  get empty() {
+    return Boolean(this.data) && this.answers.length === 0 && !this.hasCallbacks;
+  }
+
+  get ready() {
+    return Boolean(this.data) && !this.empty;
+  }
+
+  get overall() {
+    return roundSummary(this.summary.overall);
+  }
+
+  get npsText() {
+    return signed(this.overall.nps);
+  }
+
+  get marginText() {
+    return this.overall.margin === null ? '' : `± ${this.overall.margin.toFixed(1)}`;
+  }
+
+  get lowSample() {
+    return this.overall.lowSample;
+  }
+
+  get answerCountText() {
+    return `${this.overall.n} ${LABELS.answers}`;
+  }
+
+  get split() {
+    const { n, promoters, passives, detractors } = this.overall;
+    const pct = (count) => (n === 0 ? 0 : Math.round((count / n) * 100));
+    return [
+      {
+        key: 'promoters',
+        label: LABELS.promoters,
+        pct: pct(promoters),
+        cssClass: 'bar bar_promoters',
+        style: `width: ${pct(promoters)}%`,
+      },
+      {
+        key: 'passives',
+        label: LABELS.passives,
+        pct: pct(passives),
+        cssClass: 'bar bar_passives',
+        style: `width: ${pct(passives)}%`,
+      },
+      {
+        key: 'detractors',
+        label: LABELS.detractors,
+        pct: pct(detractors),
+        cssClass: 'bar bar_detractors',
+        style: `width: ${pct(detractors)}%`,
+      },
+    ].map((s) => ({ ...s, text: `${s.label} ${s.pct}%` }));
+  }
+
+  get splitLabel() {
+    return this.split.map((s) => s.text).join(', ');
+  }
+
+  get normText() {
+    const norm = this.summary.norm;
+    if (!norm) return '';
+    const comparison = norm.comparison;
+    return `${NORM[comparison.direction]} (${signed(Math.round(norm.nps * 10) / 10)}; ${signed(comparison.delta === null ? null : Math.round(comparison.delta * 10) / 10)} pts)`;
+  }
+
+  get trend() {
+    return this.summary.trend.map((month) => {
+      const rounded = roundSummary(month);
+      return { key: month.key, n: rounded.n, nps: signed(rounded.nps) };
+    });
+  }
+
+  get touchpoints() {
+    return this.summary.touchpoints
+      .filter((t) => t.n > 0)
+      .map((t) => {
+        const rounded = roundSummary(t);
+        return {
+          key: t.key,
+          label: t.key === 'unspecified' ? BOUCLE_UNSPECIFIED : t.key,
+          n: rounded.n,
+          nps: signed(rounded.nps),
+        };
+      });
+  }
+
+  get hasTouchpoints() {
+    return this.touchpoints.length > 0;
+  }
+
+  get verbatims() {
+    const all = summarizeAccount(this.answers, {
+      now: new Date().toISOString(),
+      verbatimCount: 10,
+    }).verbatims;
+    return all.slice(0, this.verbatimCount).map((v) => ({
+      id: v.answerId,
+      // Rendered with {…} bindings only: LWC escapes them, so a verbatim is never HTML.
+      comment: v.comment,
+      meta: `${v.metric.toUpperCase()} ${v.score} · ${dateText(v.answeredAt)}${v.touchpoint ? ` · ${v.touchpoint}` : ''}`,
+      badgeClass: `slds-badge ${classifyScore(v.metric, v.score) === 'detractor' || classifyScore(v.metric, v.score) === 'dissatisfied' || classifyScore(v.metric, v.score) === 'high_effort' ? 'slds-theme_error' : 'slds-theme_success'}`,
+      lang: v.language ?? '',
+    }));
+  }
+
+  get hasVerbatims() {
+    return this.verbatims.length > 0;
+  }
+
+  get canShowMore() {
+    return (
+      this.verbatimCount <
+      Math.min(10, this.answers.filter((a) => a.comment && a.comment.trim()).length)
+    );
+  }
+
+  handleShowMore() {
+    this.verbatimCount = 10;
+  }
+}
