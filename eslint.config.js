@@ -102,11 +102,16 @@ export default tseslint.config(
     // Jest tests load their JSON fixtures with require(), as the LWC recipes do.
     files: ['salesforce/force-app/**/lwc/**/__tests__/**/*.js'],
     languageOptions: { globals: { ...globals.node, ...globals.jest } },
+    rules: {
+      // Tests drive the wire adapters' test doubles (getRecord.emit) and wait for macrotasks.
+      '@lwc/lwc/no-unexpected-wire-adapter-usages': 'off',
+      '@lwc/lwc/no-async-operation': 'off',
+    },
   },
   {
     // Jest config for the LWC workspace is CommonJS run by Node.
-    files: ['salesforce/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    files: ['salesforce/*.js', 'salesforce/test/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node, ...globals.jest } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

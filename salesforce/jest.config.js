@@ -5,7 +5,7 @@ const { jestConfig } = require('@salesforce/sfdx-lwc-jest/config');
 module.exports = {
   ...jestConfig,
   rootDir: require('node:path').join(__dirname, '..'),
-  roots: ['<rootDir>/salesforce/force-app'],
+  roots: ['<rootDir>/salesforce/force-app', '<rootDir>/salesforce/test'],
   setupFilesAfterEnv: [
     ...(jestConfig.setupFilesAfterEnv ?? []),
     '<rootDir>/salesforce/jest.setup.js',
