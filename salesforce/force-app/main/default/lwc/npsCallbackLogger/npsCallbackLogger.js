@@ -1,0 +1,221 @@
+import { LightningElement, api, wire } from 'lwc';
+import { getRecord, updateRecord } from 'lightning/uiRecordApi';
+import { ShowToastEvent } from 'lightning/platformShowToastEvent';
+import { CALLBACK_TRANSITIONS, FINAL_CALLBACK_STATUSES, nextCallbackState } from 'c/npsCore';
+import STATUS_FIELD from '@salesforce/schema/Callback__c.Status__c';
+import CREATED_FIELD from '@salesforce/schema/Callback__c.CreatedDate';
+import REACHED_FIELD from '@salesforce/schema/Callback__c.Reached_At__c';
+import OUTCOME_FIELD from '@salesforce/schema/Callback__c.Outcome__c';
+import ROOT_CAUSE_FIELD from '@salesforce/schema/Callback__c.Root_Cause__c';
+import NOTES_FIELD from '@salesforce/schema/Callback__c.Notes__c';
+import FOLLOW_UP_FIELD from '@salesforce/schema/Callback__c.Follow_Up_Action__c';
+import BOUCLE_LOGGER_TITLE from '@salesforce/label/c.Boucle_Logger_Title';
+import BOUCLE_LOGGER_WHAT_HAPPENED from '@salesforce/label/c.Boucle_Logger_What_Happened';
+import BOUCLE_LOGGER_OUTCOME from '@salesforce/label/c.Boucle_Logger_Outcome';
+import BOUCLE_LOGGER_ROOT_CAUSE from '@salesforce/label/c.Boucle_Logger_Root_Cause';
+import BOUCLE_LOGGER_NOTES from '@salesforce/label/c.Boucle_Logger_Notes';
+import BOUCLE_LOGGER_FOLLOW_UP from '@salesforce/label/c.Boucle_Logger_Follow_Up';
+import BOUCLE_LOGGER_SAVE from '@salesforce/label/c.Boucle_Logger_Save';
+import BOUCLE_LOGGER_SAVED from '@salesforce/label/c.Boucle_Logger_Saved';
+import BOUCLE_LOGGER_REFUSED from '@salesforce/label/c.Boucle_Logger_Refused';
+import BOUCLE_LOGGER_CLOSED from '@salesforce/label/c.Boucle_Logger_Closed';
+import BOUCLE_STATUS_ATTEMPTED from '@salesforce/label/c.Boucle_Status_Attempted';
+import BOUCLE_STATUS_REACHED from '@salesforce/label/c.Boucle_Status_Reached';
+import BOUCLE_STATUS_RESOLVED from '@salesforce/label/c.Boucle_Status_Resolved';
+import BOUCLE_STATUS_ESCALATED from '@salesforce/label/c.Boucle_Status_Escalated';
+import BOUCLE_STATUS_CLOSED_NO_CONTACT from '@salesforce/label/c.Boucle_Status_Closed_No_Contact';
+import BOUCLE_ERROR from '@salesforce/label/c.Boucle_Error';
+
+const LABELS = {
+  title: BOUCLE_LOGGER_TITLE,
+  whatHappened: BOUCLE_LOGGER_WHAT_HAPPENED,
+  outcome: BOUCLE_LOGGER_OUTCOME,
+  rootCause: BOUCLE_LOGGER_ROOT_CAUSE,
+  notes: BOUCLE_LOGGER_NOTES,
+  followUp: BOUCLE_LOGGER_FOLLOW_UP,
+  save: BOUCLE_LOGGER_SAVE,
+  saved: BOUCLE_LOGGER_SAVED,
+  refused: BOUCLE_LOGGER_REFUSED,
+  closed: BOUCLE_LOGGER_CLOSED,
+  error: BOUCLE_ERROR,
+};
+const STATUS_LABELS = {
+  attempted: BOUCLE_STATUS_ATTEMPTED,
+  reached: BOUCLE_STATUS_REACHED,
+  resolved: BOUCLE_STATUS_RESOLVED,
+  escalated: BOUCLE_STATUS_ESCALATED,
+  closed_no_contact: BOUCLE_STATUS_CLOSED_NO_CONTACT,
+};
+// Status__c picklist values (the CRM data model) ↔ the shared state machine's states.
+const FROM_PICKLIST = {
+  Open: 'open',
+  Attempted: 'attempted',
+  Reached: 'reached',
+  Resolved: 'resolved',
+  Escalated: 'escalated',
+  'Closed no contact': 'closed_no_contact',
+};
+const TO_PICKLIST = Object.fromEntries(Object.entries(FROM_PICKLIST).map(([k, v]) => [v, k]));
+const FIELDS = [
+  STATUS_FIELD,
+  CREATED_FIELD,
+  REACHED_FIELD,
+  OUTCOME_FIELD,
+  ROOT_CAUSE_FIELD,
+  NOTES_FIELD,
+  FOLLOW_UP_FIELD,
+];
+
+function errorMessage(error) {
+  const output = error?.body?.output;
+  const messages = [
+    ...(output?.errors ?? []),
+    ...Object.values(output?.fieldErrors ?? {}).flat(),
+  ].map((e) => e.message);
+  if (messages.length > 0) return messages.join(' ');
+  return error?.body?.message || error?.message || '';
+}
+
+const trimmed = (text) => (text && text.trim() ? text.trim() : undefined);
+
+/**
+ * The manager logs what came of a callback on its record page: reached or not, outcome, root
+ * cause, notes, follow-up action. Only the moves the shared state machine allows are offered, and
+ * its conditions (an outcome to resolve, an attempt before closing without contact) are checked
+ * by the same c/npsCore code as the server's before anything is written.
+ */
+export default class NpsCallbackLogger extends LightningElement {
+  @api recordId;
+
+  labels = LABELS;
+  record;
+  loadError;
+  status;
+  outcome = '';
+  rootCause = '';
+  notes = '';
+  followUp = '';
+  saving = false;
+  message;
+  refusal;
+
+  @wire(getRecord, { recordId: '$recordId', fields: FIELDS })
+  wiredCallback({ data, error }) {
+    this.record = data;
+    this.loadError = error ? errorMessage(error) || LABELS.error : undefined;
+    if (data) {
+      this.outcome = this.field('Outcome__c') ?? '';
+      this.rootCause = this.field('Root_Cause__c') ?? '';
+      this.notes = this.field('Notes__c') ?? '';
+      this.followUp = this.field('Follow_Up_Action__c') ?? '';
+    }
+  }
+
+  field(name) {
+    const value = this.record?.fields?.[name]?.value;
+    return value === null || value === undefined ? undefined : value;
+  }
+
+  get current() {
+    return FROM_PICKLIST[this.field('Status__c')] ?? 'open';
+  }
+
+  get loading() {
+    return !this.record && !this.loadError;
+  }
+
+  get isFinal() {
+    return Boolean(this.record) && FINAL_CALLBACK_STATUSES.includes(this.current);
+  }
+
+  get showForm() {
+    return Boolean(this.record) && !this.isFinal;
+  }
+
+  get statusOptions() {
+    return CALLBACK_TRANSITIONS[this.current].map((value) => ({
+      label: STATUS_LABELS[value],
+      value,
+    }));
+  }
+
+  get saveDisabled() {
+    return !this.status || this.saving;
+  }
+
+  /** The callback as the shared state machine sees it, from what Salesforce stores. */
+  toCallback() {
+    const reachedAt = this.field('Reached_At__c');
+    const current = this.current;
+    return {
+      id: this.recordId,
+      answerId: this.recordId,
+      kind: 'detractor',
+      status: current,
+      slaHours: 24,
+      createdAt: this.field('CreatedDate'),
+      dueAt: this.field('CreatedDate'),
+      // A first contact is known once the callback was attempted or reached.
+      firstContactAt:
+        reachedAt ??
+        (current === 'attempted' || current === 'reached' ? this.field('CreatedDate') : undefined),
+      reachedAt,
+      outcome: this.field('Outcome__c'),
+    };
+  }
+
+  handleStatus(event) {
+    this.status = event.detail.value;
+    this.refusal = undefined;
+  }
+
+  handleInput(event) {
+    this[event.target.dataset.field] = event.detail.value ?? event.target.value;
+  }
+
+  async handleSave() {
+    if (this.saveDisabled) return;
+    const now = new Date().toISOString();
+    const event = {
+      status: this.status,
+      outcome: trimmed(this.outcome),
+      rootCause: trimmed(this.rootCause),
+      notes: trimmed(this.notes),
+      followUpAction: trimmed(this.followUp),
+    };
+    const result = nextCallbackState(this.toCallback(), event, now);
+    if (!result.ok) {
+      this.refusal = `${LABELS.refused} ${result.reason}`;
+      return;
+    }
+    const next = result.callback;
+    const fields = {
+      Id: this.recordId,
+      Status__c: TO_PICKLIST[next.status],
+      Outcome__c: next.outcome ?? null,
+      Root_Cause__c: next.rootCause ?? null,
+      Notes__c: next.notes ?? null,
+      Follow_Up_Action__c: next.followUpAction ?? null,
+    };
+    if (next.reachedAt && next.reachedAt !== this.field('Reached_At__c')) {
+      fields.Reached_At__c = next.reachedAt;
+    }
+    this.saving = true;
+    this.refusal = undefined;
+    try {
+      await updateRecord({ fields });
+      this.status = undefined;
+      this.dispatchEvent(
+        new ShowToastEvent({
+          title: LABELS.saved,
+          message: STATUS_LABELS[next.status],
+          variant: 'success',
+        }),
+      );
+    } catch (error) {
+      this.refusal = errorMessage(error) || LABELS.error;
+    } finally {
+      this.saving = false;
+    }
+  }
+}
