@@ -1,13 +1,29 @@
-// Jest for the Lightning Web Components (sfdx-lwc-jest), run from the repository root, where
-// sfdx-project.json is; only salesforce/force-app is searched, so the server's tests are left to Vitest.
+// Jest for the Salesforce workspace, run from the repository root (where sfdx-project.json is).
+// Two projects: the Lightning Web Components under sfdx-lwc-jest (jsdom, LWC stubs), and the
+// package checks in salesforce/test under plain Node (they load Salesforce's metadata library).
+// The server's tests are left to Vitest.
+const path = require('node:path');
 const { jestConfig } = require('@salesforce/sfdx-lwc-jest/config');
 
+const rootDir = path.join(__dirname, '..');
+
 module.exports = {
-  ...jestConfig,
-  rootDir: require('node:path').join(__dirname, '..'),
-  roots: ['<rootDir>/salesforce/force-app', '<rootDir>/salesforce/test'],
-  setupFilesAfterEnv: [
-    ...(jestConfig.setupFilesAfterEnv ?? []),
-    '<rootDir>/salesforce/jest.setup.js',
+  projects: [
+    {
+      ...jestConfig,
+      displayName: 'lwc',
+      rootDir,
+      roots: ['<rootDir>/salesforce/force-app'],
+      setupFilesAfterEnv: [
+        ...(jestConfig.setupFilesAfterEnv ?? []),
+        '<rootDir>/salesforce/jest.setup.js',
+      ],
+    },
+    {
+      displayName: 'package',
+      rootDir,
+      roots: ['<rootDir>/salesforce/test'],
+      testEnvironment: 'node',
+    },
   ],
 };

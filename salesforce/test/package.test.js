@@ -1,0 +1,92 @@
+/**
+ * The package converts to metadata format with Salesforce's own library
+ * (@salesforce/source-deploy-retrieve, what `sf project deploy` uses), and the manifest it produces
+ * is the reviewed one in salesforce/manifest/package.xml: adding or dropping a component is a
+ * visible change. Permission sets name only fields that exist.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { ComponentSet, MetadataConverter } = require('@salesforce/source-deploy-retrieve');
+
+const salesforce = path.join(__dirname, '..');
+const source = path.join(salesforce, 'force-app');
+const API_VERSION = '62.0'; // set, so the library never looks the version up over the network
+
+function componentSet() {
+  const set = ComponentSet.fromSource(source);
+  set.sourceApiVersion = API_VERSION;
+  set.apiVersion = API_VERSION;
+  return set;
+}
+
+describe('the Salesforce package', () => {
+  it('produces the reviewed package.xml', async () => {
+    const expected = fs.readFileSync(path.join(salesforce, 'manifest', 'package.xml'), 'utf8');
+    expect((await componentSet().getPackageXml()).trimEnd()).toBe(expected.trimEnd());
+  });
+
+  it('holds everything users install', async () => {
+    const names = (type) =>
+      componentSet()
+        .toArray()
+        .filter((c) => c.type.name === type)
+        .map((c) => c.fullName);
+    expect(names('PermissionSet').sort()).toEqual([
+      'Boucle_Admin',
+      'Boucle_Manager',
+      'Boucle_User',
+    ]);
+    expect(names('CustomApplication')).toEqual(['Boucle']);
+    expect(names('ReportType').sort()).toEqual([
+      'Accounts_with_Survey_Responses',
+      'Callbacks_with_Survey_Responses',
+    ]);
+    expect(names('LightningComponentBundle').sort()).toEqual([
+      'npsAccountCard',
+      'npsCallbackLogger',
+      'npsCallbackQueue',
+      'npsCore',
+      'npsResponseRating',
+    ]);
+  });
+
+  it('converts to metadata format, list views and fields folded into their objects', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'boucle-mdapi-'));
+    try {
+      await new MetadataConverter().convert(componentSet(), 'metadata', {
+        type: 'directory',
+        outputDirectory: out,
+        genUniqueDir: false,
+      });
+      const callback = fs.readFileSync(path.join(out, 'objects', 'Callback__c.object'), 'utf8');
+      expect(callback).toContain('<fullName>My_Open_Callbacks</fullName>');
+      expect(callback).toContain('<fullName>Status__c</fullName>');
+      expect(fs.existsSync(path.join(out, 'package.xml'))).toBe(true);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('grants only fields that exist, and the admin set every custom field', () => {
+    const objects = path.join(source, 'main', 'default', 'objects');
+    const fields = fs
+      .readdirSync(objects)
+      .filter((object) => !object.endsWith('__mdt'))
+      .flatMap((object) =>
+        fs.existsSync(path.join(objects, object, 'fields'))
+          ? fs
+              .readdirSync(path.join(objects, object, 'fields'))
+              .map((file) => `${object}.${file.replace('.field-meta.xml', '')}`)
+          : [],
+      );
+    const sets = path.join(source, 'main', 'default', 'permissionsets');
+    for (const file of fs.readdirSync(sets)) {
+      const granted = [
+        ...fs.readFileSync(path.join(sets, file), 'utf8').matchAll(/<field>([^<]+)<\/field>/g),
+      ].map((m) => m[1]);
+      expect(granted.filter((field) => !fields.includes(field))).toEqual([]);
+      if (file.startsWith('Boucle_Admin')) expect([...granted].sort()).toEqual([...fields].sort());
+    }
+  });
+});
