@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import lwcConfig from '@salesforce/eslint-config-lwc';
 
-const lwcFiles = ['salesforce/force-app/**/lwc/**/*.js'];
+const lwcFiles = ['salesforce/force-app/**/lwc/**/*.js', 'salesforce/jest-mocks/**/*.js'];
 // Salesforce's own LWC rules (decorators, wire adapters, Lightning platform
 // restrictions, jest), scoped to the LWC bundle only.
 const lwcRecommended = lwcConfig.configs.recommended.map((config) => ({

@@ -14,6 +14,10 @@ module.exports = {
       displayName: 'lwc',
       rootDir,
       roots: ['<rootDir>/salesforce/force-app'],
+      moduleNameMapper: {
+        ...jestConfig.moduleNameMapper,
+        '^lightning/actions$': '<rootDir>/salesforce/jest-mocks/lightning/actions.js',
+      },
       setupFilesAfterEnv: [
         ...(jestConfig.setupFilesAfterEnv ?? []),
         '<rootDir>/salesforce/jest.setup.js',

@@ -1,6 +1,7 @@
 import { LightningElement, api, wire } from 'lwc';
 import { getRecord, updateRecord } from 'lightning/uiRecordApi';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
+import { CloseActionScreenEvent } from 'lightning/actions';
 import { CALLBACK_TRANSITIONS, FINAL_CALLBACK_STATUSES, nextCallbackState } from 'c/npsCore';
 import STATUS_FIELD from '@salesforce/schema/Callback__c.Status__c';
 import CREATED_FIELD from '@salesforce/schema/Callback__c.CreatedDate';
@@ -212,6 +213,8 @@ export default class NpsCallbackLogger extends LightningElement {
           variant: 'success',
         }),
       );
+      // Closes the panel when opened as the "Log callback" quick action; a no-op on the page.
+      this.dispatchEvent(new CloseActionScreenEvent());
     } catch (error) {
       this.refusal = errorMessage(error) || LABELS.error;
     } finally {

@@ -69,6 +69,8 @@ describe('c-nps-callback-logger', () => {
     const element = mount();
     const toast = jest.fn();
     element.addEventListener('lightning__showtoast', toast);
+    const close = jest.fn();
+    element.addEventListener('close', close);
     await flush();
     choose(element, 'reached');
     type(element, 'lightning-input.outcome', '  Apologised, credit note sent ');
@@ -90,6 +92,8 @@ describe('c-nps-callback-logger', () => {
     });
     expect($(element, '.refusal')).toBeNull();
     expect(toast).toHaveBeenCalledTimes(1);
+    // As the "Log callback" quick action, the panel closes once the outcome is written.
+    expect(close).toHaveBeenCalledTimes(1);
     expect(toast.mock.calls[0][0].detail).toEqual(
       expect.objectContaining({ title: 'c.Boucle_Logger_Saved', variant: 'success' }),
     );
