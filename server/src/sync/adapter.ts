@@ -11,6 +11,19 @@ export interface Resolution {
   readonly managerId?: string;
 }
 
+/**
+ * A callback as it stands in the CRM, where managers log it themselves (the Salesforce logger):
+ * the sync reads it before acting on a callback so it never overwrites what a manager logged.
+ */
+export interface CrmCallbackState {
+  readonly status: StoredCallback['status'];
+  readonly reachedAt?: string;
+  readonly outcome?: string;
+  readonly rootCause?: string;
+  readonly notes?: string;
+  readonly followUpAction?: string;
+}
+
 /** The outcome of writing one record: its CRM id, or a typed error. */
 export type RecordResult =
   { readonly ok: true; readonly crmId: string } | { readonly ok: false; readonly error: CrmError };
@@ -67,6 +80,11 @@ export interface CrmAdapter {
   writeRatings(items: readonly RatingWrite[]): Promise<Map<string, RecordResult>>;
   writeCallbacks(items: readonly CallbackWrite[]): Promise<Map<string, RecordResult>>;
   writeRollups(items: readonly RollupWrite[]): Promise<Map<string, RecordResult>>;
+  /**
+   * The callbacks' state in the CRM, by Boucle id (missing when not written yet). Only CRMs where
+   * managers log callbacks outside Boucle's API implement it.
+   */
+  readCallbacks?(ids: readonly string[]): Promise<Map<string, CrmCallbackState>>;
   /** Reachability and credentials, for `/health` and `doctor`. */
   check(): Promise<{ ok: boolean; detail: string }>;
 }

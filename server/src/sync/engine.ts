@@ -22,6 +22,7 @@ import type {
   AnswerWrite,
   CallbackWrite,
   CrmAdapter,
+  CrmCallbackState,
   RatingWrite,
   RecordResult,
   Resolution,
@@ -608,16 +609,26 @@ export class SyncEngine {
     );
   }
 
-  /** Escalates late callbacks (once) to the owner's manager, and queues their update. */
+  /**
+   * Escalates late callbacks (once) to the owner's manager, and queues their update. A callback
+   * managers log in the CRM itself (Salesforce) is read back first: what they logged there is
+   * taken into the store, and a callback they reached or closed is not escalated, so the update
+   * never overwrites their work. When the CRM cannot be read, its callbacks wait for the next sweep.
+   */
   async sweepEscalations(): Promise<number> {
     this.lastSweep = this.clock();
     const now = new Date(this.clock()).toISOString();
+    const overdue = await this.store.listCallbacks({ status: 'overdue', now, limit: 1000 });
+    const logged = await this.crmStates(overdue);
     let escalated = 0;
-    for (const callback of await this.store.listCallbacks({
-      status: 'overdue',
-      now,
-      limit: 1000,
-    })) {
+    for (const stored of overdue) {
+      let callback = stored;
+      if (!logged.has(stored.crm)) continue;
+      const state = logged.get(stored.crm)?.get(stored.id);
+      if (state && state.status !== stored.status) {
+        callback = mergeCrmState(stored, state);
+        await this.store.saveCallback(callback);
+      }
       if (!decideEscalation(callback, now).escalate) continue;
       await this.store.saveCallback({
         ...callback,
@@ -631,6 +642,48 @@ export class SyncEngine {
     if (escalated > 0) this.logger.info({ escalated }, 'escalated late callbacks');
     return escalated;
   }
+
+  /** Per CRM that could be consulted: the callbacks' states there (empty when it keeps none). */
+  private async crmStates(
+    callbacks: readonly StoredCallback[],
+  ): Promise<Map<Crm, Map<string, CrmCallbackState>>> {
+    const states = new Map<Crm, Map<string, CrmCallbackState>>();
+    for (const crm of new Set(callbacks.map((c) => c.crm))) {
+      const adapter = this.options.adapters.find((a) => a.crm === crm);
+      if (!adapter) continue;
+      if (!adapter.readCallbacks) {
+        states.set(crm, new Map());
+        continue;
+      }
+      const ids = callbacks.filter((c) => c.crm === crm && c.crmId).map((c) => c.id);
+      try {
+        states.set(crm, ids.length > 0 ? await adapter.readCallbacks(ids) : new Map());
+      } catch (error) {
+        this.logger.warn(
+          { crm, err: error instanceof Error ? error.message : String(error) },
+          'could not read callbacks back; escalation waits for the next sweep',
+        );
+      }
+    }
+    return states;
+  }
+}
+
+/** A stored callback updated with what a manager logged in the CRM. */
+function mergeCrmState(callback: StoredCallback, state: CrmCallbackState): StoredCallback {
+  const reachedAt = state.reachedAt ?? callback.reachedAt;
+  const contacted = state.status !== 'open' && state.status !== 'escalated';
+  return {
+    ...callback,
+    status: state.status,
+    ...(reachedAt && { reachedAt }),
+    ...(!callback.firstContactAt &&
+      contacted && { firstContactAt: reachedAt ?? callback.createdAt }),
+    ...(state.outcome !== undefined && { outcome: state.outcome }),
+    ...(state.rootCause !== undefined && { rootCause: state.rootCause }),
+    ...(state.notes !== undefined && { notes: state.notes }),
+    ...(state.followUpAction !== undefined && { followUpAction: state.followUpAction }),
+  };
 }
 
 function classifyCategory(answer: Answer) {

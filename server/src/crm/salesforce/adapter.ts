@@ -8,6 +8,7 @@ import type {
   AnswerWrite,
   CallbackWrite,
   CrmAdapter,
+  CrmCallbackState,
   RatingWrite,
   RecordResult,
   Resolution,
@@ -19,6 +20,7 @@ import {
   SALESFORCE_FIELDS_WRITTEN,
   accountRollupRecord,
   callbackRecord,
+  callbackState,
   responseRatingRecord,
   surveyResponseRecord,
   thresholdFromMetadata,
@@ -352,6 +354,23 @@ export class SalesforceAdapter implements CrmAdapter {
       });
     }
     return resolutions;
+  }
+
+  /** Callbacks as managers left them in Salesforce (the npsCallbackLogger writes there). */
+  async readCallbacks(ids: readonly string[]): Promise<Map<string, CrmCallbackState>> {
+    const records = await this.queryIn<
+      { External_Id__c: string } & Parameters<typeof callbackState>[0]
+    >(
+      (list) =>
+        `SELECT External_Id__c, Status__c, Reached_At__c, Outcome__c, Root_Cause__c, Notes__c, Follow_Up_Action__c FROM Callback__c WHERE External_Id__c IN (${list})`,
+      ids,
+    );
+    const states = new Map<string, CrmCallbackState>();
+    for (const record of records) {
+      const state = callbackState(record);
+      if (state) states.set(record.External_Id__c, state);
+    }
+    return states;
   }
 
   async resolveUsers(emails: readonly string[]): Promise<Map<string, string>> {

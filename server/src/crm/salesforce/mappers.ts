@@ -6,7 +6,14 @@ import {
   type ThresholdRule,
 } from '@boucle/shared/schemas';
 import type { DissonanceKind } from '@boucle/shared';
-import type { AnswerWrite, CallbackWrite, RatingWrite, RollupWrite } from '../../sync/adapter.ts';
+import type {
+  AnswerWrite,
+  CallbackWrite,
+  CrmCallbackState,
+  RatingWrite,
+  RollupWrite,
+} from '../../sync/adapter.ts';
+import type { StoredCallback } from '../../store/store.ts';
 
 /** Picklist values of the package (the metadata in salesforce/force-app). */
 export const METRIC_VALUES = { nps: 'NPS', csat: 'CSAT', ces: 'CES' } as const;
@@ -35,6 +42,36 @@ export const STATUS_VALUES = {
   escalated: 'Escalated',
   closed_no_contact: 'Closed no contact',
 } as const;
+const STATUS_BY_VALUE = new Map<string, StoredCallback['status']>(
+  Object.entries(STATUS_VALUES).map(([status, value]) => [
+    value,
+    status as StoredCallback['status'],
+  ]),
+);
+
+/** A `Callback__c` as read back, as the sync sees it; undefined for an unknown status value. */
+export function callbackState(record: {
+  Status__c?: string | null;
+  Reached_At__c?: string | null;
+  Outcome__c?: string | null;
+  Root_Cause__c?: string | null;
+  Notes__c?: string | null;
+  Follow_Up_Action__c?: string | null;
+}): CrmCallbackState | undefined {
+  const status = record.Status__c ? STATUS_BY_VALUE.get(record.Status__c) : undefined;
+  if (!status) return undefined;
+  const instant = record.Reached_At__c ? new Date(record.Reached_At__c) : undefined;
+  const reachedAt = instant && !Number.isNaN(instant.getTime()) ? instant.toISOString() : undefined;
+  return {
+    status,
+    ...(reachedAt && { reachedAt }),
+    ...(record.Outcome__c && { outcome: record.Outcome__c }),
+    ...(record.Root_Cause__c && { rootCause: record.Root_Cause__c }),
+    ...(record.Notes__c && { notes: record.Notes__c }),
+    ...(record.Follow_Up_Action__c && { followUpAction: record.Follow_Up_Action__c }),
+  };
+}
+
 export const DISSONANCE_VALUES: Record<DissonanceKind, string> = {
   dissonance: 'Dissonance',
   fatalist: 'Fatalist',

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answer, startHarness, waitFor, type Harness } from './harness.ts';
+import type { StoredCallback } from '../../src/store/store.ts';
+
+/**
+ * Late callbacks escalate to the owner's manager, once. Managers may log a callback in Salesforce
+ * itself (the npsCallbackLogger component): the sweep reads those back first, so a callback they
+ * reached is never escalated and its record never overwritten.
+ */
+describe('escalating late callbacks', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  const salesforceCallbacks = async () =>
+    (await h.sf()).Callback__c?.filter((c) => c.Kind__c === 'Detractor recovery') ?? [];
+
+  /** Moves a callback's due and escalation times an hour into the past. */
+  async function makeLate(callback: StoredCallback) {
+    const past = new Date(Date.now() - 3_600_000).toISOString();
+    await h.server.store.saveCallback({ ...callback, dueAt: past, escalateAt: past });
+  }
+
+  async function storedSalesforceCallbacks() {
+    const all = await h.server.store.listCallbacks({
+      status: 'open',
+      now: new Date().toISOString(),
+    });
+    return all.filter((c) => c.crm === 'salesforce' && c.kind === 'detractor_recovery');
+  }
+
+  it('escalates the late callbacks nobody logged, and keeps what a manager logged in Salesforce', async () => {
+    await h.api('POST', '/v1/answers', {
+      answers: [answer({ id: 'late-1', score: 2 }), answer({ id: 'late-2', score: 1 })],
+    });
+    await waitFor(async () => (await salesforceCallbacks()).length === 2, 15_000, 'callbacks');
+    const stored = await storedSalesforceCallbacks();
+    await waitFor(
+      async () => (await storedSalesforceCallbacks()).every((c) => c.crmId),
+      10_000,
+      'callback CRM ids',
+    );
+    const [logged, forgotten] = await storedSalesforceCallbacks();
+    expect(stored).toHaveLength(2);
+
+    // The manager reaches the first customer and logs it on the Callback page in Salesforce.
+    const reachedAt = new Date(Date.now() - 1_800_000).toISOString();
+    h.emulators.salesforce.org.update('Callback__c', logged?.crmId, {
+      Status__c: 'Reached',
+      Reached_At__c: reachedAt,
+      Outcome__c: 'Avoir accordé',
+      Root_Cause__c: 'Facturation',
+    });
+    await makeLate(logged as StoredCallback);
+    await makeLate(forgotten as StoredCallback);
+
+    await h.server.engine.sweepEscalations();
+
+    const afterLogged = await h.server.store.getCallback(logged?.id as string);
+    const afterForgotten = await h.server.store.getCallback(forgotten?.id as string);
+    expect(afterLogged).toMatchObject({
+      status: 'reached',
+      reachedAt,
+      outcome: 'Avoir accordé',
+      rootCause: 'Facturation',
+    });
+    expect(afterLogged?.escalatedAt).toBeUndefined();
+    expect(afterForgotten).toMatchObject({ status: 'escalated', assignee: h.ids.manager });
+
+    await waitFor(
+      async () =>
+        (await salesforceCallbacks()).some(
+          (c) => c.External_Id__c === forgotten?.id && c.Status__c === 'Escalated',
+        ),
+      10_000,
+      'escalation written to Salesforce',
+    );
+    const inSalesforce = (await salesforceCallbacks()).find((c) => c.External_Id__c === logged?.id);
+    expect(inSalesforce).toMatchObject({ Status__c: 'Reached', Outcome__c: 'Avoir accordé' });
+
+    // Escalation happens once.
+    const again = await h.server.engine.sweepEscalations();
+    expect((await h.server.store.getCallback(forgotten?.id as string))?.escalatedAt).toBe(
+      afterForgotten?.escalatedAt,
+    );
+    expect(again).toBe(0);
+  });
+
+  it('escalates nothing in Salesforce while it cannot read the callbacks back', async () => {
+    await h.api('POST', '/v1/answers', { answers: [answer({ id: 'late-3', score: 0 })] });
+    await waitFor(async () => (await salesforceCallbacks()).length === 3, 15_000, 'callback');
+    await waitFor(
+      async () => (await storedSalesforceCallbacks()).every((c) => c.crmId),
+      10_000,
+      'callback CRM id',
+    );
+    const pending = (await storedSalesforceCallbacks()).find((c) =>
+      c.answerRef.endsWith(':late-3'),
+    ) as StoredCallback;
+    await makeLate(pending);
+    await fetch(`${h.emulators.salesforceUrl}/__emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rules: [{ match: 'composite', status: 503 }] }),
+    });
+    try {
+      await h.server.engine.sweepEscalations();
+      expect((await h.server.store.getCallback(pending.id))?.status).toBe('open');
+    } finally {
+      await fetch(`${h.emulators.salesforceUrl}/__emulator/faults`, { method: 'DELETE' });
+    }
+    await h.server.engine.sweepEscalations();
+    expect((await h.server.store.getCallback(pending.id))?.status).toBe('escalated');
+  });
+});
