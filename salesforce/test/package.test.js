@@ -33,6 +33,7 @@ describe('the Salesforce package', () => {
       'Callbacks_with_Survey_Responses',
     ]);
     expect(names('LightningComponentBundle').sort()).toEqual([
+      'boucleUi',
       'npsAccountCard',
       'npsCallbackLogger',
       'npsCallbackQueue',

@@ -8,6 +8,7 @@ import {
   slaStatus,
   summarizeAccount,
 } from 'c/npsCore';
+import { SLA_BADGES, errorMessage, fieldValue as value } from 'c/boucleUi';
 import BOUCLE_CARD_TITLE from '@salesforce/label/c.Boucle_Card_Title';
 import BOUCLE_LOADING from '@salesforce/label/c.Boucle_Loading';
 import BOUCLE_EMPTY from '@salesforce/label/c.Boucle_Empty';
@@ -31,9 +32,6 @@ import BOUCLE_SHOW_MORE from '@salesforce/label/c.Boucle_Show_More';
 import BOUCLE_CALLBACKS from '@salesforce/label/c.Boucle_Callbacks';
 import BOUCLE_NO_CALLBACKS from '@salesforce/label/c.Boucle_No_Callbacks';
 import BOUCLE_DUE from '@salesforce/label/c.Boucle_Due';
-import BOUCLE_OVERDUE from '@salesforce/label/c.Boucle_Overdue';
-import BOUCLE_DUE_SOON from '@salesforce/label/c.Boucle_Due_Soon';
-import BOUCLE_ON_TIME from '@salesforce/label/c.Boucle_On_Time';
 import BOUCLE_UNSPECIFIED from '@salesforce/label/c.Boucle_Unspecified';
 
 const LABELS = {
@@ -59,12 +57,6 @@ const LABELS = {
   due: BOUCLE_DUE,
 };
 const NORM = { above: BOUCLE_NORM_ABOVE, below: BOUCLE_NORM_BELOW, level: BOUCLE_NORM_LEVEL };
-const DUE = { overdue: BOUCLE_OVERDUE, due_soon: BOUCLE_DUE_SOON, on_time: BOUCLE_ON_TIME };
-const DUE_CLASS = {
-  overdue: 'slds-badge slds-theme_error',
-  due_soon: 'slds-badge slds-theme_warning',
-  on_time: 'slds-badge slds-theme_success',
-};
 const METRICS = { NPS: 'nps', CSAT: 'csat', CES: 'ces' };
 const DAY_MS = 86400000;
 
@@ -170,9 +162,6 @@ const QUERY = gql`
   }
 `;
 
-function value(field) {
-  return field ? field.value : null;
-}
 function signed(n) {
   if (n === null || n === undefined) return '—';
   return `${n > 0 ? '+' : ''}${n.toFixed(1)}`;
@@ -212,7 +201,7 @@ export default class NpsAccountCard extends LightningElement {
   @wire(graphql, { query: '$query', variables: '$variables' })
   wiredResponses({ data, errors }) {
     if (errors && errors.length) {
-      this.error = errors.map((e) => e.message).join('; ');
+      this.error = errorMessage(errors) || LABELS.error;
       this.data = undefined;
     } else if (data) {
       this.error = undefined;
@@ -273,8 +262,8 @@ export default class NpsAccountCard extends LightningElement {
         kind: value(node.Kind__c),
         state: value(node.Status__c),
         due: dateText(callback.dueAt),
-        dueStatus: DUE[status] ?? '',
-        dueClass: DUE_CLASS[status] ?? 'slds-badge',
+        dueStatus: SLA_BADGES[status].label,
+        dueClass: SLA_BADGES[status].className,
         hoursLeft: Math.round(hoursLeft(callback, now)),
         url: `/lightning/r/Callback__c/${node.Id}/view`,
       };

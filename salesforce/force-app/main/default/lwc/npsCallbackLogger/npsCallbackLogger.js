@@ -3,6 +3,7 @@ import { getRecord, updateRecord } from 'lightning/uiRecordApi';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import { CloseActionScreenEvent } from 'lightning/actions';
 import { CALLBACK_TRANSITIONS, FINAL_CALLBACK_STATUSES, nextCallbackState } from 'c/npsCore';
+import { errorMessage } from 'c/boucleUi';
 import STATUS_FIELD from '@salesforce/schema/Callback__c.Status__c';
 import CREATED_FIELD from '@salesforce/schema/Callback__c.CreatedDate';
 import REACHED_FIELD from '@salesforce/schema/Callback__c.Reached_At__c';
@@ -66,16 +67,6 @@ const FIELDS = [
   NOTES_FIELD,
   FOLLOW_UP_FIELD,
 ];
-
-function errorMessage(error) {
-  const output = error?.body?.output;
-  const messages = [
-    ...(output?.errors ?? []),
-    ...Object.values(output?.fieldErrors ?? {}).flat(),
-  ].map((e) => e.message);
-  if (messages.length > 0) return messages.join(' ');
-  return error?.body?.message || error?.message || '';
-}
 
 const trimmed = (text) => (text && text.trim() ? text.trim() : undefined);
 

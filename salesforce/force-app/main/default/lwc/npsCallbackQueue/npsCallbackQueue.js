@@ -2,6 +2,7 @@ import { LightningElement, wire } from 'lwc';
 import { gql, graphql } from 'lightning/graphql';
 import USER_ID from '@salesforce/user/Id';
 import { hoursLeft, slaStatus } from 'c/npsCore';
+import { SLA_BADGES, errorMessage, fieldValue as value } from 'c/boucleUi';
 import BOUCLE_QUEUE_TITLE from '@salesforce/label/c.Boucle_Queue_Title';
 import BOUCLE_QUEUE_EMPTY from '@salesforce/label/c.Boucle_Queue_Empty';
 import BOUCLE_QUEUE_CALLBACK from '@salesforce/label/c.Boucle_Queue_Callback';
@@ -11,14 +12,9 @@ import BOUCLE_QUEUE_KIND from '@salesforce/label/c.Boucle_Queue_Kind';
 import BOUCLE_QUEUE_TIME_LEFT from '@salesforce/label/c.Boucle_Queue_Time_Left';
 import BOUCLE_QUEUE_HOURS_LEFT from '@salesforce/label/c.Boucle_Queue_Hours_Left';
 import BOUCLE_QUEUE_HOURS_LATE from '@salesforce/label/c.Boucle_Queue_Hours_Late';
-import BOUCLE_QUEUE_SLA_MET from '@salesforce/label/c.Boucle_Queue_Sla_Met';
-import BOUCLE_QUEUE_SLA_MISSED from '@salesforce/label/c.Boucle_Queue_Sla_Missed';
 import BOUCLE_LOADING from '@salesforce/label/c.Boucle_Loading';
 import BOUCLE_ERROR from '@salesforce/label/c.Boucle_Error';
 import BOUCLE_DUE from '@salesforce/label/c.Boucle_Due';
-import BOUCLE_OVERDUE from '@salesforce/label/c.Boucle_Overdue';
-import BOUCLE_DUE_SOON from '@salesforce/label/c.Boucle_Due_Soon';
-import BOUCLE_ON_TIME from '@salesforce/label/c.Boucle_On_Time';
 
 const LABELS = {
   title: BOUCLE_QUEUE_TITLE,
@@ -31,13 +27,6 @@ const LABELS = {
   due: BOUCLE_DUE,
   loading: BOUCLE_LOADING,
   error: BOUCLE_ERROR,
-};
-const SLA = {
-  overdue: { label: BOUCLE_OVERDUE, className: 'slds-badge slds-theme_error', rank: 0 },
-  due_soon: { label: BOUCLE_DUE_SOON, className: 'slds-badge slds-theme_warning', rank: 1 },
-  on_time: { label: BOUCLE_ON_TIME, className: 'slds-badge slds-theme_success', rank: 2 },
-  missed: { label: BOUCLE_QUEUE_SLA_MISSED, className: 'slds-badge', rank: 3 },
-  met: { label: BOUCLE_QUEUE_SLA_MET, className: 'slds-badge', rank: 4 },
 };
 
 // The open callbacks the user is responsible for: assigned to them, owned by them (or a queue
@@ -101,9 +90,6 @@ const QUERY = gql`
   }
 `;
 
-function value(field) {
-  return field ? field.value : null;
-}
 function format(template, n) {
   return template.replace('{0}', String(n));
 }
@@ -133,13 +119,7 @@ export default class NpsCallbackQueue extends LightningElement {
 
   get errorText() {
     if (!this.errors) return undefined;
-    const list = Array.isArray(this.errors) ? this.errors : [this.errors];
-    return (
-      list
-        .map((e) => e && e.message)
-        .filter(Boolean)
-        .join(' ') || LABELS.error
-    );
+    return errorMessage(this.errors) || LABELS.error;
   }
 
   get rows() {
@@ -152,7 +132,7 @@ export default class NpsCallbackQueue extends LightningElement {
           slaHours: value(node.SLA_Hours__c) ?? 24,
           reachedAt: value(node.Reached_At__c) ?? undefined,
         };
-        const sla = SLA[slaStatus(callback, now)];
+        const sla = SLA_BADGES[slaStatus(callback, now)];
         const hours = Math.round(hoursLeft(callback, now));
         return {
           id: node.Id,

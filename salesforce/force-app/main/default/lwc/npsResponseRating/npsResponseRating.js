@@ -3,6 +3,7 @@ import { createRecord, getRecord } from 'lightning/uiRecordApi';
 import { gql, graphql } from 'lightning/graphql';
 import USER_ID from '@salesforce/user/Id';
 import { classifyDissonance } from 'c/npsCore';
+import { errorMessage, isDuplicateValue } from 'c/boucleUi';
 import BOUCLE_RATING_TITLE from '@salesforce/label/c.Boucle_Rating_Title';
 import BOUCLE_RATING_QUESTION from '@salesforce/label/c.Boucle_Rating_Question';
 import BOUCLE_RATING_1 from '@salesforce/label/c.Boucle_Rating_1';
@@ -59,21 +60,6 @@ const ANSWER_QUERY = gql`
     }
   }
 `;
-
-function errorMessage(error) {
-  const body = error && error.body;
-  if (body && Array.isArray(body.output?.errors) && body.output.errors.length > 0) {
-    return body.output.errors.map((e) => e.message).join(' ');
-  }
-  if (body && typeof body.message === 'string') return body.message;
-  return (error && error.message) || '';
-}
-
-function isDuplicate(error) {
-  const errors = error?.body?.output?.errors ?? [];
-  const fieldErrors = Object.values(error?.body?.output?.fieldErrors ?? {}).flat();
-  return [...errors, ...fieldErrors].some((e) => e && e.errorCode === 'DUPLICATE_VALUE');
-}
 
 /**
  * The employee rates the answer they gave a customer, 1–5, in two clicks (a score, then Save),
@@ -185,7 +171,7 @@ export default class NpsResponseRating extends LightningElement {
       await createRecord({ apiName: 'Response_Rating__c', fields });
       this.saved = true;
     } catch (error) {
-      this.error = isDuplicate(error) ? LABELS.already : errorMessage(error) || LABELS.error;
+      this.error = isDuplicateValue(error) ? LABELS.already : errorMessage(error) || LABELS.error;
     } finally {
       this.saving = false;
     }
