@@ -46,3 +46,44 @@ describe('custom labels', () => {
     expect(declared.filter((label) => !used.has(label))).toEqual([]);
   });
 });
+
+describe('object and field translations', () => {
+  const objects = ['Survey_Response__c', 'Callback__c', 'Response_Rating__c', 'Account'];
+
+  it.each(objects)('%s: every custom field has a French label and help text', (object) => {
+    const fields = fs
+      .readdirSync(path.join(root, 'objects', object, 'fields'))
+      .map((file) => file.replace('.field-meta.xml', ''));
+    const dir = path.join(root, 'objectTranslations', `${object}-fr`);
+    const missing = fields.filter((field) => {
+      const file = path.join(dir, `${field}.fieldTranslation-meta.xml`);
+      if (!fs.existsSync(file)) return true;
+      const text = fs.readFileSync(file, 'utf8');
+      return !/<label>[^<]+<\/label>/.test(text) || !/<help>[^<]+<\/help>/.test(text);
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it('translates every picklist value of the fields it translates, and no unknown one', () => {
+    for (const object of objects) {
+      const dir = path.join(root, 'objectTranslations', `${object}-fr`);
+      for (const file of fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.fieldTranslation-meta.xml'))) {
+        const field = file.replace('.fieldTranslation-meta.xml', '');
+        const source = read('objects', object, 'fields', `${field}.field-meta.xml`);
+        const values = all(source, /<value>\s*<fullName>([^<]+)<\/fullName>/g);
+        const translated = all(
+          fs.readFileSync(path.join(dir, file), 'utf8'),
+          /<masterLabel>([^<]+)<\/masterLabel>/g,
+        );
+        if (translated.length > 0 || ['Category__c', 'Status__c', 'Kind__c'].includes(field)) {
+          expect({ field, values: [...values].sort() }).toEqual({
+            field,
+            values: [...translated].sort(),
+          });
+        }
+      }
+    }
+  });
+});
