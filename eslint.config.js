@@ -3,7 +3,27 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import lwcConfig from '@salesforce/eslint-config-lwc';
+import { config as hubspotUiConfig } from '@hubspot/eslint-config-ui-extensions';
+import react from 'eslint-plugin-react';
 
+const cardFiles = ['hubspot/src/**/*.{js,jsx}'];
+// HubSpot's own rules for UI extensions (no browser storage, no HTML elements, no APIs the
+// sandboxed worker lacks), plus React's, scoped to the cards.
+const hubspotCards = [
+  ...hubspotUiConfig
+    .filter((config) => config.plugins)
+    .map((config) => ({ ...config, files: cardFiles })),
+  {
+    files: ['hubspot/**/*.jsx'],
+    ...react.configs.flat.recommended,
+    ...react.configs.flat['jsx-runtime'],
+    languageOptions: {
+      ...react.configs.flat.recommended.languageOptions,
+      parserOptions: { ecmaFeatures: { jsx: true } },
+    },
+    settings: { react: { version: '18.3' } },
+  },
+];
 const lwcFiles = ['salesforce/force-app/**/lwc/**/*.js', 'salesforce/jest-mocks/**/*.js'];
 // Salesforce's own LWC rules (decorators, wire adapters, Lightning platform
 // restrictions, jest), scoped to the LWC bundle only.
@@ -19,7 +39,8 @@ export default tseslint.config(
       '**/coverage/**',
       'data/**',
       'salesforce/force-app/main/default/lwc/npsCore/npsCore.js',
-      'hubspot/src/app/shared/boucle-core.js',
+      'hubspot/src/app/cards/boucle-core.js',
+      'hubspot/.vitest-results.json',
     ],
   },
   js.configs.recommended,
@@ -98,6 +119,7 @@ export default tseslint.config(
     },
   },
   ...lwcRecommended,
+  ...hubspotCards,
   {
     // Jest tests load their JSON fixtures with require(), as the LWC recipes do.
     files: ['salesforce/force-app/**/lwc/**/__tests__/**/*.js'],

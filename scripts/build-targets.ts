@@ -3,7 +3,7 @@
  * load it from, so that the Salesforce account card, the HubSpot cards and the server compute the
  * same numbers:
  *   - salesforce/force-app/main/default/lwc/npsCore/ : the LWC library `c/npsCore`;
- *   - hubspot/src/app/shared/boucle-core.js : the module the HubSpot cards import.
+ *   - hubspot/src/app/cards/boucle-core.js : the module the HubSpot cards import (inside cards/: HubSpot's build cannot reach parent folders).
  * ES2020, no dependencies, a "generated, do not edit" banner; committed so that a clean checkout
  * deploys. `--check` fails (exit 1) when the committed files differ from a fresh build.
  *
@@ -46,7 +46,7 @@ const targets: Record<string, string> = {
     <description>Boucle's domain logic (scoring, thresholds, callbacks), generated from shared/: the same numbers as the server.</description>
 </LightningComponentBundle>
 `,
-  'hubspot/src/app/shared/boucle-core.js': code,
+  'hubspot/src/app/cards/boucle-core.js': code,
 };
 
 const drift: string[] = [];

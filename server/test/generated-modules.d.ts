@@ -2,6 +2,6 @@
 declare module '*/lwc/npsCore/npsCore.js' {
   export * from '@boucle/shared';
 }
-declare module '*/shared/boucle-core.js' {
+declare module '*/cards/boucle-core.js' {
   export * from '@boucle/shared';
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as shared from '@boucle/shared';
 import * as npsCore from '../../../salesforce/force-app/main/default/lwc/npsCore/npsCore.js';
-import * as hubspotCore from '../../../hubspot/src/app/shared/boucle-core.js';
+import * as hubspotCore from '../../../hubspot/src/app/cards/boucle-core.js';
 
 describe('the generated copies of shared/ (c/npsCore, the HubSpot cards module)', () => {
   it('export everything shared exports', () => {
