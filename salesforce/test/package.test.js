@@ -10,6 +10,9 @@ const path = require('node:path');
 const { MetadataConverter } = require('@salesforce/source-deploy-retrieve');
 const { MANIFEST, SOURCE, componentSet, packageXml } = require('../manifest');
 
+// Loading Salesforce's metadata library cold takes seconds on a fresh machine.
+jest.setTimeout(60_000);
+
 describe('the Salesforce package', () => {
   it('produces the reviewed package.xml', async () => {
     // After adding or removing a component: npm run manifest -w salesforce, and review the diff.
