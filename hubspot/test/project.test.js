@@ -21,6 +21,7 @@ describe('the HubSpot project', () => {
       ['boucle_app', 'APPLICATION'],
       ['boucle_company_card', 'CARD'],
       ['boucle_contact_card', 'CARD'],
+      ['boucle_rating_card', 'CARD'],
     ]);
     for (const card of nodes.filter((n) => n.componentType === 'CARD')) {
       expect(card.componentDeps.app).toBe('boucle_app');

@@ -21,7 +21,7 @@ import {
   TextArea,
 } from '@hubspot/ui-extensions';
 import { CALLBACK_TRANSITIONS, nextCallbackState } from './boucle-core.js';
-import { boucle } from './boucle.js';
+import { boucle, describeError } from './boucle.js';
 import { OpenCallbacks } from './CompanyCardView.jsx';
 import { translator } from './i18n.js';
 
@@ -68,7 +68,7 @@ export function CallbackLogger({ callbacks, fetch, t, onLogged }) {
       setStatus(undefined);
       onLogged();
     } catch (error) {
-      setMessage({ variant: 'danger', text: error.message });
+      setMessage({ variant: 'danger', text: describeError(error) });
     } finally {
       setSaving(false);
     }

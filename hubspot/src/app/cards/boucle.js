@@ -37,3 +37,9 @@ export async function boucle(fetchImpl, path, options = {}) {
   }
   return body;
 }
+
+/** An error in one line: Boucle's message, then each field it names and why. */
+export function describeError(error) {
+  const fields = (error?.details ?? []).map((detail) => `${detail.path}: ${detail.message}`);
+  return [error?.message ?? String(error), ...fields].join(' — ');
+}
