@@ -22,8 +22,9 @@ describe('the HubSpot project', () => {
       ['boucle_company_card', 'CARD'],
       ['boucle_contact_card', 'CARD'],
       ['boucle_rating_card', 'CARD'],
+      ['boucle_settings', 'SETTINGS'],
     ]);
-    for (const card of nodes.filter((n) => n.componentType === 'CARD')) {
+    for (const card of nodes.filter((n) => n.componentType !== 'APPLICATION')) {
       expect(card.componentDeps.app).toBe('boucle_app');
       expect(() => readFileSync(`${project}/src${card.config.entrypoint}`)).not.toThrow();
     }
@@ -34,11 +35,17 @@ describe('the HubSpot project', () => {
     expect(app.config.permittedUrls.fetch).toEqual([new URL(BOUCLE_URL).origin]);
   });
 
-  it('builds the cards with the React and ui-extensions versions it is tested with', () => {
-    const cards = json('src/app/cards/package.json');
+  it('builds the cards and the settings page with the versions they are tested with', () => {
     const workspace = json('package.json');
-    expect(cards.dependencies).toEqual(workspace.dependencies);
-    expect(cards.dependencies.react).toBe('18.3.1');
+    for (const folder of ['cards', 'settings']) {
+      expect(json(`src/app/${folder}/package.json`).dependencies).toEqual(workspace.dependencies);
+    }
+    expect(workspace.dependencies.react).toBe('18.3.1');
+  });
+
+  it('points the settings page at the same server as the cards', async () => {
+    const settings = await import('../src/app/settings/boucle.js');
+    expect(settings.BOUCLE_URL).toBe(BOUCLE_URL);
   });
 
   it('has every card word in English and French', () => {
