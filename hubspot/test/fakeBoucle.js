@@ -18,3 +18,12 @@ export function fakeFetch(routes) {
 
 /** Resolves once pending promises and React updates have run. */
 export const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** The names of every element a render produced, depth first. */
+export function elementNames(node, names = new Set()) {
+  for (const child of node.childNodes ?? []) {
+    if (child.nodeType === 'element') names.add(child.name);
+    elementNames(child, names);
+  }
+  return names;
+}
