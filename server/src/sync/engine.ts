@@ -619,16 +619,22 @@ export class SyncEngine {
     this.lastSweep = this.clock();
     const now = new Date(this.clock()).toISOString();
     const overdue = await this.store.listCallbacks({ status: 'overdue', now, limit: 1000 });
-    const logged = await this.crmStates(overdue);
-    let escalated = 0;
-    for (const stored of overdue) {
-      let callback = stored;
-      if (!logged.has(stored.crm)) continue;
+    const open = await this.store.listCallbacks({ status: 'open', now, limit: 2000 });
+    const candidates = [...new Map([...overdue, ...open].map((c) => [c.id, c])).values()];
+    const logged = await this.crmStates(candidates);
+    const current = new Map<string, StoredCallback>();
+    for (const stored of candidates) {
       const state = logged.get(stored.crm)?.get(stored.id);
-      if (state && state.status !== stored.status) {
-        callback = mergeCrmState(stored, state);
-        await this.store.saveCallback(callback);
-      }
+      if (state && PROGRESS[state.status] > PROGRESS[stored.status]) {
+        const merged = mergeCrmState(stored, state, now);
+        await this.store.saveCallback(merged);
+        current.set(stored.id, merged);
+      } else current.set(stored.id, stored);
+    }
+    let escalated = 0;
+    for (const { id, crm } of overdue) {
+      if (!logged.has(crm)) continue;
+      const callback = current.get(id) as StoredCallback;
       if (!decideEscalation(callback, now).escalate) continue;
       await this.store.saveCallback({
         ...callback,
@@ -669,8 +675,26 @@ export class SyncEngine {
   }
 }
 
-/** A stored callback updated with what a manager logged in the CRM. */
-function mergeCrmState(callback: StoredCallback, state: CrmCallbackState): StoredCallback {
+/**
+ * How far a callback has got. What a manager logged in the CRM is taken only when it is further
+ * than the store: a state Boucle wrote and has not synced yet (an escalation) is never undone.
+ */
+const PROGRESS: Record<StoredCallback['status'], number> = {
+  open: 0,
+  escalated: 1,
+  attempted: 2,
+  reached: 3,
+  resolved: 4,
+  closed_no_contact: 4,
+};
+
+/** A stored callback updated with what a manager logged in the CRM (closed at `now` if closed). */
+function mergeCrmState(
+  callback: StoredCallback,
+  state: CrmCallbackState,
+  now: string,
+): StoredCallback {
+  const closed = state.status === 'resolved' || state.status === 'closed_no_contact';
   const reachedAt = state.reachedAt ?? callback.reachedAt;
   const contacted = state.status !== 'open' && state.status !== 'escalated';
   return {
@@ -683,6 +707,7 @@ function mergeCrmState(callback: StoredCallback, state: CrmCallbackState): Store
     ...(state.rootCause !== undefined && { rootCause: state.rootCause }),
     ...(state.notes !== undefined && { notes: state.notes }),
     ...(state.followUpAction !== undefined && { followUpAction: state.followUpAction }),
+    ...(closed && !callback.closedAt && { closedAt: now }),
   };
 }
 

@@ -114,4 +114,49 @@ describe('escalating late callbacks', () => {
     await h.server.engine.sweepEscalations();
     expect((await h.server.store.getCallback(pending.id))?.status).toBe('escalated');
   });
+
+  it('takes in a callback a manager resolved in Salesforce, for loop closure, before it is late', async () => {
+    await h.api('POST', '/v1/answers', { answers: [answer({ id: 'early-1', score: 2 })] });
+    await waitFor(async () => (await salesforceCallbacks()).length === 4, 15_000, 'callback');
+    await waitFor(
+      async () => (await storedSalesforceCallbacks()).every((c) => c.crmId),
+      10_000,
+      'callback CRM id',
+    );
+    const early = (await storedSalesforceCallbacks()).find((c) =>
+      c.answerRef.endsWith(':early-1'),
+    ) as StoredCallback;
+    h.emulators.salesforce.org.update('Callback__c', early.crmId, {
+      Status__c: 'Resolved',
+      Reached_At__c: new Date().toISOString(),
+      Outcome__c: 'Geste commercial',
+    });
+    await h.server.engine.sweepEscalations();
+    expect(await h.server.store.getCallback(early.id)).toMatchObject({
+      status: 'resolved',
+      outcome: 'Geste commercial',
+      closedAt: expect.any(String),
+    });
+  });
+
+  it('never undoes an escalation Salesforce has not received yet', async () => {
+    await h.api('POST', '/v1/answers', { answers: [answer({ id: 'late-4', score: 1 })] });
+    await waitFor(async () => (await salesforceCallbacks()).length === 5, 15_000, 'callback');
+    await waitFor(
+      async () => (await storedSalesforceCallbacks()).every((c) => c.crmId),
+      10_000,
+      'callback CRM id',
+    );
+    const pending = (await storedSalesforceCallbacks()).find((c) =>
+      c.answerRef.endsWith(':late-4'),
+    ) as StoredCallback;
+    const escalatedAt = new Date().toISOString();
+    // Escalated in the store; its update to Salesforce (still Open there) has not run yet.
+    await h.server.store.saveCallback({ ...pending, status: 'escalated', escalatedAt });
+    await h.server.engine.sweepEscalations();
+    expect(await h.server.store.getCallback(pending.id)).toMatchObject({
+      status: 'escalated',
+      escalatedAt,
+    });
+  });
 });
