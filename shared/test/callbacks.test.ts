@@ -4,9 +4,11 @@ import type { Callback, CallbackOutcome } from '../src/schemas/index.ts';
 import {
   CALLBACK_STATUSES,
   CALLBACK_TARGET_STATUSES,
+  CALLBACK_TRANSITIONS,
   canTransition,
   decideEscalation,
   hoursLeft,
+  isFurtherAlong,
   loopClosureMetrics,
   median,
   nextCallbackState,
@@ -334,5 +336,31 @@ describe('loopClosureMetrics', () => {
   it('takes the median of an odd and an even count', () => {
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe('whether a status seen elsewhere is further along', () => {
+  it.each([
+    ['open', 'reached', true],
+    ['escalated', 'attempted', true],
+    ['reached', 'resolved', true],
+    ['attempted', 'closed_no_contact', true],
+    ['escalated', 'open', false],
+    ['reached', 'attempted', false],
+    ['attempted', 'escalated', false],
+    ['attempted', 'attempted', false],
+    ['resolved', 'closed_no_contact', false],
+  ] as const)('from %s, %s: %s', (known, seen, expected) => {
+    expect(isFurtherAlong(known, seen)).toBe(expected);
+  });
+
+  it('holds for every allowed move but a repeated attempt and escalating a contacted callback', () => {
+    for (const from of CALLBACK_STATUSES) {
+      for (const to of CALLBACK_TRANSITIONS[from]) {
+        expect(isFurtherAlong(from, to)).toBe(
+          to !== from && !(to === 'escalated' && from !== 'open'),
+        );
+      }
+    }
   });
 });

@@ -4,6 +4,7 @@ import {
   classifyScore,
   decideEscalation,
   evaluateThresholds,
+  isFurtherAlong,
   summarizeAccount,
   type Alert,
 } from '@boucle/shared';
@@ -618,23 +619,18 @@ export class SyncEngine {
   async sweepEscalations(): Promise<number> {
     this.lastSweep = this.clock();
     const now = new Date(this.clock()).toISOString();
-    const overdue = await this.store.listCallbacks({ status: 'overdue', now, limit: 1000 });
+    // Earliest due first, so the late ones are always among them.
     const open = await this.store.listCallbacks({ status: 'open', now, limit: 2000 });
-    const candidates = [...new Map([...overdue, ...open].map((c) => [c.id, c])).values()];
-    const logged = await this.crmStates(candidates);
-    const current = new Map<string, StoredCallback>();
-    for (const stored of candidates) {
-      const state = logged.get(stored.crm)?.get(stored.id);
-      if (state && PROGRESS[state.status] > PROGRESS[stored.status]) {
-        const merged = mergeCrmState(stored, state, now);
-        await this.store.saveCallback(merged);
-        current.set(stored.id, merged);
-      } else current.set(stored.id, stored);
-    }
+    const logged = await this.crmStates(open);
     let escalated = 0;
-    for (const { id, crm } of overdue) {
-      if (!logged.has(crm)) continue;
-      const callback = current.get(id) as StoredCallback;
+    for (const stored of open) {
+      if (!logged.has(stored.crm)) continue;
+      let callback = stored;
+      const state = logged.get(stored.crm)?.get(stored.id);
+      if (state && isFurtherAlong(stored.status, state.status)) {
+        callback = mergeCrmState(stored, state, now);
+        await this.store.saveCallback(callback);
+      }
       if (!decideEscalation(callback, now).escalate) continue;
       await this.store.saveCallback({
         ...callback,
@@ -674,19 +670,6 @@ export class SyncEngine {
     return states;
   }
 }
-
-/**
- * How far a callback has got. What a manager logged in the CRM is taken only when it is further
- * than the store: a state Boucle wrote and has not synced yet (an escalation) is never undone.
- */
-const PROGRESS: Record<StoredCallback['status'], number> = {
-  open: 0,
-  escalated: 1,
-  attempted: 2,
-  reached: 3,
-  resolved: 4,
-  closed_no_contact: 4,
-};
 
 /** A stored callback updated with what a manager logged in the CRM (closed at `now` if closed). */
 function mergeCrmState(

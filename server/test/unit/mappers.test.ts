@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   accountRollupRecord,
   callbackRecord,
-  fit,
+  truncateToField,
   responseRatingRecord,
   surveyResponseRecord,
   thresholdFromMetadata,
@@ -45,8 +45,8 @@ describe('Salesforce mappers', () => {
       Interaction_Id__c: 'case-1',
       Language__c: 'fr',
     });
-    expect(fit('abc', 3)).toBe('abc');
-    expect(fit(undefined, 3)).toBeUndefined();
+    expect(truncateToField('abc', 3)).toBe('abc');
+    expect(truncateToField(undefined, 3)).toBeUndefined();
   });
 
   it('leaves NPS__c blank for CSAT and CES answers', () => {

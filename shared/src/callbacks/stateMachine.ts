@@ -76,3 +76,28 @@ export function nextCallbackState(
 export function canTransition(from: Callback['status'], to: CallbackOutcome['status']): boolean {
   return CALLBACK_TRANSITIONS[from].includes(to);
 }
+
+/**
+ * How far along closing the loop each status is: open, then escalated (still to call), attempted,
+ * reached, then closed. The graph has a cycle (escalated ↔ attempted), so reachability alone cannot
+ * tell a newer state from an older one; this order can.
+ */
+const PROGRESS: Readonly<Record<Callback['status'], number>> = {
+  open: 0,
+  escalated: 1,
+  attempted: 2,
+  reached: 3,
+  resolved: 4,
+  closed_no_contact: 4,
+};
+
+/**
+ * Tells whether `seen` (e.g. what a manager logged in the CRM) is further along than `known`, so
+ * that taking it in never moves a callback backwards, for instance over an escalation not yet
+ * synced.
+ * @param known the status Boucle has
+ * @param seen the status seen elsewhere
+ */
+export function isFurtherAlong(known: Callback['status'], seen: Callback['status']): boolean {
+  return PROGRESS[seen] > PROGRESS[known];
+}

@@ -90,7 +90,7 @@ type SObject = Record<string, unknown> & { attributes: { type: string } };
  * Text cut to a field's length, with an ellipsis marking the cut so nobody mistakes it for the whole
  * text (Boucle's store keeps the full text).
  */
-export function fit(text: string | undefined, length: number): string | undefined {
+export function truncateToField(text: string | undefined, length: number): string | undefined {
   if (text === undefined) return undefined;
   return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
 }
@@ -109,12 +109,12 @@ export function surveyResponseRecord({ ref, answer, resolution, category }: Answ
     Score__c: answer.score,
     NPS__c: answer.metric === 'nps' ? answer.score : undefined,
     Category__c: CATEGORY_VALUES[category],
-    Comment__c: fit(answer.comment, 32000),
-    Touchpoint__c: fit(answer.touchpoint, 80),
+    Comment__c: truncateToField(answer.comment, 32000),
+    Touchpoint__c: truncateToField(answer.touchpoint, 80),
     Answered_At__c: answer.answeredAt,
     Source__c: answer.source,
     Interaction_Id__c: answer.interactionId,
-    Language__c: fit(answer.language, 35),
+    Language__c: truncateToField(answer.language, 35),
   });
 }
 
@@ -133,7 +133,7 @@ export function responseRatingRecord({
     Rating__c: rating.rating,
     Interaction_Id__c: rating.interactionId,
     Survey_Response__c: answerCrmId,
-    Comment__c: fit(rating.comment, 32000),
+    Comment__c: truncateToField(rating.comment, 32000),
     Dissonance__c: dissonance ? DISSONANCE_VALUES[dissonance] : undefined,
   });
 }
@@ -156,10 +156,10 @@ export function callbackRecord({ callback, answerCrmId, resolution }: CallbackWr
     Due_At__c: callback.dueAt,
     SLA_Hours__c: callback.slaHours,
     Reached_At__c: callback.reachedAt,
-    Outcome__c: fit(callback.outcome, 255),
-    Root_Cause__c: fit(callback.rootCause, 255),
-    Notes__c: fit(callback.notes, 32000),
-    Follow_Up_Action__c: fit(callback.followUpAction, 255),
+    Outcome__c: truncateToField(callback.outcome, 255),
+    Root_Cause__c: truncateToField(callback.rootCause, 255),
+    Notes__c: truncateToField(callback.notes, 32000),
+    Follow_Up_Action__c: truncateToField(callback.followUpAction, 255),
   });
 }
 

@@ -33,6 +33,17 @@ export interface HubSpotEmulatorOptions extends PortalOptions {
 type Body = Record<string, unknown>;
 const now = () => new Date().toISOString();
 
+/** The body of a HubSpot batch answer: its results, and its errors when some inputs failed. */
+function batchBody(results: unknown[], errors: unknown[] = [], startedAt = now()) {
+  return {
+    status: 'COMPLETE',
+    results,
+    ...(errors.length > 0 && { numErrors: errors.length, errors }),
+    startedAt,
+    completedAt: now(),
+  };
+}
+
 /** A HubSpot portal on loopback: CRM v3 objects, v4 associations, properties, schemas, owners. */
 export class HubSpotEmulator {
   readonly portal: HubSpotPortal;
@@ -213,12 +224,7 @@ export class HubSpotEmulator {
         const inputs = this.inputs(req.body, BATCH_LIMIT);
         return {
           status: 201,
-          body: {
-            status: 'COMPLETE',
-            results: inputs.map((input) => this.portal.createProperty(p(req, 'type'), input)),
-            startedAt: now(),
-            completedAt: now(),
-          },
+          body: batchBody(inputs.map((input) => this.portal.createProperty(p(req, 'type'), input))),
         };
       }),
     );
@@ -229,12 +235,7 @@ export class HubSpotEmulator {
         const inputs = this.inputs(req.body, BATCH_LIMIT) as { name?: string }[];
         return {
           status: 200,
-          body: {
-            status: 'COMPLETE',
-            results: inputs.map((i) => type.properties.get(String(i.name))).filter(Boolean),
-            startedAt: now(),
-            completedAt: now(),
-          },
+          body: batchBody(inputs.map((i) => type.properties.get(String(i.name))).filter(Boolean)),
         };
       }),
     );
@@ -394,21 +395,16 @@ export class HubSpotEmulator {
         const label = this.portal.link(p(req, 'from'), p(req, 'id'), p(req, 'to'), p(req, 'toId'));
         return {
           status: 200,
-          body: {
-            status: 'COMPLETE',
-            results: [
-              {
-                from: { id: p(req, 'id') },
-                to: { id: p(req, 'toId') },
-                associationSpec: {
-                  associationCategory: label.category,
-                  associationTypeId: label.typeId,
-                },
+          body: batchBody([
+            {
+              from: { id: p(req, 'id') },
+              to: { id: p(req, 'toId') },
+              associationSpec: {
+                associationCategory: label.category,
+                associationTypeId: label.typeId,
               },
-            ],
-            startedAt: now(),
-            completedAt: now(),
-          },
+            },
+          ]),
         };
       }),
     );
@@ -775,13 +771,7 @@ export class HubSpotEmulator {
         });
       }
     }
-    const body = {
-      status: 'COMPLETE',
-      results,
-      ...(errors.length > 0 && { numErrors: errors.length, errors }),
-      startedAt,
-      completedAt: now(),
-    };
+    const body = batchBody(results, errors, startedAt);
     if (errors.length > 0) return { status: 207, body };
     return { status: mode === 'create' ? 201 : 200, body };
   }
@@ -817,7 +807,7 @@ export class HubSpotEmulator {
         missing.push(String(input.id));
       }
     }
-    const base = { status: 'COMPLETE', results, startedAt: now(), completedAt: now() };
+    const base = batchBody(results);
     if (missing.length === 0) return { status: 200, body: base };
     return {
       status: 207,
@@ -1052,13 +1042,7 @@ export class HubSpotEmulator {
         });
       }
     }
-    const body = {
-      status: 'COMPLETE',
-      results,
-      ...(errors.length > 0 && { numErrors: errors.length, errors }),
-      startedAt: now(),
-      completedAt: now(),
-    };
+    const body = batchBody(results, errors);
     return { status: errors.length > 0 ? 207 : 201, body };
   }
 
@@ -1081,7 +1065,7 @@ export class HubSpotEmulator {
     });
     return {
       status: 200,
-      body: { status: 'COMPLETE', results, startedAt: now(), completedAt: now() },
+      body: batchBody(results),
     };
   }
 
@@ -1101,7 +1085,7 @@ export class HubSpotEmulator {
       .filter((r) => r.to.length > 0);
     return {
       status: 200,
-      body: { status: 'COMPLETE', results, startedAt: now(), completedAt: now() },
+      body: batchBody(results),
     };
   }
 

@@ -135,18 +135,14 @@ export default class NpsCallbackLogger extends LightningElement {
     return !this.status || this.saving;
   }
 
-  /** The callback as the shared state machine sees it, from what Salesforce stores. */
+  /** What the shared state machine reads of the callback, from what Salesforce stores. */
   toCallback() {
     const reachedAt = this.field('Reached_At__c');
     const current = this.current;
     return {
       id: this.recordId,
-      answerId: this.recordId,
-      kind: 'detractor',
       status: current,
-      slaHours: 24,
       createdAt: this.field('CreatedDate'),
-      dueAt: this.field('CreatedDate'),
       // A first contact is known once the callback was attempted or reached.
       firstContactAt:
         reachedAt ??

@@ -685,6 +685,17 @@ function nextCallbackState(callback, event, now) {
 function canTransition(from, to) {
   return CALLBACK_TRANSITIONS[from].includes(to);
 }
+var PROGRESS = {
+  open: 0,
+  escalated: 1,
+  attempted: 2,
+  reached: 3,
+  resolved: 4,
+  closed_no_contact: 4
+};
+function isFurtherAlong(known, seen) {
+  return PROGRESS[seen] > PROGRESS[known];
+}
 
 // shared/src/callbacks/sla.ts
 var HOUR_MS2 = 36e5;
@@ -889,6 +900,7 @@ export {
   formatLocalDate,
   groupScores,
   hoursLeft,
+  isFurtherAlong,
   isValidScore,
   isValidTimeZone,
   loopClosureMetrics,
