@@ -14,6 +14,8 @@ import {
 import { normalizeId } from './ids.ts';
 import { SalesforceOrg, RequestError, apiError, type OrgSnapshot, type SaveResult } from './org.ts';
 import { loadCustomMetadata, loadSchema } from './schema.ts';
+import { runGraphql, type GraphqlRequest } from './graphql.ts';
+import { uiApiRecord } from './uiApi.ts';
 
 export const DEFAULT_SALESFORCE_PROJECT = fileURLToPath(
   new URL('../../../../../salesforce/force-app/main/default', import.meta.url),
@@ -345,6 +347,8 @@ export class SalesforceEmulator {
           queryAll: `/services/data/v${version}/queryAll`,
           limits: `/services/data/v${version}/limits`,
           composite: `/services/data/v${version}/composite`,
+          graphql: `/services/data/v${version}/graphql`,
+          'ui-api': `/services/data/v${version}/ui-api`,
         },
       };
     }
@@ -373,6 +377,17 @@ export class SalesforceEmulator {
       return this.collections(method, a, b, c, query, body, fault, allOrNoneOverride);
     if (root === 'composite' && !a && method === 'POST')
       return this.composite(body, version, fault);
+    if (root === 'graphql' && !a) {
+      if (method !== 'POST')
+        throw apiError(
+          405,
+          'METHOD_NOT_ALLOWED',
+          `HTTP Method '${method}' not allowed. Allowed are POST`,
+        );
+      return { status: 200, body: runGraphql(this.org, (body ?? {}) as GraphqlRequest, version) };
+    }
+    if (root === 'ui-api' && a === 'records' && b && !c)
+      return uiApiRecord(this.org, method, b, query, body, version);
     throw apiError(404, 'NOT_FOUND', 'The requested resource does not exist');
   }
 
