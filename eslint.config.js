@@ -136,4 +136,9 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node, ...globals.jest } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The preview page's browser code: its entry and the stand-ins for Salesforce-only modules.
+    files: ['server/src/preview/client/**/*.js', 'server/src/preview/modules/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
 );

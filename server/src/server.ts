@@ -11,6 +11,7 @@ import { createApp } from './http/app.ts';
 import { currentSettings, hubspotApp } from './http/hubspotApp.ts';
 import { Metrics } from './http/metrics.ts';
 import { demoData, type DemoData } from './sandbox/demo.ts';
+import { preview } from './preview/routes.ts';
 import { SqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/store.ts';
 import type { CrmAdapter } from './sync/adapter.ts';
@@ -26,6 +27,8 @@ export interface RunningServer {
   readonly emulators?: RunningEmulators;
   /** Resolves when the demo's first sync (and its callback states) is done. */
   readonly demoReady: Promise<void>;
+  /** Settles once the sandbox's preview page is built (at once when there is none). */
+  readonly previewReady: Promise<void>;
   /** The HubSpot feedback poller, when HubSpot is configured. */
   readonly poller?: HubSpotFeedbackPoller;
   close(): Promise<void>;
@@ -45,6 +48,8 @@ export interface ServerOptions {
   };
   /** How often to poll HubSpot feedback submissions; 0 turns polling off (tests poll by hand). */
   readonly feedbackPollMs?: number;
+  /** Serve the preview page in sandbox mode (default true; tests of other things skip its build). */
+  readonly preview?: boolean;
   /** Start the sync loops at once (default); benchmarks start them after ingest. */
   readonly startEngine?: boolean;
   /** HubSpot requests per 10 s (the sandbox emulator allows 100). */
@@ -76,7 +81,13 @@ export async function startServer(
       clientSecret: 'sandbox',
       apiVersion: '62.0',
     };
-    hubspot = { baseUrl: emulators.hubspotUrl, accessToken: 'pat-sandbox' };
+    // The HubSpot app backend is on in sandbox too, with a secret of this run: the preview page
+    // calls it signed as HubSpot's hubspot.fetch proxy does.
+    hubspot = {
+      baseUrl: emulators.hubspotUrl,
+      accessToken: 'pat-sandbox',
+      clientSecret: config.hubspot?.clientSecret ?? randomBytes(24).toString('base64url'),
+    };
   }
   const adapters: CrmAdapter[] = [];
   if (salesforce) adapters.push(new SalesforceAdapter(salesforce));
@@ -115,6 +126,17 @@ export async function startServer(
   });
   const apiKey = config.apiKey ?? `sandbox-${randomBytes(18).toString('base64url')}`;
   const metrics = new Metrics(store);
+  let url = '';
+  const previewPage =
+    emulators && options.preview !== false
+      ? preview({
+          salesforceUrl: emulators.salesforceUrl,
+          hubspotUrl: emulators.hubspotUrl,
+          hubspotClientSecret: (hubspot?.clientSecret ?? '').split(',')[0]!.trim(),
+          selfUrl: () => url,
+          logger,
+        })
+      : undefined;
   let health: { at: number; value: Record<string, { ok: boolean; detail: string }> } | undefined;
   const app = createApp({
     store,
@@ -129,8 +151,8 @@ export async function startServer(
       store,
       crms: adapters.map((a) => a.crm),
       ...(hubspotAdapter && { hubspot: hubspotAdapter }),
-      ...(config.hubspot?.clientSecret && {
-        secrets: config.hubspot.clientSecret
+      ...(hubspot?.clientSecret && {
+        secrets: hubspot.clientSecret
           .split(',')
           .map((secret) => secret.trim())
           .filter(Boolean),
@@ -138,6 +160,7 @@ export async function startServer(
       logger,
       onQueued: () => engine.poke(),
     }),
+    ...(previewPage && { preview: previewPage.router }),
     crmHealth: async () => {
       if (!health || Date.now() - health.at > 30_000) {
         const entries = await Promise.all(
@@ -152,7 +175,7 @@ export async function startServer(
     const s = app.listen(config.port, host, () => resolve(s));
     s.once('error', reject);
   });
-  const url = `http://${host}:${(server.address() as { port: number }).port}`;
+  url = `http://${host}:${(server.address() as { port: number }).port}`;
   let demoReady: Promise<void> = Promise.resolve();
   if (
     config.sandbox &&
@@ -187,6 +210,7 @@ export async function startServer(
     ...(emulators && { emulators }),
     ...(poller && { poller }),
     demoReady,
+    previewReady: previewPage?.ready ?? Promise.resolve(),
     close: async () => {
       await poller?.stop();
       await fetcher.stop();

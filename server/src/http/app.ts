@@ -32,6 +32,8 @@ export interface AppDeps {
   readonly onFetchQueued?: () => void;
   /** The backend of the HubSpot cards and settings page (`/hubspot/*`). */
   readonly hubspotApp?: express.Router;
+  /** The sandbox's preview page (`/`) and its bridge to the emulators. */
+  readonly preview?: express.Router;
 }
 
 const ratingsBodySchema = z.union([
@@ -215,6 +217,7 @@ export function createApp(deps: AppDeps): express.Express {
       ...(deps.onFetchQueued && { onFetchQueued: deps.onFetchQueued }),
     }),
   );
+  if (deps.preview) app.use(deps.preview);
   app.use((req, _res, next) =>
     next(new ApiError(404, 'not_found', `No route for ${req.method} ${req.path}`)),
   );

@@ -34,6 +34,11 @@ describe('boucle start', () => {
     };
     expect(body.overall.n).toBeGreaterThan(0);
     expect(body.trend).toHaveLength(12);
+    // The preview page answers at once (while its components compile, a page that says so).
+    expect(out).toContain(`Preview (the Salesforce components and the HubSpot card data): ${url}/`);
+    const home = await fetch(`${url}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('Boucle preview');
     stop.abort();
     expect(await done).toBe(0);
     expect(out).toContain('Stopped.');

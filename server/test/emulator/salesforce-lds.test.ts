@@ -7,6 +7,10 @@ import { admin } from './helpers.ts';
 // What Lightning Data Service asks of the org for Boucle's components: the GraphQL API (the
 // components' own queries, read from their source) and the UI API record resource.
 
+// GraphQL and UI API results are deep JSON whose every value the tests compare.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
 const VERSION = '62.0';
 const LWC = new URL('../../../salesforce/force-app/main/default/lwc/', import.meta.url);
 
@@ -25,7 +29,7 @@ const HOUR = 3_600_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 
 async function graphql(query: string, variables: Record<string, unknown> = {}) {
-  return conn.request<{ data: any; errors: { message: string; extensions?: unknown }[] }>({
+  return conn.request<{ data: Json; errors: { message: string; extensions?: unknown }[] }>({
     method: 'POST',
     url: `/services/data/v${VERSION}/graphql`,
     body: JSON.stringify({ query, variables }),
@@ -121,22 +125,22 @@ describe('GraphQL API', () => {
       normSince: iso(-90 * 24 * HOUR),
     });
     expect(errors).toEqual([]);
-    const answers = data.uiapi.query.Survey_Response__c.edges.map((e: any) => e.node);
-    expect(answers.map((a: any) => a.Score__c.value)).toEqual([10, 3, 9]); // newest first
+    const answers = data.uiapi.query.Survey_Response__c.edges.map((e: Json) => e.node);
+    expect(answers.map((a: Json) => a.Score__c.value)).toEqual([10, 3, 9]); // newest first
     expect(answers[0]).toMatchObject({
       Id: expect.stringMatching(/^a/),
       Metric__c: { value: 'NPS' },
       Comment__c: { value: 'comment 1' },
       Touchpoint__c: { value: 'after-sale' },
     });
-    const callbacks = data.uiapi.query.Callback__c.edges.map((e: any) => e.node);
+    const callbacks = data.uiapi.query.Callback__c.edges.map((e: Json) => e.node);
     expect(callbacks).toHaveLength(1);
     expect(callbacks[0]).toMatchObject({
       Status__c: { value: 'Open' },
       SLA_Hours__c: { value: 24 },
     });
     const split = Object.fromEntries(
-      data.uiapi.aggregate.Survey_Response__c.edges.map((e: any) => [
+      data.uiapi.aggregate.Survey_Response__c.edges.map((e: Json) => [
         e.node.aggregate.Category__c.value,
         e.node.aggregate.Id.count.value,
       ]),
@@ -149,10 +153,10 @@ describe('GraphQL API', () => {
       userId: ids.boss,
     });
     expect(errors).toEqual([]);
-    const rows = data.uiapi.query.Callback__c.edges.map((e: any) => e.node);
+    const rows = data.uiapi.query.Callback__c.edges.map((e: Json) => e.node);
     // cb-2 is resolved; the others are the boss's own or their report's, soonest due first.
-    expect(rows.map((r: any) => r.Status__c.value)).toEqual(['Escalated', 'Open', 'Open']);
-    expect(rows.map((r: any) => r.Account__r.Name.value)).toEqual(['Globex', 'Acme', 'Globex']);
+    expect(rows.map((r: Json) => r.Status__c.value)).toEqual(['Escalated', 'Open', 'Open']);
+    expect(rows.map((r: Json) => r.Account__r.Name.value)).toEqual(['Globex', 'Acme', 'Globex']);
     expect(rows[1].Assignee__r.Name.value).toBe('Rep');
     const { data: repView } = await graphql(componentQuery('npsCallbackQueue'), {
       userId: ids.rep,
@@ -185,7 +189,7 @@ describe('GraphQL API', () => {
     const page = data.uiapi.query.Survey_Response__c;
     expect(page.totalCount).toBe(5);
     expect(page.pageInfo.hasNextPage).toBe(true);
-    expect(page.edges.map((e: any) => e.node.score.value)).toEqual([2, 3]);
+    expect(page.edges.map((e: Json) => e.node.score.value)).toEqual([2, 3]);
   });
 
   it('answers mistakes with GraphQL errors naming the field, not a server error', async () => {
@@ -217,7 +221,7 @@ describe('UI API records', () => {
     `/services/data/v${VERSION}/ui-api/records/${id}${query}`;
 
   it('reads the fields asked for as { value, displayValue }, as getRecord receives them', async () => {
-    const record = await conn.request<any>(
+    const record = await conn.request<Json>(
       path(
         ids.cb1!,
         '?fields=Callback__c.Status__c,Callback__c.Reached_At__c&optionalFields=Callback__c.Nope__c',
@@ -235,15 +239,15 @@ describe('UI API records', () => {
   });
 
   it('updates with PATCH {fields} and returns the record, which the next read shows', async () => {
-    const updated = await conn.request<any>({
+    const updated = await conn.request<Json>({
       method: 'PATCH',
       url: path(ids.cb1!),
       body: JSON.stringify({ fields: { Status__c: 'Attempted', Notes__c: 'Voicemail' } }),
       headers: { 'content-type': 'application/json' },
     });
     expect(updated.fields.Status__c.value).toBe('Attempted');
-    const state = (await admin(url, 'state')) as any;
-    const row = state.objects.Callback__c.find((c: any) => c.Id === ids.cb1);
+    const state = (await admin(url, 'state')) as Json;
+    const row = state.objects.Callback__c.find((c: Json) => c.Id === ids.cb1);
     expect(row).toMatchObject({ Status__c: 'Attempted', Notes__c: 'Voicemail' });
   });
 
@@ -254,7 +258,7 @@ describe('UI API records', () => {
       body: JSON.stringify({ fields: { Status__c: 'Maybe' } }),
     });
     expect(response.status).toBe(400);
-    const body = (await response.json()) as any;
+    const body = (await response.json()) as Json;
     expect(body.enhancedErrorType).toBe('RecordError');
     expect(body.output.fieldErrors.Status__c[0]).toMatchObject({
       errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',

@@ -37,6 +37,7 @@ export async function startCommand(
   if (config.sandbox) {
     lines.push(
       'Sandbox mode: local CRM emulators and demo data (set SALESFORCE_* or HUBSPOT_ACCESS_TOKEN to use real CRMs).',
+      `  Preview (the Salesforce components and the HubSpot card data): ${running.url}/`,
       `  Salesforce emulator: ${running.emulators?.salesforceUrl}/__emulator/state`,
       `  HubSpot emulator:    ${running.emulators?.hubspotUrl}/__emulator/state`,
       `  API key: ${running.apiKey}`,

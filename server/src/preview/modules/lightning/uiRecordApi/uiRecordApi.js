@@ -1,0 +1,72 @@
+// Stand-in for lightning/uiRecordApi: getRecord reads and updateRecord writes through the User
+// Interface API record resource (here the Salesforce emulator's, through the preview's bridge).
+// After a write every wire of the page reads again, as the LDS cache would refresh them.
+import { onRecordChange, recordsChanged, salesforce } from 'preview/context';
+
+function fieldName(field) {
+  return typeof field === 'string' ? field : `${field.objectApiName}.${field.fieldApiName}`;
+}
+
+export class getRecord {
+  constructor(dataCallback) {
+    this.dataCallback = dataCallback;
+    this.generation = 0;
+  }
+
+  update(config) {
+    this.config = config;
+    this.fetch();
+  }
+
+  connect() {
+    this.unsubscribe = onRecordChange(() => this.fetch());
+  }
+
+  disconnect() {
+    if (this.unsubscribe) this.unsubscribe();
+  }
+
+  async fetch() {
+    const config = this.config;
+    if (!config || !config.recordId) return;
+    const generation = ++this.generation;
+    const params = new URLSearchParams();
+    if (config.fields) params.set('fields', [].concat(config.fields).map(fieldName).join(','));
+    if (config.optionalFields)
+      params.set('optionalFields', [].concat(config.optionalFields).map(fieldName).join(','));
+    try {
+      const data = await salesforce(`records/${encodeURIComponent(config.recordId)}?${params}`);
+      if (generation === this.generation) this.dataCallback({ data, error: undefined });
+    } catch (error) {
+      if (generation === this.generation) this.dataCallback({ data: undefined, error });
+    }
+  }
+}
+
+export async function updateRecord(recordInput) {
+  const { Id, ...fields } = recordInput.fields;
+  const record = await salesforce(`records/${encodeURIComponent(Id)}`, {
+    method: 'PATCH',
+    body: JSON.stringify({ fields }),
+  });
+  recordsChanged();
+  return record;
+}
+
+export function createRecord() {
+  return Promise.reject({
+    status: 501,
+    body: { message: 'The preview does not create records; deploy to an org for that.' },
+  });
+}
+
+export function getFieldValue(record, field) {
+  const name = typeof field === 'string' ? field.split('.').pop() : field.fieldApiName;
+  const cell = record && record.fields && record.fields[name];
+  return cell ? cell.value : undefined;
+}
+
+export function notifyRecordUpdateAvailable() {
+  recordsChanged();
+  return Promise.resolve();
+}

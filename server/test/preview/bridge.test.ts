@@ -1,0 +1,137 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
+
+// The preview's server side, without a browser: the page, its Lightning Data Service bridge to
+// the Salesforce emulator, and the HubSpot card data it fetches signed.
+
+let server: RunningServer;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'boucle-bridge-'));
+  server = await startServer(
+    loadConfig({ PORT: '0', BOUCLE_DB: join(dir, 'boucle.db'), BOUCLE_LOG_LEVEL: 'silent' }),
+    { logger: pino({ level: 'silent' }), feedbackPollMs: 0 },
+  );
+  await server.demoReady;
+}, 60_000);
+
+afterAll(() => server.close());
+
+const post = (path: string, body: string) =>
+  fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+
+describe('the preview page', () => {
+  it('is served at / in English and French, with its context as inert JSON', async () => {
+    await server.previewReady;
+    const english = await fetch(`${server.url}/`);
+    expect(english.status).toBe(200);
+    expect(english.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const html = await english.text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('/preview/slds/styles/salesforce-lightning-design-system.min.css');
+    const context = JSON.parse(
+      /<script type="application\/json" id="boucle-preview">(.*?)<\/script>/.exec(html)?.[1] ?? '',
+    );
+    expect(context).toMatchObject({
+      language: 'en',
+      accountKey: 'acme-industrie.example',
+      accountId: expect.stringMatching(/^001/),
+      callbackId: expect.any(String),
+      userId: expect.stringMatching(/^005/),
+    });
+    expect(await (await fetch(`${server.url}/?lang=fr`)).text()).toContain('Aperçu de Boucle');
+    const script = await fetch(`${server.url}/preview/app.js`);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    expect((await script.text()).length).toBeGreaterThan(100_000);
+    const css = await fetch(
+      `${server.url}/preview/slds/styles/salesforce-lightning-design-system.min.css`,
+    );
+    expect(css.status).toBe(200);
+  }, 120_000);
+
+  it('passes GraphQL queries to the org and its errors back, as Lightning Data Service gets them', async () => {
+    const ok = await post(
+      '/preview/api/salesforce/graphql',
+      JSON.stringify({
+        query:
+          'query { uiapi { query { Account(first: 1) { edges { node { Name { value } } } } } } }',
+      }),
+    );
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as {
+      data: { uiapi: { query: { Account: { edges: unknown[] } } } };
+    };
+    expect(body.data.uiapi.query.Account.edges).toHaveLength(1);
+    const wrong = (await (
+      await post(
+        '/preview/api/salesforce/graphql',
+        JSON.stringify({
+          query: 'query { uiapi { query { Account { edges { node { Nope { value } } } } } } }',
+        }),
+      )
+    ).json()) as { errors: { message: string }[] };
+    expect(wrong.errors[0]?.message).toMatch(/Nope/);
+  });
+
+  it('answers bad requests to the bridge with a 4xx that says why', async () => {
+    const notJson = await post('/preview/api/salesforce/graphql', '{not json');
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { error: { message: string } }).error.message).toMatch(
+      /JSON/,
+    );
+    const method = await fetch(`${server.url}/preview/api/salesforce/records/a01000000000001AAA`, {
+      method: 'DELETE',
+    });
+    expect(method.status).toBe(405);
+    const missing = await fetch(
+      `${server.url}/preview/api/salesforce/records/a0X000000000000AAA?fields=Callback__c.Status__c`,
+    );
+    expect(missing.status).toBe(404);
+    const badValue = await fetch(
+      `${server.url}/preview/api/salesforce/records/${
+        (
+          JSON.parse(
+            /id="boucle-preview">(.*?)<\/script>/.exec(
+              await (await fetch(`${server.url}/`)).text(),
+            )?.[1] ?? '{}',
+          ) as { callbackId: string }
+        ).callbackId
+      }`,
+      {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ fields: { Status__c: 'Maybe' } }),
+      },
+    );
+    expect(badValue.status).toBe(400);
+    const error = (await badValue.json()) as { output: { fieldErrors: Record<string, unknown[]> } };
+    expect(error.output.fieldErrors.Status__c).toHaveLength(1);
+  });
+
+  it("serves the HubSpot company card's data, through the signed /hubspot backend", async () => {
+    const response = await fetch(`${server.url}/preview/api/hubspot/company`);
+    expect(response.status).toBe(200);
+    const card = (await response.json()) as { company: { name: string }; overall: { n: number } };
+    expect(card.company.name).toBe('Acme Industrie');
+    expect(card.overall.n).toBeGreaterThan(0);
+    // Unsigned, the same backend refuses: the preview does not open a side door.
+    const portal = (await (
+      await fetch(`${server.emulators?.hubspotUrl}/account-info/v3/details`, {
+        headers: { authorization: 'Bearer pat-sandbox' },
+      })
+    ).json()) as { portalId: number };
+    const unsigned = await fetch(
+      `${server.url}/hubspot/companies/1/summary?portalId=${portal.portalId}`,
+    );
+    expect(unsigned.status).toBe(401);
+  });
+});
