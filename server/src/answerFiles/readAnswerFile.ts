@@ -10,6 +10,7 @@ import {
 } from '@boucle/shared/schemas';
 import type { Metric } from '@boucle/shared';
 import type { Answer } from '@boucle/shared/schemas';
+import { readVendorCsv, type VendorFormat, type VendorOptions } from './vendorExports.ts';
 
 /** The formats of answer files: CSV with a header row, or JSON Lines of API answers. */
 export const ANSWER_FILE_FORMATS = ['csv', 'jsonl'] as const;
@@ -29,6 +30,8 @@ export interface FileAnswer {
   readonly employeeEmail?: string | undefined;
   /** JSON Lines only: the whole answer of the API, as validated. */
   readonly raw?: Answer;
+  /** Survey tools' exports: the tool, the answer's source (its id is the tool's response id). */
+  readonly source?: string;
 }
 
 /** One row of a file: an answer, or why the row was refused, with its line number. */
@@ -54,7 +57,7 @@ export function formatOf(path: string): AnswerFileFormat {
   );
 }
 
-function openFile(path: string) {
+export function openFile(path: string) {
   const stream = createReadStream(path);
   // Surface "no such file" and friends as a file error, not a crash.
   return new Promise<typeof stream>((resolve, reject) => {
@@ -171,12 +174,18 @@ async function* readJsonl(path: string): AsyncGenerator<FileRecord> {
  */
 export async function* readAnswerFile(
   path: string,
-  format: AnswerFileFormat = formatOf(path),
-  options: { trackDuplicates?: boolean } = {},
+  format: AnswerFileFormat | VendorFormat = formatOf(path),
+  options: { trackDuplicates?: boolean; vendor?: VendorOptions } = {},
 ): AsyncGenerator<FileRecord> {
   const firstLineOf = new Map<string, number>();
   const track = options.trackDuplicates ?? true;
-  for await (const record of format === 'csv' ? readCsv(path) : readJsonl(path)) {
+  const records =
+    format === 'csv'
+      ? readCsv(path)
+      : format === 'jsonl'
+        ? readJsonl(path)
+        : readVendorCsv(path, format, await openFile(path), options.vendor);
+  for await (const record of records) {
     if (track && 'answer' in record) {
       const first = firstLineOf.get(record.answer.id);
       if (first !== undefined) {

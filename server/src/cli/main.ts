@@ -1,5 +1,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ANSWER_FILE_FORMATS } from '../answerFiles/readAnswerFile.ts';
+import {
+  MAPPABLE_FIELDS,
+  VENDOR_FORMATS,
+  type MappableField,
+} from '../answerFiles/vendorExports.ts';
 import { deadLettersList, deadLettersReplay } from './commands/deadLetters.ts';
 import { doctorCommand, setupHubSpotCommand } from './commands/doctor.ts';
 import { emulatorCommand, type EmulatorOptions } from './commands/emulator.ts';
@@ -7,6 +12,31 @@ import { importCommand, type ImportOptions } from './commands/import.ts';
 import { SCORE_DIMENSIONS, scoreCommand, type ScoreOptions } from './commands/score.ts';
 import { startCommand } from './commands/start.ts';
 import { EXIT, type CliIo } from './io.ts';
+
+/** `--map field=column`, repeated: the columns named so far. */
+function collectMapping(
+  value: string,
+  previous: Partial<Record<MappableField, string>> = {},
+): Partial<Record<MappableField, string>> {
+  const match = /^([^=]+)=(.+)$/.exec(value);
+  if (!match)
+    throw new InvalidArgumentError(
+      `"${value}" is not field=column, e.g. score=Q3 or comment="What could we do better?"`,
+    );
+  const field = (match[1] as string).trim() as MappableField;
+  if (!MAPPABLE_FIELDS.includes(field))
+    throw new InvalidArgumentError(
+      `"${field}" is not a field; use one of ${MAPPABLE_FIELDS.join(', ')}`,
+    );
+  return { ...previous, [field]: (match[2] as string).trim() };
+}
+
+/** A touchpoint label: 1–80 characters. */
+function label(value: string): string {
+  const text = value.trim();
+  if (!text || text.length > 80) throw new InvalidArgumentError('must be 1 to 80 characters');
+  return text;
+}
 
 /**
  * The `boucle` command line. Commander parses arguments and writes `--help`; every command
@@ -79,12 +109,33 @@ export async function runCli(
     )
     .argument(
       '<file>',
-      'answers: .csv with a header row (id, score and answeredAt required) or .jsonl (one API answer per line)',
+      "answers: .csv with a header row (id, score and answeredAt required), .jsonl (one API answer per line), or a survey tool's CSV export (--format)",
     )
     .addOption(
-      new Option('--format <format>', 'file format, when the extension does not tell').choices(
-        ANSWER_FILE_FORMATS,
-      ),
+      new Option(
+        '--format <format>',
+        'file format, when the extension does not tell; or the survey tool whose CSV export this is',
+      ).choices([...ANSWER_FILE_FORMATS, ...VENDOR_FORMATS]),
+    )
+    .option(
+      '--map <field=column>',
+      `survey tools' exports: the column holding a field (${MAPPABLE_FIELDS.join(', ')}); repeatable`,
+      collectMapping,
+    )
+    .addOption(
+      new Option(
+        '--metric <metric>',
+        "survey tools' exports: what the score measures (default nps)",
+      ).choices(['nps', 'csat', 'ces']),
+    )
+    .option(
+      '--touchpoint <label>',
+      "survey tools' exports: the touchpoint of rows that carry none",
+      label,
+    )
+    .option(
+      '--timezone <zone>',
+      "survey tools' exports: IANA zone of dates written without one (default: the export's, else UTC)",
     )
     .option('--report <file>', 'where to write the rejected rows (default: <file>.rejected.csv)')
     .option(
@@ -95,6 +146,10 @@ export async function runCli(
     .addHelpText(
       'after',
       `
+Survey tools' exports keep the tool as the answers' source and its response id as their id:
+importing again, or an answer that also came by webhook with that id, stores nothing twice.
+Columns are listed in docs/integrations.md. Example:
+  npx boucle import responses.csv --format qualtrics --map comment=Q2 --touchpoint after-sale
 Bad rows are skipped and listed, with their line number and reason, in the report file.
 Ctrl-C stops after the current batch of 1,000; the same command resumes where it stopped.
 The answers are synced to the CRMs by the running server (npm start). BOUCLE_DB selects the store.`,

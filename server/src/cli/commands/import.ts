@@ -14,6 +14,13 @@ import {
   type AnswerFileFormat,
   type FileAnswer,
 } from '../../answerFiles/readAnswerFile.ts';
+import {
+  VENDOR_FORMATS,
+  checkTimezone,
+  type MappableField,
+  type VendorFormat,
+} from '../../answerFiles/vendorExports.ts';
+import type { Metric } from '@boucle/shared';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
 import type { Crm } from '../../store/store.ts';
@@ -21,7 +28,12 @@ import { accountRef } from '../../webhooks/typeform.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 export interface ImportOptions {
-  readonly format?: AnswerFileFormat;
+  readonly format?: AnswerFileFormat | VendorFormat;
+  /** Survey tools' exports: which column holds which field, and defaults for the file. */
+  readonly map?: Partial<Record<MappableField, string>>;
+  readonly metric?: Metric;
+  readonly touchpoint?: string;
+  readonly timezone?: string;
   readonly report?: string;
   /** Ignore the saved position and read the file from its first row. */
   readonly restart?: boolean;
@@ -38,7 +50,7 @@ function answerOfRow(row: FileAnswer): AnswerInput {
   const account = accountRef(row.accountKey);
   return {
     id: row.id,
-    source: 'import',
+    source: row.source ?? 'import',
     metric: row.metric,
     score: row.score,
     answeredAt: row.answeredAt as string,
@@ -83,11 +95,16 @@ export async function importCommand(
     );
     return EXIT.badInput;
   }
-  let format: AnswerFileFormat;
+  let format: AnswerFileFormat | VendorFormat;
   let size: number;
   let mtime: number;
   try {
     format = options.format ?? formatOf(file);
+    if (options.timezone) checkTimezone(options.timezone);
+    if ((options.map || options.timezone) && (format === 'csv' || format === 'jsonl'))
+      throw new AnswerFileError(
+        `--map and --timezone apply to survey tools' exports: add --format ${VENDOR_FORMATS.join('|')}`,
+      );
     const stat = statSync(file);
     if (!stat.isFile()) throw new AnswerFileError(`cannot read ${file}: it is not a file`);
     size = stat.size;
@@ -149,7 +166,13 @@ export async function importCommand(
   };
   const escape = (text: string) => `"${text.replace(/"/g, '""')}"`;
   try {
-    for await (const record of readAnswerFile(file, format, { trackDuplicates: false })) {
+    const vendor = {
+      ...(options.map && { map: options.map }),
+      ...(options.metric && { metric: options.metric }),
+      ...(options.touchpoint && { touchpoint: options.touchpoint }),
+      ...(options.timezone && { timezone: options.timezone }),
+    };
+    for await (const record of readAnswerFile(file, format, { trackDuplicates: false, vendor })) {
       if (record.line <= resumeAfter) continue;
       lastLine = record.line;
       if ('error' in record) {
