@@ -13,7 +13,7 @@ import { Metrics } from './http/metrics.ts';
 import { demoData, type DemoData } from './sandbox/demo.ts';
 import { preview } from './preview/routes.ts';
 import { SqliteStore } from './store/sqlite.ts';
-import type { Store } from './store/store.ts';
+import type { Store, StoredCallback } from './store/store.ts';
 import type { CrmAdapter } from './sync/adapter.ts';
 import { SyncEngine } from './sync/engine.ts';
 import { VendorFetcher } from './webhooks/fetcher.ts';
@@ -316,8 +316,18 @@ async function settleDemoCallbacks(store: Store, logger: Logger): Promise<void> 
     ],
     ['closed_no_contact', { notes: 'Trois appels sans réponse, e-mail envoyé.' }],
   ] as const;
+  // Each account's latest callback is still to be made, as in real life (and the preview's
+  // account card always has one to show).
+  const latest = new Map<string, StoredCallback>();
+  for (const callback of callbacks) {
+    const key = `${callback.crm}:${callback.crmAccountId ?? callback.id}`;
+    const known = latest.get(key);
+    if (!known || callback.createdAt > known.createdAt) latest.set(key, callback);
+  }
+  const stillOpen = new Set([...latest.values()].map((c) => c.id));
   let moved = 0;
   for (const [index, callback] of callbacks.entries()) {
+    if (stillOpen.has(callback.id)) continue;
     const target = outcomes[index % 5];
     if (!target) continue;
     let current = callback;

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -49,6 +50,28 @@ async function synced() {
     90_000,
     'the sync queue to drain',
   );
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** What axe-core finds serious or critical on the page (WCAG 2.1 AA rules). */
+async function accessibilityProblems(): Promise<string[]> {
+  await page.evaluate(AXE); // through the DevTools protocol: the page's CSP rightly refuses inline scripts
+  const result = (await page.evaluate(() =>
+    (
+      window as unknown as {
+        axe: { run: (context: Document, options: object) => Promise<unknown> };
+      }
+    ).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    }),
+  )) as {
+    violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
+  };
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 const signed = (n: number | null) => (n === null ? '—' : `${n > 0 ? '+' : ''}${n.toFixed(1)}`);
@@ -107,11 +130,12 @@ describe.skipIf(!available)('the preview page in Chromium', () => {
       .toBe(signed(summary.overall.nps));
   });
 
-  it("lists the signed-in manager's team callbacks in the queue", async () => {
+  it("lists the signed-in manager's team callbacks in the queue; the page passes axe-core's WCAG AA rules", async () => {
     const rows = page.locator('c-nps-callback-queue tbody tr');
     await rows.first().waitFor();
     expect(await rows.count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'preview.png'), fullPage: true });
+    expect(await accessibilityProblems()).toEqual([]);
     expect(statSync(join(SHOTS, 'preview.png')).size).toBeGreaterThan(10_000);
   });
 
@@ -144,13 +168,14 @@ describe.skipIf(!available)('the preview page in Chromium', () => {
       .toBe(0);
   });
 
-  it('reads in French, labels and all', async () => {
+  it('reads in French, labels and all, with no serious accessibility problem', async () => {
     await page.goto(`${server.url}/?lang=fr`);
     await page.locator('c-nps-account-card .nps').waitFor({ timeout: 60_000 });
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     await page.getByText('Avis clients (NPS)').waitFor();
     await page.getByText('Aperçu de Boucle').waitFor();
     await page.screenshot({ path: join(SHOTS, 'preview-fr.png'), fullPage: true });
+    expect(await accessibilityProblems()).toEqual([]);
   });
 
   it('shows customer text as text: a verbatim holding HTML runs nothing and renders no element', async () => {
