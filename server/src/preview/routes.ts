@@ -62,7 +62,7 @@ export function preview(deps: PreviewDeps): Preview {
       bundle = built;
       deps.logger.info(
         { cached: !built.built },
-        `preview: ready at ${deps.selfUrl()}/ (the Lightning components against the Salesforce emulator)`,
+        'preview: the page is ready (the Lightning components against the Salesforce emulator)',
       );
     })
     .catch((error: Error) => {
