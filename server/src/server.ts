@@ -12,7 +12,7 @@ import { currentSettings, hubspotApp } from './http/hubspotApp.ts';
 import { Metrics } from './http/metrics.ts';
 import { demoData, type DemoData } from './sandbox/demo.ts';
 import { preview } from './preview/routes.ts';
-import { SqliteStore } from './store/sqlite.ts';
+import { openStore } from './store/open.ts';
 import type { Store, StoredCallback } from './store/store.ts';
 import type { CrmAdapter } from './sync/adapter.ts';
 import { SyncEngine } from './sync/engine.ts';
@@ -63,7 +63,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const host = options.host ?? '127.0.0.1';
-  const store = new SqliteStore(config.dbPath);
+  const store = await openStore(config);
   let emulators: RunningEmulators | undefined;
   let salesforce = config.salesforce;
   let hubspot = config.hubspot;

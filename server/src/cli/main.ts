@@ -74,10 +74,15 @@ export async function runCli(
       exitCode = await startCommand(env, io, signal);
     });
 
-  const dbPath = env.BOUCLE_DB?.trim() || './data/boucle.db';
+  const storeLocation = {
+    dbPath: env.BOUCLE_DB?.trim() || './data/boucle.db',
+    ...(env.DATABASE_URL?.trim() && { databaseUrl: env.DATABASE_URL.trim() }),
+  };
   const deadLetters = program
     .command('dead-letters')
-    .description('Inspect and replay the sync jobs that gave up (in the store at BOUCLE_DB).');
+    .description(
+      'Inspect and replay the sync jobs that gave up (in the store: DATABASE_URL, else BOUCLE_DB).',
+    );
   deadLetters
     .command('list')
     .description('List dead-lettered jobs with their last CRM error.')
@@ -91,7 +96,7 @@ export async function runCli(
       }),
     )
     .action(async (options: { json?: boolean; limit: number }) => {
-      exitCode = await deadLettersList(dbPath, options, io);
+      exitCode = await deadLettersList(storeLocation, options, io);
     });
   deadLetters
     .command('replay')
@@ -99,7 +104,7 @@ export async function runCli(
     .argument('[ids...]', 'job ids from dead-letters list')
     .option('--all', 'replay every dead-lettered job')
     .action(async (ids: string[], options: { all?: boolean }) => {
-      exitCode = await deadLettersReplay(dbPath, ids, options, io);
+      exitCode = await deadLettersReplay(storeLocation, ids, options, io);
     });
 
   program
@@ -152,7 +157,7 @@ Columns are listed in docs/integrations.md. Example:
   npx boucle import responses.csv --format qualtrics --map comment=Q2 --touchpoint after-sale
 Bad rows are skipped and listed, with their line number and reason, in the report file.
 Ctrl-C stops after the current batch of 1,000; the same command resumes where it stopped.
-The answers are synced to the CRMs by the running server (npm start). BOUCLE_DB selects the store.`,
+The answers are synced to the CRMs by the running server (npm start). DATABASE_URL (PostgreSQL) or BOUCLE_DB (SQLite) selects the store.`,
     )
     .action(async (file: string, options: ImportOptions) => {
       exitCode = await importCommand(file, options, env, io, signal);

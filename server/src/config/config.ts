@@ -116,6 +116,8 @@ export interface WebhooksConfig {
 export interface Config {
   readonly port: number;
   readonly dbPath: string;
+  /** PostgreSQL instead of SQLite (several replicas may share it). */
+  readonly databaseUrl?: string;
   /** Sandbox: local CRM emulators on PORT+1 and PORT+2, demo data, a generated API key. */
   readonly sandbox: boolean;
   readonly apiKey?: string;
@@ -149,9 +151,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   const problems: string[] = [];
-  if (e.DATABASE_URL) {
+  if (e.DATABASE_URL && !/^postgres(ql)?:\/\/[^/]/.test(e.DATABASE_URL)) {
     problems.push(
-      'DATABASE_URL: PostgreSQL is not supported yet; unset it to use SQLite at BOUCLE_DB',
+      'DATABASE_URL: must be a PostgreSQL URL, postgres://user:password@host:5432/database (unset it to use SQLite at BOUCLE_DB)',
     );
   }
   let salesforce: SalesforceConfig | undefined;
@@ -276,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     port: e.PORT,
     dbPath: e.BOUCLE_DB,
+    ...(e.DATABASE_URL && { databaseUrl: e.DATABASE_URL }),
     sandbox,
     ...(e.BOUCLE_API_KEY && { apiKey: e.BOUCLE_API_KEY }),
     ...(salesforce && { salesforce }),

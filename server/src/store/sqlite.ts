@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { hashEmail, redact } from './privacy.ts';
 import type { Answer, Rating } from '@boucle/shared/schemas';
 import {
   type Queue,
@@ -16,17 +16,6 @@ import {
   type StoredCallback,
   type SyncState,
 } from './store.ts';
-
-/** A one-way hash of an e-mail, to remember an erasure without keeping the address. */
-function hashEmail(email: string): string {
-  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
-}
-
-/** An answer without the person: no respondent, no verbatim (it may name them). */
-function redact(answer: Answer): Answer {
-  const { respondent: _respondent, comment: _comment, employeeEmail: _employee, ...rest } = answer;
-  return rest;
-}
 
 /**
  * Migrations, applied in order once each. Append; never edit one that has shipped.

@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../store/postgres.ts';
 import { answer, startHarness, waitFor, type Harness } from './harness.ts';
 
 const count = async (h: Harness, type: string) => ((await h.sf())[type] ?? []).length;
 const hsCount = async (h: Harness, type: string) => ((await h.hs()).objects[type] ?? []).length;
 
-describe('answers in, CRM records out', () => {
+describe.each([
+  ['SQLite', async () => ({})],
+  ['PostgreSQL', async () => ({ databaseUrl: await freshDatabase() })],
+])('answers in, CRM records out (%s store)', (_store, storeOptions) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness(await storeOptions());
   });
   afterAll(() => h.close());
 

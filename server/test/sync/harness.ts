@@ -56,6 +56,8 @@ export async function startHarness(
   options: {
     customObjects?: boolean;
     dbPath?: string;
+    /** PostgreSQL instead of SQLite (a fresh database from ../store/postgres.ts). */
+    databaseUrl?: string;
     /** Log in to Salesforce with the JWT bearer flow: the emulator checks this key pair. */
     jwt?: { certificate: string; privateKeyFile: string };
     webhooks?: Partial<WebhooksConfig>;
@@ -120,6 +122,7 @@ export async function startHarness(
   const config: Config = {
     port: 0,
     dbPath: options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'boucle-e2e-')), 'boucle.db'),
+    ...(options.databaseUrl && { databaseUrl: options.databaseUrl }),
     sandbox: false,
     apiKey: API_KEY,
     salesforce: options.jwt

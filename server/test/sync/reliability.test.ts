@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulators, type RunningEmulators } from '../../src/crm/emulator/start.ts';
 import { boucle } from '../cli/helpers.ts';
+import { freshDatabase } from '../store/postgres.ts';
 import { API_KEY, answer, startHarness, waitFor, type Harness } from './harness.ts';
 
 const distinct = (records: Record<string, unknown>[] | undefined, key: string) =>
@@ -146,94 +147,106 @@ describe('a worker killed in the middle of a sync', () => {
     await emulators?.close();
   });
 
-  it('loses and duplicates nothing after a restart (a real child process, SIGKILL)', async () => {
-    emulators = await startEmulators({ hubspot: { burstLimit: 10_000 } });
-    const org = emulators.salesforce.org;
-    const account = org.create('Account', { Name: 'Acme', Website: 'acme.example' }) as {
-      id: string;
-    };
-    org.create('Contact', {
-      LastName: 'Martin',
-      Email: 'claire@acme.example',
-      AccountId: account.id,
-    });
-    emulators.hubspot.portal.create('companies', {
-      properties: { name: 'Acme', domain: 'acme.example' },
-    });
-    // Slow composite calls, so that the kill lands while records are being written.
-    await fetch(`${emulators.salesforceUrl}/__emulator/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ rules: [{ match: 'composite', latencyMs: 150 }] }),
-    });
-    const dbPath = join(mkdtempSync(join(tmpdir(), 'boucle-kill-')), 'boucle.db');
-    const env = {
-      ...process.env,
-      PORT: '0',
-      BOUCLE_DB: dbPath,
-      BOUCLE_API_KEY: API_KEY,
-      BOUCLE_SANDBOX: '0',
-      SALESFORCE_LOGIN_URL: emulators.salesforceUrl,
-      SALESFORCE_CLIENT_ID: 'boucle-sandbox',
-      SALESFORCE_CLIENT_SECRET: 'sandbox',
-      HUBSPOT_BASE_URL: emulators.hubspotUrl,
-      HUBSPOT_ACCESS_TOKEN: 'pat-sandbox',
-      BOUCLE_LOG_LEVEL: 'silent',
-    };
-    const script = fileURLToPath(new URL('./worker.ts', import.meta.url));
-    const spawnWorker = () => {
-      const child = fork(script, [], {
-        env,
-        execArgv: ['--import', 'tsx'],
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  it.each([
+    ['SQLite', false],
+    ['PostgreSQL, shared by two server replicas', true],
+  ])(
+    'loses and duplicates nothing (%s; real child processes, SIGKILL)',
+    async (_store, postgres) => {
+      emulators = await startEmulators({ hubspot: { burstLimit: 10_000 } });
+      const org = emulators.salesforce.org;
+      const account = org.create('Account', { Name: 'Acme', Website: 'acme.example' }) as {
+        id: string;
+      };
+      org.create('Contact', {
+        LastName: 'Martin',
+        Email: 'claire@acme.example',
+        AccountId: account.id,
       });
-      const url = new Promise<string>((resolve, reject) => {
-        child.on('message', (message) => resolve(String((message as { url: string }).url)));
-        child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+      emulators.hubspot.portal.create('companies', {
+        properties: { name: 'Acme', domain: 'acme.example' },
       });
-      return { child, url };
-    };
-    const first = spawnWorker();
-    const url = await first.url;
-    const answers = Array.from({ length: 3000 }, (_, i) =>
-      answer({ id: `kill-${i}`, score: i % 11 }),
-    );
-    for (let i = 0; i < answers.length; i += 1000) {
-      const response = await fetch(`${url}/v1/answers`, {
+      // Slow composite calls, so that the kill lands while records are being written.
+      await fetch(`${emulators.salesforceUrl}/__emulator/faults`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ answers: answers.slice(i, i + 1000) }),
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ rules: [{ match: 'composite', latencyMs: 150 }] }),
       });
-      expect(response.status).toBe(202);
-    }
-    const written = () => emulators?.salesforce.org.rows('Survey_Response__c').length ?? 0;
-    await waitFor(() => written() > 0, 20_000, 'the first records');
-    first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.once('exit', resolve));
-    expect(written()).toBeLessThan(3000);
-
-    const second = spawnWorker();
-    await second.url;
-    try {
-      await waitFor(
-        () =>
-          written() === 3000 &&
-          (emulators?.hubspot.portal.list('boucle_survey_response').length ?? 0) === 3000,
-        60_000,
-        'every answer after the restart',
+      const dbPath = join(mkdtempSync(join(tmpdir(), 'boucle-kill-')), 'boucle.db');
+      const env = {
+        ...process.env,
+        PORT: '0',
+        BOUCLE_DB: dbPath,
+        ...(postgres && { DATABASE_URL: await freshDatabase() }),
+        BOUCLE_API_KEY: API_KEY,
+        BOUCLE_SANDBOX: '0',
+        SALESFORCE_LOGIN_URL: emulators.salesforceUrl,
+        SALESFORCE_CLIENT_ID: 'boucle-sandbox',
+        SALESFORCE_CLIENT_SECRET: 'sandbox',
+        HUBSPOT_BASE_URL: emulators.hubspotUrl,
+        HUBSPOT_ACCESS_TOKEN: 'pat-sandbox',
+        BOUCLE_LOG_LEVEL: 'silent',
+      };
+      const script = fileURLToPath(new URL('./worker.ts', import.meta.url));
+      const spawnWorker = () => {
+        const child = fork(script, [], {
+          env,
+          execArgv: ['--import', 'tsx'],
+          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        });
+        const url = new Promise<string>((resolve, reject) => {
+          child.on('message', (message) => resolve(String((message as { url: string }).url)));
+          child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+        });
+        return { child, url };
+      };
+      const first = spawnWorker();
+      const url = await first.url;
+      // With PostgreSQL, a second replica works the same queue from the start.
+      const replica = postgres ? spawnWorker() : undefined;
+      if (replica) await replica.url;
+      const answers = Array.from({ length: 3000 }, (_, i) =>
+        answer({ id: `kill-${i}`, score: i % 11 }),
       );
-      const ids = emulators.salesforce.org.rows('Survey_Response__c').map((r) => r.External_Id__c);
-      expect(new Set(ids).size).toBe(3000);
-      expect(
-        new Set(
-          emulators.hubspot.portal
-            .list('boucle_survey_response')
-            .map((r) => r.properties.boucle_external_id),
-        ).size,
-      ).toBe(3000);
-    } finally {
-      second.child.kill('SIGTERM');
-      await new Promise((resolve) => second.child.once('exit', resolve));
-    }
-  });
+      for (let i = 0; i < answers.length; i += 1000) {
+        const response = await fetch(`${url}/v1/answers`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ answers: answers.slice(i, i + 1000) }),
+        });
+        expect(response.status).toBe(202);
+      }
+      const written = () => emulators?.salesforce.org.rows('Survey_Response__c').length ?? 0;
+      await waitFor(() => written() > 0, 20_000, 'the first records');
+      first.child.kill('SIGKILL');
+      await new Promise((resolve) => first.child.once('exit', resolve));
+      expect(written()).toBeLessThan(3000);
+
+      const second = replica ?? spawnWorker();
+      await second.url;
+      try {
+        await waitFor(
+          () =>
+            written() === 3000 &&
+            (emulators?.hubspot.portal.list('boucle_survey_response').length ?? 0) === 3000,
+          60_000,
+          'every answer after the restart',
+        );
+        const ids = emulators.salesforce.org
+          .rows('Survey_Response__c')
+          .map((r) => r.External_Id__c);
+        expect(new Set(ids).size).toBe(3000);
+        expect(
+          new Set(
+            emulators.hubspot.portal
+              .list('boucle_survey_response')
+              .map((r) => r.properties.boucle_external_id),
+          ).size,
+        ).toBe(3000);
+      } finally {
+        second.child.kill('SIGTERM');
+        await new Promise((resolve) => second.child.once('exit', resolve));
+      }
+    },
+  );
 });

@@ -78,9 +78,17 @@ describe('loadConfig', () => {
       { BOUCLE_SANDBOX: '0', BOUCLE_API_KEY: 'k'.repeat(20) },
       'BOUCLE_SANDBOX: is 0 but no CRM is configured',
     ],
-    [{ DATABASE_URL: 'postgres://x' }, 'DATABASE_URL: PostgreSQL is not supported yet'],
+    [{ DATABASE_URL: 'mysql://db.example/boucle' }, 'DATABASE_URL: must be a PostgreSQL URL'],
   ])('stops on %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe('DATABASE_URL', () => {
+  it('selects PostgreSQL, keeping BOUCLE_DB for what SQLite would hold', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgresql://boucle:pw@db.internal:5432/boucle' });
+    expect(config.databaseUrl).toBe('postgresql://boucle:pw@db.internal:5432/boucle');
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
   });
 });

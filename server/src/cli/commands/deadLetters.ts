@@ -1,13 +1,30 @@
-import { SqliteStore } from '../../store/sqlite.ts';
+import { openStore, StoreUnavailableError, type StoreLocation } from '../../store/open.ts';
+import type { Store } from '../../store/store.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 /** `boucle dead-letters list`: the jobs that gave up, with their last CRM error. */
+/** The store, or a message on standard error and undefined when it cannot be opened. */
+async function open(
+  location: StoreLocation,
+  io: CliIo,
+  command: string,
+): Promise<Store | undefined> {
+  try {
+    return await openStore(location);
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    io.stderr(`boucle dead-letters ${command}: ${error.message}\n`);
+    return undefined;
+  }
+}
+
 export async function deadLettersList(
-  dbPath: string,
+  location: StoreLocation,
   options: { json?: boolean; limit: number },
   io: CliIo,
 ): Promise<number> {
-  const store = new SqliteStore(dbPath);
+  const store = await open(location, io, 'list');
+  if (!store) return EXIT.failure;
   try {
     const dead = await store.listDead(options.limit);
     if (options.json) io.stdout(`${JSON.stringify(dead, null, 2)}\n`);
@@ -30,7 +47,7 @@ export async function deadLettersList(
 
 /** `boucle dead-letters replay`: puts dead jobs back in the queue (a running server picks them up). */
 export async function deadLettersReplay(
-  dbPath: string,
+  location: StoreLocation,
   ids: string[],
   options: { all?: boolean },
   io: CliIo,
@@ -46,7 +63,8 @@ export async function deadLettersReplay(
     io.stderr(`boucle dead-letters replay: job ids are whole numbers; not: ${bad.join(', ')}\n`);
     return EXIT.badInput;
   }
-  const store = new SqliteStore(dbPath);
+  const store = await open(location, io, 'replay');
+  if (!store) return EXIT.failure;
   try {
     const replayed = await store.replay(options.all ? 'all' : ids.map(Number), Date.now());
     io.stdout(

@@ -3,7 +3,8 @@ import type { Config } from '../../config/config.ts';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { HubSpotAdapter } from '../../crm/hubspot/adapter.ts';
 import { SalesforceAdapter } from '../../crm/salesforce/adapter.ts';
-import { SqliteStore } from '../../store/sqlite.ts';
+import { describeStore, openStore, StoreUnavailableError } from '../../store/open.ts';
+import type { Store } from '../../store/store.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 /** Where the CRMs are: the configured ones, or the sandbox emulators of a running `npm start`. */
@@ -56,24 +57,35 @@ export async function doctorCommand(
   );
 
   io.stdout('Store\n');
-  if (!existsSync(config.dbPath))
+  if (!config.databaseUrl && !existsSync(config.dbPath))
     ok(`${config.dbPath} does not exist yet: it is created at the first start`);
   else {
-    const store = new SqliteStore(config.dbPath);
-    const stats = await store.queueStats();
-    const dead = Object.entries(stats)
-      .filter(([k]) => k.endsWith('.dead'))
-      .reduce((n, [, v]) => n + v, 0);
-    const waiting = Object.entries(stats)
-      .filter(([k]) => k.endsWith('.ready') || k.endsWith('.running'))
-      .reduce((n, [, v]) => n + v, 0);
-    await store.close();
-    ok(`${config.dbPath}: ${waiting} jobs waiting`);
-    if (dead > 0)
+    let store: Store | undefined;
+    try {
+      store = await openStore(config);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
       fail(
-        `${dead} dead letters`,
-        'read them with `npx boucle dead-letters list`, fix the cause, then `npx boucle dead-letters replay --all`',
+        error.message,
+        'check that PostgreSQL runs and that DATABASE_URL names a database this user may open',
       );
+    }
+    if (store) {
+      const stats = await store.queueStats();
+      const dead = Object.entries(stats)
+        .filter(([k]) => k.endsWith('.dead'))
+        .reduce((n, [, v]) => n + v, 0);
+      const waiting = Object.entries(stats)
+        .filter(([k]) => k.endsWith('.ready') || k.endsWith('.running'))
+        .reduce((n, [, v]) => n + v, 0);
+      await store.close();
+      ok(`${describeStore(config)}: ${waiting} jobs waiting`);
+      if (dead > 0)
+        fail(
+          `${dead} dead letters`,
+          'read them with `npx boucle dead-letters list`, fix the cause, then `npx boucle dead-letters replay --all`',
+        );
+    }
   }
 
   const targets = crmTargets(config);

@@ -22,7 +22,8 @@ import {
 } from '../../answerFiles/vendorExports.ts';
 import type { Metric } from '@boucle/shared';
 import { ConfigError, loadConfig } from '../../config/config.ts';
-import { SqliteStore } from '../../store/sqlite.ts';
+import { openStore, StoreUnavailableError } from '../../store/open.ts';
+import type { Store } from '../../store/store.ts';
 import type { Crm } from '../../store/store.ts';
 import { accountRef } from '../../webhooks/typeform.ts';
 import { EXIT, type CliIo } from '../io.ts';
@@ -122,7 +123,14 @@ export async function importCommand(
         ...(config.salesforce ? ['salesforce' as const] : []),
         ...(config.hubspot ? ['hubspot' as const] : []),
       ];
-  const store = new SqliteStore(config.dbPath);
+  let store: Store;
+  try {
+    store = await openStore(config);
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    io.stderr(`boucle import: ${error.message}\n`);
+    return EXIT.failure;
+  }
   const cursorName = `import:${resolve(file)}:${size}:${Math.round(mtime)}`;
   const resumeAfter = options.restart ? 0 : Number((await store.getCursor(cursorName)) ?? 0);
   const reportPath = options.report ?? `${file}.rejected.csv`;

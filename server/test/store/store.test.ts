@@ -1,0 +1,307 @@
+import type { Answer, Rating } from '@boucle/shared/schemas';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PostgresStore } from '../../src/store/postgres.ts';
+import { SqliteStore } from '../../src/store/sqlite.ts';
+import type { Store, StoredCallback } from '../../src/store/store.ts';
+import { freshDatabase } from './postgres.ts';
+
+// What every store promises the server, checked on SQLite (the default) and PostgreSQL alike.
+
+const T0 = Date.parse('2026-11-01T12:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function answer(id: string, overrides: Partial<Answer> = {}): Answer {
+  return {
+    id,
+    source: 'api',
+    metric: 'nps',
+    score: 9,
+    answeredAt: iso(T0 - 3_600_000),
+    respondent: { email: 'Claire@Acme.example' },
+    account: { domain: 'acme.example' },
+    comment: 'Très bien',
+    ...overrides,
+  } as Answer;
+}
+
+function rating(id: string, interactionId: string): Rating {
+  return {
+    id,
+    source: 'api',
+    interactionId,
+    employeeEmail: 'paul@vendor.example',
+    rating: 4,
+    ratedAt: iso(T0),
+  } as Rating;
+}
+
+function callback(id: string, overrides: Partial<StoredCallback> = {}): StoredCallback {
+  return {
+    id,
+    crm: 'salesforce',
+    answerRef: 'api:a1',
+    kind: 'detractor_recovery',
+    status: 'open',
+    dueAt: iso(T0 + 24 * 3_600_000),
+    slaHours: 24,
+    createdAt: iso(T0),
+    accountKey: 'acme.example',
+    respondentEmail: 'claire@acme.example',
+    ...overrides,
+  } as StoredCallback;
+}
+
+const stores: [string, () => Promise<Store>][] = [
+  ['SQLite', async () => new SqliteStore(':memory:')],
+  ['PostgreSQL', async () => PostgresStore.open(await freshDatabase())],
+];
+
+describe.each(stores)('the %s store', (_name, open) => {
+  let store: Store;
+  afterEach(async () => store?.close());
+
+  it('stores an answer once by (source, id), the first of a batch winning, and queues it per CRM', async () => {
+    store = await open();
+    expect(
+      await store.ingestAnswers(
+        [answer('a1'), answer('a2'), answer('a1', { score: 0 })],
+        ['salesforce', 'hubspot'],
+        T0,
+      ),
+    ).toEqual({ accepted: 2, duplicates: 1 });
+    expect(await store.ingestAnswers([answer('a1')], ['salesforce'], T0)).toEqual({
+      accepted: 0,
+      duplicates: 1,
+    });
+    expect(
+      await store.ingestAnswers([answer('a1', { source: 'typeform' })], ['salesforce'], T0),
+    ).toEqual({ accepted: 1, duplicates: 0 });
+    expect((await store.getAnswers(['api:a1', 'api:zz'])).get('api:a1')?.score).toBe(9);
+    expect(await store.queueStats()).toEqual({ 'salesforce.ready': 3, 'hubspot.ready': 2 });
+    const states = await store.syncStates('hubspot', 'answer', ['api:a1', 'typeform:a1']);
+    expect([...states.entries()]).toEqual([['api:a1', { state: 'pending' }]]);
+  });
+
+  it('finds answers by account, time, interaction and respondent', async () => {
+    store = await open();
+    await store.ingestAnswers(
+      [
+        answer('old', { answeredAt: iso(T0 - 400 * 86_400_000) }),
+        answer('new', { interactionId: 'case-1' }),
+        answer('other', {
+          account: { domain: 'globex.example' },
+          respondent: { email: 'x@globex.example' },
+        }),
+      ],
+      ['salesforce'],
+      T0,
+    );
+    const since = iso(T0 - 30 * 86_400_000);
+    expect((await store.answersForAccount(['ACME.example'], since)).map((a) => a.id)).toEqual([
+      'new',
+    ]);
+    expect((await store.answersSince(since)).map((a) => a.id).sort()).toEqual(['new', 'other']);
+    expect((await store.answerForInteraction('case-1'))?.id).toBe('new');
+    expect(await store.answerForInteraction('nope')).toBeUndefined();
+    expect((await store.answersForRespondent('claire@acme.example', 10)).map((a) => a.id)).toEqual([
+      'new',
+      'old',
+    ]);
+    await store.linkAnswerAccount('api:other', '001000000000001AAA');
+    expect((await store.answersForAccount(['001000000000001aaa'], since)).map((a) => a.id)).toEqual(
+      ['other'],
+    );
+  });
+
+  it('keeps sync states, parks unmatched answers and lists them', async () => {
+    store = await open();
+    await store.ingestAnswers([answer('a1')], ['salesforce'], T0);
+    await store.setSyncState('salesforce', 'answer', 'api:a1', 'synced', undefined, 'a0A1');
+    await store.setSyncState('salesforce', 'answer', 'api:a1', 'synced', 'again');
+    expect((await store.syncStates('salesforce', 'answer', ['api:a1'])).get('api:a1')).toEqual({
+      state: 'synced',
+      crmId: 'a0A1',
+    });
+    await store.setSyncState('salesforce', 'answer', 'api:a1', 'unmatched', 'no contact');
+    expect(await store.unmatchedAnswers(10)).toEqual([
+      { crm: 'salesforce', detail: 'no contact', answer: expect.objectContaining({ id: 'a1' }) },
+    ]);
+  });
+
+  it('stores ratings once and finds them by interaction', async () => {
+    store = await open();
+    expect(
+      await store.ingestRatings([rating('r1', 'case-1'), rating('r1', 'case-1')], ['hubspot'], T0),
+    ).toEqual({ accepted: 1, duplicates: 1 });
+    expect((await store.ratingForInteraction('case-1'))?.id).toBe('r1');
+    expect((await store.ratingsForInteractions(['case-1', 'case-2'])).map((r) => r.id)).toEqual([
+      'r1',
+    ]);
+    expect((await store.getRatings(['api:r1'])).size).toBe(1);
+  });
+
+  it('creates a callback once and lists the open, overdue and per-account ones', async () => {
+    store = await open();
+    expect(await store.createCallback(callback('c1'))).toBe(true);
+    expect(await store.createCallback(callback('c1'))).toBe(false);
+    await store.createCallback(
+      callback('c2', {
+        answerRef: 'api:a2',
+        dueAt: iso(T0 - 3_600_000),
+        accountKey: 'globex.example',
+      }),
+    );
+    await store.createCallback(callback('c3', { answerRef: 'api:a3', status: 'resolved' }));
+    const now = iso(T0);
+    expect((await store.listCallbacks({ now })).map((c) => c.id)).toEqual(['c2', 'c1']);
+    expect((await store.listCallbacks({ now, status: 'overdue' })).map((c) => c.id)).toEqual([
+      'c2',
+    ]);
+    expect(
+      (await store.listCallbacks({ now, accountKey: 'ACME.EXAMPLE' })).map((c) => c.id),
+    ).toEqual(['c1']);
+    await store.saveCallback({ ...callback('c1'), status: 'resolved', outcome: 'done' });
+    expect((await store.getCallback('c1'))?.status).toBe('resolved');
+    expect([...(await store.getCallbacks(['c1', 'c2', 'nope'])).keys()].sort()).toEqual([
+      'c1',
+      'c2',
+    ]);
+  });
+
+  it('queues a record once while pending, and claims answers before ratings and callbacks', async () => {
+    store = await open();
+    await store.enqueue('salesforce', 'callback', ['c1'], T0);
+    await store.enqueue('salesforce', 'rating', ['api:r1'], T0);
+    await store.enqueue('salesforce', 'answer', ['api:a1', 'api:a1'], T0);
+    await store.enqueue('salesforce', 'answer', ['api:a2'], T0 + 60_000); // not due yet
+    expect(await store.queueStats()).toEqual({ 'salesforce.ready': 4 });
+    const jobs = await store.claim('salesforce', 'w1', 10, 30_000, T0);
+    expect(jobs.map((j) => `${j.kind} ${j.ref}`)).toEqual([
+      'answer api:a1',
+      'rating api:r1',
+      'callback c1',
+    ]);
+    expect(await store.claim('salesforce', 'w2', 10, 30_000, T0 + 1_000)).toEqual([]);
+    // A pending record is queued once; once done it can be queued again.
+    await store.enqueue('salesforce', 'answer', ['api:a1'], T0);
+    await store.complete(
+      jobs.map((j) => j.id),
+      T0 + 2_000,
+    );
+    await store.enqueue('salesforce', 'answer', ['api:a1'], T0 + 3_000);
+    expect(await store.queueStats()).toEqual({ 'salesforce.done': 3, 'salesforce.ready': 2 });
+  });
+
+  it("takes over a job whose lease ran out, unless its worker's heartbeat renewed it", async () => {
+    store = await open();
+    await store.enqueue('hubspot', 'answer', ['api:a1', 'api:a2'], T0);
+    const [first, second] = await store.claim('hubspot', 'w1', 10, 30_000, T0);
+    await store.heartbeat([first!.id], 'w1', 30_000, T0 + 20_000);
+    await store.heartbeat([second!.id], 'someone-else', 30_000, T0 + 20_000); // not theirs
+    const taken = await store.claim('hubspot', 'w2', 10, 30_000, T0 + 31_000);
+    expect(taken.map((j) => j.ref)).toEqual(['api:a2']);
+  });
+
+  it('retries with a delay, dead-letters after the last attempt, and replays', async () => {
+    store = await open();
+    await store.enqueue('salesforce', 'answer', ['api:a1', 'api:a2'], T0);
+    await store.setSyncState('salesforce', 'answer', 'api:a1', 'dead', 'refused');
+    const [job, other] = await store.claim('salesforce', 'w1', 10, 30_000, T0);
+    const policy = { countAttempt: true, maxAttempts: 2 };
+    expect(await store.retry(job!.id, '503', 5_000, T0, policy)).toBe('retry');
+    expect(await store.claim('salesforce', 'w1', 10, 30_000, T0 + 4_000)).toEqual([]);
+    const [again] = await store.claim('salesforce', 'w1', 10, 30_000, T0 + 5_000);
+    expect(again).toMatchObject({ id: job!.id, attempts: 1, lastError: '503' });
+    // A failure before any per-record result spends no attempt.
+    expect(
+      await store.retry(job!.id, 'token', 0, T0 + 6_000, { countAttempt: false, maxAttempts: 2 }),
+    ).toBe('retry');
+    await store.claim('salesforce', 'w1', 10, 30_000, T0 + 6_000);
+    expect(await store.retry(job!.id, '503 again', 5_000, T0 + 7_000, policy)).toBe('dead');
+    await store.deadLetter(other!.id, 'INVALID_FIELD', T0 + 8_000);
+    expect((await store.listDead(10)).map((d) => [d.ref, d.attempts, d.lastError])).toEqual([
+      ['api:a2', 1, 'INVALID_FIELD'],
+      ['api:a1', 2, '503 again'],
+    ]);
+    // a2 is queued again meanwhile: its dead copy is redundant.
+    await store.enqueue('salesforce', 'answer', ['api:a2'], T0 + 9_000);
+    expect(await store.replay('all', T0 + 10_000)).toBe(2);
+    expect(await store.listDead(10)).toEqual([]);
+    expect(await store.queueStats()).toEqual({ 'salesforce.ready': 2, 'salesforce.done': 1 });
+    expect((await store.syncStates('salesforce', 'answer', ['api:a1'])).get('api:a1')?.state).toBe(
+      'pending',
+    );
+    const replayed = await store.claim('salesforce', 'w1', 10, 30_000, T0 + 10_000);
+    // Due order: a2 was queued again before a1 was replayed.
+    expect(replayed.map((j) => [j.ref, j.attempts])).toEqual([
+      ['api:a2', 0],
+      ['api:a1', 0],
+    ]);
+  });
+
+  it('never hands one job to two workers claiming at once', async () => {
+    store = await open();
+    const refs = Array.from({ length: 300 }, (_, i) => `api:r${i}`);
+    await store.enqueue('salesforce', 'answer', refs, T0);
+    const claims = await Promise.all(
+      Array.from({ length: 12 }, (_, w) => store.claim('salesforce', `w${w}`, 40, 30_000, T0)),
+    );
+    const ids = claims.flat().map((j) => j.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(300);
+  });
+
+  it('erases a contact: answers and callbacks lose the person, a later replay comes back redacted', async () => {
+    store = await open();
+    await store.ingestAnswers([answer('a1')], ['hubspot'], T0);
+    await store.createCallback(callback('c1'));
+    await store.linkContact('hubspot', '901', 'CLAIRE@acme.example');
+    expect(await store.eraseContact('hubspot', '901', T0)).toBe(1);
+    const erased = (await store.getAnswers(['api:a1'])).get('api:a1');
+    expect(erased).not.toHaveProperty('respondent');
+    expect(erased).not.toHaveProperty('comment');
+    expect(erased?.score).toBe(9);
+    expect(await store.getCallback('c1')).not.toHaveProperty('respondentEmail');
+    expect(await store.answersForRespondent('claire@acme.example', 10)).toEqual([]);
+    await store.ingestAnswers([answer('a9')], ['hubspot'], T0);
+    expect((await store.getAnswers(['api:a9'])).get('api:a9')).not.toHaveProperty('respondent');
+    expect(await store.eraseContact('hubspot', '901', T0)).toBe(0);
+  });
+
+  it('keeps settings, cursors, deliveries seen and a sync log', async () => {
+    store = await open();
+    expect(await store.getSetting('server')).toBeUndefined();
+    await store.setSetting('server', { rules: [1] }, T0);
+    await store.setSetting('server', { rules: [2] }, T0);
+    expect(await store.getSetting('server')).toEqual({ rules: [2] });
+    await store.setCursor('feedback', '10');
+    await store.setCursor('feedback', '11');
+    expect(await store.getCursor('feedback')).toBe('11');
+    expect(await store.recordDelivery('typeform', 'e1', T0)).toBe(true);
+    expect(await store.recordDelivery('typeform', 'e1', T0)).toBe(false);
+    await store.log('salesforce', 'answer', 'api:a1', 'synced', 'ok', T0);
+  });
+});
+
+describe('the PostgreSQL store', () => {
+  it('applies its migrations once when replicas start together', async () => {
+    const url = await freshDatabase();
+    const replicas = await Promise.all(Array.from({ length: 5 }, () => PostgresStore.open(url)));
+    const { rows } = await replicas[0]!.pool.query('SELECT version FROM migrations');
+    expect(rows).toEqual([{ version: 1 }]);
+    await Promise.all(replicas.map((r) => r.close()));
+  });
+
+  it('says why it cannot open a database, without the password', async () => {
+    const { openStore } = await import('../../src/store/open.ts');
+    const error = await openStore({
+      dbPath: 'unused',
+      databaseUrl: 'postgres://boucle:s3cret@127.0.0.1:1/boucle',
+    }).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(
+      /^cannot open the PostgreSQL database at DATABASE_URL \(postgres:\/\/boucle:\*\*\*@127\.0\.0\.1:1\/boucle\): /,
+    );
+    expect((error as Error).message).not.toContain('s3cret');
+  });
+});
