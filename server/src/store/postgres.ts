@@ -8,11 +8,13 @@ import {
   type CallbackFilter,
   type Crm,
   type DeadJob,
-  type Job,
   type JobKind,
   type Store,
   type StoredCallback,
   type SyncState,
+  KIND_ORDER,
+  toJob,
+  type JobRow,
 } from './store.ts';
 
 /**
@@ -56,29 +58,7 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at BIGINT NOT NULL);`,
 ];
 
-// Answers first: callbacks and ratings point at them; rollups come last.
-const KIND_ORDER = `CASE kind WHEN 'answer' THEN 0 WHEN 'rating' THEN 1 WHEN 'callback' THEN 2 ELSE 3 END`;
 const KIND_RANK: Record<string, number> = { answer: 0, rating: 1, callback: 2 };
-
-interface JobRow {
-  id: number;
-  crm: Queue;
-  kind: JobKind;
-  ref: string;
-  attempts: number;
-  last_error: string | null;
-  run_at: number;
-  updated_at: number;
-}
-
-const toJob = (row: JobRow): Job => ({
-  id: row.id,
-  crm: row.crm,
-  kind: row.kind,
-  ref: row.ref,
-  attempts: row.attempts,
-  ...(row.last_error && { lastError: row.last_error }),
-});
 
 const splitRef = (ref: string): [string, string] => {
   const at = ref.indexOf(':');
@@ -473,7 +453,9 @@ export class PostgresStore implements Store {
     return rows
       .sort(
         (a, b) =>
-          (KIND_RANK[a.kind] ?? 3) - (KIND_RANK[b.kind] ?? 3) || a.run_at - b.run_at || a.id - b.id,
+          (KIND_RANK[a.kind] ?? 3) - (KIND_RANK[b.kind] ?? 3) ||
+          (a.run_at ?? 0) - (b.run_at ?? 0) ||
+          a.id - b.id,
       )
       .map(toJob);
   }

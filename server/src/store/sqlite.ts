@@ -10,11 +10,13 @@ import {
   type CallbackFilter,
   type Crm,
   type DeadJob,
-  type Job,
   type JobKind,
   type Store,
   type StoredCallback,
   type SyncState,
+  KIND_ORDER,
+  toJob,
+  type JobRow,
 } from './store.ts';
 
 /**
@@ -59,27 +61,6 @@ const MIGRATIONS: readonly string[] = [
   `CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
 ];
 
-// Answers first: callbacks and ratings point at them; rollups come last.
-const KIND_ORDER = `CASE kind WHEN 'answer' THEN 0 WHEN 'rating' THEN 1 WHEN 'callback' THEN 2 ELSE 3 END`;
-
-interface JobRow {
-  id: number;
-  crm: Queue;
-  kind: JobKind;
-  ref: string;
-  attempts: number;
-  last_error: string | null;
-  updated_at: number;
-}
-
-const toJob = (row: JobRow): Job => ({
-  id: row.id,
-  crm: row.crm,
-  kind: row.kind,
-  ref: row.ref,
-  attempts: row.attempts,
-  ...(row.last_error && { lastError: row.last_error }),
-});
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
 /** The SQLite store (the default): one file, WAL journal, safe for one server process. */

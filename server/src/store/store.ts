@@ -161,3 +161,27 @@ export function accountKeysOf(answer: Answer): string[] {
   if (!account?.domain && email) keys.push(email.split('@')[1]?.toLowerCase());
   return keys.filter((key): key is string => Boolean(key));
 }
+
+// Answers first: callbacks and ratings point at them; rollups come last.
+export const KIND_ORDER = `CASE kind WHEN 'answer' THEN 0 WHEN 'rating' THEN 1 WHEN 'callback' THEN 2 ELSE 3 END`;
+
+/** A row of the jobs table, as both stores read it. */
+export interface JobRow {
+  id: number;
+  crm: Queue;
+  kind: JobKind;
+  ref: string;
+  attempts: number;
+  last_error: string | null;
+  run_at?: number;
+  updated_at: number;
+}
+
+export const toJob = (row: JobRow): Job => ({
+  id: row.id,
+  crm: row.crm,
+  kind: row.kind,
+  ref: row.ref,
+  attempts: row.attempts,
+  ...(row.last_error && { lastError: row.last_error }),
+});

@@ -1,44 +1,24 @@
 // Stand-in for lightning/uiRecordApi: getRecord reads and updateRecord writes through the User
 // Interface API record resource (here the Salesforce emulator's, through the preview's bridge).
 // After a write every wire of the page reads again, as the LDS cache would refresh them.
-import { onRecordChange, recordsChanged, salesforce } from 'preview/context';
+import { RefreshingWire, recordsChanged, salesforce } from 'preview/context';
 
 function fieldName(field) {
   return typeof field === 'string' ? field : `${field.objectApiName}.${field.fieldApiName}`;
 }
 
-export class getRecord {
-  constructor(dataCallback) {
-    this.dataCallback = dataCallback;
-    this.generation = 0;
-  }
-
-  update(config) {
-    this.config = config;
-    this.fetch();
-  }
-
-  connect() {
-    this.unsubscribe = onRecordChange(() => this.fetch());
-  }
-
-  disconnect() {
-    if (this.unsubscribe) this.unsubscribe();
-  }
-
-  async fetch() {
-    const config = this.config;
-    if (!config || !config.recordId) return;
-    const generation = ++this.generation;
+export class getRecord extends RefreshingWire {
+  async load(config) {
+    if (!config || !config.recordId) return undefined;
     const params = new URLSearchParams();
     if (config.fields) params.set('fields', [].concat(config.fields).map(fieldName).join(','));
     if (config.optionalFields)
       params.set('optionalFields', [].concat(config.optionalFields).map(fieldName).join(','));
     try {
       const data = await salesforce(`records/${encodeURIComponent(config.recordId)}?${params}`);
-      if (generation === this.generation) this.dataCallback({ data, error: undefined });
+      return { data, error: undefined };
     } catch (error) {
-      if (generation === this.generation) this.dataCallback({ data: undefined, error });
+      return { data: undefined, error };
     }
   }
 }

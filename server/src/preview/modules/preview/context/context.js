@@ -43,3 +43,35 @@ export async function salesforce(path, options = {}) {
   }
   return body;
 }
+
+/**
+ * A wire adapter that reads through `load(config)` (a promise of what the component receives) when
+ * its configuration changes and again whenever a record changed, as Lightning Data Service
+ * refreshes its wires; a late answer to an older read is dropped.
+ */
+export class RefreshingWire {
+  constructor(dataCallback) {
+    this.dataCallback = dataCallback;
+    this.config = undefined;
+    this.generation = 0;
+  }
+
+  update(config) {
+    this.config = config;
+    this.read();
+  }
+
+  connect() {
+    this.unsubscribe = onRecordChange(() => this.read());
+  }
+
+  disconnect() {
+    if (this.unsubscribe) this.unsubscribe();
+  }
+
+  async read() {
+    const generation = ++this.generation;
+    const value = await this.load(this.config);
+    if (value !== undefined && generation === this.generation) this.dataCallback(value);
+  }
+}
