@@ -197,6 +197,7 @@ async function main(): Promise<void> {
     const server = await startServer(
       {
         port: 0,
+        host: '127.0.0.1',
         dbPath,
         ...(postgres && { databaseUrl: postgres.url }),
         sandbox: false,

@@ -61,7 +61,7 @@ export async function startServer(
   options: ServerOptions = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? config.host;
   const store = await openStore(config);
   let emulators: RunningEmulators | undefined;
   let salesforce = config.salesforce;
@@ -175,7 +175,9 @@ export async function startServer(
     const s = app.listen(config.port, host, () => resolve(s));
     s.once('error', reject);
   });
-  url = `http://${host}:${(server.address() as { port: number }).port}`;
+  // Listening on every interface, the server is reached on this machine at its loopback address.
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  url = `http://${reachable}:${(server.address() as { port: number }).port}`;
   let demoReady: Promise<void> = Promise.resolve();
   if (
     config.sandbox &&

@@ -25,6 +25,14 @@ const environmentSchema = z.object({
     .min(0)
     .max(65535, { error: 'must be a port number from 0 to 65535' })
     .default(3000),
+  HOST: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-zA-Z.:-]+$/, {
+        error: 'must be an address to listen on, e.g. 0.0.0.0 or 127.0.0.1',
+      })
+      .optional(),
+  ),
   BOUCLE_DB: z.string().trim().min(1).default('./data/boucle.db'),
   DATABASE_URL: optionalText,
   BOUCLE_API_KEY: optionalText.pipe(
@@ -115,6 +123,8 @@ export interface WebhooksConfig {
 /** The server's configuration, parsed once at start. */
 export interface Config {
   readonly port: number;
+  /** The address to listen on: loopback in sandbox (emulators, no key), every interface otherwise. */
+  readonly host: string;
   readonly dbPath: string;
   /** PostgreSQL instead of SQLite (several replicas may share it). */
   readonly databaseUrl?: string;
@@ -277,6 +287,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   };
   return {
     port: e.PORT,
+    host: e.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0'),
     dbPath: e.BOUCLE_DB,
     ...(e.DATABASE_URL && { databaseUrl: e.DATABASE_URL }),
     sandbox,

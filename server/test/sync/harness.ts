@@ -121,6 +121,7 @@ export async function startHarness(
   }
   const config: Config = {
     port: 0,
+    host: '127.0.0.1',
     dbPath: options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'boucle-e2e-')), 'boucle.db'),
     ...(options.databaseUrl && { databaseUrl: options.databaseUrl }),
     sandbox: false,

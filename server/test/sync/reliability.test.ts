@@ -176,6 +176,7 @@ describe('a worker killed in the middle of a sync', () => {
       const env = {
         ...process.env,
         PORT: '0',
+        HOST: '127.0.0.1',
         BOUCLE_DB: dbPath,
         ...(postgres && { DATABASE_URL: await freshDatabase() }),
         BOUCLE_API_KEY: API_KEY,

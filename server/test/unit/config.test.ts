@@ -92,3 +92,13 @@ describe('DATABASE_URL', () => {
     expect(loadConfig({}).databaseUrl).toBeUndefined();
   });
 });
+
+describe('HOST', () => {
+  it('listens on loopback in sandbox, on every interface otherwise, or where HOST says', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    const real = { HUBSPOT_ACCESS_TOKEN: 'pat', BOUCLE_API_KEY: 'k'.repeat(20) };
+    expect(loadConfig(real).host).toBe('0.0.0.0');
+    expect(loadConfig({ ...real, HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
+    expect(() => loadConfig({ HOST: 'http://x' })).toThrow('HOST: must be an address to listen on');
+  });
+});
