@@ -165,7 +165,11 @@ export function createApp(deps: AppDeps): express.Express {
           message: 'must be unmatched (the answers whose respondent is not in the CRM yet)',
         },
       ]);
-    const limit = Math.min(Number(req.query.limit ?? 100) || 100, 1000);
+    const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new ApiError(400, 'validation_failed', 'limit must be a whole number from 1 to 1000', [
+        { path: 'limit', message: 'must be a whole number from 1 to 1000' },
+      ]);
     const parked = await store.unmatchedAnswers(limit);
     res.json({ answers: parked.map((p) => ({ crm: p.crm, reason: p.detail, answer: p.answer })) });
   });

@@ -5,10 +5,12 @@ import { answer, startHarness, waitFor, type Harness } from './harness.ts';
 const count = async (h: Harness, type: string) => ((await h.sf())[type] ?? []).length;
 const hsCount = async (h: Harness, type: string) => ((await h.hs()).objects[type] ?? []).length;
 
-describe.each([
+const STORES: [string, () => Promise<{ databaseUrl?: string }>][] = [
   ['SQLite', async () => ({})],
   ['PostgreSQL', async () => ({ databaseUrl: await freshDatabase() })],
-])('answers in, CRM records out (%s store)', (_store, storeOptions) => {
+];
+
+describe.each(STORES)('answers in, CRM records out (%s store)', (_store, storeOptions) => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness(await storeOptions());
@@ -249,10 +251,10 @@ describe.each([
   });
 });
 
-describe('bad input', () => {
+describe.each(STORES)('bad input (%s store)', (_store, storeOptions) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness(await storeOptions());
   });
   afterAll(() => h.close());
 
@@ -272,6 +274,15 @@ describe('bad input', () => {
       'an unknown status filter',
       'GET',
       '/v1/callbacks?status=late',
+      undefined,
+      {},
+      400,
+      'validation_failed',
+    ],
+    [
+      'a negative limit',
+      'GET',
+      '/v1/answers?status=unmatched&limit=-5',
       undefined,
       {},
       400,
