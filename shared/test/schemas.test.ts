@@ -57,6 +57,8 @@ describe('answerSchema', () => {
     [{ score: '7' }, 'score', 'must be a number'],
     [{ metric: 'ratio' }, 'metric', 'must be one of nps, csat, ces'],
     [{ id: '  ' }, 'id', 'must not be empty'],
+    [{ id: 'a\u0000b' }, 'id', 'must not contain control characters'],
+    [{ touchpoint: 'after\nsale' }, 'touchpoint', 'must not contain control characters'],
     [
       { answeredAt: '2026-11-20' },
       'answeredAt',

@@ -40,9 +40,10 @@ const MIGRATIONS: readonly string[] = [
      crm_id TEXT, detail TEXT, updated_at BIGINT NOT NULL, PRIMARY KEY (crm, kind, ref));
    CREATE INDEX sync_state_state ON sync_state (state);
    CREATE TABLE callbacks (id TEXT PRIMARY KEY, crm TEXT NOT NULL, answer_ref TEXT NOT NULL, kind TEXT NOT NULL,
-     status TEXT NOT NULL, account_key TEXT, due_at TEXT NOT NULL, body TEXT NOT NULL,
+     status TEXT NOT NULL, account_key TEXT, due_at TEXT NOT NULL, respondent_email TEXT, body TEXT NOT NULL,
      UNIQUE (crm, answer_ref, kind));
    CREATE INDEX callbacks_status ON callbacks (status, due_at);
+   CREATE INDEX callbacks_respondent ON callbacks (respondent_email);
    CREATE TABLE jobs (id BIGSERIAL PRIMARY KEY, crm TEXT NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL,
      state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, run_at BIGINT NOT NULL, lease_until BIGINT,
      locked_by TEXT, last_error TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
@@ -373,8 +374,8 @@ export class PostgresStore implements Store {
 
   async createCallback(callback: StoredCallback) {
     const result = await this.pool.query(
-      `INSERT INTO callbacks (id, crm, answer_ref, kind, status, account_key, due_at, body)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+      `INSERT INTO callbacks (id, crm, answer_ref, kind, status, account_key, due_at, respondent_email, body)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
       [
         callback.id,
         callback.crm,
@@ -383,6 +384,7 @@ export class PostgresStore implements Store {
         callback.status,
         callback.accountKey ?? null,
         callback.dueAt,
+        callback.respondentEmail?.toLowerCase() ?? null,
         JSON.stringify(callback),
       ],
     );
@@ -406,11 +408,13 @@ export class PostgresStore implements Store {
 
   async saveCallback(callback: StoredCallback) {
     await this.pool.query(
-      'UPDATE callbacks SET status = $1, due_at = $2, account_key = $3, body = $4 WHERE id = $5',
+      `UPDATE callbacks SET status = $1, due_at = $2, account_key = $3, respondent_email = $4, body = $5
+       WHERE id = $6`,
       [
         callback.status,
         callback.dueAt,
         callback.accountKey ?? null,
+        callback.respondentEmail?.toLowerCase() ?? null,
         JSON.stringify(callback),
         callback.id,
       ],
@@ -589,12 +593,13 @@ export class PostgresStore implements Store {
         row.id,
       ]);
     const callbacks = await db.query<{ id: string; body: string }>(
-      `SELECT id, body FROM callbacks WHERE body::jsonb ->> 'respondentEmail' = $1 FOR UPDATE`,
+      // A column, not body::jsonb: jsonb refuses the \u0000 a manager's notes may hold.
+      'SELECT id, body FROM callbacks WHERE respondent_email = $1 FOR UPDATE',
       [address],
     );
     for (const callback of callbacks.rows) {
       const { respondentEmail: _removed, ...rest } = JSON.parse(callback.body) as StoredCallback;
-      await db.query('UPDATE callbacks SET body = $1 WHERE id = $2', [
+      await db.query('UPDATE callbacks SET respondent_email = NULL, body = $1 WHERE id = $2', [
         JSON.stringify(rest),
         callback.id,
       ]);

@@ -254,7 +254,8 @@ describe.each(stores)('the %s store', (_name, open) => {
   it('erases a contact: answers and callbacks lose the person, a later replay comes back redacted', async () => {
     store = await open();
     await store.ingestAnswers([answer('a1')], ['hubspot'], T0);
-    await store.createCallback(callback('c1'));
+    // A manager's notes may hold any character, NUL included.
+    await store.createCallback(callback('c1', { notes: 'Rappel \u0000 fait' }));
     await store.linkContact('hubspot', '901', 'CLAIRE@acme.example');
     expect(await store.eraseContact('hubspot', '901', T0)).toBe(1);
     const erased = (await store.getAnswers(['api:a1'])).get('api:a1');
@@ -262,6 +263,7 @@ describe.each(stores)('the %s store', (_name, open) => {
     expect(erased).not.toHaveProperty('comment');
     expect(erased?.score).toBe(9);
     expect(await store.getCallback('c1')).not.toHaveProperty('respondentEmail');
+    expect((await store.getCallback('c1'))?.notes).toBe('Rappel \u0000 fait');
     expect(await store.answersForRespondent('claire@acme.example', 10)).toEqual([]);
     await store.ingestAnswers([answer('a9')], ['hubspot'], T0);
     expect((await store.getAnswers(['api:a9'])).get('api:a9')).not.toHaveProperty('respondent');

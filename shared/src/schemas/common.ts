@@ -6,12 +6,17 @@ export const instantSchema = z.iso.datetime({
   error: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-20T09:14:00Z',
 });
 
+/** Ids and labels are single-line text: no NUL, tab, newline or other control character. */
+// eslint-disable-next-line no-control-regex
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+
 /** A record id chosen by the sender: the idempotency key, unique per source. */
 export const idSchema = z
   .string({ error: 'must be a string' })
   .trim()
   .min(1, { error: 'must not be empty' })
-  .max(255, { error: 'must be at most 255 characters' });
+  .max(255, { error: 'must be at most 255 characters' })
+  .regex(NO_CONTROL_CHARACTERS, { error: 'must not contain control characters' });
 
 /** Where an answer or a rating came from: `api`, a survey tool, `import`... */
 export const sourceSchema = z
@@ -35,4 +40,5 @@ export const labelSchema = z
   .string({ error: 'must be a string' })
   .trim()
   .min(1, { error: 'must not be empty' })
-  .max(255, { error: 'must be at most 255 characters' });
+  .max(255, { error: 'must be at most 255 characters' })
+  .regex(NO_CONTROL_CHARACTERS, { error: 'must not contain control characters' });
