@@ -119,7 +119,18 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
   });
   router.post('/:source', express.raw({ type: () => true, limit: '1mb' }));
 
+  /** A provider's id as stored: single-line text (PostgreSQL refuses NUL; logs want no newline). */
+  const plainId = (value: string, path: string): string => {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(value))
+      throw new ApiError(400, 'validation_failed', `${path} must not contain control characters`, [
+        { path, message: 'must not contain control characters' },
+      ]);
+    return value;
+  };
+
   const ingest = async (res: Response, source: string, deliveryId: string, answers: Answer[]) => {
+    plainId(deliveryId, 'delivery id');
     // Store first (idempotent by answer id), then remember the delivery: a crash between the two
     // leaves a retry that stores nothing twice, never a retry wrongly skipped.
     const result = await deps.store.ingestAnswers(answers, deps.crms, clock());
@@ -257,7 +268,14 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
         subscriptionType: unknown;
         objectId?: unknown;
       }[]) {
-        if (!(await deps.store.recordDelivery('hubspot', String(event.eventId), clock()))) continue;
+        if (
+          !(await deps.store.recordDelivery(
+            'hubspot',
+            plainId(String(event.eventId), 'eventId'),
+            clock(),
+          ))
+        )
+          continue;
         received++;
         if (event.subscriptionType === 'contact.privacyDeletion' && event.objectId !== undefined) {
           erased += await deps.store.eraseContact('hubspot', String(event.objectId), clock());
@@ -312,8 +330,8 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
           );
         if (event.event_type !== 'response_completed')
           return void res.status(200).json({ ignored: `event ${String(event.event_type)}` });
-        deliveryId = event.event_id as string;
-        ref = `surveymonkey:${String(event.resources?.survey_id)}:${String(event.object_id)}`;
+        deliveryId = plainId(event.event_id as string, 'event_id');
+        ref = `surveymonkey:${plainId(String(event.resources?.survey_id), 'resources.survey_id')}:${plainId(String(event.object_id), 'object_id')}`;
       } else {
         const tokens = deps.config.qualtrics?.tokens;
         if (!tokens)

@@ -136,6 +136,24 @@ describe('survey-tool webhooks', () => {
     });
   });
 
+  it('refuses a signed delivery whose event id holds a control character (400, not a store error)', async () => {
+    const payload = JSON.parse(fixture('typeform-form_response.raw-body.json').toString());
+    payload.event_id = 'ev\u0000nul';
+    payload.form_response.token = 'nul-token';
+    const body = Buffer.from(JSON.stringify(payload));
+    const response = await post('typeform', body, {
+      'typeform-signature': typeformSignature(body),
+    });
+    expect(response).toMatchObject({
+      status: 400,
+      body: {
+        error: {
+          issues: [{ path: 'delivery id', message: 'must not contain control characters' }],
+        },
+      },
+    });
+  });
+
   it('accepts answers of the API from the generic Standard Webhooks endpoint, once', async () => {
     const body = Buffer.from(
       JSON.stringify({
