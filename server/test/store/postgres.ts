@@ -15,3 +15,9 @@ export async function freshDatabase(): Promise<string> {
   }
   return admin.replace(/\/postgres$/, `/${name}`);
 }
+
+/** The stores a suite runs on: SQLite (the default) and PostgreSQL (a fresh database). */
+export const STORES: [string, () => Promise<{ databaseUrl?: string }>][] = [
+  ['SQLite', async () => ({})],
+  ['PostgreSQL', async () => ({ databaseUrl: await freshDatabase() })],
+];

@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../store/postgres.ts';
+import { STORES } from '../store/postgres.ts';
 import { answer, startHarness, waitFor, type Harness } from './harness.ts';
 
 const count = async (h: Harness, type: string) => ((await h.sf())[type] ?? []).length;
 const hsCount = async (h: Harness, type: string) => ((await h.hs()).objects[type] ?? []).length;
-
-const STORES: [string, () => Promise<{ databaseUrl?: string }>][] = [
-  ['SQLite', async () => ({})],
-  ['PostgreSQL', async () => ({ databaseUrl: await freshDatabase() })],
-];
 
 describe.each(STORES)('answers in, CRM records out (%s store)', (_store, storeOptions) => {
   let h: Harness;
