@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import { startEmulators, type RunningEmulators } from '../../src/crm/emulator/start.ts';
+import { freshDatabase } from '../store/postgres.ts';
 
 async function run(argv: string[], env: Record<string, string>) {
   let stdout = '';
@@ -89,5 +90,23 @@ describe('boucle doctor and setup hubspot', () => {
     expect(bad.stdout).toContain(
       '✗ SALESFORCE_CLIENT_SECRET: is required for the client-credentials flow',
     );
+  });
+
+  it('checks a PostgreSQL store, and names one it cannot open without its password', async () => {
+    const url = await freshDatabase();
+    const ok = await run(['doctor'], { ...env, DATABASE_URL: url });
+    expect(ok.stdout).toMatch(
+      /✓ PostgreSQL postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/boucle_\w+: 0 jobs waiting/,
+    );
+    const down = await run(['doctor'], {
+      ...env,
+      DATABASE_URL: 'postgres://boucle:s3cret@127.0.0.1:1/boucle',
+    });
+    expect(down.code).toBe(1);
+    expect(down.stdout).toContain(
+      '✗ cannot open the PostgreSQL database at DATABASE_URL (postgres://boucle:***@127.0.0.1:1/boucle)',
+    );
+    expect(down.stdout).toContain('→ check that PostgreSQL runs');
+    expect(down.stdout + down.stderr).not.toContain('s3cret');
   });
 });

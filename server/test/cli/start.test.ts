@@ -56,4 +56,20 @@ describe('boucle start', () => {
     expect(err).toContain('PORT: must be a port number');
     expect(err).not.toMatch(/\n\s+at /);
   });
+
+  it('says which PostgreSQL it cannot open, without the password, with exit 1', async () => {
+    let err = '';
+    const code = await runCli(
+      ['start'],
+      { stdout: () => undefined, stderr: (t) => (err += t) },
+      undefined,
+      { PORT: '0', DATABASE_URL: 'postgres://boucle:s3cret@127.0.0.1:1/boucle' },
+    );
+    expect(code).toBe(1);
+    expect(err).toContain(
+      'boucle start: cannot open the PostgreSQL database at DATABASE_URL (postgres://boucle:***@127.0.0.1:1/boucle)',
+    );
+    expect(err).not.toContain('s3cret');
+    expect(err).not.toMatch(/\n\s+at /);
+  });
 });
