@@ -1,4 +1,4 @@
-import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -255,7 +255,9 @@ describe('boucle import --format', () => {
     let err = '';
     const io = { stdout: () => undefined, stderr: (t: string) => (err += t) };
     const env = { BOUCLE_DB: ':memory:', BOUCLE_LOG_LEVEL: 'silent' };
-    const file = fixture('typeform.csv');
+    const dir = mkdtempSync(join(tmpdir(), 'boucle-exports-'));
+    const file = join(dir, 'typeform.csv');
+    writeFileSync(file, readFileSync(fixture('typeform.csv')));
     expect(
       await runCli(
         ['import', file, '--format', 'typeform', '--map', 'grade=Q1'],
@@ -289,6 +291,8 @@ describe('boucle import --format', () => {
     ).toBe(2);
     expect(err).toContain('pass --map score=<column>');
     expect(err).not.toMatch(/\n\s+at /);
+    // Refused before its first row, the file leaves no empty report behind.
+    expect(existsSync(`${file}.rejected.csv`)).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import {
@@ -173,6 +173,7 @@ export async function importCommand(
     options.onBatch?.(lastLine);
   };
   const escape = (text: string) => `"${text.replace(/"/g, '""')}"`;
+  let fileRefused = false;
   try {
     const vendor = {
       ...(options.map && { map: options.map }),
@@ -209,6 +210,7 @@ export async function importCommand(
   } catch (error) {
     if (error instanceof AnswerFileError) {
       io.stderr(`boucle import: ${error.message}\n`);
+      fileRefused = true;
       return EXIT.badInput;
     }
     throw error;
@@ -216,6 +218,9 @@ export async function importCommand(
     bar?.stop();
     process.off('SIGINT', stop);
     await new Promise((done) => report.end(done));
+    // A file refused before its first row leaves no empty report behind.
+    if (fileRefused && resumeAfter === 0 && counts.rejected === 0)
+      rmSync(reportPath, { force: true });
     await store.close();
   }
   const seconds = (Date.now() - started) / 1000;
