@@ -667,6 +667,25 @@ export class PostgresStore implements Store {
     );
   }
 
+  async runExclusive<T>(name: string, work: () => Promise<T>) {
+    // A session lock on one connection held for the work; the others run it without waiting.
+    const client = await this.pool.connect();
+    try {
+      const { rows } = await client.query<{ locked: boolean }>(
+        `SELECT pg_try_advisory_lock(hashtext('boucle:' || $1)) AS locked`,
+        [name],
+      );
+      if (!rows[0]?.locked) return undefined;
+      try {
+        return await work();
+      } finally {
+        await client.query(`SELECT pg_advisory_unlock(hashtext('boucle:' || $1))`, [name]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
   async close() {
     await this.pool.end();
   }

@@ -590,6 +590,11 @@ export class SqliteStore implements Store {
       .run(now, crm, kind, ref, outcome, detail);
   }
 
+  async runExclusive<T>(_name: string, work: () => Promise<T>) {
+    // One server process per SQLite file: nobody else can be running it.
+    return work();
+  }
+
   async close() {
     this.db.close();
   }

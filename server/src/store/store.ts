@@ -147,6 +147,12 @@ export interface Store {
     detail: string,
     now: number,
   ): Promise<void>;
+  /**
+   * Runs `work` unless another server sharing this store is running work of the same name (the
+   * escalation sweep, the HubSpot feedback poll): then returns undefined at once. One process
+   * (SQLite) always runs it; PostgreSQL replicas take an advisory lock.
+   */
+  runExclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined>;
   close(): Promise<void>;
 }
 

@@ -618,6 +618,12 @@ export class SyncEngine {
    */
   async sweepEscalations(): Promise<number> {
     this.lastSweep = this.clock();
+    // Replicas sharing a PostgreSQL store sweep one at a time: two sweeps reading the same open
+    // callbacks could escalate one a manager just reached.
+    return (await this.store.runExclusive('escalation-sweep', () => this.sweep())) ?? 0;
+  }
+
+  private async sweep(): Promise<number> {
     const now = new Date(this.clock()).toISOString();
     // Earliest due first, so the late ones are always among them.
     const open = await this.store.listCallbacks({ status: 'open', now, limit: 2000 });

@@ -44,9 +44,13 @@ export class HubSpotFeedbackPoller {
 
   /** One poll: every page of new submissions; returns how many answers were stored. */
   pollOnce(): Promise<number> {
-    this.running ??= this.poll().finally(() => {
-      this.running = undefined;
-    });
+    // Replicas sharing a PostgreSQL store poll one at a time, from the one cursor.
+    this.running ??= this.options.store
+      .runExclusive('hubspot-feedback-poll', () => this.poll())
+      .then((stored) => stored ?? 0)
+      .finally(() => {
+        this.running = undefined;
+      });
     return this.running;
   }
 

@@ -270,6 +270,11 @@ describe.each(stores)('the %s store', (_name, open) => {
     expect(await store.eraseContact('hubspot', '901', T0)).toBe(0);
   });
 
+  it('runs exclusive work, handing back its result', async () => {
+    store = await open();
+    expect(await store.runExclusive('sweep', async () => 42)).toBe(42);
+  });
+
   it('keeps settings, cursors, deliveries seen and a sync log', async () => {
     store = await open();
     expect(await store.getSetting('server')).toBeUndefined();
@@ -292,6 +297,24 @@ describe('the PostgreSQL store', () => {
     const { rows } = await replicas[0]!.pool.query('SELECT version FROM migrations');
     expect(rows).toEqual([{ version: 1 }]);
     await Promise.all(replicas.map((r) => r.close()));
+  });
+
+  it('runs exclusive work on one replica at a time, and again once it is done', async () => {
+    const url = await freshDatabase();
+    const [a, b] = await Promise.all([PostgresStore.open(url), PostgresStore.open(url)]);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = a.runExclusive('sweep', async () => {
+      await held;
+      return 'a ran';
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await b.runExclusive('sweep', async () => 'b ran')).toBeUndefined();
+    expect(await b.runExclusive('another job', async () => 'b ran')).toBe('b ran');
+    release();
+    expect(await first).toBe('a ran');
+    expect(await b.runExclusive('sweep', async () => 'b ran')).toBe('b ran');
+    await Promise.all([a.close(), b.close()]);
   });
 
   it('says why it cannot open a database, without the password', async () => {
