@@ -6,6 +6,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { HubSpotAdapter } from './crm/hubspot/adapter.ts';
 import { SalesforceAdapter } from './crm/salesforce/adapter.ts';
+import { listening } from './crm/emulator/common.ts';
 import { startEmulators, type RunningEmulators } from './crm/emulator/start.ts';
 import { createApp } from './http/app.ts';
 import { currentSettings, hubspotApp } from './http/hubspotApp.ts';
@@ -72,6 +73,9 @@ export async function startServer(
       salesforcePort: config.port === 0 ? 0 : config.port + 1,
       hubspotPort: config.port === 0 ? 0 : config.port + 2,
       ...(config.dbPath !== ':memory:' && { data: join(dirname(config.dbPath), 'emulators') }),
+    }).catch(async (error: unknown) => {
+      await store.close();
+      throw error;
     });
     salesforce = {
       auth: 'client_credentials',
@@ -171,9 +175,11 @@ export async function startServer(
       return health.value;
     },
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, host, () => resolve(s));
-    s.once('error', reject);
+  const server: Server = await listening(app, config.port, host).catch(async (error: unknown) => {
+    // Nothing left listening or open: the command that started us can exit.
+    await emulators?.close();
+    await store.close();
+    throw error;
   });
   // Listening on every interface, the server is reached on this machine at its loopback address.
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;

@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,4 +73,46 @@ describe('boucle start', () => {
     expect(err).not.toContain('s3cret');
     expect(err).not.toMatch(/\n\s+at /);
   });
+
+  it.each([
+    ['Salesforce', 1],
+    ['HubSpot', 2],
+  ])(
+    "names the %s emulator's port in use, exits 1 with no stack trace, and leaves nothing listening",
+    async (_crm, offset) => {
+      const blocker = createServer();
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      const taken = (blocker.address() as { port: number }).port;
+      const port = taken - offset;
+      let err = '';
+      try {
+        const code = await runCli(
+          ['start'],
+          { stdout: () => undefined, stderr: (t) => (err += t) },
+          undefined,
+          {
+            PORT: String(port),
+            BOUCLE_DB: join(mkdtempSync(join(tmpdir(), 'boucle-start-')), 'boucle.db'),
+            BOUCLE_LOG_LEVEL: 'silent',
+          },
+        );
+        expect(code).toBe(1);
+        expect(err).toContain(
+          `port ${port} (or ${port + 1}/${port + 2} for the sandbox emulators) is already in use`,
+        );
+        expect(err).not.toMatch(/\n\s+at /);
+        // An emulator that did start is closed again: every other port is free.
+        for (const free of [port, port + 1, port + 2].filter((p) => p !== taken)) {
+          const probe = createServer();
+          await new Promise<void>((resolve, reject) => {
+            probe.once('error', reject);
+            probe.listen(free, '127.0.0.1', resolve);
+          });
+          await new Promise((resolve) => probe.close(resolve));
+        }
+      } finally {
+        blocker.close();
+      }
+    },
+  );
 });

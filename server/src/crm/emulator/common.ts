@@ -1,5 +1,7 @@
 import { seededRandom } from '../../random.ts';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { z } from 'zod';
 
 /**
@@ -153,3 +155,36 @@ export class StateFile<T> {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * An Express app listening on `host:port`. Express 5 hands a failure to listen (a port in use) to
+ * the callback, not to an 'error' listener: both reject, so the caller can say which port.
+ */
+export function listening(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (error?: Error) =>
+      error ? reject(error) : resolve(server),
+    );
+    server.once('error', reject);
+  });
+}
+
+/** An emulator listening on `host:port`: its URL, and how to close it (state saved first). */
+export async function listenEmulator(
+  app: Express,
+  stateFile: { flush(): void },
+  port: number,
+  host: string,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = await listening(app, port, host);
+  const address = server.address() as { port: number };
+  return {
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        stateFile.flush();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

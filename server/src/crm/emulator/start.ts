@@ -32,7 +32,10 @@ export async function startEmulators(options: EmulatorsOptions = {}): Promise<Ru
     ...options.hubspot,
   });
   const sf = await salesforce.listen(options.salesforcePort ?? 0, host);
-  const hs = await hubspot.listen(options.hubspotPort ?? 0, host);
+  const hs = await hubspot.listen(options.hubspotPort ?? 0, host).catch(async (error: unknown) => {
+    await sf.close();
+    throw error;
+  });
   return {
     salesforce,
     hubspot,

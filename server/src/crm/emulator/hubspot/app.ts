@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { CallLog, Faults, StateFile, endpointKey, faultsBodySchema, sleep } from '../common.ts';
+import {
+  CallLog,
+  Faults,
+  StateFile,
+  endpointKey,
+  faultsBodySchema,
+  listenEmulator,
+  sleep,
+} from '../common.ts';
 import {
   HubSpotError,
   HubSpotPortal,
@@ -1089,19 +1096,7 @@ export class HubSpotEmulator {
     };
   }
 
-  async listen(port = 0, host = '127.0.0.1'): Promise<{ url: string; close: () => Promise<void> }> {
-    const server: Server = await new Promise((resolve) => {
-      const s = this.app.listen(port, host, () => resolve(s));
-    });
-    const address = server.address() as { port: number };
-    return {
-      url: `http://${host}:${address.port}`,
-      close: () =>
-        new Promise<void>((resolve) => {
-          this.stateFile.flush();
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    };
+  listen(port = 0, host = '127.0.0.1'): Promise<{ url: string; close: () => Promise<void> }> {
+    return listenEmulator(this.app, this.stateFile, port, host);
   }
 }

@@ -1,5 +1,4 @@
 import { createVerify, randomBytes, randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import {
@@ -7,6 +6,7 @@ import {
   Faults,
   StateFile,
   endpointKey,
+  listenEmulator,
   faultsBodySchema,
   sleep,
   type FaultRule,
@@ -911,19 +911,7 @@ export class SalesforceEmulator {
   }
 
   /** Starts listening on loopback. */
-  async listen(port = 0, host = '127.0.0.1'): Promise<{ url: string; close: () => Promise<void> }> {
-    const server: Server = await new Promise((resolve) => {
-      const s = this.app.listen(port, host, () => resolve(s));
-    });
-    const address = server.address() as { port: number };
-    return {
-      url: `http://${host}:${address.port}`,
-      close: () =>
-        new Promise<void>((resolve) => {
-          this.stateFile.flush();
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    };
+  listen(port = 0, host = '127.0.0.1'): Promise<{ url: string; close: () => Promise<void> }> {
+    return listenEmulator(this.app, this.stateFile, port, host);
   }
 }
