@@ -1,29 +1,13 @@
-import { openStore, StoreUnavailableError, type StoreLocation } from '../../store/open.ts';
-import type { Store } from '../../store/store.ts';
-import { EXIT, type CliIo } from '../io.ts';
+import type { StoreLocation } from '../../store/open.ts';
+import { EXIT, commandStore, type CliIo } from '../io.ts';
 
 /** `boucle dead-letters list`: the jobs that gave up, with their last CRM error. */
-/** The store, or a message on standard error and undefined when it cannot be opened. */
-async function open(
-  location: StoreLocation,
-  io: CliIo,
-  command: string,
-): Promise<Store | undefined> {
-  try {
-    return await openStore(location);
-  } catch (error) {
-    if (!(error instanceof StoreUnavailableError)) throw error;
-    io.stderr(`boucle dead-letters ${command}: ${error.message}\n`);
-    return undefined;
-  }
-}
-
 export async function deadLettersList(
   location: StoreLocation,
   options: { json?: boolean; limit: number },
   io: CliIo,
 ): Promise<number> {
-  const store = await open(location, io, 'list');
+  const store = await commandStore('dead-letters list', location, io);
   if (!store) return EXIT.failure;
   try {
     const dead = await store.listDead(options.limit);
@@ -63,7 +47,7 @@ export async function deadLettersReplay(
     io.stderr(`boucle dead-letters replay: job ids are whole numbers; not: ${bad.join(', ')}\n`);
     return EXIT.badInput;
   }
-  const store = await open(location, io, 'replay');
+  const store = await commandStore('dead-letters replay', location, io);
   if (!store) return EXIT.failure;
   try {
     const replayed = await store.replay(options.all ? 'all' : ids.map(Number), Date.now());

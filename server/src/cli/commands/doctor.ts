@@ -5,7 +5,7 @@ import { HubSpotAdapter } from '../../crm/hubspot/adapter.ts';
 import { SalesforceAdapter } from '../../crm/salesforce/adapter.ts';
 import { describeStore, openStore, StoreUnavailableError } from '../../store/open.ts';
 import type { Store } from '../../store/store.ts';
-import { EXIT, type CliIo } from '../io.ts';
+import { EXIT, commandConfig, type CliIo } from '../io.ts';
 
 /** Where the CRMs are: the configured ones, or the sandbox emulators of a running `npm start`. */
 export function crmTargets(config: Config) {
@@ -159,16 +159,8 @@ export async function setupHubSpotCommand(
   env: Record<string, string | undefined>,
   io: CliIo,
 ): Promise<number> {
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.stderr(
-      `boucle setup hubspot: the configuration is not valid:\n${error.message.replace(/^/gm, '  ')}\n`,
-    );
-    return EXIT.badInput;
-  }
+  const config = commandConfig('setup hubspot', env, io);
+  if (!config) return EXIT.badInput;
   const target = crmTargets(config).hubspot;
   if (!target) {
     io.stderr('boucle setup hubspot: HubSpot is not configured: set HUBSPOT_ACCESS_TOKEN\n');

@@ -21,12 +21,9 @@ import {
   type VendorFormat,
 } from '../../answerFiles/vendorExports.ts';
 import type { Metric } from '@boucle/shared';
-import { ConfigError, loadConfig } from '../../config/config.ts';
-import { openStore, StoreUnavailableError } from '../../store/open.ts';
-import type { Store } from '../../store/store.ts';
 import type { Crm } from '../../store/store.ts';
 import { accountRef } from '../../webhooks/typeform.ts';
-import { EXIT, type CliIo } from '../io.ts';
+import { EXIT, commandConfig, commandStore, type CliIo } from '../io.ts';
 
 export interface ImportOptions {
   readonly format?: AnswerFileFormat | VendorFormat;
@@ -86,16 +83,8 @@ export async function importCommand(
   io: CliIo,
   signal?: AbortSignal,
 ): Promise<number> {
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.stderr(
-      `boucle import: the configuration is not valid:\n${error.message.replace(/^/gm, '  ')}\n`,
-    );
-    return EXIT.badInput;
-  }
+  const config = commandConfig('import', env, io);
+  if (!config) return EXIT.badInput;
   let format: AnswerFileFormat | VendorFormat;
   let size: number;
   let mtime: number;
@@ -123,14 +112,8 @@ export async function importCommand(
         ...(config.salesforce ? ['salesforce' as const] : []),
         ...(config.hubspot ? ['hubspot' as const] : []),
       ];
-  let store: Store;
-  try {
-    store = await openStore(config);
-  } catch (error) {
-    if (!(error instanceof StoreUnavailableError)) throw error;
-    io.stderr(`boucle import: ${error.message}\n`);
-    return EXIT.failure;
-  }
+  const store = await commandStore('import', config, io);
+  if (!store) return EXIT.failure;
   const cursorName = `import:${resolve(file)}:${size}:${Math.round(mtime)}`;
   const resumeAfter = options.restart ? 0 : Number((await store.getCursor(cursorName)) ?? 0);
   const reportPath = options.report ?? `${file}.rejected.csv`;

@@ -1,6 +1,5 @@
-import { ConfigError, loadConfig } from '../../config/config.ts';
 import { startServer } from '../../server.ts';
-import { EXIT, type CliIo } from '../io.ts';
+import { EXIT, commandConfig, type CliIo } from '../io.ts';
 
 /**
  * `boucle start` (what `npm start` runs): the server with its configuration from the environment;
@@ -11,18 +10,8 @@ export async function startCommand(
   io: CliIo,
   signal?: AbortSignal,
 ): Promise<number> {
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.stderr(
-        `boucle start: the configuration is not valid:\n${error.message.replace(/^/gm, '  ')}\nSee the Configuration section of README.md.\n`,
-      );
-      return EXIT.badInput;
-    }
-    throw error;
-  }
+  const config = commandConfig('start', env, io);
+  if (!config) return EXIT.badInput;
   let running;
   try {
     running = await startServer(config);
