@@ -92,16 +92,17 @@ export async function startServer(
       clientSecret: config.hubspot?.clientSecret ?? randomBytes(24).toString('base64url'),
     };
   }
-  const adapters: CrmAdapter[] = [];
-  if (salesforce) adapters.push(new SalesforceAdapter(salesforce));
-  if (hubspot)
-    adapters.push(
-      // Thresholds from the HubSpot settings page apply from the next answer.
-      new HubSpotAdapter(hubspot, {
-        requestsPer10s: options.hubspotRequestsPer10s ?? 100,
-        rules: async () => (await currentSettings(store)).rules,
-      }),
-    );
+  const salesforceAdapter = salesforce && new SalesforceAdapter(salesforce);
+  const hubspotAdapter =
+    hubspot &&
+    // Thresholds from the HubSpot settings page apply from the next answer.
+    new HubSpotAdapter(hubspot, {
+      requestsPer10s: options.hubspotRequestsPer10s ?? 100,
+      rules: async () => (await currentSettings(store)).rules,
+    });
+  const adapters: CrmAdapter[] = [salesforceAdapter, hubspotAdapter].filter(
+    (a): a is SalesforceAdapter | HubSpotAdapter => a !== undefined,
+  );
   const engine = new SyncEngine({
     store,
     adapters,
@@ -109,7 +110,6 @@ export async function startServer(
     businessHours: async () => (await currentSettings(store)).businessHours,
     ...options.engine,
   });
-  const hubspotAdapter = adapters.find((a): a is HubSpotAdapter => a instanceof HubSpotAdapter);
   const poller =
     hubspotAdapter &&
     new HubSpotFeedbackPoller({
@@ -132,10 +132,10 @@ export async function startServer(
   let url = '';
   // Loaded only in sandbox: the LWC compiler and rollup are heavy, and servers never need them.
   const previewPage =
-    emulators && options.preview !== false
+    emulators && salesforceAdapter && hubspotAdapter && options.preview !== false
       ? (await import('./preview/routes.ts')).preview({
-          salesforceUrl: emulators.salesforceUrl,
-          hubspotUrl: emulators.hubspotUrl,
+          salesforce: salesforceAdapter,
+          hubspot: hubspotAdapter,
           hubspotClientSecret: (hubspot?.clientSecret ?? '').split(',')[0]!.trim(),
           selfUrl: () => url,
           logger,

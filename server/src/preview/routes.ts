@@ -4,8 +4,8 @@
  * company card's data for the same account.
  *
  * The components' Lightning Data Service calls go through `/preview/api/salesforce/*`, a bridge
- * that forwards them with jsforce (the server's session, as LDS would use the user's) to the
- * emulator's GraphQL API and UI API record resource; what the logger saves therefore lands in the
+ * that forwards them through the Salesforce adapter (the server's session, as LDS would use the
+ * user's) to the emulator's GraphQL API and UI API record resource; what the logger saves therefore lands in the
  * emulator's records, and the sync reads it back like any change made in Salesforce. The HubSpot
  * panel calls `/hubspot/companies/:id/summary` signed as HubSpot's `hubspot.fetch` proxy signs it.
  * Only mounted in sandbox mode.
@@ -14,17 +14,18 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Client } from '@hubspot/api-client';
 import express, { type Request, type Response } from 'express';
-import jsforce, { type Connection } from 'jsforce';
 import type { Logger } from 'pino';
+import type { HubSpotAdapter } from '../crm/hubspot/adapter.ts';
+import { quote, type SalesforceAdapter } from '../crm/salesforce/adapter.ts';
 import { ApiError } from '../errors.ts';
 import { buildPreview, REPO_ROOT, type PreviewBundle } from './build.ts';
 import { previewPage, type PreviewContext } from './page.ts';
 
 export interface PreviewDeps {
-  readonly salesforceUrl: string;
-  readonly hubspotUrl: string;
+  /** The adapters of the sandbox's emulators. */
+  readonly salesforce: SalesforceAdapter;
+  readonly hubspot: HubSpotAdapter;
   /** The HubSpot app's client secret the sandbox server verifies `/hubspot/*` with. */
   readonly hubspotClientSecret: string;
   /** The Boucle server's own URL, once it listens. */
@@ -34,7 +35,6 @@ export interface PreviewDeps {
   readonly accountKey?: string;
 }
 
-const API_VERSION = '62.0';
 export const DEMO_ACCOUNT_KEY = 'acme-industrie.example';
 const SLDS = join(
   dirname(
@@ -44,7 +44,6 @@ const SLDS = join(
   ),
   'assets',
 );
-const quote = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 export interface Preview {
   readonly router: express.Router;
@@ -70,58 +69,39 @@ export function preview(deps: PreviewDeps): Preview {
       deps.logger.error({ err: error.message }, 'preview: the components could not be compiled');
     });
 
-  let connection: Promise<Connection> | undefined;
-  const salesforce = () =>
-    (connection ??= (async () => {
-      const conn = new jsforce.Connection({
-        oauth2: {
-          clientId: 'boucle-sandbox',
-          clientSecret: 'sandbox',
-          loginUrl: deps.salesforceUrl,
-        },
-        version: API_VERSION,
-      });
-      await conn.authorize({ grant_type: 'client_credentials' });
-      return conn;
-    })().catch((error: Error) => {
-      connection = undefined;
-      throw error;
-    }));
-  const hubspot = new Client({ accessToken: 'pat-sandbox', basePath: deps.hubspotUrl });
-
-  /** Where the page opens: the demo account, its first open callback, and who is signed in. */
+  /** Where the page opens: the demo account, its next callback to make, and who is signed in. */
   async function context(language: 'en' | 'fr'): Promise<PreviewContext> {
-    const conn = await salesforce();
-    const account = (
-      await conn.query<{ Id: string; Name: string }>(
-        `SELECT Id, Name FROM Account WHERE Website = ${quote(`https://www.${accountKey}`)} LIMIT 1`,
-      )
-    ).records[0];
+    const website = `https://www.${accountKey}`;
     // The logger opens on the account's next callback still to reach (open, escalated or tried),
     // or else the org's; the signed-in user is its assignee, whose queue the page shows.
-    const open = "Status__c IN ('Open', 'Escalated', 'Attempted')";
-    const firstOpen = async (where: string) =>
-      (
-        await conn.query<{ Id: string; Name: string; Assignee__c: string | null }>(
-          `SELECT Id, Name, Assignee__c FROM Callback__c WHERE ${where} ORDER BY Due_At__c ASC LIMIT 1`,
-        )
-      ).records[0];
-    const callback =
-      (account && (await firstOpen(`Account__c = ${quote(account.Id)} AND ${open}`))) ||
-      (await firstOpen(open));
-    const user = callback?.Assignee__c
-      ? (
-          await conn.query<{ Id: string; Name: string }>(
-            `SELECT Id, Name FROM User WHERE Id = ${quote(callback.Assignee__c)}`,
-          )
-        ).records[0]
-      : undefined;
+    type Callback = {
+      Id: string;
+      Name: string;
+      Assignee__c: string | null;
+      Assignee__r: { Name: string } | null;
+      Account__r: { Website: string | null } | null;
+    };
+    const [accounts, callbacks] = await Promise.all([
+      deps.salesforce.queries<{ Id: string; Name: string }>([
+        `SELECT Id, Name FROM Account WHERE Website = ${quote(website)} LIMIT 1`,
+      ]),
+      deps.salesforce.queries<Callback>([
+        `SELECT Id, Name, Assignee__c, Assignee__r.Name, Account__r.Website FROM Callback__c
+         WHERE Status__c IN ('Open', 'Escalated', 'Attempted') ORDER BY Due_At__c ASC LIMIT 200`,
+      ]),
+    ]);
+    const account = accounts[0];
+    const callback = callbacks.find((c) => c.Account__r?.Website === website) ?? callbacks[0];
     return {
       language,
       accountKey,
       ...(account && { accountId: account.Id, accountName: account.Name }),
       ...(callback && { callbackId: callback.Id, callbackName: callback.Name }),
-      ...(user && { userId: user.Id, userName: user.Name }),
+      ...(callback?.Assignee__c &&
+        callback.Assignee__r && {
+          userId: callback.Assignee__c,
+          userName: callback.Assignee__r.Name,
+        }),
     };
   }
 
@@ -147,19 +127,21 @@ export function preview(deps: PreviewDeps): Preview {
   });
   router.use('/preview/slds', express.static(SLDS, { fallthrough: false, maxAge: '1h' }));
 
-  // The Lightning Data Service bridge: only the two resources the stand-ins call.
+  // The Lightning Data Service bridge: only the two resources the stand-ins call, answered with
+  // Salesforce's own status and body.
+  const relay = (res: Response, answer: { status: number; body: string }) =>
+    void res.status(answer.status).type('json').send(answer.body);
   router.post(
     '/preview/api/salesforce/graphql',
     express.json({ limit: '256kb' }),
     async (req, res) => {
-      const conn = await salesforce();
-      const result = await conn.request({
-        method: 'POST',
-        url: `/services/data/v${API_VERSION}/graphql`,
-        body: JSON.stringify({ query: req.body?.query, variables: req.body?.variables ?? {} }),
-        headers: { 'content-type': 'application/json' },
-      });
-      res.json(result);
+      relay(
+        res,
+        await deps.salesforce.uiApi('POST', 'graphql', {
+          query: req.body?.query,
+          variables: req.body?.variables ?? {},
+        }),
+      );
     },
   );
   router.all(
@@ -168,41 +150,23 @@ export function preview(deps: PreviewDeps): Preview {
     async (req, res) => {
       if (req.method !== 'GET' && req.method !== 'PATCH')
         throw new ApiError(405, 'method_not_allowed', 'Records are read (GET) and updated (PATCH)');
-      const conn = await salesforce();
       const query = new URLSearchParams(req.query as Record<string, string>).toString();
-      const response = await fetch(
-        `${conn.instanceUrl}/services/data/v${API_VERSION}/ui-api/records/${encodeURIComponent(String(req.params.id))}${query ? `?${query}` : ''}`,
-        {
-          method: req.method,
-          headers: {
-            authorization: `Bearer ${conn.accessToken}`,
-            'content-type': 'application/json',
-          },
-          ...(req.method === 'PATCH' && { body: JSON.stringify(req.body ?? {}) }),
-        },
+      const path = `ui-api/records/${encodeURIComponent(String(req.params.id))}${query ? `?${query}` : ''}`;
+      relay(
+        res,
+        req.method === 'GET'
+          ? await deps.salesforce.uiApi('GET', path)
+          : await deps.salesforce.uiApi('PATCH', path, req.body ?? {}),
       );
-      res
-        .status(response.status)
-        .type('json')
-        .send(await response.text());
     },
   );
 
   // The HubSpot company card's data, fetched as the card does (a signed hubspot.fetch call).
   router.get('/preview/api/hubspot/company', async (_req, res) => {
-    const [company] = (
-      await hubspot.crm.companies.batchApi.read({
-        idProperty: 'domain',
-        inputs: [{ id: accountKey }],
-        properties: ['name', 'domain'],
-        propertiesWithHistory: [],
-      })
-    ).results;
+    const company = await deps.hubspot.companyByDomain(accountKey);
     if (!company)
       throw new ApiError(404, 'not_found', `No HubSpot company has the domain ${accountKey}`);
-    const details = await hubspot.apiRequest({ method: 'GET', path: '/account-info/v3/details' });
-    const { portalId } = (await details.json()) as { portalId: number };
-    const url = `${deps.selfUrl()}/hubspot/companies/${company.id}/summary?portalId=${portalId}`;
+    const url = `${deps.selfUrl()}/hubspot/companies/${company.id}/summary?portalId=${await deps.hubspot.portalId()}`;
     const timestamp = String(Date.now());
     const signature = createHmac('sha256', deps.hubspotClientSecret)
       .update(`GET${url}${timestamp}`)
@@ -210,10 +174,7 @@ export function preview(deps: PreviewDeps): Preview {
     const response = await fetch(url, {
       headers: { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': timestamp },
     });
-    res
-      .status(response.status)
-      .type('json')
-      .send(await response.text());
+    relay(res, { status: response.status, body: await response.text() });
   });
   return { router, ready: building };
 }

@@ -209,10 +209,7 @@ export class PostgresStore implements Store {
       );
       const fresh = new Set(inserted.rows.map((r) => `${r.source}:${r.id}`));
       // Within one call, the first of two answers with the same key is the one stored.
-      const accepted = stored.filter((a, i) => {
-        const ref = refOf(a);
-        return fresh.has(ref) && stored.findIndex((b) => refOf(b) === ref) === i;
-      });
+      const accepted = stored.filter((a) => fresh.delete(refOf(a)));
       const links = accepted.flatMap((a) =>
         accountKeysOf(a).map((key) => [
           key.toLowerCase(),

@@ -690,6 +690,12 @@ export class HubSpotAdapter implements CrmAdapter {
     return this.portal;
   }
 
+  /** The portal's company with this domain, or undefined. */
+  async companyByDomain(domain: string): Promise<{ id: string; name: string | null } | undefined> {
+    const [company] = await this.batchRead('companies', [domain], 'domain', ['name', 'domain']);
+    return company && { id: company.id, name: company.properties.name ?? null };
+  }
+
   /** A record of the connected portal with a few properties, or undefined if it has no such record. */
   async record(
     objectType: 'contacts' | 'companies',

@@ -60,7 +60,8 @@ type Row = {
   Owner?: { ManagerId?: string } | null;
 };
 
-const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+/** A SOQL string literal. */
+export const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
     items.slice(i * size, (i + 1) * size),
@@ -190,7 +191,7 @@ export class SalesforceAdapter implements CrmAdapter {
   }
 
   /** Runs SOQL queries, five per Composite call, following each one's pages. */
-  private async queries<T extends Record<string, unknown>>(soqls: readonly string[]): Promise<T[]> {
+  async queries<T extends Record<string, unknown>>(soqls: readonly string[]): Promise<T[]> {
     const conn = await this.conn();
     const results: T[] = [];
     for (const call of chunks(soqls, QUERIES_PER_COMPOSITE)) {
@@ -354,6 +355,38 @@ export class SalesforceAdapter implements CrmAdapter {
       });
     }
     return resolutions;
+  }
+
+  /**
+   * A User Interface API request as Lightning Data Service makes it for the components (the
+   * sandbox preview's bridge): `graphql`, or `ui-api/records/{id}` read or updated. Salesforce's
+   * status and body come back as they are, errors included, for the component to show.
+   */
+  async uiApi(
+    method: 'GET' | 'POST' | 'PATCH',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: string }> {
+    for (let attempt = 0; ; attempt++) {
+      const conn = await this.conn();
+      const response = await fetch(
+        `${conn.instanceUrl}/services/data/v${this.config.apiVersion}/${path}`,
+        {
+          method,
+          headers: {
+            authorization: `Bearer ${conn.accessToken}`,
+            'content-type': 'application/json',
+          },
+          ...(body !== undefined && { body: JSON.stringify(body) }),
+        },
+      );
+      // An expired session: log in again once, as jsforce's refresh does for the other calls.
+      if (response.status === 401 && attempt === 0) {
+        this.connection = undefined;
+        continue;
+      }
+      return { status: response.status, body: await response.text() };
+    }
   }
 
   /** Callbacks as managers left them in Salesforce (the npsCallbackLogger writes there). */

@@ -243,9 +243,12 @@ class Executor {
       .join(' ');
     const rows = this.org.query(soql, this.version).records;
     const page = rows.slice(0, first);
-    const total = where
-      ? this.org.query(`SELECT COUNT() FROM ${object.name} WHERE ${where}`, this.version).totalSize
-      : this.org.rows(object.name).length;
+    // Counted only when asked for: the components never ask, and a count is a second query.
+    const total = () =>
+      where
+        ? this.org.query(`SELECT COUNT() FROM ${object.name} WHERE ${where}`, this.version)
+            .totalSize
+        : this.org.rows(object.name).length;
     const out: Row = {};
     for (const part of fieldsOf(field.selectionSet)) {
       const key = keyOf(part);
@@ -259,7 +262,7 @@ class Executor {
           }
           return edge;
         });
-      else if (part.name.value === 'totalCount') out[key] = total;
+      else if (part.name.value === 'totalCount') out[key] = total();
       else if (part.name.value === 'pageInfo')
         out[key] = {
           hasNextPage: rows.length > first,
