@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
+import { previewPage } from '../../src/preview/page.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 
 // The preview's server side, without a browser: the page, its Lightning Data Service bridge to
@@ -48,7 +49,11 @@ describe('the preview page', () => {
       callbackId: expect.any(String),
       userId: expect.stringMatching(/^005/),
     });
-    expect(await (await fetch(`${server.url}/?lang=fr`)).text()).toContain('Aperçu de Boucle');
+    // The page says what is emulated, in both languages.
+    expect(html).toContain('What is emulated here');
+    const french = await (await fetch(`${server.url}/?lang=fr`)).text();
+    expect(french).toContain('Aperçu de Boucle');
+    expect(french).toContain('Ce qui est émulé ici');
     const script = await fetch(`${server.url}/preview/app.js`);
     expect(script.headers.get('content-type')).toMatch(/javascript/);
     expect((await script.text()).length).toBeGreaterThan(100_000);
@@ -133,5 +138,17 @@ describe('the preview page', () => {
       `${server.url}/hubspot/companies/1/summary?portalId=${portal.portalId}`,
     );
     expect(unsigned.status).toBe(401);
+  });
+});
+
+describe('the preview page while its components compile', () => {
+  it('says so and reloads itself; a failed build says why, as text', () => {
+    const building = previewPage({ language: 'en', building: true });
+    expect(building).toContain('<meta http-equiv="refresh" content="3">');
+    expect(building).toContain('Compiling the Lightning components');
+    const failed = previewPage({ language: 'fr', failed: '<script>x</script> not found' });
+    expect(failed).toContain('L’aperçu n’a pas pu être construit');
+    expect(failed).toContain('&#60;script&#62;x&#60;/script&#62; not found');
+    expect(failed).not.toContain('<script>x');
   });
 });

@@ -168,6 +168,15 @@ describe.skipIf(!available)('the preview page in Chromium', () => {
       .toBe(0);
   });
 
+  it('puts a callback of the queue in the logger when its link is clicked', async () => {
+    const link = page.locator('c-nps-callback-queue a.open').last();
+    const name = ((await link.textContent()) ?? '').trim();
+    await link.click();
+    await page.locator('#logging-for', { hasText: `Logging for ${name}` }).waitFor();
+    // Still the preview: a link to a Salesforce record page is not followed here.
+    expect(new URL(page.url()).pathname).toBe('/');
+  });
+
   it('reads in French, labels and all, with no serious accessibility problem', async () => {
     await page.goto(`${server.url}/?lang=fr`);
     await page.locator('c-nps-account-card .nps').waitFor({ timeout: 60_000 });

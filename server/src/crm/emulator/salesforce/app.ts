@@ -387,7 +387,7 @@ export class SalesforceEmulator {
       return { status: 200, body: runGraphql(this.org, (body ?? {}) as GraphqlRequest, version) };
     }
     if (root === 'ui-api' && a === 'records' && b && !c)
-      return uiApiRecord(this.org, method, b, query, body, version);
+      return uiApiRecord(this.org, method, b, query, body);
     throw apiError(404, 'NOT_FOUND', 'The requested resource does not exist');
   }
 

@@ -520,7 +520,11 @@ class Executor {
   }
 }
 
-function displayValue(field: FieldDef, value: unknown): string | null {
+/**
+ * A field's `displayValue` as the UI API gives it: the label of a picklist value or a boolean; null
+ * for the rest (a real org formats dates and numbers in the user's locale).
+ */
+export function displayValue(field: FieldDef, value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (field.type === 'picklist' || field.type === 'boolean') return String(value);
   return null;

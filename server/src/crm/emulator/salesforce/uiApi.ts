@@ -6,6 +6,7 @@
  * Output" whose `output` holds the record's `errors` and `fieldErrors`, as the UI API documents.
  * Not emulated: layouts, modes, child relationships, `If-Unmodified-Since`.
  */
+import { displayValue } from './graphql.ts';
 import { normalizeId } from './ids.ts';
 import { apiError, type SalesforceOrg, type SaveResult } from './org.ts';
 import type { FieldDef, ObjectDef } from './schema.ts';
@@ -23,14 +24,13 @@ export function uiApiRecord(
   recordId: string,
   query: Record<string, string>,
   body: unknown,
-  version: string,
 ): Reply {
   const id = normalizeId(recordId);
   const type = id ? org.typeOf(id) : undefined;
   if (!id || !type)
     throw apiError(404, 'NOT_FOUND', `The requested resource does not exist: record ${recordId}`);
   const object = org.object(type);
-  if (method === 'GET') return { status: 200, body: record(org, object, id, query, version) };
+  if (method === 'GET') return { status: 200, body: record(org, object, id, query) };
   if (method === 'PATCH') {
     const input = (body ?? {}) as { fields?: unknown };
     if (!input.fields || typeof input.fields !== 'object' || Array.isArray(input.fields))
@@ -42,17 +42,11 @@ export function uiApiRecord(
     if (!result.success) return { status: 400, body: errorWithOutput(object, result) };
     return {
       status: 200,
-      body: record(
-        org,
-        object,
-        id,
-        {
-          fields: Object.keys(fields)
-            .map((f) => `${type}.${f}`)
-            .join(','),
-        },
-        version,
-      ),
+      body: record(org, object, id, {
+        fields: Object.keys(fields)
+          .map((f) => `${type}.${f}`)
+          .join(','),
+      }),
     };
   }
   throw apiError(
@@ -67,7 +61,6 @@ function record(
   object: ObjectDef,
   id: string,
   query: Record<string, string>,
-  version: string,
 ): Row {
   const names = (list: string | undefined, optional: boolean) =>
     (list ?? '')
@@ -98,27 +91,17 @@ function record(
   const wanted = [
     ...new Set([...names(query.fields, false), ...names(query.optionalFields, true)]),
   ];
-  const row = org.query(
-    `SELECT ${['Id', 'CreatedDate', 'LastModifiedDate', ...wanted.filter((f) => !['Id', 'CreatedDate', 'LastModifiedDate'].includes(f))].join(', ')} FROM ${object.name} WHERE Id = '${id}'`,
-    version,
-  ).records[0] as Row;
+  const row = org.get(id) as Row;
   return {
     apiName: object.name,
     childRelationships: {},
     eTag: `${String(row.LastModifiedDate)}:${id}`,
     fields: Object.fromEntries(
       wanted.map((name) => {
-        const field = object.fields.get(name) as FieldDef;
         const value = row[name] ?? null;
         return [
           name,
-          {
-            displayValue:
-              value !== null && (field.type === 'picklist' || field.type === 'boolean')
-                ? String(value)
-                : null,
-            value,
-          },
+          { displayValue: displayValue(object.fields.get(name) as FieldDef, value), value },
         ];
       }),
     ),
