@@ -1,11 +1,9 @@
-import React, { useEffect, useState } from 'react';
+import React from 'react';
 import {
   Divider,
   EmptyState,
-  ErrorState,
   Flex,
   Heading,
-  LoadingSpinner,
   Statistics,
   StatisticsItem,
   StatusTag,
@@ -18,8 +16,8 @@ import {
   Tag,
   Text,
 } from '@hubspot/ui-extensions';
-import { boucle } from './boucle.js';
 import { translator } from './i18n.js';
+import { LoadingOrError, useBoucle } from './useBoucle.jsx';
 
 const SLA_VARIANT = { overdue: 'danger', due_soon: 'warning', on_time: 'success' };
 const signed = (n) => (n === null || n === undefined ? '—' : `${n > 0 ? '+' : ''}${n}`);
@@ -62,25 +60,8 @@ export function OpenCallbacks({ callbacks, t }) {
 export function CompanyCardView({ context, fetch }) {
   const t = translator(context?.user?.locale);
   const companyId = context?.crm?.objectId;
-  const [state, setState] = useState({ loading: true });
-
-  useEffect(() => {
-    let live = true;
-    boucle(fetch, `/companies/${encodeURIComponent(companyId)}/summary`)
-      .then((data) => live && setState({ data }))
-      .catch((error) => live && setState({ error }));
-    return () => {
-      live = false;
-    };
-  }, [companyId, fetch]);
-
-  if (state.loading) return <LoadingSpinner label={t('loading')} />;
-  if (state.error)
-    return (
-      <ErrorState title={t('error')}>
-        <Text>{state.error.message}</Text>
-      </ErrorState>
-    );
+  const state = useBoucle(fetch, `/companies/${encodeURIComponent(companyId)}/summary`);
+  if (!state.data) return <LoadingOrError state={state} t={t} />;
   const card = state.data;
   if (card.empty) return <EmptyState title={t('empty')} layout="vertical" />;
 

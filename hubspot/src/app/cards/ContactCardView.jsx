@@ -1,15 +1,13 @@
-import React, { useCallback, useEffect, useState } from 'react';
+import React, { useState } from 'react';
 import {
   Alert,
   Button,
   Divider,
   EmptyState,
-  ErrorState,
   Flex,
   Form,
   Heading,
   Input,
-  LoadingSpinner,
   Select,
   Table,
   TableBody,
@@ -17,13 +15,13 @@ import {
   TableHead,
   TableHeader,
   TableRow,
-  Text,
   TextArea,
 } from '@hubspot/ui-extensions';
 import { CALLBACK_TRANSITIONS, nextCallbackState } from './boucle-core.js';
 import { boucle, describeError } from './boucle.js';
 import { OpenCallbacks } from './CompanyCardView.jsx';
 import { translator } from './i18n.js';
+import { LoadingOrError, useBoucle } from './useBoucle.jsx';
 
 const trimmed = (text) => (text && text.trim() ? text.trim() : undefined);
 
@@ -129,25 +127,8 @@ export function CallbackLogger({ callbacks, fetch, t, onLogged }) {
 export function ContactCardView({ context, fetch }) {
   const t = translator(context?.user?.locale);
   const contactId = context?.crm?.objectId;
-  const [state, setState] = useState({ loading: true });
-  const load = useCallback(() => {
-    let live = true;
-    boucle(fetch, `/contacts/${encodeURIComponent(contactId)}`)
-      .then((data) => live && setState({ data }))
-      .catch((error) => live && setState({ error }));
-    return () => {
-      live = false;
-    };
-  }, [contactId, fetch]);
-  useEffect(load, [load]);
-
-  if (state.loading) return <LoadingSpinner label={t('loading')} />;
-  if (state.error)
-    return (
-      <ErrorState title={t('error')}>
-        <Text>{state.error.message}</Text>
-      </ErrorState>
-    );
+  const state = useBoucle(fetch, `/contacts/${encodeURIComponent(contactId)}`);
+  if (!state.data) return <LoadingOrError state={state} t={t} />;
   const { answers, ratings, openCallbacks } = state.data;
   if (!answers.length && !openCallbacks.length)
     return <EmptyState title={t('emptyContact')} layout="vertical" />;
@@ -200,7 +181,7 @@ export function ContactCardView({ context, fetch }) {
       <Heading>{t('callbacks')}</Heading>
       <OpenCallbacks callbacks={openCallbacks} t={t} />
       {openCallbacks.length > 0 && (
-        <CallbackLogger callbacks={openCallbacks} fetch={fetch} t={t} onLogged={load} />
+        <CallbackLogger callbacks={openCallbacks} fetch={fetch} t={t} onLogged={state.reload} />
       )}
     </Flex>
   );
