@@ -345,6 +345,15 @@ export class HubSpotAdapter implements CrmAdapter {
   ): Promise<Map<string, RecordResult>> {
     const results = new Map<string, RecordResult>();
     const existing: (typeof items)[number][] = [];
+    const associate = (id: string | undefined, associationTypeId: number) =>
+      id
+        ? [
+            {
+              to: { id },
+              types: [{ associationCategory: types.category as never, associationTypeId }],
+            },
+          ]
+        : [];
     for (const chunk of chunks(items, BATCH)) {
       let response: BatchResponse;
       try {
@@ -353,32 +362,8 @@ export class HubSpotAdapter implements CrmAdapter {
             inputs: chunk.map((item) => ({
               properties: { ...item.properties, boucle_external_id: item.key },
               associations: [
-                ...(item.contactId
-                  ? [
-                      {
-                        to: { id: item.contactId },
-                        types: [
-                          {
-                            associationCategory: types.category as never,
-                            associationTypeId: types.toContact,
-                          },
-                        ],
-                      },
-                    ]
-                  : []),
-                ...(item.companyId
-                  ? [
-                      {
-                        to: { id: item.companyId },
-                        types: [
-                          {
-                            associationCategory: types.category as never,
-                            associationTypeId: types.toCompany,
-                          },
-                        ],
-                      },
-                    ]
-                  : []),
+                ...associate(item.contactId, types.toContact),
+                ...associate(item.companyId, types.toCompany),
               ],
               objectWriteTraceId: item.key,
             })),
