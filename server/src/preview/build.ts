@@ -102,7 +102,7 @@ function salesforceScopedImports(): Plugin {
       if (kind === 'label') {
         const key = name.replace(/^c\./, '');
         if (!(key in labels.en)) this.error(`${id.slice(1)}: no such custom label in the package`);
-        return `import { label } from 'preview/context';\nexport default label(${JSON.stringify(key)}, ${JSON.stringify(labels.en[key])}, ${JSON.stringify(labels.fr[key] ?? labels.en[key])});`;
+        return `import { label } from 'preview/context';\nexport default label(${JSON.stringify(labels.en[key])}, ${JSON.stringify(labels.fr[key] ?? labels.en[key])});`;
       }
       if (kind === 'schema') {
         const [objectApiName, fieldApiName] = name.split('.');

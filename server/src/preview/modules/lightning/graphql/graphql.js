@@ -27,7 +27,3 @@ export class graphql extends RefreshingWire {
     }
   }
 }
-
-export function refreshGraphQL() {
-  return Promise.resolve();
-}

@@ -32,21 +32,3 @@ export async function updateRecord(recordInput) {
   recordsChanged();
   return record;
 }
-
-export function createRecord() {
-  return Promise.reject({
-    status: 501,
-    body: { message: 'The preview does not create records; deploy to an org for that.' },
-  });
-}
-
-export function getFieldValue(record, field) {
-  const name = typeof field === 'string' ? field.split('.').pop() : field.fieldApiName;
-  const cell = record && record.fields && record.fields[name];
-  return cell ? cell.value : undefined;
-}
-
-export function notifyRecordUpdateAvailable() {
-  recordsChanged();
-  return Promise.resolve();
-}

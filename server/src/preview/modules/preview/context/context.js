@@ -5,7 +5,7 @@ const element = typeof document === 'undefined' ? null : document.getElementById
 export const context = element ? JSON.parse(element.textContent) : { language: 'en' };
 
 /** A custom label in the page's language (the French translation when the page is in French). */
-export function label(name, english, french) {
+export function label(english, french) {
   return context.language === 'fr' ? french : english;
 }
 
