@@ -317,7 +317,7 @@ class Executor {
   }
 
   private field(object: ObjectDef, name: string): FieldDef | undefined {
-    return object.fields.get(name) ?? [...object.fields.values()].find((f) => f.name === name);
+    return object.fields.get(name); // GraphQL names fields exactly, as the map keys them
   }
 
   private parent(object: ObjectDef, relationship: string): { object: ObjectDef } | undefined {
