@@ -74,6 +74,19 @@ describe('boucle import', () => {
     for (const row of report.slice(1)) expect(row).toContain(bad.get(Number(row.split(',')[0])));
   });
 
+  it('shows its progress: lines, rows per second and time left, then 100%', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'boucle-import-'));
+    const file = join(dir, 'answers.csv');
+    const lines = ['id,score,answeredAt'];
+    for (let i = 0; i < 3000; i++) lines.push(`p${i},9,2026-10-01T10:00:00Z`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const { out, io } = capture();
+    const env = { BOUCLE_DB: join(dir, 'boucle.db'), BOUCLE_LOG_LEVEL: 'silent' };
+    expect(await importCommand(file, { progress: true }, env, io)).toBe(0);
+    expect(out.stderr).toMatch(/importing .* 0% \| 0\/3001 lines \| 0 rows\/s \| ETA/);
+    expect(out.stderr).toMatch(/importing .* 100% \| 3001\/3001 lines \| \d+ rows\/s \| ETA 0s/);
+  });
+
   it('imports JSON Lines with every field of the API, and says nothing was new the second time', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'boucle-import-'));
     const file = join(dir, 'answers.jsonl');

@@ -126,8 +126,14 @@ export async function importCommand(
         {
           format:
             'importing {bar} {percentage}% | {value}/{total} lines | {speed} rows/s | ETA {eta_formatted}',
-          stream: process.stderr,
-          hideCursor: true,
+          // A terminal gets the live bar; elsewhere (a log, a test) a line every 2 s and at the end.
+          ...(process.stderr.isTTY
+            ? { stream: process.stderr, hideCursor: true }
+            : {
+                stream: { isTTY: false, write: (text: string) => io.stderr(text) } as never,
+                noTTYOutput: true,
+                notTTYSchedule: 2000,
+              }),
         },
         cliProgress.Presets.shades_classic,
       )
