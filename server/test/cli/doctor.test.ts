@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
-import { startEmulators, type RunningEmulators } from '../../src/crm/emulator/start.ts';
+import { startEmulators, type RunningEmulators } from '../../src/emulators/start.ts';
 import { freshDatabase } from '../store/postgres.ts';
 
 async function run(argv: string[], env: Record<string, string>) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@hubspot/api-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HubSpotEmulator } from '../../src/crm/emulator/hubspot/app.ts';
+import { HubSpotEmulator } from '../../src/emulators/hubspot/app.ts';
 import { admin, fixture } from './helpers.ts';
 
 let emulator: HubSpotEmulator;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import jsforce, { type Connection } from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SalesforceEmulator } from '../../src/crm/emulator/salesforce/app.ts';
+import { SalesforceEmulator } from '../../src/emulators/salesforce/app.ts';
 import { admin } from './helpers.ts';
 
 // What Lightning Data Service asks of the org for Boucle's components: the GraphQL API (the

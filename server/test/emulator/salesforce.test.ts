@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsforce, { type Connection } from 'jsforce';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SalesforceEmulator } from '../../src/crm/emulator/salesforce/app.ts';
+import { SalesforceEmulator } from '../../src/emulators/salesforce/app.ts';
 import { admin, fixture } from './helpers.ts';
 
 const VERSION = '62.0';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Config, WebhooksConfig } from '../../src/config/config.ts';
-import { startEmulators, type RunningEmulators } from '../../src/crm/emulator/start.ts';
+import { startEmulators, type RunningEmulators } from '../../src/emulators/start.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 
 export const API_KEY = 'test-key-0123456789abcdef';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulators, type RunningEmulators } from '../../src/crm/emulator/start.ts';
+import { startEmulators, type RunningEmulators } from '../../src/emulators/start.ts';
 import { boucle } from '../cli/helpers.ts';
 import { freshDatabase } from '../store/postgres.ts';
 import { API_KEY, answer, startHarness, waitFor, type Harness } from './harness.ts';

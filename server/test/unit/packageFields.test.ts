@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerSchema } from '@boucle/shared/schemas';
-import { DEFAULT_SALESFORCE_PROJECT } from '../../src/crm/emulator/salesforce/app.ts';
-import { loadSchema } from '../../src/crm/emulator/salesforce/schema.ts';
+import { DEFAULT_SALESFORCE_PROJECT } from '../../src/emulators/salesforce/app.ts';
+import { loadSchema } from '../../src/emulators/salesforce/schema.ts';
 import {
   SALESFORCE_FIELDS_WRITTEN,
   accountRollupRecord,

@@ -1,4 +1,4 @@
-import { readCertificate, startEmulators } from '../../crm/emulator/start.ts';
+import { readCertificate, startEmulators } from '../../emulators/start.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 export interface EmulatorOptions {

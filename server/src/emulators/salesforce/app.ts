@@ -18,7 +18,7 @@ import { runGraphql, type GraphqlRequest } from './graphql.ts';
 import { uiApiRecord } from './uiApi.ts';
 
 export const DEFAULT_SALESFORCE_PROJECT = fileURLToPath(
-  new URL('../../../../../salesforce/force-app/main/default', import.meta.url),
+  new URL('../../../../salesforce/force-app/main/default', import.meta.url),
 );
 const API_VERSIONS = ['58.0', '59.0', '60.0', '61.0', '62.0', '63.0', '64.0'];
 const COLLECTION_LIMIT = 200;
