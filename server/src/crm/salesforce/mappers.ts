@@ -118,7 +118,10 @@ export function surveyResponseRecord({ ref, answer, resolution, category }: Answ
   });
 }
 
-/** A `Response_Rating__c` upserted by `External_Id__c`. */
+/**
+ * A `Response_Rating__c` upserted by `External_Id__c`. Ratings are private (sharing model): the
+ * employee owns theirs, so they and their managers (role hierarchy) see it, colleagues do not.
+ */
 export function responseRatingRecord({
   ref,
   rating,
@@ -130,6 +133,7 @@ export function responseRatingRecord({
     attributes: { type: 'Response_Rating__c' },
     External_Id__c: ref,
     Employee__c: employeeId,
+    OwnerId: employeeId,
     Rating__c: rating.rating,
     Interaction_Id__c: rating.interactionId,
     Survey_Response__c: answerCrmId,
@@ -244,6 +248,7 @@ export const SALESFORCE_FIELDS_WRITTEN: Readonly<Record<string, readonly string[
   Response_Rating__c: [
     'External_Id__c',
     'Employee__c',
+    'OwnerId',
     'Rating__c',
     'Interaction_Id__c',
     'Survey_Response__c',

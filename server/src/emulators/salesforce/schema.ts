@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
+import { assertDeployable } from './deployCheck.ts';
 
 /** Field types as `describe` reports them. */
 export type FieldType =
@@ -279,10 +280,12 @@ export function relationshipOf(field: FieldDef): string | undefined {
 /**
  * The org's schema: the standard objects above plus every object and field declared in the SFDX
  * project (`salesforce/force-app/main/default/objects`), so that writing a field the package does not
- * declare fails as it would in a real org.
+ * declare fails as it would in a real org. A package an org would refuse to deploy is refused here
+ * too (see deployCheck.ts), with the file and line of each problem.
  * @param projectDir the `main/default` folder of the SFDX project
  */
 export function loadSchema(projectDir: string): Map<string, ObjectDef> {
+  assertDeployable(projectDir);
   const objects = new Map(standardObjects().map((o) => [o.name, o]));
   const objectsDir = join(projectDir, 'objects');
   let customIndex = 0;
