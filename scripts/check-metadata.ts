@@ -7,7 +7,9 @@ import { checkPackage } from '../server/src/emulators/salesforce/deployCheck.ts'
 const project = fileURLToPath(new URL('../salesforce/force-app/main/default', import.meta.url));
 const problems = checkPackage(project);
 for (const problem of problems)
-  console.error(`salesforce/force-app/main/default/${problem.file}:${problem.line}: ${problem.message}`);
+  console.error(
+    `salesforce/force-app/main/default/${problem.file}:${problem.line}: ${problem.message}`,
+  );
 if (problems.length > 0) {
   console.error(`${problems.length} problem(s): an org would refuse this deploy.`);
   process.exit(1);

@@ -73,6 +73,8 @@ export async function startServer(
       salesforcePort: config.port === 0 ? 0 : config.port + 1,
       hubspotPort: config.port === 0 ? 0 : config.port + 2,
       ...(config.dbPath !== ':memory:' && { data: join(dirname(config.dbPath), 'emulators') }),
+      // The server logs in as an org's integration user would: with Boucle Integration only.
+      salesforce: { integrationPermissionSet: 'Boucle_Integration' },
     }).catch(async (error: unknown) => {
       await store.close();
       throw error;

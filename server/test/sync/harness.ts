@@ -67,7 +67,12 @@ export async function startHarness(
 ): Promise<Harness> {
   const emulators = await startEmulators({
     hubspot: { customObjects: options.customObjects ?? true, burstLimit: 10_000 },
-    ...(options.jwt && { salesforce: { jwtCertificate: options.jwt.certificate } }),
+    // The integration user holds the package's Boucle Integration set alone, as the README says:
+    // every sync test then proves that set grants what the server writes.
+    salesforce: {
+      integrationPermissionSet: 'Boucle_Integration',
+      ...(options.jwt && { jwtCertificate: options.jwt.certificate }),
+    },
   });
   const org = emulators.salesforce.org;
   const manager = org.create('User', {
@@ -93,11 +98,13 @@ export async function startHarness(
   });
   org.create('Contact', { LastName: 'Durand', Email: 'luc@acme.example', AccountId: account.id });
   org.create('Group', { Name: 'CX Team', DeveloperName: 'CX_Team', Type: 'Queue' });
-  org.create('User', {
+  const integration = org.create('User', {
     Username: 'integration@acme.example',
     LastName: 'Integration',
     Email: 'integration@acme.example',
-  });
+  }) as { id: string };
+  org.assign(integration.id, 'Boucle_Integration'); // the JWT flow's user
+
   const portal = emulators.hubspot.portal;
   portal.owners = [
     {

@@ -40,7 +40,9 @@ describe('the offline deploy check', () => {
       {
         file: LAYOUT,
         line,
-        message: expect.stringContaining('ChildObject.LookupField (Callback__c.Survey_Response__c)'),
+        message: expect.stringContaining(
+          'ChildObject.LookupField (Callback__c.Survey_Response__c)',
+        ),
       },
     ]);
   });
@@ -67,7 +69,12 @@ describe('the offline deploy check', () => {
   });
 
   it.each([
-    [LAYOUT, '<field>Touchpoint__c</field>', '<field>Touch_Point__c</field>', 'Survey_Response__c.Touch_Point__c'],
+    [
+      LAYOUT,
+      '<field>Touchpoint__c</field>',
+      '<field>Touch_Point__c</field>',
+      'Survey_Response__c.Touch_Point__c',
+    ],
     [
       'objects/Callback__c/listViews/My_Open_Callbacks.listView-meta.xml',
       '<columns>Kind__c</columns>',
@@ -144,7 +151,11 @@ describe('the offline deploy check', () => {
   });
 
   it('makes the emulator refuse a package an org would refuse', () => {
-    const { dir } = packageWith('tabs/Survey_Response__c.tab-meta.xml', 'Custom33: Desk', 'Custom68: Desk');
+    const { dir } = packageWith(
+      'tabs/Survey_Response__c.tab-meta.xml',
+      'Custom33: Desk',
+      'Custom68: Desk',
+    );
     expect(() => loadSchema(dir)).toThrow(
       /tabs\/Survey_Response__c\.tab-meta\.xml:\d+: "Custom68: Desk": Custom68 is Globe/,
     );

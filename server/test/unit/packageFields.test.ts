@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerSchema } from '@boucle/shared/schemas';
 import { DEFAULT_SALESFORCE_PROJECT } from '../../src/emulators/salesforce/app.ts';
-import { loadSchema } from '../../src/emulators/salesforce/schema.ts';
+import { loadPermissionSets, loadSchema } from '../../src/emulators/salesforce/schema.ts';
 import {
   SALESFORCE_FIELDS_WRITTEN,
   accountRollupRecord,
@@ -100,5 +100,25 @@ describe('the Salesforce package and the server agree', () => {
         .filter((f) => f !== 'attributes' && f !== 'id')
         .sort(),
     ).toEqual([...(SALESFORCE_FIELDS_WRITTEN.Account ?? [])].sort());
+  });
+
+  it('grants the integration user exactly the custom fields the server writes, no more', () => {
+    const integration = loadPermissionSets(DEFAULT_SALESFORCE_PROJECT).get('Boucle_Integration');
+    const editable = [...(integration?.fields.entries() ?? [])]
+      .filter(([, access]) => access.editable)
+      .map(([field]) => field)
+      .sort();
+    const written = Object.entries(SALESFORCE_FIELDS_WRITTEN)
+      .flatMap(([object, fields]) => fields.map((field) => `${object}.${field}`))
+      .filter((field) => field.endsWith('__c'))
+      .sort();
+    expect(editable).toEqual(written);
+    expect(
+      [...(integration?.objects.entries() ?? [])]
+        .filter(([, access]) => access.create)
+        .map(([object]) => object)
+        .sort(),
+    ).toEqual(['Callback__c', 'Response_Rating__c', 'Survey_Response__c']);
+    expect([...(integration?.customPermissions ?? [])]).toEqual(['Boucle_Rate_On_Behalf']);
   });
 });

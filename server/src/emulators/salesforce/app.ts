@@ -13,7 +13,7 @@ import {
 } from '../common.ts';
 import { normalizeId } from './ids.ts';
 import { SalesforceOrg, RequestError, apiError, type OrgSnapshot, type SaveResult } from './org.ts';
-import { loadCustomMetadata, loadSchema } from './schema.ts';
+import { loadCustomMetadata, loadPermissionSets, loadSchema } from './schema.ts';
 import { runGraphql, type GraphqlRequest } from './graphql.ts';
 import { uiApiRecord } from './uiApi.ts';
 
@@ -38,6 +38,11 @@ export interface SalesforceEmulatorOptions {
   /** Keep the org's records in this JSON file across restarts. */
   readonly dataFile?: string;
   readonly orgId?: string;
+  /**
+   * The permission set of the package the client-credentials user holds, e.g. `Boucle_Integration`:
+   * its writes are then held to that set's field-level security, as in an org. Unset: an admin.
+   */
+  readonly integrationPermissionSet?: string;
 }
 
 interface Reply {
@@ -62,7 +67,12 @@ export class SalesforceEmulator {
 
   constructor(private readonly options: SalesforceEmulatorOptions = {}) {
     const projectDir = options.projectDir ?? DEFAULT_SALESFORCE_PROJECT;
-    this.org = new SalesforceOrg(loadSchema(projectDir), loadCustomMetadata(projectDir));
+    this.org = new SalesforceOrg(
+      loadSchema(projectDir),
+      loadCustomMetadata(projectDir),
+      loadPermissionSets(projectDir),
+    );
+    this.org.integrationPermissionSet = options.integrationPermissionSet;
     this.dailyApiLimit = options.dailyApiLimit ?? 100_000;
     this.orgId = options.orgId ?? '00D5g000000BOUCLE';
     this.stateFile = new StateFile(options.dataFile, () => ({
@@ -293,14 +303,17 @@ export class SalesforceEmulator {
     const batchSize = Number(
       /batchSize=(\d+)/.exec(req.get('sforce-query-options') ?? '')?.[1] ?? QUERY_BATCH,
     );
-    const reply = this.dispatch(
-      req.method,
-      path,
-      version,
-      req.query as Record<string, string>,
-      req.body,
-      fault,
-      Math.min(Math.max(batchSize, 200), QUERY_BATCH),
+    // The request runs as the session's user: their permission sets decide what they may write.
+    const reply = this.org.runAs(session.userId, () =>
+      this.dispatch(
+        req.method,
+        path,
+        version,
+        req.query as Record<string, string>,
+        req.body,
+        fault,
+        Math.min(Math.max(batchSize, 200), QUERY_BATCH),
+      ),
     );
     this.stateFile.changed();
     if (reply.body === undefined) res.status(reply.status).end();

@@ -77,39 +77,144 @@ function propsOf(type: string): Record<string, PropType> {
  * documentation gives the form ("Custom70: Handsaw") and points to the Setup list.
  */
 const MOTIFS: Record<number, string> = {
-  1: 'Heart', 2: 'Fan', 3: 'Sun', 4: 'Hexagon', 5: 'Leaf', 6: 'Triangle', 7: 'Square',
-  8: 'Diamond', 9: 'Lightning', 10: 'Moon', 11: 'Star', 12: 'Circle', 13: 'Box', 14: 'Hands',
-  15: 'People', 16: 'Bank', 17: 'Sack', 18: 'Form', 19: 'Wrench', 20: 'Airplane',
-  21: 'Computer', 22: 'Telephone', 23: 'Envelope', 24: 'Building', 25: 'Alarm clock',
-  26: 'Flag', 27: 'Laptop', 28: 'Cell phone', 29: 'PDA', 30: 'Radar dish', 31: 'Car',
-  32: 'Factory', 33: 'Desk', 34: 'Insect', 35: 'Microphone', 36: 'Train', 37: 'Bridge',
-  38: 'Camera', 39: 'Telescope', 40: 'Credit card', 41: 'Cash', 42: 'Treasure chest',
-  43: 'Jewel', 44: 'Hammer', 45: 'Ticket', 46: 'Stamp', 47: 'Knight', 48: 'Trophy',
-  49: 'CD/DVD', 50: 'Big top', 51: 'Apple', 52: 'Balls', 53: 'Bell', 54: 'Boat', 55: 'Books',
-  56: 'Bottle', 57: 'Building Block', 58: 'Caduceus', 59: 'Can', 60: 'Umbrella', 61: 'Castle',
-  62: 'Chalkboard', 63: 'Chip', 64: 'Compass', 65: 'Cup', 66: 'Dice', 67: 'Gears', 68: 'Globe',
-  69: 'Guitar', 70: 'Handsaw', 71: 'Headset', 72: 'Helicopter', 73: 'Highway Sign',
-  74: 'Hot Air Balloon', 75: 'IP Phone', 76: 'Keys', 77: 'Locked', 78: 'Map',
-  79: 'Measuring Tape', 80: 'Motorcycle', 81: 'Musical Note', 82: 'Whistle', 83: 'Pencil',
-  84: 'Presenter', 85: 'Real Estate Sign', 86: 'Red Cross', 87: 'Safe', 88: 'Sailboat',
-  89: 'Saxophone', 90: 'Scales', 91: 'Shield', 92: 'Ship', 93: 'Shopping Cart',
-  94: 'Stethoscope', 95: 'Stopwatch', 96: 'Street Sign', 97: 'Thermometer', 98: 'Truck',
-  99: 'TV CRT', 100: 'TV Widescreen',
+  1: 'Heart',
+  2: 'Fan',
+  3: 'Sun',
+  4: 'Hexagon',
+  5: 'Leaf',
+  6: 'Triangle',
+  7: 'Square',
+  8: 'Diamond',
+  9: 'Lightning',
+  10: 'Moon',
+  11: 'Star',
+  12: 'Circle',
+  13: 'Box',
+  14: 'Hands',
+  15: 'People',
+  16: 'Bank',
+  17: 'Sack',
+  18: 'Form',
+  19: 'Wrench',
+  20: 'Airplane',
+  21: 'Computer',
+  22: 'Telephone',
+  23: 'Envelope',
+  24: 'Building',
+  25: 'Alarm clock',
+  26: 'Flag',
+  27: 'Laptop',
+  28: 'Cell phone',
+  29: 'PDA',
+  30: 'Radar dish',
+  31: 'Car',
+  32: 'Factory',
+  33: 'Desk',
+  34: 'Insect',
+  35: 'Microphone',
+  36: 'Train',
+  37: 'Bridge',
+  38: 'Camera',
+  39: 'Telescope',
+  40: 'Credit card',
+  41: 'Cash',
+  42: 'Treasure chest',
+  43: 'Jewel',
+  44: 'Hammer',
+  45: 'Ticket',
+  46: 'Stamp',
+  47: 'Knight',
+  48: 'Trophy',
+  49: 'CD/DVD',
+  50: 'Big top',
+  51: 'Apple',
+  52: 'Balls',
+  53: 'Bell',
+  54: 'Boat',
+  55: 'Books',
+  56: 'Bottle',
+  57: 'Building Block',
+  58: 'Caduceus',
+  59: 'Can',
+  60: 'Umbrella',
+  61: 'Castle',
+  62: 'Chalkboard',
+  63: 'Chip',
+  64: 'Compass',
+  65: 'Cup',
+  66: 'Dice',
+  67: 'Gears',
+  68: 'Globe',
+  69: 'Guitar',
+  70: 'Handsaw',
+  71: 'Headset',
+  72: 'Helicopter',
+  73: 'Highway Sign',
+  74: 'Hot Air Balloon',
+  75: 'IP Phone',
+  76: 'Keys',
+  77: 'Locked',
+  78: 'Map',
+  79: 'Measuring Tape',
+  80: 'Motorcycle',
+  81: 'Musical Note',
+  82: 'Whistle',
+  83: 'Pencil',
+  84: 'Presenter',
+  85: 'Real Estate Sign',
+  86: 'Red Cross',
+  87: 'Safe',
+  88: 'Sailboat',
+  89: 'Saxophone',
+  90: 'Scales',
+  91: 'Shield',
+  92: 'Ship',
+  93: 'Shopping Cart',
+  94: 'Stethoscope',
+  95: 'Stopwatch',
+  96: 'Street Sign',
+  97: 'Thermometer',
+  98: 'Truck',
+  99: 'TV CRT',
+  100: 'TV Widescreen',
 };
 
 /** Standard objects the package refers to; their standard fields are not checked one by one. */
 const STANDARD_OBJECTS = new Set([
-  'Account', 'Contact', 'User', 'Group', 'Task', 'Event', 'Case', 'Lead', 'Opportunity',
+  'Account',
+  'Contact',
+  'User',
+  'Group',
+  'Task',
+  'Event',
+  'Case',
+  'Lead',
+  'Opportunity',
 ]);
 /** Fields every custom object has. */
 const CUSTOM_OBJECT_FIELDS = new Set([
-  'Id', 'Name', 'OwnerId', 'CreatedById', 'CreatedDate', 'LastModifiedById',
-  'LastModifiedDate', 'SystemModstamp', 'IsDeleted', 'RecordTypeId', 'LastActivityDate',
+  'Id',
+  'Name',
+  'OwnerId',
+  'CreatedById',
+  'CreatedDate',
+  'LastModifiedById',
+  'LastModifiedDate',
+  'SystemModstamp',
+  'IsDeleted',
+  'RecordTypeId',
+  'LastActivityDate',
 ]);
 /** Related lists of standard children, named as layouts name them. */
 const STANDARD_RELATED_LISTS = new Set([
-  'RelatedActivityList', 'RelatedHistoryList', 'RelatedNoteList', 'RelatedFileList',
-  'RelatedContactList', 'RelatedCaseList', 'RelatedOpportunityList', 'RelatedEntityHistoryList',
+  'RelatedActivityList',
+  'RelatedHistoryList',
+  'RelatedNoteList',
+  'RelatedFileList',
+  'RelatedContactList',
+  'RelatedCaseList',
+  'RelatedOpportunityList',
+  'RelatedEntityHistoryList',
 ]);
 /** Page types and the component target that lets a Lightning Web Component on them. */
 const PAGE_TARGETS: Record<string, string> = {
@@ -263,7 +368,10 @@ const childrenNamed = (element: XmlElement | undefined, name: string) =>
 const textOf = (element: XmlElement | undefined) => element?.text.trim() ?? '';
 /** Every descendant element with this name, at any depth. */
 function descendants(element: XmlElement, name: string): XmlElement[] {
-  return element.children.flatMap((c) => [...(c.name === name ? [c] : []), ...descendants(c, name)]);
+  return element.children.flatMap((c) => [
+    ...(c.name === name ? [c] : []),
+    ...descendants(c, name),
+  ]);
 }
 
 /** The package's objects, fields, tabs, components and names, for the cross-references. */
@@ -372,7 +480,10 @@ export function checkPackage(projectDir: string): DeployProblem[] {
     const report = (element: XmlElement, message: string) =>
       problems.push({ file: file.path, line: element.line, message });
     if (file.root.name !== file.type) {
-      report(file.root, `a ${basename(file.path)} file holds a <${file.type}>, not <${file.root.name}>`);
+      report(
+        file.root,
+        `a ${basename(file.path)} file holds a <${file.type}>, not <${file.root.name}>`,
+      );
       continue;
     }
     checkElement(file.root, file.type, file.type, report);
@@ -439,7 +550,10 @@ const RULES: Record<string, Rule> = {
     }
     const customObject = child(root, 'customObject');
     if (textOf(customObject) === 'true' && !index.has('CustomObject', file.name))
-      report(customObject as XmlElement, `the tab shows ${file.name}, which the package does not define`);
+      report(
+        customObject as XmlElement,
+        `the tab shows ${file.name}, which the package does not define`,
+      );
   },
 
   Layout(file, root, index, report) {
@@ -465,12 +579,16 @@ const RULES: Record<string, Rule> = {
         else if (!lookup || !['Lookup', 'MasterDetail'].includes(lookup.type))
           report(where, `related list ${name}: ${name} is not a lookup field`);
         else if (lookup.referenceTo !== object)
-          report(where, `related list ${name}: ${name} looks up ${lookup.referenceTo}, not ${object}`);
+          report(
+            where,
+            `related list ${name}: ${name} looks up ${lookup.referenceTo}, not ${object}`,
+          );
       } else if (name.endsWith('__r')) {
         const found = index.childOf(object, name);
         const lookup = found
           ? [...(index.objects.get(found)?.entries() ?? [])].find(
-              ([, f]) => f.referenceTo === object && f.relationshipName === name.replace(/__r$/, ''),
+              ([, f]) =>
+                f.referenceTo === object && f.relationshipName === name.replace(/__r$/, ''),
             )?.[0]
           : undefined;
         report(
@@ -478,13 +596,19 @@ const RULES: Record<string, Rule> = {
           `related list ${name} is named by its relationship: a layout names a custom related list ChildObject.LookupField${lookup ? ` (${found}.${lookup})` : ''}; an org answers "Cannot find related list"`,
         );
       } else if (!STANDARD_RELATED_LISTS.has(name)) {
-        report(where, `related list ${name} is neither ChildObject.LookupField nor a standard list`);
+        report(
+          where,
+          `related list ${name} is neither ChildObject.LookupField nor a standard list`,
+        );
       }
       if (!childObject || !index.objects.has(childObject)) continue;
       for (const field of childrenNamed(list, 'fields')) {
         const column = textOf(field);
         if (!isStandardColumn(column) && !index.hasField(childObject, column))
-          report(field, `related list ${name} shows ${childObject}.${column}, which does not exist`);
+          report(
+            field,
+            `related list ${name} shows ${childObject}.${column}, which does not exist`,
+          );
       }
     }
   },
@@ -534,7 +658,10 @@ const RULES: Record<string, Rule> = {
       const field = child(column, 'field');
       const object = tables.get(textOf(table));
       if (!object) {
-        report(table ?? column, `report type column from ${textOf(table)}, which is not one of its tables`);
+        report(
+          table ?? column,
+          `report type column from ${textOf(table)}, which is not one of its tables`,
+        );
         continue;
       }
       const name = textOf(field).split('.')[0] as string;
@@ -574,7 +701,11 @@ const RULES: Record<string, Rule> = {
     }
     for (const visibility of childrenNamed(root, 'applicationVisibilities')) {
       const app = child(visibility, 'application');
-      if (app && !textOf(app).startsWith('standard__') && !index.has('CustomApplication', textOf(app)))
+      if (
+        app &&
+        !textOf(app).startsWith('standard__') &&
+        !index.has('CustomApplication', textOf(app))
+      )
         report(app, `app ${textOf(app)} is not in the package`);
     }
     for (const permission of childrenNamed(root, 'customPermissions')) {
@@ -632,7 +763,10 @@ const RULES: Record<string, Rule> = {
         component.recordObjects.size > 0 &&
         !component.recordObjects.has(textOf(sobject))
       )
-        report(name, `component ${bundle} is restricted to ${[...component.recordObjects].join(', ')}`);
+        report(
+          name,
+          `component ${bundle} is restricted to ${[...component.recordObjects].join(', ')}`,
+        );
     }
   },
 
@@ -678,7 +812,10 @@ const RULES: Record<string, Rule> = {
   CustomField(file, root, index, report) {
     const reference = child(root, 'referenceTo');
     if (reference && !index.objects.has(textOf(reference)))
-      report(reference, `${file.object}.${file.name} looks up ${textOf(reference)}, which the package does not define`);
+      report(
+        reference,
+        `${file.object}.${file.name} looks up ${textOf(reference)}, which the package does not define`,
+      );
   },
 };
 

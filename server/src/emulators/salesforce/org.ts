@@ -1,5 +1,6 @@
+import { evaluateFormula } from './formula.ts';
 import { makeId, normalizeId } from './ids.ts';
-import { relationshipOf, type FieldDef, type ObjectDef } from './schema.ts';
+import { relationshipOf, type FieldDef, type ObjectDef, type PermissionSetDef } from './schema.ts';
 import {
   SoqlError,
   conditionFields,
@@ -45,15 +46,34 @@ export interface OrgSnapshot {
 
 const isoNow = () => new Date().toISOString().replace('Z', '+0000');
 
+/** The username of the user the API acts as when the org has no user yet. */
+export const INTEGRATION_USERNAME = 'integration@boucle.example';
+
+/** What the running user may do: everything (system, or a user with no permission set), or sets. */
+interface Access {
+  readonly userId: string | undefined;
+  /** Undefined: no field-level security (the system, or a user without assignments: an admin). */
+  readonly sets: readonly PermissionSetDef[] | undefined;
+  readonly hasPermission: (name: string) => boolean;
+}
+
 /** The data of one emulated org, and the operations of its REST API. */
 export class SalesforceOrg {
   private records = new Map<string, Map<string, Row>>();
   private typeOfId = new Map<string, string>();
   private counters = new Map<string, number>();
+  /** The user the current API request runs as (undefined: the emulator's admin API, the system). */
+  private actingUser: string | undefined;
+  /**
+   * The permission set the Run As user of client credentials holds (`Boucle_Integration` in the
+   * sandbox, as the README's deploy steps assign it); unset, that user is an administrator.
+   */
+  integrationPermissionSet: string | undefined;
 
   constructor(
     readonly schema: Map<string, ObjectDef>,
     private readonly customMetadata: Map<string, Record<string, unknown>[]>,
+    private readonly permissionSets: Map<string, PermissionSetDef> = new Map(),
   ) {
     this.reset();
   }
@@ -65,6 +85,48 @@ export class SalesforceOrg {
     for (const [type, list] of this.customMetadata) {
       for (const record of list) this.insertRow(type, { ...record });
     }
+    this.seedPermissionSets();
+  }
+
+  /** The package's permission sets as PermissionSet records, so users can be assigned them. */
+  private seedPermissionSets(): void {
+    if (!this.schema.has('PermissionSet')) return;
+    const known = new Set(this.rows('PermissionSet').map((row) => row.Name));
+    for (const set of this.permissionSets.values())
+      if (!known.has(set.name))
+        this.insertRow('PermissionSet', { Name: set.name, Label: set.label });
+  }
+
+  /**
+   * Runs an API request as a user: their permission sets then decide which fields they may write
+   * (field-level security) and which custom permissions validation rules see. A user with no
+   * permission set assigned is treated as a System Administrator whose profile holds every field
+   * and every custom permission (in an org, an admin profile can be given them too).
+   */
+  runAs<T>(userId: string | undefined, work: () => T): T {
+    const previous = this.actingUser;
+    this.actingUser = userId;
+    try {
+      return work();
+    } finally {
+      this.actingUser = previous;
+    }
+  }
+
+  private access(): Access {
+    const userId = this.actingUser;
+    if (userId === undefined) return { userId, sets: undefined, hasPermission: () => true };
+    const names = new Map(this.rows('PermissionSet').map((row) => [row.Id, String(row.Name)]));
+    const sets = this.rows('PermissionSetAssignment')
+      .filter((row) => row.AssigneeId === userId)
+      .map((row) => this.permissionSets.get(names.get(row.PermissionSetId) ?? ''))
+      .filter((set): set is PermissionSetDef => Boolean(set));
+    if (sets.length === 0) return { userId, sets: undefined, hasPermission: () => true };
+    return {
+      userId,
+      sets,
+      hasPermission: (name) => sets.some((set) => set.customPermissions.has(name)),
+    };
   }
 
   snapshot(): OrgSnapshot {
@@ -90,6 +152,7 @@ export class SalesforceOrg {
       }
     }
     this.counters = new Map(Object.entries(snapshot.counters));
+    this.seedPermissionSets(); // a state saved before the emulator knew permission sets
   }
 
   object(type: string): ObjectDef {
@@ -172,6 +235,19 @@ export class SalesforceOrg {
     const errors: RecordError[] = [];
     const fail = (statusCode: string, message: string, field: string) =>
       errors.push({ statusCode, message, fields: [field] });
+    const access = this.access();
+    if (access.sets) {
+      const allowed = access.sets.some((set) => {
+        const permission = set.objects.get(object.name);
+        return mode === 'create' ? permission?.create : permission?.edit;
+      });
+      if (!allowed)
+        throw apiError(
+          400,
+          'INSUFFICIENT_ACCESS_OR_READONLY',
+          `insufficient access rights on object: you cannot ${mode} ${object.name} records`,
+        );
+    }
     for (const [name, raw] of Object.entries(input)) {
       if (name === 'attributes' || (name === 'Id' && mode === 'update')) continue;
       const field = [...object.fields.values()].find(
@@ -183,7 +259,12 @@ export class SalesforceOrg {
           'INVALID_FIELD',
           `No such column '${name}' on sobject of type ${object.name}`,
         );
-      if (mode === 'create' ? !field.createable : !field.updateable) {
+      // Field-level security: a custom field is written only when a permission set makes it editable.
+      const secured =
+        access.sets !== undefined &&
+        field.custom &&
+        !access.sets.some((set) => set.fields.get(`${object.name}.${field.name}`)?.editable);
+      if (secured || (mode === 'create' ? !field.createable : !field.updateable)) {
         throw apiError(
           400,
           'INVALID_FIELD_FOR_INSERT_UPDATE',
@@ -210,12 +291,17 @@ export class SalesforceOrg {
       });
     }
     for (const rule of object.validationRules) {
-      const value = merged[rule.field];
-      if (typeof value === 'number' && (value < rule.min || value > rule.max)) {
+      const context = {
+        record: merged,
+        isNew: mode === 'create',
+        userId: access.userId,
+        hasPermission: access.hasPermission,
+      };
+      if (evaluateFormula(rule.formula, context) === true) {
         errors.push({
           statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
           message: rule.message,
-          fields: [rule.field],
+          fields: rule.field ? [rule.field] : [],
         });
       }
     }
@@ -380,21 +466,36 @@ export class SalesforceOrg {
       row.OwnerId = this.integrationUserId();
   }
 
-  /** The user the API acts as (the "Run As" user of client credentials). */
+  /**
+   * The user the API acts as (the "Run As" user of client credentials), holding
+   * `integrationPermissionSet` when one is set.
+   */
   integrationUserId(): string {
     const user =
-      this.rows('User').find((row) => row.Username === 'integration@boucle.example') ??
-      this.rows('User')[0];
-    if (user) return String(user.Id);
-    return String(
+      this.rows('User').find((row) => row.Username === INTEGRATION_USERNAME) ??
+      this.rows('User')[0] ??
       this.insertRow('User', {
-        Username: 'integration@boucle.example',
+        Username: INTEGRATION_USERNAME,
         LastName: 'Integration',
-        Email: 'integration@boucle.example',
+        Email: INTEGRATION_USERNAME,
         Name: 'Integration',
         IsActive: true,
-      }).Id,
+      });
+    const id = String(user.Id);
+    if (this.integrationPermissionSet) this.assign(id, this.integrationPermissionSet);
+    return id;
+  }
+
+  /** Assigns a permission set of the package to a user (idempotent). */
+  assign(userId: string, permissionSet: string): void {
+    this.seedPermissionSets();
+    const set = this.rows('PermissionSet').find((row) => row.Name === permissionSet);
+    if (!set) return;
+    const assigned = this.rows('PermissionSetAssignment').some(
+      (row) => row.AssigneeId === userId && row.PermissionSetId === set.Id,
     );
+    if (!assigned)
+      this.insertRow('PermissionSetAssignment', { AssigneeId: userId, PermissionSetId: set.Id });
   }
 
   private writable(type: string): ObjectDef {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { assertDeployable } from './deployCheck.ts';
+import { parseFormula, type Formula } from './formula.ts';
 
 /** Field types as `describe` reports them. */
 export type FieldType =
@@ -42,13 +43,23 @@ export interface FieldDef {
   readonly system?: boolean;
 }
 
-/** A simple validation rule: the subset `OR(F < a, F > b)` of formulas that Boucle ships. */
-export interface RangeRule {
+/** An active validation rule whose formula the emulator understands (formula.ts). */
+export interface ValidationRuleDef {
   readonly name: string;
-  readonly field: string;
-  readonly min: number;
-  readonly max: number;
+  readonly formula: Formula;
+  /** The field the error is shown on, if any. */
+  readonly field?: string;
   readonly message: string;
+}
+
+/** What a permission set grants, as the emulator enforces it on writes. */
+export interface PermissionSetDef {
+  readonly name: string;
+  readonly label: string;
+  readonly objects: Map<string, { create: boolean; read: boolean; edit: boolean }>;
+  /** `Object.Field` → access. */
+  readonly fields: Map<string, { readable: boolean; editable: boolean }>;
+  readonly customPermissions: Set<string>;
 }
 
 export interface ObjectDef {
@@ -59,7 +70,7 @@ export interface ObjectDef {
   readonly customMetadata: boolean;
   readonly autoNumberFormat?: string;
   readonly fields: Map<string, FieldDef>;
-  readonly validationRules: RangeRule[];
+  readonly validationRules: ValidationRuleDef[];
 }
 
 const system = (name: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({
@@ -148,6 +159,24 @@ function standardObjects(): ObjectDef[] {
       standard('Type', 'picklist', {
         picklistValues: ['Queue', 'Regular'],
         restrictedPicklist: true,
+      }),
+    ]),
+    // Who holds which permission set: the emulator enforces field-level security and custom
+    // permissions for users with at least one assignment (see SalesforceOrg.runAs).
+    make('PermissionSet', '0PS', [
+      standard('Name', 'string', { length: 80, required: true }),
+      standard('Label', 'string', { length: 80 }),
+    ]),
+    make('PermissionSetAssignment', '0Pa', [
+      standard('AssigneeId', 'reference', {
+        referenceTo: ['User'],
+        relationshipName: 'Assignee',
+        required: true,
+      }),
+      standard('PermissionSetId', 'reference', {
+        referenceTo: ['PermissionSet'],
+        relationshipName: 'PermissionSet',
+        required: true,
       }),
     ]),
     make('Task', '00T', [
@@ -344,16 +373,13 @@ export function loadSchema(projectDir: string): Map<string, ObjectDef> {
     if (existsSync(rulesDir)) {
       for (const file of readdirSync(rulesDir).sort()) {
         const xml = readXml(join(rulesDir, file), 'ValidationRule');
-        const match = /^OR\(\s*(\w+)\s*<\s*(-?[\d.]+)\s*,\s*\1\s*>\s*(-?[\d.]+)\s*\)$/.exec(
-          String(xml.errorConditionFormula).trim(),
-        );
-        // Only the range rules Boucle ships are understood; docs/emulators.md lists this limit.
-        if (match && xml.active === 'true') {
+        const formula = parseFormula(String(xml.errorConditionFormula));
+        // A formula outside formula.ts's subset is not enforced; docs/emulators.md lists this limit.
+        if (formula && xml.active === 'true') {
           object.validationRules.push({
             name: String(xml.fullName),
-            field: match[1] as string,
-            min: Number(match[2]),
-            max: Number(match[3]),
+            formula,
+            ...(xml.errorDisplayField !== undefined && { field: String(xml.errorDisplayField) }),
             message: String(xml.errorMessage),
           });
         }
@@ -361,6 +387,41 @@ export function loadSchema(projectDir: string): Map<string, ObjectDef> {
     }
   }
   return objects;
+}
+
+/** The package's permission sets (`permissionsets/*.permissionset-meta.xml`), by name. */
+export function loadPermissionSets(projectDir: string): Map<string, PermissionSetDef> {
+  const dir = join(projectDir, 'permissionsets');
+  const sets = new Map<string, PermissionSetDef>();
+  if (!existsSync(dir)) return sets;
+  for (const file of readdirSync(dir).sort()) {
+    const name = file.replace(/\.permissionset-meta\.xml$/, '');
+    const xml = readXml(join(dir, file), 'PermissionSet');
+    const yes = (value: unknown) => String(value) === 'true';
+    type Entry = Record<string, unknown>;
+    sets.set(name, {
+      name,
+      label: String(xml.label ?? name),
+      objects: new Map(
+        asList(xml.objectPermissions as Entry | Entry[]).map((o) => [
+          String(o.object),
+          { create: yes(o.allowCreate), read: yes(o.allowRead), edit: yes(o.allowEdit) },
+        ]),
+      ),
+      fields: new Map(
+        asList(xml.fieldPermissions as Entry | Entry[]).map((f) => [
+          String(f.field),
+          { readable: yes(f.readable), editable: yes(f.editable) },
+        ]),
+      ),
+      customPermissions: new Set(
+        asList(xml.customPermissions as Entry | Entry[])
+          .filter((c) => yes(c.enabled))
+          .map((c) => String(c.name)),
+      ),
+    });
+  }
+  return sets;
 }
 
 /** Custom metadata records (`customMetadata/Type.Record.md-meta.xml`), by type. */
