@@ -17,6 +17,8 @@ module.exports = {
       moduleNameMapper: {
         ...jestConfig.moduleNameMapper,
         '^lightning/actions$': '<rootDir>/salesforce/jest-mocks/lightning/actions.js',
+        '^lightning/navigation$': '<rootDir>/salesforce/jest-mocks/lightning/navigation.js',
+        '^lightning/graphql$': '<rootDir>/salesforce/jest-mocks/lightning/graphql.js',
       },
       setupFilesAfterEnv: [
         ...(jestConfig.setupFilesAfterEnv ?? []),

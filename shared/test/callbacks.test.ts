@@ -102,12 +102,17 @@ describe('nextCallbackState', () => {
       'the callback is already Closed no contact: a closed loop cannot be reopened',
     ],
   ] as const)('refuses %s → %s with a reason', (from, to, reason) => {
-    expect(log(callback({ status: from }), to)).toEqual({ ok: false, reason });
+    expect(log(callback({ status: from }), to)).toEqual({
+      ok: false,
+      code: from === 'open' || from === 'reached' ? 'not_allowed' : 'closed',
+      reason,
+    });
   });
 
   it('refuses to resolve without having reached the customer', () => {
     expect(log(callback({ status: 'escalated' }), 'resolved', { outcome: 'x' })).toEqual({
       ok: false,
+      code: 'not_reached',
       reason: 'a callback is resolved only after the customer was reached',
     });
   });
@@ -116,6 +121,7 @@ describe('nextCallbackState', () => {
     const reached = apply(callback(), ['reached']);
     expect(log(reached, 'resolved')).toEqual({
       ok: false,
+      code: 'outcome_required',
       reason: 'an outcome is required to resolve a callback',
     });
     const withOutcome = apply(callback(), ['reached', { outcome: 'Refund agreed' }]);
@@ -125,6 +131,7 @@ describe('nextCallbackState', () => {
   it('refuses to close without contact before any attempt', () => {
     expect(log(callback({ status: 'escalated' }), 'closed_no_contact')).toEqual({
       ok: false,
+      code: 'no_attempt',
       reason: 'log at least one contact attempt before closing without contact',
     });
   });
@@ -132,6 +139,7 @@ describe('nextCallbackState', () => {
   it('refuses an event dated before the callback existed', () => {
     expect(log(callback(), 'attempted', { at: '2026-11-19T09:00:00Z' })).toEqual({
       ok: false,
+      code: 'before_creation',
       reason: 'at must not be before the callback was created',
     });
   });

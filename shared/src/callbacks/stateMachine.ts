@@ -2,10 +2,14 @@ import { parseInstant } from '../nps/groups.ts';
 import type { Callback, CallbackOutcome } from '../schemas/callback.ts';
 import { CALLBACK_TRANSITIONS, FINAL_CALLBACK_STATUSES } from './states.ts';
 
+/** Why a move is refused, as a stable code (components word it in the user's language). */
+export type TransitionRefusal =
+  'closed' | 'not_allowed' | 'before_creation' | 'not_reached' | 'outcome_required' | 'no_attempt';
+
 /** The result of logging an outcome: the updated callback, or why the move is refused. */
 export type TransitionResult =
   | { readonly ok: true; readonly callback: Callback }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly code: TransitionRefusal; readonly reason: string };
 
 const LABELS: Record<Callback['status'], string> = {
   open: 'Open',
@@ -16,8 +20,8 @@ const LABELS: Record<Callback['status'], string> = {
   closed_no_contact: 'Closed no contact',
 };
 
-function refuse(reason: string): TransitionResult {
-  return { ok: false, reason };
+function refuse(code: TransitionRefusal, reason: string): TransitionResult {
+  return { ok: false, code, reason };
 }
 
 /**
@@ -37,23 +41,26 @@ export function nextCallbackState(
   const from = callback.status;
   const to = event.status;
   if (FINAL_CALLBACK_STATUSES.includes(from)) {
-    return refuse(`the callback is already ${LABELS[from]}: a closed loop cannot be reopened`);
+    return refuse(
+      'closed',
+      `the callback is already ${LABELS[from]}: a closed loop cannot be reopened`,
+    );
   }
   if (!CALLBACK_TRANSITIONS[from].includes(to)) {
-    return refuse(`a callback cannot go from ${LABELS[from]} to ${LABELS[to]}`);
+    return refuse('not_allowed', `a callback cannot go from ${LABELS[from]} to ${LABELS[to]}`);
   }
   const at = event.at ?? now;
   if (parseInstant(at, 'at') < parseInstant(callback.createdAt, 'createdAt')) {
-    return refuse('at must not be before the callback was created');
+    return refuse('before_creation', 'at must not be before the callback was created');
   }
   if (to === 'resolved' && !callback.reachedAt) {
-    return refuse('a callback is resolved only after the customer was reached');
+    return refuse('not_reached', 'a callback is resolved only after the customer was reached');
   }
   if (to === 'resolved' && !(event.outcome ?? callback.outcome)) {
-    return refuse('an outcome is required to resolve a callback');
+    return refuse('outcome_required', 'an outcome is required to resolve a callback');
   }
   if (to === 'closed_no_contact' && !callback.firstContactAt) {
-    return refuse('log at least one contact attempt before closing without contact');
+    return refuse('no_attempt', 'log at least one contact attempt before closing without contact');
   }
 
   const next: Callback = { ...callback, status: to };

@@ -647,30 +647,33 @@ var LABELS = {
   escalated: "Escalated",
   closed_no_contact: "Closed no contact"
 };
-function refuse(reason) {
-  return { ok: false, reason };
+function refuse(code, reason) {
+  return { ok: false, code, reason };
 }
 function nextCallbackState(callback, event, now) {
   const from = callback.status;
   const to = event.status;
   if (FINAL_CALLBACK_STATUSES.includes(from)) {
-    return refuse(`the callback is already ${LABELS[from]}: a closed loop cannot be reopened`);
+    return refuse(
+      "closed",
+      `the callback is already ${LABELS[from]}: a closed loop cannot be reopened`
+    );
   }
   if (!CALLBACK_TRANSITIONS[from].includes(to)) {
-    return refuse(`a callback cannot go from ${LABELS[from]} to ${LABELS[to]}`);
+    return refuse("not_allowed", `a callback cannot go from ${LABELS[from]} to ${LABELS[to]}`);
   }
   const at = event.at ?? now;
   if (parseInstant(at, "at") < parseInstant(callback.createdAt, "createdAt")) {
-    return refuse("at must not be before the callback was created");
+    return refuse("before_creation", "at must not be before the callback was created");
   }
   if (to === "resolved" && !callback.reachedAt) {
-    return refuse("a callback is resolved only after the customer was reached");
+    return refuse("not_reached", "a callback is resolved only after the customer was reached");
   }
   if (to === "resolved" && !(event.outcome ?? callback.outcome)) {
-    return refuse("an outcome is required to resolve a callback");
+    return refuse("outcome_required", "an outcome is required to resolve a callback");
   }
   if (to === "closed_no_contact" && !callback.firstContactAt) {
-    return refuse("log at least one contact attempt before closing without contact");
+    return refuse("no_attempt", "log at least one contact attempt before closing without contact");
   }
   const next = { ...callback, status: to };
   if ((to === "attempted" || to === "reached") && !next.firstContactAt) next.firstContactAt = at;

@@ -1,5 +1,8 @@
 // What the Boucle components share about the platform and the page (the domain itself is in
-// c/npsCore): reading GraphQL field values, wording Salesforce errors, and the SLA badges.
+// c/npsCore): reading GraphQL field values, wording Salesforce errors, dates in the user's
+// Salesforce locale and time zone, record links, and the SLA badges.
+import LOCALE from '@salesforce/i18n/locale';
+import TIME_ZONE from '@salesforce/i18n/timeZone';
 import BOUCLE_OVERDUE from '@salesforce/label/c.Boucle_Overdue';
 import BOUCLE_DUE_SOON from '@salesforce/label/c.Boucle_Due_Soon';
 import BOUCLE_ON_TIME from '@salesforce/label/c.Boucle_On_Time';
@@ -9,6 +12,49 @@ import BOUCLE_QUEUE_SLA_MISSED from '@salesforce/label/c.Boucle_Queue_Sla_Missed
 /** The value of a GraphQL (UI API) field node, or null. */
 export function fieldValue(field) {
   return field ? field.value : null;
+}
+
+/**
+ * What a user reads of a GraphQL field node: its `displayValue` (a picklist value's translated
+ * label) when Salesforce gives one, else its value.
+ */
+export function fieldLabel(field) {
+  if (!field) return null;
+  return field.displayValue ?? field.value;
+}
+
+/** A custom label with `{0}`, `{1}`… placeholders filled in. */
+export function format(template, ...values) {
+  return template.replace(/\{(\d+)\}/g, (match, i) =>
+    values[Number(i)] === undefined ? match : String(values[Number(i)]),
+  );
+}
+
+// The user's Salesforce settings, not the browser's: a French user on an English laptop reads
+// French dates in their own time zone.
+const DATE_TIME = new Intl.DateTimeFormat(LOCALE, {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+  timeZone: TIME_ZONE,
+});
+const DATE = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeZone: TIME_ZONE });
+
+/** An instant as a date and time in the user's Salesforce locale and time zone ('' if none). */
+export function formatDateTime(iso) {
+  return iso ? DATE_TIME.format(new Date(iso)) : '';
+}
+
+/** An instant as a date in the user's Salesforce locale and time zone ('' if none). */
+export function formatDate(iso) {
+  return iso ? DATE.format(new Date(iso)) : '';
+}
+
+/** The page reference of a record's page, for NavigationMixin (namespace-proof, unlike a URL). */
+export function recordPage(recordId, objectApiName) {
+  return {
+    type: 'standard__recordPage',
+    attributes: { recordId, objectApiName, actionName: 'view' },
+  };
 }
 
 /**

@@ -1,8 +1,18 @@
 import { LightningElement, wire } from 'lwc';
 import { gql, graphql } from 'lightning/graphql';
+import { NavigationMixin } from 'lightning/navigation';
 import USER_ID from '@salesforce/user/Id';
+import CALLBACK_OBJECT from '@salesforce/schema/Callback__c';
 import { hoursLeft, slaStatus } from 'c/npsCore';
-import { SLA_BADGES, errorMessage, fieldValue as value } from 'c/boucleUi';
+import {
+  SLA_BADGES,
+  errorMessage,
+  fieldLabel,
+  fieldValue as value,
+  format,
+  formatDateTime,
+  recordPage,
+} from 'c/boucleUi';
 import BOUCLE_QUEUE_TITLE from '@salesforce/label/c.Boucle_Queue_Title';
 import BOUCLE_QUEUE_EMPTY from '@salesforce/label/c.Boucle_Queue_Empty';
 import BOUCLE_QUEUE_CALLBACK from '@salesforce/label/c.Boucle_Queue_Callback';
@@ -30,12 +40,14 @@ const LABELS = {
 };
 
 // The open callbacks the user is responsible for: assigned to them, owned by them (or a queue
-// they work from is not resolved here), or assigned to someone who reports to them.
+// they work from is not resolved here), or assigned to someone who reports to them. Every object
+// and field has an alias: in a managed package the platform prefixes their names with the
+// namespace, and the aliases keep the shape of the answer.
 const QUERY = gql`
   query teamCallbacks($userId: ID) {
     uiapi {
       query {
-        Callback__c(
+        callbacks: Callback__c(
           where: {
             and: [
               { Status__c: { nin: ["Resolved", "Closed no contact"] } }
@@ -54,31 +66,33 @@ const QUERY = gql`
           edges {
             node {
               Id
-              Name {
+              name: Name {
                 value
               }
-              Kind__c {
+              kind: Kind__c {
+                value
+                displayValue
+              }
+              status: Status__c {
+                value
+                displayValue
+              }
+              dueAt: Due_At__c {
                 value
               }
-              Status__c {
+              slaHours: SLA_Hours__c {
                 value
               }
-              Due_At__c {
+              reachedAt: Reached_At__c {
                 value
               }
-              SLA_Hours__c {
-                value
-              }
-              Reached_At__c {
-                value
-              }
-              Account__r {
-                Name {
+              account: Account__r {
+                name: Name {
                   value
                 }
               }
-              Assignee__r {
-                Name {
+              assignee: Assignee__r {
+                name: Name {
                   value
                 }
               }
@@ -90,18 +104,16 @@ const QUERY = gql`
   }
 `;
 
-function format(template, n) {
-  return template.replace('{0}', String(n));
-}
-
 /**
  * The manager's queue, for the Home page or an app page: the team's open callbacks, overdue
  * first, with the time left against the SLA (the shared rule in c/npsCore), one click to open.
  */
-export default class NpsCallbackQueue extends LightningElement {
+export default class NpsCallbackQueue extends NavigationMixin(LightningElement) {
   labels = LABELS;
   data;
   errors;
+  /** Record page URLs by callback id, from NavigationMixin (the links' href). */
+  urls = {};
 
   get variables() {
     return { userId: USER_ID };
@@ -110,7 +122,22 @@ export default class NpsCallbackQueue extends LightningElement {
   @wire(graphql, { query: QUERY, variables: '$variables' })
   wiredCallbacks({ data, errors }) {
     this.data = data;
-    this.errors = errors;
+    this.errors = errors && errors.length ? errors : undefined;
+    for (const { node } of data?.uiapi?.query?.callbacks?.edges ?? []) {
+      if (this.urls[node.Id]) continue;
+      this[NavigationMixin.GenerateUrl](recordPage(node.Id, CALLBACK_OBJECT.objectApiName)).then(
+        (url) => {
+          this.urls = { ...this.urls, [node.Id]: url };
+        },
+      );
+    }
+  }
+
+  handleOpen(event) {
+    event.preventDefault();
+    this[NavigationMixin.Navigate](
+      recordPage(event.currentTarget.dataset.id, CALLBACK_OBJECT.objectApiName),
+    );
   }
 
   get loading() {
@@ -124,35 +151,39 @@ export default class NpsCallbackQueue extends LightningElement {
 
   get rows() {
     const now = new Date().toISOString();
-    const rows = (this.data?.uiapi?.query?.Callback__c?.edges ?? [])
-      .filter(({ node }) => value(node.Due_At__c))
+    const rows = (this.data?.uiapi?.query?.callbacks?.edges ?? [])
+      .filter(({ node }) => value(node.dueAt))
       .map(({ node }) => {
         const callback = {
-          dueAt: value(node.Due_At__c),
-          slaHours: value(node.SLA_Hours__c) ?? 24,
-          reachedAt: value(node.Reached_At__c) ?? undefined,
+          dueAt: value(node.dueAt),
+          slaHours: value(node.slaHours) ?? 24,
+          reachedAt: value(node.reachedAt) ?? undefined,
         };
         const sla = SLA_BADGES[slaStatus(callback, now)];
         const hours = Math.round(hoursLeft(callback, now));
+        // Once the customer is reached the SLA is met or missed: no time is left to count.
+        const counting = !callback.reachedAt;
         return {
           id: node.Id,
-          name: value(node.Name) ?? node.Id,
-          url: `/lightning/r/Callback__c/${node.Id}/view`,
-          account: value(node.Account__r?.Name) ?? '',
-          assignee: value(node.Assignee__r?.Name) ?? '',
-          kind: value(node.Kind__c) ?? '',
-          state: value(node.Status__c) ?? '',
+          name: value(node.name) ?? node.Id,
+          url: this.urls[node.Id],
+          account: value(node.account?.name) ?? '',
+          assignee: value(node.assignee?.name) ?? '',
+          kind: fieldLabel(node.kind) ?? '',
+          state: fieldLabel(node.status) ?? '',
+          due: formatDateTime(callback.dueAt),
           sla: sla.label,
           slaClass: sla.className,
           rank: sla.rank,
-          hours,
-          timeLeft:
-            hours < 0
+          hours: counting ? hours : undefined,
+          timeLeft: counting
+            ? hours < 0
               ? format(BOUCLE_QUEUE_HOURS_LATE, -hours)
-              : format(BOUCLE_QUEUE_HOURS_LEFT, hours),
+              : format(BOUCLE_QUEUE_HOURS_LEFT, hours)
+            : '',
         };
       });
-    return rows.sort((a, b) => a.rank - b.rank || a.hours - b.hours);
+    return rows.sort((a, b) => a.rank - b.rank || (a.hours ?? 0) - (b.hours ?? 0));
   }
 
   get empty() {
