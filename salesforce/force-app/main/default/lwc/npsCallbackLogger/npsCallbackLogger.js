@@ -1,9 +1,10 @@
 import { LightningElement, api, wire } from 'lwc';
-import { getRecord, updateRecord } from 'lightning/uiRecordApi';
+import { getFieldValue, getRecord, updateRecord } from 'lightning/uiRecordApi';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import { CloseActionScreenEvent } from 'lightning/actions';
 import { CALLBACK_TRANSITIONS, FINAL_CALLBACK_STATUSES, nextCallbackState } from 'c/npsCore';
-import { errorMessage } from 'c/boucleUi';
+import { errorMessage, format } from 'c/boucleUi';
+import ID_FIELD from '@salesforce/schema/Callback__c.Id';
 import STATUS_FIELD from '@salesforce/schema/Callback__c.Status__c';
 import CREATED_FIELD from '@salesforce/schema/Callback__c.CreatedDate';
 import REACHED_FIELD from '@salesforce/schema/Callback__c.Reached_At__c';
@@ -27,6 +28,13 @@ import BOUCLE_STATUS_RESOLVED from '@salesforce/label/c.Boucle_Status_Resolved';
 import BOUCLE_STATUS_ESCALATED from '@salesforce/label/c.Boucle_Status_Escalated';
 import BOUCLE_STATUS_CLOSED_NO_CONTACT from '@salesforce/label/c.Boucle_Status_Closed_No_Contact';
 import BOUCLE_ERROR from '@salesforce/label/c.Boucle_Error';
+import BOUCLE_LOGGER_SAVED_WHAT from '@salesforce/label/c.Boucle_Logger_Saved_What';
+import BOUCLE_REFUSED_CLOSED from '@salesforce/label/c.Boucle_Refused_Closed';
+import BOUCLE_REFUSED_NOT_ALLOWED from '@salesforce/label/c.Boucle_Refused_Not_Allowed';
+import BOUCLE_REFUSED_BEFORE_CREATION from '@salesforce/label/c.Boucle_Refused_Before_Creation';
+import BOUCLE_REFUSED_NOT_REACHED from '@salesforce/label/c.Boucle_Refused_Not_Reached';
+import BOUCLE_REFUSED_OUTCOME from '@salesforce/label/c.Boucle_Refused_Outcome';
+import BOUCLE_REFUSED_NO_ATTEMPT from '@salesforce/label/c.Boucle_Refused_No_Attempt';
 
 const LABELS = {
   title: BOUCLE_LOGGER_TITLE,
@@ -47,6 +55,15 @@ const STATUS_LABELS = {
   resolved: BOUCLE_STATUS_RESOLVED,
   escalated: BOUCLE_STATUS_ESCALATED,
   closed_no_contact: BOUCLE_STATUS_CLOSED_NO_CONTACT,
+};
+/** The state machine's refusals (c/npsCore codes), worded in the user's language. */
+const REFUSALS = {
+  closed: BOUCLE_REFUSED_CLOSED,
+  not_allowed: BOUCLE_REFUSED_NOT_ALLOWED,
+  before_creation: BOUCLE_REFUSED_BEFORE_CREATION,
+  not_reached: BOUCLE_REFUSED_NOT_REACHED,
+  outcome_required: BOUCLE_REFUSED_OUTCOME,
+  no_attempt: BOUCLE_REFUSED_NO_ATTEMPT,
 };
 // Status__c picklist values (the CRM data model) ↔ the shared state machine's states.
 const FROM_PICKLIST = {
@@ -88,28 +105,33 @@ export default class NpsCallbackLogger extends LightningElement {
   notes = '';
   followUp = '';
   saving = false;
-  message;
+  /** What the last save wrote, said once it is done (the form is then blank again). */
+  savedText;
   refusal;
+  /** The record whose stored texts prefilled the form: a refresh after a save does not refill it. */
+  prefilledFor;
 
   @wire(getRecord, { recordId: '$recordId', fields: FIELDS })
   wiredCallback({ data, error }) {
     this.record = data;
     this.loadError = error ? errorMessage(error) || LABELS.error : undefined;
-    if (data) {
-      this.outcome = this.field('Outcome__c') ?? '';
-      this.rootCause = this.field('Root_Cause__c') ?? '';
-      this.notes = this.field('Notes__c') ?? '';
-      this.followUp = this.field('Follow_Up_Action__c') ?? '';
+    if (data && this.prefilledFor !== this.recordId) {
+      this.prefilledFor = this.recordId;
+      this.outcome = this.field(OUTCOME_FIELD) ?? '';
+      this.rootCause = this.field(ROOT_CAUSE_FIELD) ?? '';
+      this.notes = this.field(NOTES_FIELD) ?? '';
+      this.followUp = this.field(FOLLOW_UP_FIELD) ?? '';
     }
   }
 
-  field(name) {
-    const value = this.record?.fields?.[name]?.value;
+  /** A field of the callback, by its @salesforce/schema import (namespace-proof). */
+  field(schemaField) {
+    const value = this.record ? getFieldValue(this.record, schemaField) : undefined;
     return value === null || value === undefined ? undefined : value;
   }
 
   get current() {
-    return FROM_PICKLIST[this.field('Status__c')] ?? 'open';
+    return FROM_PICKLIST[this.field(STATUS_FIELD)] ?? 'open';
   }
 
   get loading() {
@@ -137,28 +159,30 @@ export default class NpsCallbackLogger extends LightningElement {
 
   /** What the shared state machine reads of the callback, from what Salesforce stores. */
   toCallback() {
-    const reachedAt = this.field('Reached_At__c');
+    const reachedAt = this.field(REACHED_FIELD);
     const current = this.current;
     return {
       id: this.recordId,
       status: current,
-      createdAt: this.field('CreatedDate'),
+      createdAt: this.field(CREATED_FIELD),
       // A first contact is known once the callback was attempted or reached.
       firstContactAt:
         reachedAt ??
-        (current === 'attempted' || current === 'reached' ? this.field('CreatedDate') : undefined),
+        (current === 'attempted' || current === 'reached' ? this.field(CREATED_FIELD) : undefined),
       reachedAt,
-      outcome: this.field('Outcome__c'),
+      outcome: this.field(OUTCOME_FIELD),
     };
   }
 
   handleStatus(event) {
     this.status = event.detail.value;
     this.refusal = undefined;
+    this.savedText = undefined;
   }
 
   handleInput(event) {
     this[event.target.dataset.field] = event.detail.value ?? event.target.value;
+    this.savedText = undefined;
   }
 
   async handleSave() {
@@ -173,30 +197,49 @@ export default class NpsCallbackLogger extends LightningElement {
     };
     const result = nextCallbackState(this.toCallback(), event, now);
     if (!result.ok) {
-      this.refusal = `${LABELS.refused} ${result.reason}`;
+      this.refusal = `${LABELS.refused} ${REFUSALS[result.code] ?? result.reason}`;
       return;
     }
     const next = result.callback;
     const fields = {
-      Id: this.recordId,
-      Status__c: TO_PICKLIST[next.status],
-      Outcome__c: next.outcome ?? null,
-      Root_Cause__c: next.rootCause ?? null,
-      Notes__c: next.notes ?? null,
-      Follow_Up_Action__c: next.followUpAction ?? null,
+      [ID_FIELD.fieldApiName]: this.recordId,
+      [STATUS_FIELD.fieldApiName]: TO_PICKLIST[next.status],
+      [OUTCOME_FIELD.fieldApiName]: next.outcome ?? null,
+      [ROOT_CAUSE_FIELD.fieldApiName]: next.rootCause ?? null,
+      [NOTES_FIELD.fieldApiName]: next.notes ?? null,
+      [FOLLOW_UP_FIELD.fieldApiName]: next.followUpAction ?? null,
     };
-    if (next.reachedAt && next.reachedAt !== this.field('Reached_At__c')) {
-      fields.Reached_At__c = next.reachedAt;
+    if (next.reachedAt && next.reachedAt !== this.field(REACHED_FIELD)) {
+      fields[REACHED_FIELD.fieldApiName] = next.reachedAt;
     }
     this.saving = true;
     this.refusal = undefined;
     try {
       await updateRecord({ fields });
+      // Blank again, saying what was written: a form that kept its text would invite a second log.
+      this.savedText = format(
+        BOUCLE_LOGGER_SAVED_WHAT,
+        [
+          STATUS_LABELS[next.status],
+          ...[
+            [LABELS.outcome, event.outcome],
+            [LABELS.rootCause, event.rootCause],
+            [LABELS.notes, event.notes],
+            [LABELS.followUp, event.followUpAction],
+          ]
+            .filter(([, text]) => text)
+            .map(([label, text]) => `${label}: ${text}`),
+        ].join(' · '),
+      );
       this.status = undefined;
+      this.outcome = '';
+      this.rootCause = '';
+      this.notes = '';
+      this.followUp = '';
       this.dispatchEvent(
         new ShowToastEvent({
           title: LABELS.saved,
-          message: STATUS_LABELS[next.status],
+          message: this.savedText,
           variant: 'success',
         }),
       );

@@ -32,3 +32,10 @@ export async function updateRecord(recordInput) {
   recordsChanged();
   return record;
 }
+
+/** A field's value in a record getRecord gave, by its @salesforce/schema import or its name. */
+export function getFieldValue(record, field) {
+  const name = typeof field === 'string' ? field.split('.').slice(1).join('.') : field.fieldApiName;
+  const value = record && record.fields && record.fields[name];
+  return value === undefined ? undefined : value.value;
+}

@@ -2,6 +2,11 @@ import { createElement } from 'lwc';
 import { getRecord, updateRecord } from 'lightning/uiRecordApi';
 import NpsCallbackLogger from 'c/npsCallbackLogger';
 
+// The one label whose placeholder the tests read filled in.
+jest.mock('@salesforce/label/c.Boucle_Logger_Saved_What', () => ({ default: 'Saved: {0}' }), {
+  virtual: true,
+});
+
 const openCallback = require('./data/openCallback.json');
 const NOW = '2026-11-22T12:00:00.000Z';
 
@@ -109,8 +114,9 @@ describe('c-nps-callback-logger', () => {
     save(element);
     await flush();
     expect(updateRecord).not.toHaveBeenCalled();
+    // The reason in the user's language: a custom label per refusal of the state machine.
     expect($(element, '.refusal').textContent).toBe(
-      'c.Boucle_Logger_Refused an outcome is required to resolve a callback',
+      'c.Boucle_Logger_Refused c.Boucle_Refused_Outcome',
     );
   });
 
@@ -149,9 +155,35 @@ describe('c-nps-callback-logger', () => {
     save(element);
     await flush();
     expect(updateRecord).not.toHaveBeenCalled();
-    expect($(element, '.refusal').textContent).toContain(
-      'log at least one contact attempt before closing without contact',
+    expect($(element, '.refusal').textContent).toBe(
+      'c.Boucle_Logger_Refused c.Boucle_Refused_No_Attempt',
     );
+  });
+
+  it('blanks the form once logged and says what was saved, so nothing is logged twice', async () => {
+    updateRecord.mockResolvedValue({});
+    const element = mount();
+    await flush();
+    choose(element, 'attempted');
+    type(element, 'lightning-textarea.notes', 'No answer, voicemail left');
+    await flush();
+    save(element);
+    await flush();
+    // Lightning Data Service then refreshes the record: the form stays blank.
+    getRecord.emit(withFields({ Status__c: 'Attempted', Notes__c: 'No answer, voicemail left' }));
+    await flush();
+    expect($(element, '.saved').textContent.trim()).toBe(
+      'Saved: c.Boucle_Status_Attempted · c.Boucle_Logger_Notes: No answer, voicemail left',
+    );
+    expect($(element, 'lightning-radio-group.status').value).toBeUndefined();
+    expect($(element, 'lightning-textarea.notes').value).toBe('');
+    expect($(element, 'lightning-radio-group.status').options.map((o) => o.value)).toEqual([
+      'attempted',
+      'reached',
+      'escalated',
+      'closed_no_contact',
+    ]);
+    expect($(element, 'lightning-button.save').disabled).toBe(true);
   });
 
   it('shows a finished callback as a closed loop, with nothing left to log', async () => {
