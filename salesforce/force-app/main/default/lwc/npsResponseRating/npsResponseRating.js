@@ -1,8 +1,12 @@
 import { LightningElement, api, wire } from 'lwc';
 import { createRecord, getRecord } from 'lightning/uiRecordApi';
-import { gql, graphql } from 'lightning/graphql';
 import USER_ID from '@salesforce/user/Id';
-import { classifyDissonance } from 'c/npsCore';
+import RATING_OBJECT from '@salesforce/schema/Response_Rating__c';
+import EXTERNAL_ID_FIELD from '@salesforce/schema/Response_Rating__c.External_Id__c';
+import INTERACTION_FIELD from '@salesforce/schema/Response_Rating__c.Interaction_Id__c';
+import EMPLOYEE_FIELD from '@salesforce/schema/Response_Rating__c.Employee__c';
+import RATING_FIELD from '@salesforce/schema/Response_Rating__c.Rating__c';
+import COMMENT_FIELD from '@salesforce/schema/Response_Rating__c.Comment__c';
 import { errorMessage, isDuplicateValue } from 'c/boucleUi';
 import BOUCLE_RATING_TITLE from '@salesforce/label/c.Boucle_Rating_Title';
 import BOUCLE_RATING_QUESTION from '@salesforce/label/c.Boucle_Rating_Question';
@@ -29,43 +33,14 @@ const LABELS = {
   error: BOUCLE_ERROR,
 };
 const SCALE = [BOUCLE_RATING_1, BOUCLE_RATING_2, BOUCLE_RATING_3, BOUCLE_RATING_4, BOUCLE_RATING_5];
-const METRICS = { NPS: 'nps', CSAT: 'csat', CES: 'ces' };
-const DISSONANCE_VALUES = {
-  dissonance: 'Dissonance',
-  fatalist: 'Fatalist',
-  improvement: 'Improvement',
-  aligned: 'Aligned',
-};
-
-// The customer's answer to the same interaction, if it has arrived: the rating is then linked to
-// it and classified at once (c/npsCore, the same rule as the server's).
-const ANSWER_QUERY = gql`
-  query answerForInteraction($interactionId: String) {
-    uiapi {
-      query {
-        Survey_Response__c(where: { Interaction_Id__c: { eq: $interactionId } }, first: 1) {
-          edges {
-            node {
-              Id
-              Metric__c {
-                value
-              }
-              Score__c {
-                value
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-`;
-
 /**
  * The employee rates the answer they gave a customer, 1–5, in two clicks (a score, then Save),
  * on a Case, a Task or any record carrying an interaction id. One rating per employee and
  * interaction: `External_Id__c` is `salesforce:<interaction id>:<user id>`, unique, so a second
- * rating is refused with a clear message instead of counted twice.
+ * rating is refused with a clear message instead of counted twice; a validation rule ties both
+ * the employee and the key to the user who saves. The link to the customer's answer and the
+ * dissonance are computed fields, read-only for users: the component writes neither (the README
+ * says who sets them).
  */
 export default class NpsResponseRating extends LightningElement {
   @api recordId;
@@ -81,7 +56,6 @@ export default class NpsResponseRating extends LightningElement {
   error;
   record;
   recordError;
-  answer;
 
   get optionalFields() {
     return this.interactionField && this.objectApiName
@@ -99,18 +73,6 @@ export default class NpsResponseRating extends LightningElement {
     if (!this.interactionField) return this.recordId || undefined;
     const field = this.record?.fields?.[this.interactionField];
     return field && field.value ? String(field.value) : undefined;
-  }
-
-  get answerVariables() {
-    return this.interactionId ? { interactionId: this.interactionId } : undefined;
-  }
-
-  @wire(graphql, { query: ANSWER_QUERY, variables: '$answerVariables' })
-  wiredAnswer({ data }) {
-    const node = data?.uiapi?.query?.Survey_Response__c?.edges?.[0]?.node;
-    const metric = node && METRICS[node.Metric__c?.value];
-    const score = node?.Score__c?.value;
-    this.answer = metric && typeof score === 'number' ? { id: node.Id, metric, score } : undefined;
   }
 
   get loadingInteraction() {
@@ -155,20 +117,16 @@ export default class NpsResponseRating extends LightningElement {
     if (this.saveDisabled) return;
     const interactionId = this.interactionId;
     const fields = {
-      External_Id__c: `salesforce:${interactionId}:${USER_ID}`,
-      Interaction_Id__c: interactionId,
-      Employee__c: USER_ID,
-      Rating__c: this.rating,
+      [EXTERNAL_ID_FIELD.fieldApiName]: `salesforce:${interactionId}:${USER_ID}`,
+      [INTERACTION_FIELD.fieldApiName]: interactionId,
+      [EMPLOYEE_FIELD.fieldApiName]: USER_ID,
+      [RATING_FIELD.fieldApiName]: this.rating,
     };
-    if (this.comment.trim()) fields.Comment__c = this.comment.trim();
-    if (this.answer) {
-      fields.Survey_Response__c = this.answer.id;
-      fields.Dissonance__c = DISSONANCE_VALUES[classifyDissonance(this.answer, this.rating).kind];
-    }
+    if (this.comment.trim()) fields[COMMENT_FIELD.fieldApiName] = this.comment.trim();
     this.saving = true;
     this.error = undefined;
     try {
-      await createRecord({ apiName: 'Response_Rating__c', fields });
+      await createRecord({ apiName: RATING_OBJECT.objectApiName, fields });
       this.saved = true;
     } catch (error) {
       this.error = isDuplicateValue(error) ? LABELS.already : errorMessage(error) || LABELS.error;
