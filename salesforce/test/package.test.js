@@ -27,8 +27,16 @@ describe('the Salesforce package', () => {
         .map((c) => c.fullName);
     expect(names('PermissionSet').sort()).toEqual([
       'Boucle_Admin',
+      'Boucle_Integration',
       'Boucle_Manager',
       'Boucle_User',
+    ]);
+    expect(names('CustomPermission')).toEqual(['Boucle_Rate_On_Behalf']);
+    // Lightning pages an admin activates instead of placing each component by hand.
+    expect(names('FlexiPage').sort()).toEqual([
+      'Boucle_Account_Record_Page',
+      'Boucle_Callback_Record_Page',
+      'Boucle_Home_Page',
     ]);
     expect(names('CustomApplication')).toEqual(['Boucle']);
     expect(names('ReportType').sort()).toEqual([
@@ -60,6 +68,29 @@ describe('the Salesforce package', () => {
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  it('lets the subscriber’s admin tune the shipped alert thresholds ("Edited in Setup")', () => {
+    const dir = path.join(SOURCE, 'main', 'default', 'objects', 'Alert_Threshold__mdt', 'fields');
+    const manageability = Object.fromEntries(
+      fs.readdirSync(dir).map((file) => [
+        file.replace('.field-meta.xml', ''),
+        /<fieldManageability>([^<]+)</.exec(fs.readFileSync(path.join(dir, file), 'utf8'))?.[1],
+      ]),
+    );
+    // What a rule is (its metric and kind) stays the package's; its thresholds are the admin's.
+    expect(manageability).toEqual({
+      Active__c: 'SubscriberControlled',
+      Alert_Kind__c: 'DeveloperControlled',
+      Assign_To__c: 'SubscriberControlled',
+      Callback_SLA_Hours__c: 'SubscriberControlled',
+      Escalate_After_Hours__c: 'SubscriberControlled',
+      Max_Score__c: 'SubscriberControlled',
+      Metric__c: 'DeveloperControlled',
+      Min_Score__c: 'SubscriberControlled',
+      Queue__c: 'SubscriberControlled',
+      Touchpoint__c: 'SubscriberControlled',
+    });
   });
 
   it('grants only fields that exist, and the admin set every custom field', () => {

@@ -1,5 +1,7 @@
 import { LightningElement, api, wire } from 'lwc';
 import { gql, graphql } from 'lightning/graphql';
+import { NavigationMixin } from 'lightning/navigation';
+import CALLBACK_OBJECT from '@salesforce/schema/Callback__c';
 import {
   classifyScore,
   hoursLeft,
@@ -8,7 +10,16 @@ import {
   slaStatus,
   summarizeAccount,
 } from 'c/npsCore';
-import { SLA_BADGES, errorMessage, fieldValue as value } from 'c/boucleUi';
+import {
+  SLA_BADGES,
+  errorMessage,
+  fieldLabel,
+  fieldValue as value,
+  format,
+  formatDate,
+  formatDateTime,
+  recordPage,
+} from 'c/boucleUi';
 import BOUCLE_CARD_TITLE from '@salesforce/label/c.Boucle_Card_Title';
 import BOUCLE_LOADING from '@salesforce/label/c.Boucle_Loading';
 import BOUCLE_EMPTY from '@salesforce/label/c.Boucle_Empty';
@@ -33,6 +44,8 @@ import BOUCLE_CALLBACKS from '@salesforce/label/c.Boucle_Callbacks';
 import BOUCLE_NO_CALLBACKS from '@salesforce/label/c.Boucle_No_Callbacks';
 import BOUCLE_DUE from '@salesforce/label/c.Boucle_Due';
 import BOUCLE_UNSPECIFIED from '@salesforce/label/c.Boucle_Unspecified';
+import BOUCLE_NORM_TEXT from '@salesforce/label/c.Boucle_Norm_Text';
+import BOUCLE_PARTIAL from '@salesforce/label/c.Boucle_Partial';
 
 const LABELS = {
   title: BOUCLE_CARD_TITLE,
@@ -55,18 +68,21 @@ const LABELS = {
   callbacks: BOUCLE_CALLBACKS,
   noCallbacks: BOUCLE_NO_CALLBACKS,
   due: BOUCLE_DUE,
+  partial: BOUCLE_PARTIAL,
 };
 const NORM = { above: BOUCLE_NORM_ABOVE, below: BOUCLE_NORM_BELOW, level: BOUCLE_NORM_LEVEL };
 const METRICS = { NPS: 'nps', CSAT: 'csat', CES: 'ces' };
 const DAY_MS = 86400000;
 
-// One query: the account's answers (12 months) and open callbacks, and the org-wide NPS counts
-// of the last 90 days (the norm). Lightning Data Service only: no Apex.
+// One query: the account's answers (12 months), its NPS rollups (written by the server), its open
+// callbacks, and the org-wide NPS counts of the last 90 days (the norm). Lightning Data Service
+// only: no Apex. Every object and field has an alias, so that the answer keeps its shape when a
+// managed package's namespace prefixes their names.
 const QUERY = gql`
   query accountNps($accountId: ID, $since: DateTime, $normSince: DateTime) {
     uiapi {
       query {
-        Survey_Response__c(
+        answers: Survey_Response__c(
           where: {
             and: [
               { Account__c: { eq: $accountId } }
@@ -79,28 +95,47 @@ const QUERY = gql`
           edges {
             node {
               Id
-              Metric__c {
+              metric: Metric__c {
                 value
               }
-              Score__c {
+              score: Score__c {
                 value
               }
-              Comment__c {
+              comment: Comment__c {
                 value
               }
-              Touchpoint__c {
+              touchpoint: Touchpoint__c {
                 value
               }
-              Answered_At__c {
+              answeredAt: Answered_At__c {
                 value
               }
-              Language__c {
+              language: Language__c {
+                value
+              }
+            }
+          }
+          pageInfo {
+            hasNextPage
+          }
+        }
+        account: Account(where: { Id: { eq: $accountId } }, first: 1) {
+          edges {
+            node {
+              Id
+              npsScore: NPS_Score__c {
+                value
+              }
+              npsMargin: NPS_Margin__c {
+                value
+              }
+              npsResponses: NPS_Responses__c {
                 value
               }
             }
           }
         }
-        Callback__c(
+        callbacks: Callback__c(
           where: {
             and: [
               { Account__c: { eq: $accountId } }
@@ -113,22 +148,24 @@ const QUERY = gql`
           edges {
             node {
               Id
-              Name {
+              name: Name {
                 value
               }
-              Kind__c {
+              kind: Kind__c {
+                value
+                displayValue
+              }
+              status: Status__c {
+                value
+                displayValue
+              }
+              dueAt: Due_At__c {
                 value
               }
-              Status__c {
+              slaHours: SLA_Hours__c {
                 value
               }
-              Due_At__c {
-                value
-              }
-              SLA_Hours__c {
-                value
-              }
-              Reached_At__c {
+              reachedAt: Reached_At__c {
                 value
               }
             }
@@ -136,7 +173,7 @@ const QUERY = gql`
         }
       }
       aggregate {
-        Survey_Response__c(
+        norm: Survey_Response__c(
           where: {
             and: [{ Metric__c: { eq: "NPS" } }, { Answered_At__c: { gte: { value: $normSince } } }]
           }
@@ -145,10 +182,10 @@ const QUERY = gql`
           edges {
             node {
               aggregate {
-                Category__c {
+                category: Category__c {
                   value
                 }
-                Id {
+                count: Id {
                   count {
                     value
                   }
@@ -162,14 +199,14 @@ const QUERY = gql`
   }
 `;
 
+/** Midnight UTC of the day `days` before `now`: the same variables all day, so LDS's cache serves. */
+function daysBefore(now, days) {
+  return new Date(Math.floor(now / DAY_MS) * DAY_MS - days * DAY_MS).toISOString();
+}
+
 function signed(n) {
   if (n === null || n === undefined) return '—';
   return `${n > 0 ? '+' : ''}${n.toFixed(1)}`;
-}
-function dateText(iso) {
-  return iso
-    ? new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(iso))
-    : '';
 }
 
 /**
@@ -178,12 +215,14 @@ function dateText(iso) {
  * (rendered as text: customer text is untrusted), the open callbacks and the org-wide norm. Every
  * figure comes from c/npsCore, the same code as the server and `npx boucle score`.
  */
-export default class NpsAccountCard extends LightningElement {
+export default class NpsAccountCard extends NavigationMixin(LightningElement) {
   @api recordId;
   labels = LABELS;
   data;
   error;
   verbatimCount = 3;
+  /** Record page URLs by callback id, from NavigationMixin (the links' href). */
+  urls = {};
 
   get query() {
     return this.recordId ? QUERY : undefined;
@@ -193,8 +232,8 @@ export default class NpsAccountCard extends LightningElement {
     const now = Date.now();
     return {
       accountId: this.recordId,
-      since: new Date(now - 366 * DAY_MS).toISOString(),
-      normSince: new Date(now - 90 * DAY_MS).toISOString(),
+      since: daysBefore(now, 366),
+      normSince: daysBefore(now, 90),
     };
   }
 
@@ -206,7 +245,22 @@ export default class NpsAccountCard extends LightningElement {
     } else if (data) {
       this.error = undefined;
       this.data = data;
+      for (const { node } of data.uiapi?.query?.callbacks?.edges ?? []) {
+        if (this.urls[node.Id]) continue;
+        this[NavigationMixin.GenerateUrl](recordPage(node.Id, CALLBACK_OBJECT.objectApiName)).then(
+          (url) => {
+            this.urls = { ...this.urls, [node.Id]: url };
+          },
+        );
+      }
     }
+  }
+
+  handleOpen(event) {
+    event.preventDefault();
+    this[NavigationMixin.Navigate](
+      recordPage(event.currentTarget.dataset.id, CALLBACK_OBJECT.objectApiName),
+    );
   }
 
   get loading() {
@@ -214,27 +268,27 @@ export default class NpsAccountCard extends LightningElement {
   }
 
   get answers() {
-    const edges = this.data?.uiapi?.query?.Survey_Response__c?.edges ?? [];
+    const edges = this.data?.uiapi?.query?.answers?.edges ?? [];
     return edges
       .map(({ node }) => ({
         id: node.Id,
-        metric: METRICS[value(node.Metric__c)] ?? 'nps',
-        score: value(node.Score__c),
-        answeredAt: value(node.Answered_At__c),
-        touchpoint: value(node.Touchpoint__c) ?? undefined,
-        comment: value(node.Comment__c) ?? undefined,
-        language: value(node.Language__c) ?? undefined,
+        metric: METRICS[value(node.metric)] ?? 'nps',
+        score: value(node.score),
+        answeredAt: value(node.answeredAt),
+        touchpoint: value(node.touchpoint) ?? undefined,
+        comment: value(node.comment) ?? undefined,
+        language: value(node.language) ?? undefined,
       }))
       .filter((a) => Number.isInteger(a.score) && a.answeredAt);
   }
 
   get norm() {
     const counts = { promoters: 0, passives: 0, detractors: 0 };
-    for (const { node } of this.data?.uiapi?.aggregate?.Survey_Response__c?.edges ?? []) {
+    for (const { node } of this.data?.uiapi?.aggregate?.norm?.edges ?? []) {
       const key = { Promoter: 'promoters', Passive: 'passives', Detractor: 'detractors' }[
-        value(node.aggregate.Category__c)
+        value(node.aggregate.category)
       ];
-      if (key) counts[key] += value(node.aggregate.Id.count) ?? 0;
+      if (key) counts[key] += value(node.aggregate.count.count) ?? 0;
     }
     const stats = npsFromCounts(counts);
     return stats.nps === null ? undefined : { nps: stats.nps, margin: stats.margin };
@@ -247,27 +301,43 @@ export default class NpsAccountCard extends LightningElement {
 
   get callbacks() {
     const now = new Date().toISOString();
-    return (this.data?.uiapi?.query?.Callback__c?.edges ?? []).map(({ node }) => {
+    return (this.data?.uiapi?.query?.callbacks?.edges ?? []).map(({ node }) => {
       const callback = {
         status: 'open',
-        dueAt: value(node.Due_At__c),
-        slaHours: value(node.SLA_Hours__c) ?? 24,
-        reachedAt: value(node.Reached_At__c) ?? undefined,
+        dueAt: value(node.dueAt),
+        slaHours: value(node.slaHours) ?? 24,
+        reachedAt: value(node.reachedAt) ?? undefined,
         createdAt: now,
       };
       const status = slaStatus(callback, now);
       return {
         id: node.Id,
-        name: value(node.Name),
-        kind: value(node.Kind__c),
-        state: value(node.Status__c),
-        due: dateText(callback.dueAt),
+        name: value(node.name),
+        kind: fieldLabel(node.kind),
+        state: fieldLabel(node.status),
+        due: formatDateTime(callback.dueAt),
         dueStatus: SLA_BADGES[status].label,
         dueClass: SLA_BADGES[status].className,
         hoursLeft: Math.round(hoursLeft(callback, now)),
-        url: `/lightning/r/Callback__c/${node.Id}/view`,
+        url: this.urls[node.Id],
       };
     });
+  }
+
+  /**
+   * More answers than one query reads (2,000): the headline NPS is then the server's rollup on the
+   * Account (computed from every answer), and the card says the rest covers the latest 2,000.
+   */
+  get partial() {
+    return Boolean(this.data?.uiapi?.query?.answers?.pageInfo?.hasNextPage);
+  }
+
+  get rollup() {
+    const node = this.data?.uiapi?.query?.account?.edges?.[0]?.node;
+    const nps = value(node?.npsScore);
+    return typeof nps === 'number'
+      ? { nps, margin: value(node.npsMargin), n: value(node.npsResponses) }
+      : undefined;
   }
 
   get hasCallbacks() {
@@ -283,7 +353,11 @@ export default class NpsAccountCard extends LightningElement {
   }
 
   get overall() {
-    return roundSummary(this.summary.overall);
+    const overall = roundSummary(this.summary.overall);
+    const rollup = this.partial ? this.rollup : undefined;
+    return rollup
+      ? { ...overall, nps: rollup.nps, margin: rollup.margin ?? null, n: rollup.n ?? overall.n }
+      : overall;
   }
 
   get npsText() {
@@ -327,18 +401,25 @@ export default class NpsAccountCard extends LightningElement {
         cssClass: 'bar bar_detractors',
         style: `width: ${pct(detractors)}%`,
       },
-    ].map((s) => ({ ...s, text: `${s.label} ${s.pct}%` }));
+    ].map((s) => ({ ...s, text: `${s.label} ${s.pct}%`, swatchClass: `swatch ${s.cssClass}` }));
   }
 
   get splitLabel() {
     return this.split.map((s) => s.text).join(', ');
   }
 
+  /** "Above the org-wide NPS: +52.9 pts against the org-wide NPS of 0.0 (last 90 days)". */
   get normText() {
     const norm = this.summary.norm;
     if (!norm) return '';
     const comparison = norm.comparison;
-    return `${NORM[comparison.direction]} (${signed(Math.round(norm.nps * 10) / 10)}; ${signed(comparison.delta === null ? null : Math.round(comparison.delta * 10) / 10)} pts)`;
+    const round = (n) => (n === null ? null : Math.round(n * 10) / 10);
+    return format(
+      BOUCLE_NORM_TEXT,
+      NORM[comparison.direction],
+      signed(round(comparison.delta)),
+      signed(round(norm.nps)),
+    );
   }
 
   get trend() {
@@ -375,7 +456,7 @@ export default class NpsAccountCard extends LightningElement {
       id: v.answerId,
       // Rendered with {…} bindings only: LWC escapes them, so a verbatim is never HTML.
       comment: v.comment,
-      meta: `${v.metric.toUpperCase()} ${v.score} · ${dateText(v.answeredAt)}${v.touchpoint ? ` · ${v.touchpoint}` : ''}`,
+      meta: `${v.metric.toUpperCase()} ${v.score} · ${formatDate(v.answeredAt)}${v.touchpoint ? ` · ${v.touchpoint}` : ''}`,
       badgeClass: `slds-badge ${classifyScore(v.metric, v.score) === 'detractor' || classifyScore(v.metric, v.score) === 'dissatisfied' || classifyScore(v.metric, v.score) === 'high_effort' ? 'slds-theme_error' : 'slds-theme_success'}`,
       lang: v.language ?? '',
     }));

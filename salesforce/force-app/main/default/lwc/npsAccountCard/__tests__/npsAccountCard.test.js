@@ -1,7 +1,17 @@
 import { createElement } from 'lwc';
-import { graphql } from 'lightning/graphql';
+import { gql, graphql } from 'lightning/graphql';
+import { getNavigateCalledWith } from 'lightning/navigation';
 import { roundSummary, summarizeAccount, npsFromCounts } from 'c/npsCore';
 import NpsAccountCard from 'c/npsAccountCard';
+
+// The one label whose placeholders the tests read filled in.
+jest.mock(
+  '@salesforce/label/c.Boucle_Norm_Text',
+  () => ({ default: '{0}: {1} pts against the org-wide NPS of {2} (last 90 days)' }),
+  { virtual: true },
+);
+// The card's query text, as gql received it when the component module loaded.
+const QUERY_TEXT = gql.mock.results[0].value;
 
 const data = require('./data/accountNps.json');
 const empty = require('./data/empty.json');
@@ -13,7 +23,7 @@ function mount() {
   document.body.appendChild(element);
   return element;
 }
-const flush = () => Promise.resolve();
+const flush = () => Promise.resolve().then(() => Promise.resolve());
 const text = (element, selector) => element.shadowRoot.querySelector(selector)?.textContent.trim();
 
 describe('c-nps-account-card', () => {
@@ -44,13 +54,13 @@ describe('c-nps-account-card', () => {
     const element = mount();
     graphql.emit(data);
     await flush();
-    const answers = data.uiapi.query.Survey_Response__c.edges.map(({ node }) => ({
+    const answers = data.uiapi.query.answers.edges.map(({ node }) => ({
       id: node.Id,
-      metric: node.Metric__c.value.toLowerCase(),
-      score: node.Score__c.value,
-      answeredAt: node.Answered_At__c.value,
-      touchpoint: node.Touchpoint__c.value ?? undefined,
-      comment: node.Comment__c.value ?? undefined,
+      metric: node.metric.value.toLowerCase(),
+      score: node.score.value,
+      answeredAt: node.answeredAt.value,
+      touchpoint: node.touchpoint.value ?? undefined,
+      comment: node.comment.value ?? undefined,
     }));
     const norm = npsFromCounts({ promoters: 120, passives: 60, detractors: 70 });
     const expected = roundSummary(
@@ -61,7 +71,11 @@ describe('c-nps-account-card', () => {
     expect(text(element, '.nps')).toBe('+25.0');
     expect(text(element, '.margin')).toBe(`± ${expected.margin.toFixed(1)}`);
     expect(text(element, '.low-sample')).toBe('c.Boucle_Low_Sample');
-    expect(text(element, '.norm')).toContain('c.Boucle_Norm_Level');
+    // Org-wide 120 / 60 / 70 → NPS 20; the account's 25 is within the margins: in line.
+    expect(text(element, '.norm')).toBe(
+      'c.Boucle_Norm_Level: +5.0 pts against the org-wide NPS of +20.0 (last 90 days)',
+    );
+    expect(element.shadowRoot.querySelector('.partial')).toBeNull();
     expect(element.shadowRoot.querySelectorAll('.trend tbody tr')).toHaveLength(12);
     expect(
       [...element.shadowRoot.querySelectorAll('.touchpoints tbody th')].map((th) => th.textContent),
@@ -88,9 +102,86 @@ describe('c-nps-account-card', () => {
     expect(callbacks[0]).toContain('CB-000001');
     expect(callbacks[0]).toContain('c.Boucle_Overdue');
     expect(callbacks[1]).toContain('c.Boucle_On_Time');
-    expect(element.shadowRoot.querySelector('.callback a').getAttribute('href')).toBe(
-      '/lightning/r/Callback__c/a01000000000001AAA/view',
-    );
+  });
+
+  it('opens a callback through NavigationMixin, not a hand-built URL', async () => {
+    const element = mount();
+    graphql.emit(data);
+    await flush();
+    const link = element.shadowRoot.querySelector('.callback a');
+    expect(link.getAttribute('href')).toBe('/lightning/r/Callback__c/a01000000000001AAA/view');
+    link.click();
+    expect(getNavigateCalledWith().pageReference).toEqual({
+      type: 'standard__recordPage',
+      attributes: {
+        recordId: 'a01000000000001AAA',
+        objectApiName: 'Callback__c',
+        actionName: 'view',
+      },
+    });
+  });
+
+  it('asks with aliases and day-rounded instants, so a namespace and the LDS cache do not matter', async () => {
+    mount();
+    await flush();
+    for (const alias of [
+      'answers: Survey_Response__c(',
+      'callbacks: Callback__c(',
+      'norm: Survey_Response__c(',
+      'score: Score__c',
+      'count: Id',
+    ])
+      expect(QUERY_TEXT).toContain(alias);
+    // 12:00 on 22 November: from midnight UTC, 366 and 90 days before.
+    expect(graphql.getLastConfig().variables).toEqual({
+      accountId: '001000000000001AAA',
+      since: '2025-11-21T00:00:00.000Z',
+      normSince: '2026-08-24T00:00:00.000Z',
+    });
+  });
+
+  it('titles its sections with SLDS headings and gives the split bar a legend', async () => {
+    const element = mount();
+    graphql.emit(data);
+    await flush();
+    expect(
+      [...element.shadowRoot.querySelectorAll('h3.slds-section__title')].map((h) =>
+        h.textContent.trim(),
+      ),
+    ).toEqual([
+      'c.Boucle_Trend',
+      'c.Boucle_Touchpoints',
+      'c.Boucle_Verbatims',
+      'c.Boucle_Callbacks',
+    ]);
+    expect(
+      [...element.shadowRoot.querySelectorAll('.legend-item')].map((li) => li.textContent.trim()),
+    ).toEqual(['c.Boucle_Promoters 50%', 'c.Boucle_Passives 25%', 'c.Boucle_Detractors 25%']);
+    expect(element.shadowRoot.querySelector('.legend-item .swatch.bar_promoters')).not.toBeNull();
+  });
+
+  it('shows dates in the Salesforce user’s locale and time zone', async () => {
+    const element = mount();
+    graphql.emit(data);
+    await flush();
+    const day = new Intl.DateTimeFormat('en-US', {
+      dateStyle: 'medium',
+      timeZone: 'America/Los_Angeles',
+    }).format(new Date('2026-11-20T09:14:00.000Z'));
+    expect(text(element, '.verbatim .slds-badge')).toContain(`NPS 3 · ${day}`);
+  });
+
+  it('takes the headline NPS from the server’s rollup when the account has more than 2,000 answers', async () => {
+    const element = mount();
+    const many = JSON.parse(JSON.stringify(data));
+    many.uiapi.query.answers.pageInfo.hasNextPage = true;
+    many.uiapi.query.account.edges[0].node.npsScore.value = 31.4;
+    many.uiapi.query.account.edges[0].node.npsResponses.value = 2512;
+    graphql.emit(many);
+    await flush();
+    expect(text(element, '.nps')).toBe('+31.4');
+    expect(text(element, '.count')).toBe('2512 c.Boucle_Answers');
+    expect(text(element, '.partial')).toBe('c.Boucle_Partial');
   });
 
   it('shows more verbatims on request', async () => {
@@ -127,5 +218,6 @@ describe('c-nps-account-card', () => {
     graphql.emit(data);
     await flush();
     await expect(element).toBeAccessible();
-  });
+    // axe reads the whole card: seconds on a loaded machine.
+  }, 30_000);
 });
