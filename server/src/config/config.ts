@@ -49,6 +49,19 @@ const environmentSchema = z.object({
     .regex(/^\d{2}\.0$/, { error: 'must be an API version such as 62.0' })
     .refine((v) => Number(v) >= 60, { error: 'must be 60.0 or later' })
     .default('62.0'),
+  // The managed package's namespace prefix, when Boucle is installed from AppExchange: its objects
+  // and fields are then named ns__Survey_Response__c, ns__Score__c…
+  SALESFORCE_NAMESPACE: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*$/, {
+        error:
+          'must be a namespace prefix: letters, digits and single underscores, starting with a letter',
+      })
+      .max(15, { error: 'must be at most 15 characters' })
+      .refine((v) => !v.endsWith('_'), { error: 'must not end with an underscore' })
+      .optional(),
+  ),
   HUBSPOT_BASE_URL: optionalText.pipe(url('HUBSPOT_BASE_URL').optional()),
   HUBSPOT_ACCESS_TOKEN: optionalText,
   HUBSPOT_CLIENT_SECRET: optionalText,
@@ -79,7 +92,10 @@ const environmentSchema = z.object({
     .default('info'),
 });
 
-export type SalesforceConfig =
+export type SalesforceConfig = {
+  /** The managed package's namespace prefix (`SALESFORCE_NAMESPACE`); none when deployed as source. */
+  readonly namespace?: string;
+} & (
   | {
       readonly auth: 'client_credentials';
       readonly loginUrl: string;
@@ -94,7 +110,8 @@ export type SalesforceConfig =
       readonly username: string;
       readonly privateKeyFile: string;
       readonly apiVersion: string;
-    };
+    }
+);
 
 export interface HubSpotConfig {
   readonly baseUrl: string;
@@ -204,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           username: e.SALESFORCE_USERNAME,
           privateKeyFile: e.SALESFORCE_PRIVATE_KEY_FILE,
           apiVersion: e.SALESFORCE_API_VERSION,
+          ...(e.SALESFORCE_NAMESPACE && { namespace: e.SALESFORCE_NAMESPACE }),
         };
       }
     } else if (!e.SALESFORCE_CLIENT_SECRET) {
@@ -217,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         clientId: e.SALESFORCE_CLIENT_ID,
         clientSecret: e.SALESFORCE_CLIENT_SECRET,
         apiVersion: e.SALESFORCE_API_VERSION,
+        ...(e.SALESFORCE_NAMESPACE && { namespace: e.SALESFORCE_NAMESPACE }),
       };
     }
   }

@@ -25,6 +25,13 @@ import {
   surveyResponseRecord,
   thresholdFromMetadata,
 } from './mappers.ts';
+import {
+  namespacePath,
+  namespaceRecord,
+  namespaceSoql,
+  namespacedName,
+  stripNamespace,
+} from './namespace.ts';
 
 /** sObject Collections take 200 records; Composite takes 5 collections: 1,000 records a call. */
 const COLLECTION_SIZE = 200;
@@ -203,7 +210,9 @@ export class SalesforceAdapter implements CrmAdapter {
           body: JSON.stringify({
             compositeRequest: call.map((soql, index) => ({
               method: 'GET',
-              url: this.url(`/query?q=${encodeURIComponent(soql)}`),
+              url: this.url(
+                `/query?q=${encodeURIComponent(namespaceSoql(soql, this.config.namespace))}`,
+              ),
               referenceId: `q${index}`,
             })),
           }),
@@ -226,10 +235,10 @@ export class SalesforceAdapter implements CrmAdapter {
           );
         }
         let page = sub.body as QueryPage<T>;
-        results.push(...page.records);
+        results.push(...stripNamespace(page.records, this.config.namespace));
         while (!page.done && page.nextRecordsUrl) {
           page = await this.get<QueryPage<T>>(page.nextRecordsUrl);
-          results.push(...page.records);
+          results.push(...stripNamespace(page.records, this.config.namespace));
         }
       }
     }
@@ -454,9 +463,14 @@ export class SalesforceAdapter implements CrmAdapter {
             allOrNone: false,
             compositeRequest: collections.map((collection, index) => ({
               method,
-              url: this.url(path),
+              url: this.url(namespacePath(path, this.config.namespace)),
               referenceId: `c${index}`,
-              body: { allOrNone: false, records: collection.map((item) => item.record) },
+              body: {
+                allOrNone: false,
+                records: collection.map((item) =>
+                  namespaceRecord(item.record, this.config.namespace),
+                ),
+              },
             })),
           }),
           headers: { 'content-type': 'application/json' },
@@ -539,7 +553,9 @@ export class SalesforceAdapter implements CrmAdapter {
     for (const [object, fields] of Object.entries(SALESFORCE_FIELDS_WRITTEN)) {
       let described: { fields: { name: string }[] };
       try {
-        described = await this.get(this.url(`/sobjects/${object}/describe`));
+        described = await this.get(
+          this.url(`/sobjects/${namespacedName(object, this.config.namespace)}/describe`),
+        );
       } catch (error) {
         if ((error as CrmError).code === 'NOT_FOUND') {
           missing.push(`${object} (the whole object)`);
@@ -548,7 +564,11 @@ export class SalesforceAdapter implements CrmAdapter {
         throw error;
       }
       const names = new Set(described.fields.map((f) => f.name));
-      missing.push(...fields.filter((f) => !names.has(f)).map((f) => `${object}.${f}`));
+      missing.push(
+        ...fields
+          .filter((f) => !names.has(namespacedName(f, this.config.namespace)))
+          .map((f) => `${object}.${f}`),
+      );
     }
     return missing;
   }
