@@ -301,7 +301,8 @@ function seedEmulators(emulators: RunningEmulators, demo: DemoData): void {
 
 /**
  * Once the demo's callbacks exist, moves some of them through the state machine so that the demo
- * shows every state: attempted, reached, resolved with an outcome, closed without contact.
+ * shows every state: attempted, reached, resolved with an outcome, closed without contact,
+ * escalated; and half of the callbacks still to make are overdue, as in a real queue.
  */
 async function settleDemoCallbacks(store: Store, logger: Logger): Promise<void> {
   let previous = -1;
@@ -325,6 +326,7 @@ async function settleDemoCallbacks(store: Store, logger: Logger): Promise<void> 
       },
     ],
     ['closed_no_contact', { notes: 'Trois appels sans réponse, e-mail envoyé.' }],
+    ['escalated', { notes: 'Client injoignable depuis deux jours : transmis à la responsable.' }],
   ] as const;
   // Each account's latest callback is still to be made, as in real life (and the preview's
   // account card always has one to show).
@@ -336,9 +338,22 @@ async function settleDemoCallbacks(store: Store, logger: Logger): Promise<void> 
   }
   const stillOpen = new Set([...latest.values()].map((c) => c.id));
   let moved = 0;
+  // Every other account's next callback is late: created and due hours ago.
+  const hour = 3_600_000;
+  for (const [index, callback] of [...latest.values()].entries()) {
+    if (index % 2 !== 0) continue;
+    const late = 2 + (index % 7);
+    await store.saveCallback({
+      ...callback,
+      createdAt: new Date(Date.now() - (callback.slaHours + late) * hour).toISOString(),
+      dueAt: new Date(Date.now() - late * hour).toISOString(),
+    });
+    await store.enqueue(callback.crm, 'callback', [callback.id], Date.now());
+    moved++;
+  }
   for (const [index, callback] of callbacks.entries()) {
     if (stillOpen.has(callback.id)) continue;
-    const target = outcomes[index % 5];
+    const target = outcomes[index % 6];
     if (!target) continue;
     let current = callback;
     const steps =

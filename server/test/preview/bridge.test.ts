@@ -30,6 +30,22 @@ const post = (path: string, body: string) =>
     body,
   });
 
+describe('the demo', () => {
+  it('puts escalated and overdue callbacks in the queue, beside open, attempted and reached ones', async () => {
+    const now = new Date().toISOString();
+    const queue = await server.store.listCallbacks({ now, limit: 1000 });
+    expect([...new Set(queue.map((c) => c.status))].sort()).toEqual([
+      'attempted',
+      'escalated',
+      'open',
+      'reached',
+    ]);
+    expect((await server.store.listCallbacks({ now, status: 'overdue' })).length).toBeGreaterThan(
+      0,
+    );
+  });
+});
+
 describe('the preview page', () => {
   it('is served at / in English and French, with its context as inert JSON', async () => {
     await server.previewReady;
