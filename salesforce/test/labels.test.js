@@ -13,7 +13,10 @@ const declared = all(
   read('labels', 'CustomLabels.labels-meta.xml'),
   /<fullName>([^<]+)<\/fullName>/g,
 );
-const translated = all(read('translations', 'fr.translation-meta.xml'), /<name>([^<]+)<\/name>/g);
+const translated = all(
+  read('translations', 'fr.translation-meta.xml'),
+  /<customLabels>\s*<name>([^<]+)<\/name>/g,
+);
 const components = fs
   .readdirSync(path.join(root, 'lwc'))
   .filter((name) => fs.existsSync(path.join(root, 'lwc', name, `${name}.js`)));
@@ -48,7 +51,13 @@ describe('custom labels', () => {
 });
 
 describe('object and field translations', () => {
-  const objects = ['Survey_Response__c', 'Callback__c', 'Response_Rating__c', 'Account'];
+  const objects = [
+    'Survey_Response__c',
+    'Callback__c',
+    'Response_Rating__c',
+    'Account',
+    'Alert_Threshold__mdt',
+  ];
 
   it.each(objects)('%s: every custom field has a French label and help text', (object) => {
     const fields = fs
@@ -83,6 +92,83 @@ describe('object and field translations', () => {
             values: [...translated].sort(),
           });
         }
+      }
+    }
+  });
+});
+
+describe('French for the rest of the package (French must be active in the Translation Workbench)', () => {
+  const french = read('translations', 'fr.translation-meta.xml');
+  const files = (dir, suffix) =>
+    fs
+      .readdirSync(path.join(root, dir))
+      .filter((f) => f.endsWith(suffix))
+      .map((f) => f.replace(suffix, ''));
+  const objectTranslation = (object) =>
+    read('objectTranslations', `${object}-fr`, `${object}-fr.objectTranslation-meta.xml`);
+
+  it('translates the app and every report type, section by section', () => {
+    expect(all(french, /<customApplications>\s*<label>[^<]+<\/label>\s*<name>([^<]+)</g)).toEqual(
+      files('applications', '.app-meta.xml'),
+    );
+    for (const reportType of files('reportTypes', '.reportType-meta.xml')) {
+      const sections = all(
+        read('reportTypes', `${reportType}.reportType-meta.xml`),
+        /<masterLabel>([^<]+)<\/masterLabel>/g,
+      );
+      const translation = new RegExp(
+        `<reportTypes>((?:(?!</reportTypes>)[\\s\\S])*<name>${reportType}</name>(?:(?!</reportTypes>)[\\s\\S])*)</reportTypes>`,
+      ).exec(french)?.[1];
+      expect({ reportType, label: /<label>[^<]+<\/label>/.test(translation ?? '') }).toEqual({
+        reportType,
+        label: true,
+      });
+      expect(
+        all(translation, /<sections>\s*<label>[^<]+<\/label>\s*<name>([^<]+)</g).sort(),
+      ).toEqual([...sections].sort());
+    }
+  });
+
+  it('translates every quick action and every custom layout section', () => {
+    for (const action of files('quickActions', '.quickAction-meta.xml')) {
+      const [object, name] = action.split('.');
+      expect(all(objectTranslation(object), /<quickActions>[\s\S]*?<name>([^<]+)</g)).toContain(
+        name,
+      );
+    }
+    for (const layout of files('layouts', '.layout-meta.xml')) {
+      const object = layout.split('-')[0];
+      const custom = all(
+        read('layouts', `${layout}.layout-meta.xml`),
+        /<customLabel>true<\/customLabel>[\s\S]*?<label>([^<]+)<\/label>/g,
+      );
+      const translated = all(objectTranslation(object), /<section>([^<]+)<\/section>/g);
+      expect({ layout, missing: custom.filter((s) => !translated.includes(s)) }).toEqual({
+        layout,
+        missing: [],
+      });
+    }
+  });
+
+  it('titles every related list in French (the relationship label of each lookup)', () => {
+    for (const object of fs.readdirSync(path.join(root, 'objects'))) {
+      const dir = path.join(root, 'objects', object, 'fields');
+      if (!fs.existsSync(dir)) continue;
+      for (const file of fs.readdirSync(dir)) {
+        if (!/<relationshipLabel>/.test(fs.readFileSync(path.join(dir, file), 'utf8'))) continue;
+        const field = file.replace('.field-meta.xml', '');
+        const translation = read(
+          'objectTranslations',
+          `${object}-fr`,
+          `${field}.fieldTranslation-meta.xml`,
+        );
+        expect({
+          field: `${object}.${field}`,
+          ok: /<relationshipLabel>[^<]+</.test(translation),
+        }).toEqual({
+          field: `${object}.${field}`,
+          ok: true,
+        });
       }
     }
   });
