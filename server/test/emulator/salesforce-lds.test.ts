@@ -125,24 +125,26 @@ describe('GraphQL API', () => {
       normSince: iso(-90 * 24 * HOUR),
     });
     expect(errors).toEqual([]);
-    const answers = data.uiapi.query.Survey_Response__c.edges.map((e: Json) => e.node);
-    expect(answers.map((a: Json) => a.Score__c.value)).toEqual([10, 3, 9]); // newest first
+    const answers = data.uiapi.query.answers.edges.map((e: Json) => e.node);
+    expect(answers.map((a: Json) => a.score.value)).toEqual([10, 3, 9]); // newest first
     expect(answers[0]).toMatchObject({
       Id: expect.stringMatching(/^a/),
-      Metric__c: { value: 'NPS' },
-      Comment__c: { value: 'comment 1' },
-      Touchpoint__c: { value: 'after-sale' },
+      metric: { value: 'NPS' },
+      comment: { value: 'comment 1' },
+      touchpoint: { value: 'after-sale' },
     });
-    const callbacks = data.uiapi.query.Callback__c.edges.map((e: Json) => e.node);
+    expect(data.uiapi.query.answers.pageInfo).toEqual({ hasNextPage: false });
+    expect(data.uiapi.query.account.edges).toHaveLength(1);
+    const callbacks = data.uiapi.query.callbacks.edges.map((e: Json) => e.node);
     expect(callbacks).toHaveLength(1);
     expect(callbacks[0]).toMatchObject({
-      Status__c: { value: 'Open' },
-      SLA_Hours__c: { value: 24 },
+      status: { value: 'Open', displayValue: 'Open' },
+      slaHours: { value: 24 },
     });
     const split = Object.fromEntries(
-      data.uiapi.aggregate.Survey_Response__c.edges.map((e: Json) => [
-        e.node.aggregate.Category__c.value,
-        e.node.aggregate.Id.count.value,
+      data.uiapi.aggregate.norm.edges.map((e: Json) => [
+        e.node.aggregate.category.value,
+        e.node.aggregate.count.count.value,
       ]),
     );
     expect(split).toEqual({ Promoter: 2, Detractor: 2 });
@@ -153,15 +155,15 @@ describe('GraphQL API', () => {
       userId: ids.boss,
     });
     expect(errors).toEqual([]);
-    const rows = data.uiapi.query.Callback__c.edges.map((e: Json) => e.node);
+    const rows = data.uiapi.query.callbacks.edges.map((e: Json) => e.node);
     // cb-2 is resolved; the others are the boss's own or their report's, soonest due first.
-    expect(rows.map((r: Json) => r.Status__c.value)).toEqual(['Escalated', 'Open', 'Open']);
-    expect(rows.map((r: Json) => r.Account__r.Name.value)).toEqual(['Globex', 'Acme', 'Globex']);
-    expect(rows[1].Assignee__r.Name.value).toBe('Rep');
+    expect(rows.map((r: Json) => r.status.value)).toEqual(['Escalated', 'Open', 'Open']);
+    expect(rows.map((r: Json) => r.account.name.value)).toEqual(['Globex', 'Acme', 'Globex']);
+    expect(rows[1].assignee.name.value).toBe('Rep');
     const { data: repView } = await graphql(componentQuery('npsCallbackQueue'), {
       userId: ids.rep,
     });
-    expect(repView.uiapi.query.Callback__c.edges).toHaveLength(1);
+    expect(repView.uiapi.query.callbacks.edges).toHaveLength(1);
   });
 
   it('pages with first, counts with totalCount, and aliases fields', async () => {

@@ -263,13 +263,18 @@ class Executor {
           return edge;
         });
       else if (part.name.value === 'totalCount') out[key] = total();
-      else if (part.name.value === 'pageInfo')
-        out[key] = {
+      else if (part.name.value === 'pageInfo') {
+        const info: Row = {
           hasNextPage: rows.length > first,
           hasPreviousPage: false,
           startCursor: page.length ? Buffer.from('v1:0').toString('base64') : null,
           endCursor: page.length ? Buffer.from(`v1:${page.length - 1}`).toString('base64') : null,
         };
+        // Only what the query selects, under its aliases, as GraphQL answers.
+        out[key] = Object.fromEntries(
+          fieldsOf(part.selectionSet).map((f) => [keyOf(f), info[f.name.value] ?? null]),
+        );
+      }
       else
         throw new QueryError(
           `Field '${part.name.value}' in type '${object.name}Connection' is undefined`,
