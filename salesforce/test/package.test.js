@@ -73,10 +73,12 @@ describe('the Salesforce package', () => {
   it('lets the subscriber’s admin tune the shipped alert thresholds ("Edited in Setup")', () => {
     const dir = path.join(SOURCE, 'main', 'default', 'objects', 'Alert_Threshold__mdt', 'fields');
     const manageability = Object.fromEntries(
-      fs.readdirSync(dir).map((file) => [
-        file.replace('.field-meta.xml', ''),
-        /<fieldManageability>([^<]+)</.exec(fs.readFileSync(path.join(dir, file), 'utf8'))?.[1],
-      ]),
+      fs
+        .readdirSync(dir)
+        .map((file) => [
+          file.replace('.field-meta.xml', ''),
+          /<fieldManageability>([^<]+)</.exec(fs.readFileSync(path.join(dir, file), 'utf8'))?.[1],
+        ]),
     );
     // What a rule is (its metric and kind) stays the package's; its thresholds are the admin's.
     expect(manageability).toEqual({

@@ -274,8 +274,7 @@ class Executor {
         out[key] = Object.fromEntries(
           fieldsOf(part.selectionSet).map((f) => [keyOf(f), info[f.name.value] ?? null]),
         );
-      }
-      else
+      } else
         throw new QueryError(
           `Field '${part.name.value}' in type '${object.name}Connection' is undefined`,
           path,

@@ -25,9 +25,10 @@ export function fieldLabel(field) {
 
 /** A custom label with `{0}`, `{1}`… placeholders filled in. */
 export function format(template, ...values) {
-  return template.replace(/\{(\d+)\}/g, (match, i) =>
-    values[Number(i)] === undefined ? match : String(values[Number(i)]),
-  );
+  return template.replace(/\{(\d+)\}/g, (match, i) => {
+    const value = values[Number(i)];
+    return value === undefined ? match : String(value);
+  });
 }
 
 // The user's Salesforce settings, not the browser's: a French user on an English laptop reads
