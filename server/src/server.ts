@@ -45,6 +45,7 @@ export interface ServerOptions {
     idleMs?: number;
     backoffBaseMs?: number;
     unmatchedRetryMs?: number;
+    maxAttempts?: number;
   };
   /** How often to poll HubSpot feedback submissions; 0 turns polling off (tests poll by hand). */
   readonly feedbackPollMs?: number;

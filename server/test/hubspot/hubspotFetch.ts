@@ -25,6 +25,7 @@ export function hubspotFetchRequest(options: {
   const body = options.payload === undefined ? '' : JSON.stringify(options.payload);
   const timestamp = options.at ?? Date.now();
   const signature = Signature.getSignature(options.method, 'v3', {
+    signature: '', // the options type wants one; getSignature computes it
     clientSecret: options.secret,
     url: hubspotDecoded(url),
     requestBody: body,

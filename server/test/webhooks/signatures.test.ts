@@ -139,6 +139,7 @@ describe("HubSpot v3 signatures over the URI as HubSpot's proxy signs it", () =>
   /** HubSpot's own client signs whatever URI it is given: here, the one HubSpot documents. */
   const signed = (url: string, method = 'POST', payload = body) =>
     Signature.getSignature(method, 'v3', {
+      signature: '', // the options type wants one; getSignature computes it
       clientSecret: secret,
       url,
       requestBody: payload,
@@ -191,6 +192,7 @@ describe("HubSpot v3 signatures over the URI as HubSpot's proxy signs it", () =>
 
   it('refuses the decoded URI signed with another secret', () => {
     const other = Signature.getSignature('POST', 'v3', {
+      signature: '', // the options type wants one; getSignature computes it
       clientSecret: 'other',
       url: 'https://boucle.example.com/hubspot/callbacks/hubspot:api:hs-1:detractor_recovery?userId=1&userEmail=paul@vendor.example&appId=9&portalId=62515',
       requestBody: body,
