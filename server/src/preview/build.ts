@@ -93,8 +93,11 @@ function salesforceScopedImports(): Plugin {
   return {
     name: 'boucle-salesforce-scoped-imports',
     resolveId(source) {
-      // The others (@salesforce/i18n, gates, base components' labels) are lightning-base-components'.
-      return /^@salesforce\/(label\/c\.|schema\/|user\/Id$)/.test(source) ? `\0${source}` : null;
+      // The others (gates, base components' labels, the rest of @salesforce/i18n) are
+      // lightning-base-components', which does not expose its i18n modules to ours.
+      return /^@salesforce\/(label\/c\.|schema\/|user\/Id$|i18n\/(locale|timeZone)$)/.test(source)
+        ? `\0${source}`
+        : null;
     },
     load(id) {
       if (!id.startsWith('\0@salesforce/')) return null;
@@ -108,6 +111,11 @@ function salesforceScopedImports(): Plugin {
         const [objectApiName, fieldApiName] = name.split('.');
         return `export default ${JSON.stringify(fieldApiName ? { objectApiName, fieldApiName } : { objectApiName })};`;
       }
+      // The signed-in user's Salesforce locale and time zone: the page's language, the browser's zone.
+      if (kind === 'i18n' && name === 'locale')
+        return "import { context } from 'preview/context';\nexport default context.language === 'fr' ? 'fr-FR' : 'en-US';";
+      if (kind === 'i18n' && name === 'timeZone')
+        return 'export default Intl.DateTimeFormat().resolvedOptions().timeZone;';
       if (kind === 'user' && name === 'Id')
         return "import { context } from 'preview/context';\nexport default context.userId;";
       return this.error(`${id.slice(1)} is not available in the preview`);

@@ -162,10 +162,15 @@ describe.skipIf(!available)('the preview page in Chromium', () => {
       Root_Cause__c: 'Billing',
     });
     expect(record?.Reached_At__c).toEqual(expect.any(String));
-    // The logger now offers the moves after "reached" only.
+    // The logger now offers the moves after "reached" only, blank, saying what it saved.
     await expect
-      .poll(() => logger.getByText('Customer reached').count(), { timeout: 10_000 })
+      .poll(() => logger.locator('lightning-radio-group').getByText('Customer reached').count(), {
+        timeout: 10_000,
+      })
       .toBe(0);
+    expect(await logger.locator('.saved').textContent()).toContain('Customer reached');
+    expect(await logger.locator('.saved').textContent()).toContain('Billing');
+    expect(await logger.locator('lightning-textarea.notes textarea').inputValue()).toBe('');
   });
 
   it('puts a callback of the queue in the logger when its link is clicked', async () => {
