@@ -1,7 +1,7 @@
 /**
  * What an org checks when the package is deployed, run offline: every metadata file of the SFDX
- * project is read against the Metadata API's types (the WSDL, as jsforce ships it in
- * `jsforce/lib/api/metadata/schema.js`, plus the few later additions below), the value rules the
+ * project is read against the Metadata API's types (the WSDL, as jsforce ships it:
+ * crm/salesforce/metadataTypes.ts, plus the few later additions below), the value rules the
  * Metadata API documentation gives (tab motifs, related list names), and its cross-references
  * (layouts, list views, report types, tabs, permission sets, apps, quick actions, Lightning pages
  * and translations name only objects, fields, tabs and components that exist). A deploy being
@@ -10,8 +10,8 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { ApiSchemas } from 'jsforce/lib/api/metadata/schema.js';
 import { SaxesParser } from 'saxes';
+import { METADATA_API_TYPES } from '../../crm/salesforce/metadataTypes.ts';
 
 export interface DeployProblem {
   /** Relative to the project folder (`main/default`). */
@@ -56,7 +56,7 @@ const ADDITIONS: Record<string, Record<string, PropType>> = {
 const OPAQUE = new Set(['LightningComponentBundle.targetConfigs']);
 
 const SCHEMAS = {
-  ...(ApiSchemas as unknown as Record<string, TypeSchema>),
+  ...(METADATA_API_TYPES as Record<string, TypeSchema>),
   ItemInstance: { props: {} },
   FieldInstance: { props: {} },
 } as Record<string, TypeSchema>;
