@@ -220,6 +220,7 @@ export async function startServer(
     demoReady,
     previewReady: previewPage?.ready ?? Promise.resolve(),
     close: async () => {
+      await previewPage?.close();
       await poller?.stop();
       await fetcher.stop();
       await engine.stop();
