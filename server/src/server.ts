@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { nextCallbackState } from '@boucle/shared';
@@ -127,7 +128,7 @@ export async function startServer(
     ...(options.engine?.backoffBaseMs && { backoffBaseMs: options.engine.backoffBaseMs }),
     ...(options.engine?.idleMs && { idleMs: options.engine.idleMs }),
   });
-  const apiKey = config.apiKey ?? `sandbox-${randomBytes(18).toString('base64url')}`;
+  const apiKey = config.apiKey ?? sandboxApiKey(config);
   const metrics = new Metrics(store);
   let url = '';
   // Loaded only in sandbox: the LWC compiler and rollup are heavy, and servers never need them.
@@ -232,6 +233,24 @@ export async function startServer(
       await store.close();
     },
   };
+}
+
+/**
+ * The sandbox's API key: generated at the first start and kept beside the store (`./data/`), so
+ * that it survives restarts as the demo data does; a new one comes with a fresh `./data/`.
+ */
+function sandboxApiKey(config: Config): string {
+  const generate = () => `sandbox-${randomBytes(18).toString('base64url')}`;
+  if (config.dbPath === ':memory:') return generate();
+  const file = join(dirname(config.dbPath), 'sandbox-api-key');
+  if (existsSync(file)) {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (kept.length >= 16) return kept;
+  }
+  const key = generate();
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
 }
 
 /** Loads the demo's people, accounts and contacts into both emulators (not counted as API calls). */
