@@ -20,7 +20,8 @@ describe('the emulators keep idle connections', () => {
       const serverSeconds = Number(
         /timeout=(\d+)/.exec(response.headers.get('keep-alive') ?? '')?.[1],
       );
-      const clientSeconds = (globalAgent.options.timeout ?? 0) / 1000;
+      const { options } = globalAgent as unknown as { options: { timeout?: number } };
+      const clientSeconds = (options.timeout ?? 0) / 1000;
       expect(clientSeconds).toBeGreaterThan(0);
       expect(serverSeconds).toBeGreaterThan(clientSeconds);
     },
