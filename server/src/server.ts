@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { nextCallbackState } from '@boucle/shared';
@@ -208,6 +208,16 @@ export async function startServer(
       logger.warn({ err: error.message }, 'demo callbacks not settled'),
     );
   }
+  // Where this sandbox runs, for `boucle doctor` (which otherwise looks at PORT+1 and PORT+2).
+  const sandboxFile =
+    emulators && config.dbPath !== ':memory:'
+      ? join(dirname(config.dbPath), SANDBOX_FILE)
+      : undefined;
+  if (sandboxFile && emulators)
+    writeFileSync(
+      sandboxFile,
+      `${JSON.stringify({ pid: process.pid, url, salesforceUrl: emulators.salesforceUrl, hubspotUrl: emulators.hubspotUrl })}\n`,
+    );
   if (options.startEngine !== false) engine.start();
   fetcher.start();
   poller?.start();
@@ -230,10 +240,14 @@ export async function startServer(
         server.close(() => resolve());
       });
       await emulators?.close();
+      if (sandboxFile) rmSync(sandboxFile, { force: true });
       await store.close();
     },
   };
 }
+
+/** The file beside the store where a running sandbox says where it is. */
+export const SANDBOX_FILE = 'sandbox.json';
 
 /**
  * The sandbox's API key: generated at the first start and kept beside the store (`./data/`), so
