@@ -7,8 +7,8 @@
  * translation when the page is in French), schema imports to `{ objectApiName, fieldApiName }`.
  *
  * The bundle is cached under `node_modules/.cache/boucle-preview`, keyed by a hash of every input,
- * so only the first start after a change pays the build (21 s measured on two cores with the
- * machine otherwise busy, 51 s seen on a heavily loaded one). The build runs in a worker thread
+ * so only the first start after a change pays the build: 21 s measured on two cores with a load
+ * average of 2.7, 125 s with a load average of 28 (other builds and tests sharing the cores). The build runs in a worker thread
  * (`buildWorker.js`): rollup and the LWC compiler would otherwise hold the server's event loop for
  * all that time.
  */
@@ -162,7 +162,7 @@ export async function buildPreview(
   const path = join(CACHE, `${key}.js`);
   if (existsSync(path)) return { path, built: false, ms: 0 };
   onProgress(
-    'compiling the Lightning components for the preview (once; about 20 s, up to a minute on a busy machine); the server answers meanwhile…',
+    'compiling the Lightning components for the preview (once: about 20 s on two free cores, minutes on a busy machine); the server answers meanwhile…',
   );
   const started = performance.now();
   const worker = new Worker(new URL('./buildWorker.js', import.meta.url), {

@@ -467,6 +467,10 @@ describe.each(STORES)('bad input (%s store)', (_store, storeOptions) => {
     expect(Object.keys(openapi.components.schemas.Answer.properties)).toEqual(
       expect.arrayContaining(['id', 'score', 'metric', 'answeredAt', 'respondent']),
     );
+    // What a duplicate does, and every callback status filter, are part of the description.
+    const paths = openapi.paths as Record<string, Record<string, Record<string, unknown>>>;
+    expect(paths['/v1/answers']?.post?.description).toContain('the first one stored wins');
+    expect(JSON.stringify(paths['/v1/callbacks']?.get?.parameters)).toContain('closed_no_contact');
     const health = await fetch(`${h.server.url}/health`).then((r) => r.json());
     expect(health).toMatchObject({
       status: 'ok',
