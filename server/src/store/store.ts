@@ -102,6 +102,8 @@ export interface Store {
   getCallbacks(ids: readonly string[]): Promise<Map<string, StoredCallback>>;
   saveCallback(callback: StoredCallback): Promise<void>;
   listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]>;
+  /** Every callback raised since an instant, open or closed, oldest first (loop-closure figures). */
+  callbacksCreatedSince(sinceIso: string): Promise<StoredCallback[]>;
 
   enqueue(crm: Queue, kind: JobKind, refs: readonly string[], runAt: number): Promise<void>;
   /** Claims up to `limit` due jobs of a CRM (and jobs whose lease expired) for `leaseMs`. */
