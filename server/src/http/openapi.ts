@@ -2,6 +2,7 @@ import {
   answerSchema,
   callbackOutcomeSchema,
   callbackSchema,
+  insightsQuerySchema,
   ratingSchema,
 } from '@boucle/shared/schemas';
 import { z } from 'zod';
@@ -34,6 +35,81 @@ const errors = (...codes: number[]) =>
     ]),
   );
 
+/** Query parameters from the zod schema that validates them. */
+function queryParameters(schema: z.ZodType, descriptions: Record<string, string>) {
+  const document = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties: Record<string, unknown>;
+    required?: string[];
+  };
+  return Object.entries(document.properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: document.required?.includes(name) ?? false,
+    schema: property,
+    description: descriptions[name],
+  }));
+}
+
+const shownNps = {
+  type: 'object',
+  description:
+    'NPS and margin in points, rounded to one decimal; margin is null unless sample is "enough"',
+  properties: {
+    n: { type: 'integer' },
+    promoters: { type: 'integer' },
+    passives: { type: 'integer' },
+    detractors: { type: 'integer' },
+    nps: { type: ['number', 'null'] },
+    margin: { type: ['number', 'null'], description: '95% half-width' },
+    sample: { enum: ['enough', 'no_answers', 'too_few_answers', 'one_sided'] },
+  },
+};
+const loopClosure = {
+  type: 'object',
+  description: 'callbacks raised in the window (first contact: the first attempt or reach)',
+  properties: {
+    ...Object.fromEntries(
+      [
+        'total',
+        'closed',
+        'contactedWithinSla',
+        'contactedLate',
+        'overdue',
+        'escalated',
+        'detractorsResurveyed',
+        'detractorsRecovered',
+      ].map((name) => [name, { type: 'integer' }]),
+    ),
+    ...Object.fromEntries(
+      [
+        'withinSlaPercent',
+        'medianHoursToFirstContact',
+        'p90HoursToFirstContact',
+        'recoveryPercent',
+      ].map((name) => [name, { type: ['number', 'null'] }]),
+    ),
+  },
+};
+const insightGroup = {
+  type: 'object',
+  allOf: [{ $ref: '#/components/schemas/ShownNps' }],
+  properties: {
+    key: { type: 'string' },
+    rank: { type: ['integer', 'null'], description: 'null for hints' },
+    rest: { $ref: '#/components/schemas/ShownNps' },
+    comparison: {
+      type: 'object',
+      properties: {
+        delta: { type: ['number', 'null'] },
+        combinedMargin: { type: ['number', 'null'] },
+        significant: { type: 'boolean' },
+        direction: { enum: ['above', 'below', 'level'] },
+      },
+    },
+    loopClosure: { $ref: '#/components/schemas/LoopClosure' },
+  },
+};
+
 let cached: Record<string, unknown> | undefined;
 
 /** The OpenAPI 3.1 document of the HTTP API, generated from the same zod schemas that validate. */
@@ -57,6 +133,9 @@ export function openApiDocument(): Record<string, unknown> {
           unrepresentable: 'any',
         }),
         Error: errorBody,
+        ShownNps: shownNps,
+        LoopClosure: loopClosure,
+        InsightGroup: insightGroup,
       },
     },
     security: [{ bearer: [] }],
@@ -153,6 +232,61 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           requestBody: json({ $ref: '#/components/schemas/CallbackOutcome' }),
           responses: { '200': { description: 'updated callback' }, ...errors(400, 401, 404, 409) },
+        },
+      },
+      '/v1/insights': {
+        get: {
+          summary:
+            'Me versus the norm: NPS per owner, team, region or touchpoint over a window, with its margin, compared with the rest of the org, and the loop-closure figures of each group',
+          description:
+            'Each group is compared with the answers outside it (the two samples are then independent, as the combined margin assumes); significant means the gap exceeds sqrt(m1² + m2²). Groups with fewer than minSample answers, or all in one category, come as unranked hints without a margin. The owner is the employee an answer names (employeeEmail); a callback counts in the group of the answer that raised it. team and region are not stored yet: they answer 200 with no groups and a reason.',
+          parameters: queryParameters(insightsQuerySchema, {
+            by: 'the breakdown',
+            window: 'days back from now, 1d to 730d',
+            crm: 'whose callbacks are measured; default: the first CRM configured',
+            minSample: 'answers a group needs to be ranked',
+          }),
+          responses: {
+            '200': {
+              description: 'insights',
+              ...json({
+                type: 'object',
+                properties: {
+                  by: { enum: ['owner', 'team', 'region', 'touchpoint'] },
+                  window: {
+                    type: 'object',
+                    properties: {
+                      from: { type: 'string', format: 'date-time' },
+                      to: { type: 'string', format: 'date-time' },
+                      days: { type: 'integer' },
+                    },
+                  },
+                  minSample: { type: 'integer' },
+                  comparedWith: { const: 'rest_of_org' },
+                  crm: { type: ['string', 'null'] },
+                  org: {
+                    allOf: [{ $ref: '#/components/schemas/ShownNps' }],
+                    properties: { loopClosure: { $ref: '#/components/schemas/LoopClosure' } },
+                  },
+                  groups: {
+                    type: 'array',
+                    description: 'ranked by NPS, highest first',
+                    items: { $ref: '#/components/schemas/InsightGroup' },
+                  },
+                  hints: {
+                    type: 'array',
+                    description: 'too few answers or one-sided: by key, never ranked',
+                    items: { $ref: '#/components/schemas/InsightGroup' },
+                  },
+                  reason: {
+                    type: 'string',
+                    description: 'why a breakdown has no groups (team, region: not stored yet)',
+                  },
+                },
+              }),
+            },
+            ...errors(400, 401),
+          },
         },
       },
       '/health': {
