@@ -71,6 +71,27 @@ const callbacks: Callback[] = [
 ];
 
 const answers: RespondentAnswer[] = [
+  // Paul's next answer after his callback (before his 4 below), in capitals: the same person.
+  {
+    respondentEmail: 'PAUL@acme.example',
+    metric: 'nps',
+    score: 9,
+    answeredAt: '2026-11-30T00:00:00Z',
+  },
+  // Still unhappy after a late attempt.
+  {
+    respondentEmail: 'nobody@acme.example',
+    metric: 'nps',
+    score: 5,
+    answeredAt: '2026-11-28T00:00:00Z',
+  },
+  // Somebody nobody called back.
+  {
+    respondentEmail: 'someone@else.example',
+    metric: 'nps',
+    score: 10,
+    answeredAt: '2026-11-22T00:00:00Z',
+  },
   {
     respondentEmail: 'claire@acme.example',
     metric: 'nps',
@@ -106,8 +127,8 @@ const answers: RespondentAnswer[] = [
 describe('loopClosureMetrics', () => {
   it('measures first contact within the SLA, its delays, what is overdue or escalated, and recovery', () => {
     // First-contact hours: 2, 4, 30, 0, 27 → sorted 0, 2, 4, 27, 30: median 4, p90 at rank 3.6
-    // = 27 + 0.6 × 3 = 28.8. Claire's next NPS answer after her callback is an 8 (recovered);
-    // Paul's is a 4 (resurveyed, still a detractor).
+    // = 27 + 0.6 × 3 = 28.8. Claire's next NPS answer after her callback is an 8, Paul's a 9:
+    // both recovered; the unreached respondent answers a 5: still a detractor.
     expect(loopClosureMetrics(callbacks, answers, now)).toEqual({
       total: 7,
       closed: 2,
@@ -118,9 +139,9 @@ describe('loopClosureMetrics', () => {
       p90HoursToFirstContact: expect.closeTo(28.8, 9),
       overdue: 2,
       escalated: 2,
-      detractorsResurveyed: 2,
-      detractorsRecovered: 1,
-      recoveryShare: 0.5,
+      detractorsResurveyed: 3,
+      detractorsRecovered: 2,
+      recoveryShare: 2 / 3,
     });
   });
 
@@ -156,9 +177,9 @@ describe('loopClosureBy', () => {
         p90HoursToFirstContact: expect.closeTo(29.1, 9),
         overdue: 2,
         escalated: 2,
-        detractorsResurveyed: 2,
-        detractorsRecovered: 1,
-        recoveryShare: 0.5,
+        detractorsResurveyed: 3,
+        detractorsRecovered: 2,
+        recoveryShare: 2 / 3,
       },
       {
         key: 'promoter_thanks',

@@ -1,7 +1,7 @@
 import { classifyNps, type Metric } from '../nps/metrics.ts';
 import { parseInstant, UNSPECIFIED_KEY } from '../nps/groups.ts';
 import type { Callback } from '../schemas/callback.ts';
-import { slaStatus } from './sla.ts';
+import { slaStoppedAt } from './sla.ts';
 
 /** What loop-closure metrics need of a callback. */
 export type LoopCallback = Pick<
@@ -97,20 +97,45 @@ export function median(values: readonly number[]): number | null {
   return percentile(values, 0.5);
 }
 
-type RecoveryIndex = Map<string, { at: number; score: number }[]>;
+/** NPS answers of the respondents of detractor callbacks, by e-mail: [at, score, at, score...]. */
+type RecoveryIndex = Map<string, number[]>;
 
-/** Each respondent's NPS answers, oldest first. */
-function recoveryIndex(answers: readonly RespondentAnswer[]): RecoveryIndex {
+/**
+ * The NPS answers of the respondents whose detractor callbacks are measured, and only theirs: the
+ * answers may be a whole org's, most of them from people nobody called back.
+ */
+function recoveryIndex(
+  answers: readonly RespondentAnswer[],
+  callbacks: readonly LoopCallback[],
+): RecoveryIndex {
   const index: RecoveryIndex = new Map();
+  for (const callback of callbacks) {
+    if (callback.kind === 'detractor_recovery' && callback.respondentEmail)
+      index.set(callback.respondentEmail.toLowerCase(), []);
+  }
+  if (index.size === 0) return index;
   for (const answer of answers) {
     if (answer.metric !== 'nps') continue;
-    const key = answer.respondentEmail.toLowerCase();
-    const list = index.get(key) ?? [];
-    list.push({ at: parseInstant(answer.answeredAt, 'answeredAt'), score: answer.score });
-    index.set(key, list);
+    // Most addresses are stored lowercase already: try as given before lowercasing.
+    const list =
+      index.get(answer.respondentEmail) ?? index.get(answer.respondentEmail.toLowerCase());
+    if (list) list.push(parseInstant(answer.answeredAt, 'answeredAt'), answer.score);
   }
-  for (const list of index.values()) list.sort((a, b) => a.at - b.at);
   return index;
+}
+
+/** The score of a respondent's first NPS answer after `after`, if any. */
+function nextScore(answers: readonly number[], after: number): number | undefined {
+  let nextAt = Infinity;
+  let score: number | undefined;
+  for (let i = 0; i < answers.length; i += 2) {
+    const at = answers[i] as number;
+    if (at > after && at < nextAt) {
+      nextAt = at;
+      score = answers[i + 1] as number;
+    }
+  }
+  return score;
 }
 
 function metricsOf(
@@ -130,9 +155,10 @@ function metricsOf(
   for (const callback of callbacks) {
     if (callback.status === 'resolved' || callback.status === 'closed_no_contact') closed++;
     if (callback.status === 'escalated' || callback.escalatedAt) escalated++;
-    if (slaStatus(callback, now) === 'overdue') overdue++;
     const created = parseInstant(callback.createdAt, 'createdAt');
     const due = parseInstant(callback.dueAt, 'dueAt');
+    // As slaStatus says overdue: the clock stops once the customer is reached or it is closed.
+    if (slaStoppedAt(callback) === undefined && nowMs > due) overdue++;
     if (callback.firstContactAt) {
       const contacted = parseInstant(callback.firstContactAt, 'firstContactAt');
       firstContactHours.push((contacted - created) / HOUR_MS);
@@ -142,12 +168,13 @@ function metricsOf(
       contactedLate++;
     }
     if (callback.kind !== 'detractor_recovery' || !callback.respondentEmail) continue;
-    const later = recovery
-      .get(callback.respondentEmail.toLowerCase())
-      ?.find((answer) => answer.at > created);
-    if (!later) continue;
+    const later = nextScore(
+      recovery.get(callback.respondentEmail.toLowerCase()) as number[],
+      created,
+    );
+    if (later === undefined) continue;
     detractorsResurveyed++;
-    if (classifyNps(later.score) !== 'detractor') detractorsRecovered++;
+    if (classifyNps(later) !== 'detractor') detractorsRecovered++;
   }
   const judged = contactedWithinSla + contactedLate;
   return {
@@ -180,7 +207,7 @@ export function loopClosureMetrics(
   answers: readonly RespondentAnswer[],
   now: string,
 ): LoopClosureMetrics {
-  return metricsOf(callbacks, recoveryIndex(answers), now);
+  return metricsOf(callbacks, recoveryIndex(answers, callbacks), now);
 }
 
 /**
@@ -210,7 +237,7 @@ export function loopClosureBy<C extends LoopCallback>(
     list.push(callback);
     groups.set(key, list);
   }
-  const recovery = recoveryIndex(options.answers ?? []);
+  const recovery = recoveryIndex(options.answers ?? [], [...groups.values()].flat());
   return [...groups.keys()]
     .sort()
     .map((key) => ({ key, ...metricsOf(groups.get(key) as C[], recovery, options.now) }));

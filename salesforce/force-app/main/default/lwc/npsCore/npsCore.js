@@ -846,17 +846,31 @@ function percentile(values, q) {
 function median(values) {
   return percentile(values, 0.5);
 }
-function recoveryIndex(answers) {
+function recoveryIndex(answers, callbacks) {
   const index = /* @__PURE__ */ new Map();
+  for (const callback of callbacks) {
+    if (callback.kind === "detractor_recovery" && callback.respondentEmail)
+      index.set(callback.respondentEmail.toLowerCase(), []);
+  }
+  if (index.size === 0) return index;
   for (const answer of answers) {
     if (answer.metric !== "nps") continue;
-    const key = answer.respondentEmail.toLowerCase();
-    const list = index.get(key) ?? [];
-    list.push({ at: parseInstant(answer.answeredAt, "answeredAt"), score: answer.score });
-    index.set(key, list);
+    const list = index.get(answer.respondentEmail) ?? index.get(answer.respondentEmail.toLowerCase());
+    if (list) list.push(parseInstant(answer.answeredAt, "answeredAt"), answer.score);
   }
-  for (const list of index.values()) list.sort((a, b) => a.at - b.at);
   return index;
+}
+function nextScore(answers, after) {
+  let nextAt = Infinity;
+  let score;
+  for (let i = 0; i < answers.length; i += 2) {
+    const at = answers[i];
+    if (at > after && at < nextAt) {
+      nextAt = at;
+      score = answers[i + 1];
+    }
+  }
+  return score;
 }
 function metricsOf(callbacks, recovery, now) {
   const nowMs = parseInstant(now, "now");
@@ -871,9 +885,9 @@ function metricsOf(callbacks, recovery, now) {
   for (const callback of callbacks) {
     if (callback.status === "resolved" || callback.status === "closed_no_contact") closed++;
     if (callback.status === "escalated" || callback.escalatedAt) escalated++;
-    if (slaStatus(callback, now) === "overdue") overdue++;
     const created = parseInstant(callback.createdAt, "createdAt");
     const due = parseInstant(callback.dueAt, "dueAt");
+    if (slaStoppedAt(callback) === void 0 && nowMs > due) overdue++;
     if (callback.firstContactAt) {
       const contacted = parseInstant(callback.firstContactAt, "firstContactAt");
       firstContactHours.push((contacted - created) / HOUR_MS3);
@@ -883,10 +897,13 @@ function metricsOf(callbacks, recovery, now) {
       contactedLate++;
     }
     if (callback.kind !== "detractor_recovery" || !callback.respondentEmail) continue;
-    const later = recovery.get(callback.respondentEmail.toLowerCase())?.find((answer) => answer.at > created);
-    if (!later) continue;
+    const later = nextScore(
+      recovery.get(callback.respondentEmail.toLowerCase()),
+      created
+    );
+    if (later === void 0) continue;
     detractorsResurveyed++;
-    if (classifyNps(later.score) !== "detractor") detractorsRecovered++;
+    if (classifyNps(later) !== "detractor") detractorsRecovered++;
   }
   const judged = contactedWithinSla + contactedLate;
   return {
@@ -905,7 +922,7 @@ function metricsOf(callbacks, recovery, now) {
   };
 }
 function loopClosureMetrics(callbacks, answers, now) {
-  return metricsOf(callbacks, recoveryIndex(answers), now);
+  return metricsOf(callbacks, recoveryIndex(answers, callbacks), now);
 }
 function loopClosureBy(callbacks, keyOf, options) {
   const from = options.window && parseInstant(options.window.from, "window.from");
@@ -921,7 +938,7 @@ function loopClosureBy(callbacks, keyOf, options) {
     list.push(callback);
     groups.set(key, list);
   }
-  const recovery = recoveryIndex(options.answers ?? []);
+  const recovery = recoveryIndex(options.answers ?? [], [...groups.values()].flat());
   return [...groups.keys()].sort().map((key) => ({ key, ...metricsOf(groups.get(key), recovery, options.now) }));
 }
 
