@@ -174,7 +174,7 @@ function withLoop(data: ReturnType<typeof generate>, by: By): Figures {
   const to = Date.parse(WINDOW.to);
   const wanted = new Set<string>();
   for (const c of data.callbacks) if (c.respondentEmail) wanted.add(c.respondentEmail);
-  const counts = new Map<string, number[]>();
+  const counts = new Map<string, [number, number, number]>();
   const later = new Map<string, number[]>();
   let op = 0;
   let opa = 0;
@@ -243,7 +243,7 @@ function withLoop(data: ReturnType<typeof generate>, by: By): Figures {
   const org = stat(op, od, on);
   const groups: Figures['groups'] = {};
   const enough: { key: string; nps: number }[] = [];
-  for (const [key, [p, pa, d]] of counts as Map<string, [number, number, number]>) {
+  for (const [key, [p, pa, d]] of counts) {
     const n = p + pa + d;
     const own = stat(p, d, n);
     const rest = stat(op - p, od - d, on - n);
@@ -294,6 +294,8 @@ interface Measure {
   mode: string;
   by: string;
   seconds: number;
+  /** CPU time (user + system, the GC's threads included): steadier than wall time on a shared machine. */
+  cpuSeconds: number;
   peakRssMiB: number;
   figures?: Figures;
   answers: number;
@@ -304,18 +306,30 @@ function child(mode: string, by: By): Measure {
   const data = generate(answerCount, ownerCount);
   const peak = () => process.resourceUsage().maxRSS / 1024;
   const sizes = { answers: data.answers.length, callbacks: data.callbacks.length };
-  if (mode === 'data') return { mode, by, seconds: 0, peakRssMiB: peak(), ...sizes };
+  if (mode === 'data') return { mode, by, seconds: 0, cpuSeconds: 0, peakRssMiB: peak(), ...sizes };
   const run = mode === 'shared' ? withShared : withLoop;
   let figures = run(data, by); // warm-up: the JIT compiles the hot loops
-  const times: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
+    const startCpu = process.cpuUsage();
     figures = run(data, by);
-    times.push((performance.now() - start) / 1000);
+    const used = process.cpuUsage(startCpu);
+    cpu.push((used.user + used.system) / 1e6);
+    wall.push((performance.now() - start) / 1000);
   }
-  times.sort((a, b) => a - b);
-  const seconds = times[Math.floor(times.length / 2)] as number;
-  return { mode, by, seconds, peakRssMiB: peak(), figures, ...sizes };
+  const middle = (list: number[]) =>
+    list.sort((a, b) => a - b)[Math.floor(list.length / 2)] as number;
+  return {
+    mode,
+    by,
+    seconds: middle(wall),
+    cpuSeconds: middle(cpu),
+    peakRssMiB: peak(),
+    figures,
+    ...sizes,
+  };
 }
 
 /** Figures as text with the groups in key order, to compare two implementations. */
@@ -349,9 +363,20 @@ if (values.child) {
 } else {
   const data = spawnChild('data', 'owner');
   console.log(
-    `bench/insights: ${data.answers.toLocaleString('en')} answers, ${data.callbacks.toLocaleString('en')} callbacks, ${ownerCount} owners, ${TOUCHPOINTS.length} touchpoints, 90-day window, median of ${runs} runs, node ${process.version}`,
+    `bench/insights: ${data.answers.toLocaleString('en')} answers, ${data.callbacks.toLocaleString('en')} callbacks, ${ownerCount} owners, ${TOUCHPOINTS.length} touchpoints, 90-day window, median of ${runs} runs after a warm-up, node ${process.version}`,
   );
-  const rows = [['by', 'implementation', 'seconds', 'vs loop', 'peak RSS MiB', 'over data MiB']];
+  const rows = [
+    [
+      'by',
+      'implementation',
+      'CPU s',
+      'vs loop',
+      'wall s',
+      'vs loop',
+      'peak RSS MiB',
+      'over data MiB',
+    ],
+  ];
   let agree = true;
   for (const by of ['owner', 'touchpoint'] as const) {
     const shared = spawnChild('shared', by);
@@ -363,6 +388,8 @@ if (values.child) {
         m.mode === 'shared'
           ? 'shared (compareGroupsWithNorm + loopClosureBy)'
           : 'hand-written loop',
+        m.cpuSeconds.toFixed(3),
+        `${(m.cpuSeconds / loop.cpuSeconds).toFixed(2)}×`,
         m.seconds.toFixed(3),
         `${(m.seconds / loop.seconds).toFixed(2)}×`,
         m.peakRssMiB.toFixed(0),
