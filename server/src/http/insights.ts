@@ -94,13 +94,8 @@ export async function insights(
   );
   const orgLoop = loopClosureBy(callbacks, () => 'org', { now, window, answers: respondents })[0];
   const reason = NOT_STORED[query.by];
-  const norm = compareGroupsWithNorm(reason ? [] : answers, keyOfAnswer(query.by), {
-    window,
-    minSample: query.minSample,
-  });
-  const orgNorm = reason
-    ? compareGroupsWithNorm(answers, () => 'org', { window, minSample: query.minSample }).org
-    : norm.org;
+  const keyOf = reason ? () => 'org' : keyOfAnswer(query.by);
+  const norm = compareGroupsWithNorm(answers, keyOf, { window, minSample: query.minSample });
   const head = {
     by: query.by,
     window: { from, to: now, days: query.window },
@@ -108,7 +103,7 @@ export async function insights(
     comparedWith: 'rest_of_org' as const,
     crm: crm ?? null,
     org: {
-      ...orgNorm,
+      ...norm.org,
       loopClosure: shownLoopClosure(orgLoop ?? loopClosureMetrics([], [], now)),
     },
   };
@@ -116,7 +111,6 @@ export async function insights(
 
   // A callback counts in the group of the answer that raised it, even an answer from before the
   // window.
-  const keyOf = keyOfAnswer(query.by);
   const keys = new Map(answers.map((answer) => [refOf(answer), keyOf(answer)]));
   const missing = [...new Set(callbacks.map((c) => c.answerRef).filter((ref) => !keys.has(ref)))];
   for (const [ref, answer] of await store.getAnswers(missing)) keys.set(ref, keyOf(answer));
