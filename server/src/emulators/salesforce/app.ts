@@ -16,6 +16,8 @@ import { SalesforceOrg, RequestError, apiError, type OrgSnapshot, type SaveResul
 import { loadCustomMetadata, loadSchema } from './schema.ts';
 import { runGraphql, type GraphqlRequest } from './graphql.ts';
 import { uiApiRecord } from './uiApi.ts';
+import { identityResponse, userInfoResponse } from './identity.ts';
+import { queryColumns } from './columns.ts';
 
 export const DEFAULT_SALESFORCE_PROJECT = fileURLToPath(
   new URL('../../../../salesforce/force-app/main/default', import.meta.url),
@@ -57,6 +59,8 @@ export class SalesforceEmulator {
   private readonly cursors = new Map<string, Row[]>();
   private readonly stateFile: StateFile<OrgSnapshot & { apiUsage: number }>;
   private apiUsage = 0;
+  /** Who sent the REST request being dispatched (requests are dispatched synchronously). */
+  private caller = { origin: '', userId: '' };
   readonly dailyApiLimit: number;
   readonly orgId: string;
 
@@ -80,6 +84,12 @@ export class SalesforceEmulator {
   private routes(): void {
     const app = this.app;
     app.disable('x-powered-by');
+    // Clients that keep the instance URL's trailing slash (the Salesforce CLI does) ask for
+    // `//services/data/...`; Salesforce's front end reads it as one slash.
+    app.use((req, _res, next) => {
+      if (req.url.startsWith('//')) req.url = req.url.replace(/^\/+/, '/');
+      next();
+    });
     app.use(express.json({ limit: '50mb', type: ['application/json', 'application/*+json'] }));
     app.use(express.urlencoded({ extended: false }));
 
@@ -123,6 +133,10 @@ export class SalesforceEmulator {
     });
 
     app.post('/services/oauth2/token', (req, res) => this.token(req, res));
+    app.post('/services/oauth2/revoke', (req, res) => this.revoke(req, res));
+    app.get('/services/oauth2/revoke', (req, res) => this.revoke(req, res));
+    app.all('/services/oauth2/userinfo', (req, res) => this.identity(req, res, 'userinfo'));
+    app.get('/id/:orgId/:userId', (req, res) => this.identity(req, res, 'id'));
     app.get('/services/data', (_req, res) => {
       res.json(
         API_VERSIONS.map((version) => ({
@@ -210,6 +224,60 @@ export class SalesforceEmulator {
     });
   }
 
+  /** The live session of a bearer token (header, or `oauth_token` as the identity URL allows). */
+  private session(
+    req: Request,
+    acceptQueryToken = false,
+  ): { issuedAt: number; userId: string } | undefined {
+    const auth = /^(Bearer|OAuth) (.+)$/.exec(req.get('authorization') ?? '');
+    const token =
+      auth?.[2] ?? (acceptQueryToken ? (req.query.oauth_token as string | undefined) : undefined);
+    const session = token ? this.tokens.get(token) : undefined;
+    const ttl = this.faults.tokenTtlMs;
+    if (!session || (ttl !== undefined && Date.now() - session.issuedAt >= ttl)) return undefined;
+    return session;
+  }
+
+  /** The identity URL and the OpenID userinfo endpoint: 403 `Bad_OAuth_Token` without a session. */
+  private identity(req: Request, res: Response, kind: 'id' | 'userinfo'): void {
+    this.calls.record(
+      kind === 'id' ? 'GET /id/{orgId}/{userId}' : 'GET /services/oauth2/userinfo',
+      false,
+    );
+    const session = this.session(req, kind === 'id');
+    if (!session) return void res.status(403).type('text/plain').send('Bad_OAuth_Token');
+    const params = req.params as Record<string, string>;
+    const userId = kind === 'id' ? normalizeId(params.userId ?? '') : session.userId;
+    const user = userId ? this.org.get(userId) : undefined;
+    if (
+      !user ||
+      this.org.typeOf(String(user.Id)) !== 'User' ||
+      (kind === 'id' && params.orgId !== this.orgId)
+    )
+      return void res.status(404).type('text/plain').send('Bad_Id');
+    const context = {
+      origin: `${req.protocol}://${req.get('host')}`,
+      orgId: this.orgId,
+      user,
+      version: req.query.version as string | undefined,
+      latestVersion: API_VERSIONS.at(-1) as string,
+    };
+    res.json(kind === 'id' ? identityResponse(context) : userInfoResponse(context));
+  }
+
+  /** Revokes an access token (form or query `token`): 200, or 400 `invalid_token`. */
+  private revoke(req: Request, res: Response): void {
+    this.calls.record('POST /services/oauth2/revoke', false);
+    const token = String(
+      (req.body as Record<string, string> | undefined)?.token ?? req.query.token ?? '',
+    );
+    if (!this.tokens.delete(token))
+      return void res
+        .status(400)
+        .json({ error: 'invalid_token', error_description: 'Token was invalid' });
+    res.status(200).end();
+  }
+
   private verifyAssertion(
     assertion: string,
     req: Request,
@@ -266,14 +334,13 @@ export class SalesforceEmulator {
     const fault = this.faults.pick(req.method, req.path);
     if (fault?.latencyMs) await sleep(fault.latencyMs);
     if (fault?.hang) return; // The client times out; the socket closes with the server.
-    const auth = /^(Bearer|OAuth) (.+)$/.exec(req.get('authorization') ?? '');
-    const session = auth ? this.tokens.get(auth[2] as string) : undefined;
-    const ttl = this.faults.tokenTtlMs;
-    if (!session || (ttl !== undefined && Date.now() - session.issuedAt >= ttl)) {
+    const session = this.session(req);
+    if (!session) {
       return void res
         .status(401)
         .json([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
     }
+    this.caller = { origin: `${req.protocol}://${req.get('host')}`, userId: session.userId };
     this.apiUsage++;
     res.set('Sforce-Limit-Info', `api-usage=${this.apiUsage}/${this.dailyApiLimit}`);
     if (this.apiUsage > this.dailyApiLimit) {
@@ -346,6 +413,7 @@ export class SalesforceEmulator {
           query: `/services/data/v${version}/query`,
           queryAll: `/services/data/v${version}/queryAll`,
           limits: `/services/data/v${version}/limits`,
+          identity: `${this.caller.origin}/id/${this.orgId}/${this.caller.userId}`,
           composite: `/services/data/v${version}/composite`,
           graphql: `/services/data/v${version}/graphql`,
           'ui-api': `/services/data/v${version}/ui-api`,
@@ -368,6 +436,8 @@ export class SalesforceEmulator {
       if (a) return this.nextPage(a, version);
       if (!query.q) throw apiError(400, 'MALFORMED_QUERY', 'A query string (q) is required');
       const result = this.org.query(query.q, version);
+      if (query.columns === 'true')
+        return { status: 200, body: queryColumns(this.org.schema, query.q) };
       return {
         status: 200,
         body: this.page(result.records, result.totalSize, 0, version, batchSize),

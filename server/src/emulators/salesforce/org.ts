@@ -378,6 +378,10 @@ export class SalesforceOrg {
     }
     if (creating && object.fields.has('OwnerId') && !row.OwnerId)
       row.OwnerId = this.integrationUserId();
+    // The API user is who creates and modifies (a real org never leaves these null).
+    if (creating && object.fields.has('CreatedById') && !row.CreatedById)
+      row.CreatedById = this.integrationUserId();
+    if (object.fields.has('LastModifiedById')) row.LastModifiedById = this.integrationUserId();
   }
 
   /** The user the API acts as (the "Run As" user of client credentials). */
