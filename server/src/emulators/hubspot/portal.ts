@@ -35,7 +35,8 @@ export interface Property {
   type: 'string' | 'number' | 'enumeration' | 'datetime' | 'date' | 'bool' | 'phone_number';
   fieldType: string;
   groupName: string;
-  description?: string;
+  /** Required by the client's `Property` model: an empty string when none was given. */
+  description: string;
   options: PropertyOption[];
   hasUniqueValue: boolean;
   readOnly?: boolean;
@@ -94,6 +95,8 @@ export interface Owner {
   firstName: string;
   lastName: string;
   userId: number;
+  /** `PERSON` (a user, the default) or `QUEUE`; required by the client's `PublicOwner` model. */
+  type?: 'PERSON' | 'QUEUE';
   teams: { id: string; name: string; primary: boolean }[];
   archived: boolean;
   createdAt: string;
@@ -143,6 +146,7 @@ function property(name: string, type: Property['type'], extra: Partial<Property>
     type,
     fieldType,
     groupName: 'default',
+    description: '',
     options: [],
     hasUniqueValue: false,
     createdAt: '2020-01-01T00:00:00Z',
