@@ -319,3 +319,28 @@ describe('properties, schemas, owners', () => {
     expect(modelGaps(await hubspot.crm.owners.ownersApi.getById(501))).toEqual([]);
   });
 });
+
+describe('documented value rules', () => {
+  it('takes a date property only at midnight UTC, as HubSpot requires', async () => {
+    await hubspot.crm.properties.coreApi.create('contacts', {
+      name: 'renewal_date',
+      label: 'Renewal date',
+      type: 'date' as never,
+      fieldType: 'date' as never,
+      groupName: 'default',
+    });
+    const midnight = await hubspot.crm.objects.basicApi.create('contacts', {
+      properties: { email: 'a@acme.example', renewal_date: String(Date.UTC(2026, 4, 1)) },
+      associations: [],
+    });
+    expect(midnight.properties.renewal_date).toBe('2026-05-01');
+    const error = await failure(
+      hubspot.crm.objects.basicApi.create('contacts', {
+        properties: { email: 'b@acme.example', renewal_date: '2026-05-01T09:30:00Z' },
+        associations: [],
+      }),
+    );
+    expect(error.code).toBe(400);
+    expect(JSON.stringify(error.body)).toContain('INVALID_DATE');
+  });
+});

@@ -111,6 +111,18 @@ describe('limits and versions', () => {
       expect(resources.sobjects).toBe(`/services/data/v${version}/sobjects`);
     }
   });
+
+  it('answers NOT_FOUND for a version the org does not serve', async () => {
+    const conn = await connect();
+    const future = new jsforce.Connection({
+      instanceUrl: url,
+      accessToken: conn.accessToken as string,
+      version: '99.0',
+    });
+    await expect(future.query('SELECT Id FROM Account')).rejects.toMatchObject({
+      errorCode: 'NOT_FOUND',
+    });
+  });
 });
 
 describe('revocation', () => {

@@ -488,6 +488,14 @@ export class HubSpotPortal {
               code: 'INVALID_DATE',
               name,
             });
+          // HubSpot: date properties "must be set to midnight UTC … If you try to set a value
+          // that is not midnight UTC, you will receive an error."
+          else if (definition.type === 'date' && at % 86_400_000 !== 0)
+            errors.push({
+              message: `${text} is not midnight UTC: a date property takes YYYY-MM-DD or the epoch milliseconds of 00:00:00 UTC.`,
+              code: 'INVALID_DATE',
+              name,
+            });
           else
             values[name] =
               definition.type === 'date'

@@ -22,7 +22,8 @@ import { queryColumns } from './columns.ts';
 export const DEFAULT_SALESFORCE_PROJECT = fileURLToPath(
   new URL('../../../../salesforce/force-app/main/default', import.meta.url),
 );
-const API_VERSIONS = ['58.0', '59.0', '60.0', '61.0', '62.0', '63.0', '64.0'];
+/** Every version an org answers: 31.0 (the oldest Salesforce still serves) to the latest. */
+const API_VERSIONS = Array.from({ length: 64 - 31 + 1 }, (_, i) => `${31 + i}.0`);
 const COLLECTION_LIMIT = 200;
 const COMPOSITE_LIMIT = 25;
 const COMPOSITE_COLLECTIONS_LIMIT = 5;
@@ -403,6 +404,8 @@ export class SalesforceEmulator {
     batchSize: number,
     allOrNoneOverride?: boolean,
   ): Reply {
+    if (!API_VERSIONS.includes(version))
+      throw apiError(404, 'NOT_FOUND', 'The requested resource does not exist');
     const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
     const [root, a, b, c] = segments;
     if (!root) {
