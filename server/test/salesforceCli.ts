@@ -12,7 +12,8 @@ export const SF_CLI_VERSION = '2.150.6';
 export const NODE_VERSION = '22.23.3';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CACHE = join(ROOT, 'node_modules', '.cache', 'boucle-sf');
+/** `BOUCLE_SF_CACHE` moves the cache out of node_modules (which `npm ci` empties). */
+const CACHE = process.env.BOUCLE_SF_CACHE ?? join(ROOT, 'node_modules', '.cache', 'boucle-sf');
 
 export interface SalesforceCli {
   /** Where this copy lives (cached across runs, keyed by both versions). */
@@ -35,7 +36,7 @@ export interface SfAnswer {
 
 /**
  * Installs (once; later runs reuse the cache) Node 22 and `@salesforce/cli` into
- * `node_modules/.cache/boucle-sf/<node>-<cli>/`. Node 22 is the registry's `node-<platform>-<arch>`
+ * `node_modules/.cache/boucle-sf/<node>-<cli>/` (or `$BOUCLE_SF_CACHE/<node>-<cli>/`). Node 22 is the registry's `node-<platform>-<arch>`
  * package, the real binary that the `node` package would fetch from its install script. Install
  * scripts stay off: neither package needs them. Each `sf` runs with a home of its own, without
  * telemetry, update checks or a keychain.
