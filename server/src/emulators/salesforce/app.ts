@@ -28,6 +28,7 @@ const COLLECTION_LIMIT = 200;
 const COMPOSITE_LIMIT = 25;
 const COMPOSITE_COLLECTIONS_LIMIT = 5;
 const QUERY_BATCH = 2000;
+const SOQL_MAX_LENGTH = 100_000;
 
 export interface SalesforceEmulatorOptions {
   /** The `main/default` folder of the SFDX project whose objects the org knows. */
@@ -438,6 +439,14 @@ export class SalesforceEmulator {
     if ((root === 'query' || root === 'queryAll') && method === 'GET') {
       if (a) return this.nextPage(a, version);
       if (!query.q) throw apiError(400, 'MALFORMED_QUERY', 'A query string (q) is required');
+      // "Maximum length of SOQL statements: by default, 100,000 characters" (limits cheat sheet);
+      // only Composite subrequests get there, a GET's URI stops at 16,384 bytes.
+      if (query.q.length > SOQL_MAX_LENGTH)
+        throw apiError(
+          400,
+          'MALFORMED_QUERY',
+          `SOQL statements cannot be longer than ${SOQL_MAX_LENGTH} characters`,
+        );
       const result = this.org.query(query.q, version);
       if (query.columns === 'true')
         return { status: 200, body: queryColumns(this.org.schema, query.q) };

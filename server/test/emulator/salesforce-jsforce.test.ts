@@ -3,9 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SalesforceEmulator } from '../../src/emulators/salesforce/app.ts';
 
 /**
- * The resources around authentication, through jsforce as an integration reaches them: the
- * identity URL of the token response, OpenID userinfo, limits, the versions list and token
- * revocation (Salesforce help: "Identity URLs", "UserInfo Endpoint", "Revoke OAuth Tokens").
+ * jsforce beyond the data calls: the resources around authentication as an integration reaches
+ * them (the identity URL of the token response, OpenID userinfo, limits, the versions list, token
+ * revocation; Salesforce help: "Identity URLs", "UserInfo Endpoint", "Revoke OAuth Tokens"), and
+ * documented limits the data tests do not reach.
  */
 
 const VERSION = '62.0';
@@ -122,6 +123,33 @@ describe('limits and versions', () => {
     await expect(future.query('SELECT Id FROM Account')).rejects.toMatchObject({
       errorCode: 'NOT_FOUND',
     });
+  });
+});
+
+describe('documented limits', () => {
+  it('refuses a SOQL statement over 100,000 characters, even inside Composite', async () => {
+    const conn = await connect();
+    const names = Array.from({ length: 5_000 }, (_, i) => `'account-name-${i}'`).join(', ');
+    const soql = `SELECT Id FROM Account WHERE Name IN (${names})`;
+    expect(soql.length).toBeGreaterThan(100_000);
+    const response = await conn.request<{
+      compositeResponse: { httpStatusCode: number; body: { errorCode: string }[] }[];
+    }>({
+      method: 'POST',
+      url: `/services/data/v${VERSION}/composite`,
+      body: JSON.stringify({
+        compositeRequest: [
+          {
+            method: 'GET',
+            url: `/services/data/v${VERSION}/query?q=${encodeURIComponent(soql)}`,
+            referenceId: 'long',
+          },
+        ],
+      }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.compositeResponse[0]?.httpStatusCode).toBe(400);
+    expect(response.compositeResponse[0]?.body[0]?.errorCode).toBe('MALFORMED_QUERY');
   });
 });
 
