@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SalesforceEmulator } from '../../src/emulators/salesforce/app.ts';
 import { salesforceCli, type SalesforceCli } from '../salesforceCli.ts';
 
@@ -9,6 +9,9 @@ import { salesforceCli, type SalesforceCli } from '../salesforceCli.ts';
  * Bulk API 2.0 commands (`data import|export bulk`, `data upsert|delete bulk`) are not covered:
  * the emulator has no Bulk API.
  */
+
+// A test runs up to seven `sf` processes; on a loaded machine each can take several seconds.
+vi.setConfig({ testTimeout: 180_000 });
 
 let emulator: SalesforceEmulator;
 let url: string;
