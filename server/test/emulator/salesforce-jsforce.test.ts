@@ -153,6 +153,32 @@ describe('documented limits', () => {
   });
 });
 
+describe('versioned answers', () => {
+  it('names the matching records of a 300 upsert in the version asked', async () => {
+    const conn = await connect();
+    await conn.sobject('Survey_Response__c').create([
+      { External_Id__c: 'a', Interaction_Id__c: 'case-1' },
+      { External_Id__c: 'b', Interaction_Id__c: 'case-1' },
+    ]);
+    const response = await fetch(
+      `${url}/services/data/v60.0/sobjects/Survey_Response__c/Interaction_Id__c/case-1`,
+      {
+        method: 'PATCH',
+        headers: {
+          authorization: `Bearer ${conn.accessToken}`,
+          'content-type': 'application/json',
+        },
+        body: '{}',
+      },
+    );
+    expect(response.status).toBe(300);
+    const urls = (await response.json()) as string[];
+    expect(urls).toHaveLength(2);
+    for (const match of urls)
+      expect(match).toMatch(/^\/services\/data\/v60\.0\/sobjects\/Survey_Response__c\//);
+  });
+});
+
 describe('revocation', () => {
   it('revokes the token on logout: later calls get INVALID_SESSION_ID', async () => {
     const conn = await connect();

@@ -623,7 +623,13 @@ export class SalesforceEmulator {
     }
     if (third !== undefined) {
       if (method === 'PATCH') {
-        const { status, result } = this.org.upsert(object.name, second, third, (body ?? {}) as Row);
+        const { status, result } = this.org.upsert(
+          object.name,
+          second,
+          third,
+          (body ?? {}) as Row,
+          version,
+        );
         if (status === 300) return { status: 300, body: result };
         const save = result as SaveResult;
         return save.success ? { status, body: save } : this.asRestErrors(save);
