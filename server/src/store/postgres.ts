@@ -657,6 +657,28 @@ export class PostgresStore implements Store {
     return (result.rowCount ?? 0) > 0;
   }
 
+  // Signatures share the deliveries table under their own source: no migration, same shape. The
+  // insert is atomic, so of two replicas receiving the same signature only one claims it.
+  async claimSignature(scope: string, signature: string, now: number, keepMs: number) {
+    const source = `signature:${scope}`;
+    await this.pool.query('DELETE FROM deliveries WHERE source = $1 AND received_at < $2', [
+      source,
+      now - keepMs,
+    ]);
+    const result = await this.pool.query(
+      `INSERT INTO deliveries (source, delivery_id, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [source, signature, now],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async releaseSignature(scope: string, signature: string) {
+    await this.pool.query('DELETE FROM deliveries WHERE source = $1 AND delivery_id = $2', [
+      `signature:${scope}`,
+      signature,
+    ]);
+  }
+
   async log(crm: Crm, kind: JobKind, ref: string, outcome: string, detail: string, now: number) {
     await this.pool.query(
       'INSERT INTO sync_log (at, crm, kind, ref, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6)',

@@ -582,6 +582,29 @@ export class SqliteStore implements Store {
     );
   }
 
+  // Signatures share the deliveries table under their own source: no migration, same shape.
+  async claimSignature(scope: string, signature: string, now: number, keepMs: number) {
+    const source = `signature:${scope}`;
+    return this.db.transaction(() => {
+      this.db
+        .prepare('DELETE FROM deliveries WHERE source = ? AND received_at < ?')
+        .run(source, now - keepMs);
+      return (
+        this.db
+          .prepare(
+            'INSERT OR IGNORE INTO deliveries (source, delivery_id, received_at) VALUES (?, ?, ?)',
+          )
+          .run(source, signature, now).changes > 0
+      );
+    })();
+  }
+
+  async releaseSignature(scope: string, signature: string) {
+    this.db
+      .prepare('DELETE FROM deliveries WHERE source = ? AND delivery_id = ?')
+      .run(`signature:${scope}`, signature);
+  }
+
   async log(crm: Crm, kind: JobKind, ref: string, outcome: string, detail: string, now: number) {
     this.db
       .prepare(
