@@ -190,6 +190,7 @@ export async function startServer(
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   url = `http://${reachable}:${(server.address() as { port: number }).port}`;
   let demoReady: Promise<void> = Promise.resolve();
+  let closing = false;
   if (
     config.sandbox &&
     emulators &&
@@ -208,8 +209,10 @@ export async function startServer(
       adapters.map((a) => a.crm),
       Date.now(),
     );
-    demoReady = settleDemoCallbacks(store, logger).catch((error: Error) =>
-      logger.warn({ err: error.message }, 'demo callbacks not settled'),
+    demoReady = settleDemoCallbacks(store, logger, () => closing).catch(
+      (error: Error) =>
+        // Stopped before the demo's callbacks were ready: nothing to report.
+        void (closing || logger.warn({ err: error.message }, 'demo callbacks not settled')),
     );
   }
   // Where this sandbox runs, for `boucle doctor` (which otherwise looks at PORT+1 and PORT+2).
@@ -235,6 +238,7 @@ export async function startServer(
     demoReady,
     previewReady: previewPage?.ready ?? Promise.resolve(),
     close: async () => {
+      closing = true;
       await previewPage?.close();
       await poller?.stop();
       await fetcher.stop();
@@ -339,10 +343,15 @@ function seedEmulators(emulators: RunningEmulators, demo: DemoData): void {
  * Once the demo's callbacks exist, moves some of them through the state machine so that the demo
  * shows every state: attempted, reached, resolved with an outcome, closed without contact.
  */
-async function settleDemoCallbacks(store: Store, logger: Logger): Promise<void> {
+async function settleDemoCallbacks(
+  store: Store,
+  logger: Logger,
+  stopped: () => boolean,
+): Promise<void> {
   let previous = -1;
   for (let i = 0; i < 120; i++) {
     await new Promise((resolve) => setTimeout(resolve, 500));
+    if (stopped()) return;
     const callbacks = await store.listCallbacks({ now: new Date().toISOString(), limit: 1000 });
     if (callbacks.length > 0 && callbacks.length === previous) break;
     previous = callbacks.length;

@@ -51,6 +51,16 @@ describe('npm start', () => {
     // What a process manager does: signal the process it started, npm, and nothing else.
     npm.kill('SIGTERM');
     await exited;
+    // npm may exit before the server it signalled: the server shares npm's output pipes, which
+    // end once every process writing to them has exited.
+    await Promise.all(
+      [npm.stdout, npm.stderr].map(
+        (stream) =>
+          new Promise((resolve) =>
+            stream.readableEnded ? resolve(undefined) : stream.once('end', resolve),
+          ),
+      ),
+    );
     expect(out).toContain('Stopped.');
     for (const used of [port, port + 1, port + 2]) expect(await isFree(used)).toBe(true);
   });
