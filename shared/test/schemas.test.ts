@@ -10,6 +10,7 @@ import {
   callbackSchema,
   describeIssues,
   dissonanceSettingsSchema,
+  insightsQuerySchema,
   ratingSchema,
   serverSettingsSchema,
   surveyPressureSchema,
@@ -88,11 +89,37 @@ describe('answerSchema', () => {
     expect(issuesOf(answerSchema, { ...validAnswer, ...change })).toContainEqual({ path, message });
   });
 
-  it.each([null, 5, 'answer', []])('refuses %j as a body, without throwing', (body) => {
+  it.each([null, 5, 'answer'])('refuses %j as a body, without throwing', (body) => {
     expect(issuesOf(answersBodySchema, body)).toEqual([
       { path: '(root)', message: expect.stringContaining('expected object') },
     ]);
     expect(issuesOf(answerSchema, body)[0]?.path).toBe('(root)');
+  });
+
+  it('refuses a list as the body, saying what to send instead', () => {
+    expect(issuesOf(answersBodySchema, [validAnswer])).toEqual([
+      {
+        path: '(root)',
+        message: 'must be one answer object, or {"answers": [...]} for several, not a list',
+      },
+    ]);
+  });
+
+  it('refuses an answer with neither a respondent nor an account, naming both', () => {
+    const { respondent: _r, account: _a, ...orphan } = validAnswer;
+    const issues = issuesOf(answersBodySchema, { ...orphan, respondent: { name: 'Claire' } });
+    expect(issues.map((issue) => issue.path)).toEqual(['respondent', 'account']);
+    expect(issuesOf(answersBodySchema, { answers: [orphan] })[0]).toEqual({
+      path: 'answers.0.respondent',
+      message: 'required (an email, crmContactId or hubspotContactId) unless account is given',
+    });
+    expect(answersBodySchema.parse({ ...orphan, account: validAnswer.account })).toHaveLength(1);
+    for (const respondent of [
+      { email: 'c@acme.example' },
+      { crmContactId: '003x' },
+      { hubspotContactId: '51' },
+    ])
+      expect(answersBodySchema.parse({ ...orphan, respondent })).toHaveLength(1);
   });
 
   it('reports every problem at once', () => {
@@ -339,7 +366,46 @@ describe('issue formatting', () => {
     ]);
   });
 
+  it('says "required" for a field left out, given what was parsed', () => {
+    const body = { ...validAnswer, id: undefined, score: 'high' };
+    const result = answerSchema.safeParse(body);
+    expect(toFieldIssues((result as { error: z.ZodError }).error, body)).toEqual([
+      { path: 'id', message: 'required' },
+      { path: 'score', message: 'must be a number' },
+    ]);
+    const outcome = callbackOutcomeSchema.safeParse({});
+    expect(toFieldIssues((outcome as { error: z.ZodError }).error, {})).toEqual([
+      { path: 'status', message: 'required' },
+    ]);
+    // A path through something that is not an object is not there either.
+    expect(toFieldIssues((result as { error: z.ZodError }).error, null)[1]).toEqual({
+      path: 'score',
+      message: 'required',
+    });
+  });
+
+  it.each([
+    ['hello', 'must be a JSON object, not a string'],
+    [null, 'must be a JSON object, not null'],
+    [[1], 'must be a JSON object, not a list'],
+  ])('says what a body %j is instead of an object', (body, message) => {
+    const result = ratingSchema.safeParse(body);
+    expect(toFieldIssues((result as { error: z.ZodError }).error, body)).toEqual([
+      { path: '(root)', message },
+    ]);
+  });
+
+  it('keeps the message of a value of the wrong type at the root that need not be an object', () => {
+    const result = calendarDateSchema.safeParse(5);
+    expect(toFieldIssues((result as { error: z.ZodError }).error, 5)[0]?.message).not.toContain(
+      'JSON object',
+    );
+  });
+
   it('writes one line per problem for the command line', () => {
+    expect(describeIssues((ratingSchema.safeParse({}) as { error: z.ZodError }).error, {})).toBe(
+      'id: required; interactionId: required; employeeEmail: required; rating: required; ratedAt: required',
+    );
     const result = ratingSchema.safeParse({});
     expect(result.success).toBe(false);
     expect(describeIssues((result as { error: z.ZodError }).error)).toBe(
@@ -368,5 +434,54 @@ describe('serverSettingsSchema', () => {
         },
       ]),
     );
+  });
+});
+
+describe('insightsQuerySchema', () => {
+  it('reads the breakdown, a window in days and defaults the rest', () => {
+    expect(insightsQuerySchema.parse({ by: 'owner' })).toEqual({
+      by: 'owner',
+      window: 90,
+      minSample: 30,
+    });
+    expect(
+      insightsQuerySchema.parse({
+        by: 'touchpoint',
+        window: '730d',
+        crm: 'hubspot',
+        minSample: '5',
+        cacheBuster: '1',
+      }),
+    ).toEqual({ by: 'touchpoint', window: 730, crm: 'hubspot', minSample: 5 });
+  });
+
+  it.each([
+    [{}, 'by', 'is required: one of owner, team, region, touchpoint'],
+    [{ by: 'country' }, 'by', 'must be one of owner, team, region, touchpoint, got "country"'],
+    [
+      { by: 'owner', window: '3m' },
+      'window',
+      'must be a number of days from 1d to 730d such as 90d, got "3m"',
+    ],
+    [
+      { by: 'owner', window: '0d' },
+      'window',
+      'must be a number of days from 1d to 730d such as 90d, got "0d"',
+    ],
+    [
+      { by: 'owner', window: '731d' },
+      'window',
+      'must be a number of days from 1d to 730d such as 90d, got "731d"',
+    ],
+    [{ by: 'owner', window: ['90d', '30d'] }, 'window', 'must be a number of days such as 90d'],
+    [{ by: 'owner', crm: 'pipedrive' }, 'crm', 'must be salesforce or hubspot'],
+    [{ by: 'owner', minSample: '2.5' }, 'minSample', 'must be a whole number from 1 to 1000'],
+    [{ by: 'owner', minSample: 'many' }, 'minSample', 'must be a whole number from 1 to 1000'],
+    [{ by: 'owner', minSample: '0' }, 'minSample', 'must be a whole number from 1 to 1000'],
+    [{ by: 'owner', minSample: '1001' }, 'minSample', 'must be a whole number from 1 to 1000'],
+  ])('refuses %o, naming %s', (query, path, message) => {
+    const result = insightsQuerySchema.safeParse(query);
+    expect(result.success).toBe(false);
+    expect(toFieldIssues((result as { error: z.ZodError }).error)).toEqual([{ path, message }]);
   });
 });

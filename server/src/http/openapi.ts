@@ -2,6 +2,7 @@ import {
   answerSchema,
   callbackOutcomeSchema,
   callbackSchema,
+  insightsQuerySchema,
   ratingSchema,
   serverSettingsSchema,
 } from '@boucle/shared/schemas';
@@ -34,6 +35,81 @@ const errors = (...codes: number[]) =>
       { description: 'error', ...json({ $ref: '#/components/schemas/Error' }) },
     ]),
   );
+
+/** Query parameters from the zod schema that validates them. */
+function queryParameters(schema: z.ZodType, descriptions: Record<string, string>) {
+  const document = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties: Record<string, unknown>;
+    required?: string[];
+  };
+  return Object.entries(document.properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: document.required?.includes(name) ?? false,
+    schema: property,
+    description: descriptions[name],
+  }));
+}
+
+const shownNps = {
+  type: 'object',
+  description:
+    'NPS and margin in points, rounded to one decimal; margin is null unless sample is "enough"',
+  properties: {
+    n: { type: 'integer' },
+    promoters: { type: 'integer' },
+    passives: { type: 'integer' },
+    detractors: { type: 'integer' },
+    nps: { type: ['number', 'null'] },
+    margin: { type: ['number', 'null'], description: '95% half-width' },
+    sample: { enum: ['enough', 'no_answers', 'too_few_answers', 'one_sided'] },
+  },
+};
+const loopClosure = {
+  type: 'object',
+  description: 'callbacks raised in the window (first contact: the first attempt or reach)',
+  properties: {
+    ...Object.fromEntries(
+      [
+        'total',
+        'closed',
+        'contactedWithinSla',
+        'contactedLate',
+        'overdue',
+        'escalated',
+        'detractorsResurveyed',
+        'detractorsRecovered',
+      ].map((name) => [name, { type: 'integer' }]),
+    ),
+    ...Object.fromEntries(
+      [
+        'withinSlaPercent',
+        'medianHoursToFirstContact',
+        'p90HoursToFirstContact',
+        'recoveryPercent',
+      ].map((name) => [name, { type: ['number', 'null'] }]),
+    ),
+  },
+};
+const insightGroup = {
+  type: 'object',
+  allOf: [{ $ref: '#/components/schemas/ShownNps' }],
+  properties: {
+    key: { type: 'string' },
+    rank: { type: ['integer', 'null'], description: 'null for hints' },
+    rest: { $ref: '#/components/schemas/ShownNps' },
+    comparison: {
+      type: 'object',
+      properties: {
+        delta: { type: ['number', 'null'] },
+        combinedMargin: { type: ['number', 'null'] },
+        significant: { type: 'boolean' },
+        direction: { enum: ['above', 'below', 'level'] },
+      },
+    },
+    loopClosure: { $ref: '#/components/schemas/LoopClosure' },
+  },
+};
 
 /**
  * `/hubspot/*`, called by the HubSpot cards and settings page through `hubspot.fetch`: no bearer
@@ -165,6 +241,9 @@ export function openApiDocument(): Record<string, unknown> {
           unrepresentable: 'any',
         }),
         Error: errorBody,
+        ShownNps: shownNps,
+        LoopClosure: loopClosure,
+        InsightGroup: insightGroup,
       },
     },
     security: [{ bearer: [] }],
@@ -174,6 +253,8 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary:
             'Send one answer, or {"answers": [...]} with up to 1,000; the same id again is a duplicate',
+          description:
+            'Each answer needs a respondent (email or contact id) or an account. The body must be JSON (Content-Type: application/json; anything else is 415). An answer is unique by (source, id) and the first one stored wins: the same id sent again, whatever its content, changes nothing and is listed in duplicateAnswers, with sameContent false when its content differed from what is stored (send corrections under a new id).',
           requestBody: json({
             oneOf: [
               { $ref: '#/components/schemas/Answer' },
@@ -195,10 +276,30 @@ export function openApiDocument(): Record<string, unknown> {
               description: 'stored and queued',
               ...json({
                 type: 'object',
-                properties: { accepted: { type: 'integer' }, duplicates: { type: 'integer' } },
+                properties: {
+                  accepted: { type: 'integer' },
+                  duplicates: { type: 'integer' },
+                  duplicateAnswers: {
+                    type: 'array',
+                    description:
+                      'Only when duplicates > 0: each answer not stored because its id was known (first wins)',
+                    items: {
+                      type: 'object',
+                      properties: {
+                        id: { type: 'string' },
+                        source: { type: 'string' },
+                        sameContent: {
+                          type: 'boolean',
+                          description: 'false when this content differs from the answer kept',
+                        },
+                      },
+                    },
+                  },
+                },
+                required: ['accepted', 'duplicates'],
               }),
             },
-            ...errors(400, 401, 413),
+            ...errors(400, 401, 413, 415),
           },
         },
         get: {
@@ -213,7 +314,10 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary: 'An employee rates the answer they gave (1–5)',
           requestBody: json({ $ref: '#/components/schemas/Rating' }),
-          responses: { '202': { description: 'stored and queued' }, ...errors(400, 401, 413) },
+          responses: {
+            '202': { description: 'stored and queued' },
+            ...errors(400, 401, 413, 415),
+          },
         },
       },
       '/v1/accounts/{key}/summary': {
@@ -239,8 +343,27 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/v1/callbacks': {
         get: {
-          summary: 'Callbacks not closed yet, or only the overdue ones',
-          parameters: [{ name: 'status', in: 'query', schema: { enum: ['open', 'overdue'] } }],
+          summary: 'Callbacks not closed yet (default), the overdue ones, or those in one state',
+          parameters: [
+            {
+              name: 'status',
+              in: 'query',
+              description:
+                'open (default): every callback whose loop is not closed (states open, attempted, reached, escalated); overdue: past due and not reached (open, attempted, escalated); or one state of the state machine: attempted, reached, escalated, resolved, closed_no_contact',
+              schema: {
+                enum: [
+                  'open',
+                  'overdue',
+                  'attempted',
+                  'reached',
+                  'escalated',
+                  'resolved',
+                  'closed_no_contact',
+                ],
+                default: 'open',
+              },
+            },
+          ],
           responses: {
             '200': {
               description: 'callbacks',
@@ -261,7 +384,65 @@ export function openApiDocument(): Record<string, unknown> {
             'Log an outcome; moves the forbidden by the state machine answer 409 with the reason',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           requestBody: json({ $ref: '#/components/schemas/CallbackOutcome' }),
-          responses: { '200': { description: 'updated callback' }, ...errors(400, 401, 404, 409) },
+          responses: {
+            '200': { description: 'updated callback' },
+            ...errors(400, 401, 404, 409, 415),
+          },
+        },
+      },
+      '/v1/insights': {
+        get: {
+          summary:
+            'Me versus the norm: NPS per owner, team, region or touchpoint over a window, with its margin, compared with the rest of the org, and the loop-closure figures of each group',
+          description:
+            'Each group is compared with the answers outside it (the two samples are then independent, as the combined margin assumes); significant means the gap exceeds sqrt(m1² + m2²). Groups with fewer than minSample answers, or all in one category, come as unranked hints without a margin. The owner is the employee an answer names (employeeEmail); a callback counts in the group of the answer that raised it. team and region are not stored yet: they answer 200 with no groups and a reason.',
+          parameters: queryParameters(insightsQuerySchema, {
+            by: 'the breakdown',
+            window: 'days back from now, 1d to 730d',
+            crm: 'whose callbacks are measured; default: the first CRM configured',
+            minSample: 'answers a group needs to be ranked',
+          }),
+          responses: {
+            '200': {
+              description: 'insights',
+              ...json({
+                type: 'object',
+                properties: {
+                  by: { enum: ['owner', 'team', 'region', 'touchpoint'] },
+                  window: {
+                    type: 'object',
+                    properties: {
+                      from: { type: 'string', format: 'date-time' },
+                      to: { type: 'string', format: 'date-time' },
+                      days: { type: 'integer' },
+                    },
+                  },
+                  minSample: { type: 'integer' },
+                  comparedWith: { const: 'rest_of_org' },
+                  crm: { type: ['string', 'null'] },
+                  org: {
+                    allOf: [{ $ref: '#/components/schemas/ShownNps' }],
+                    properties: { loopClosure: { $ref: '#/components/schemas/LoopClosure' } },
+                  },
+                  groups: {
+                    type: 'array',
+                    description: 'ranked by NPS, highest first',
+                    items: { $ref: '#/components/schemas/InsightGroup' },
+                  },
+                  hints: {
+                    type: 'array',
+                    description: 'too few answers or one-sided: by key, never ranked',
+                    items: { $ref: '#/components/schemas/InsightGroup' },
+                  },
+                  reason: {
+                    type: 'string',
+                    description: 'why a breakdown has no groups (team, region: not stored yet)',
+                  },
+                },
+              }),
+            },
+            ...errors(400, 401),
+          },
         },
       },
       '/health': {

@@ -1,4 +1,5 @@
 import type { Answer, Callback, Rating } from '@boucle/shared/schemas';
+import type { CallbackStatus } from '@boucle/shared';
 
 /** The CRMs Boucle writes to. */
 export type Crm = 'salesforce' | 'hubspot';
@@ -46,7 +47,9 @@ export interface StoredCallback extends Callback {
 }
 
 export interface CallbackFilter {
-  readonly status?: 'open' | 'overdue';
+  /** `open`: the loop is not closed yet (any state but resolved and closed_no_contact); `overdue`:
+   * past due and not reached; any other: callbacks in exactly that state. */
+  readonly status?: 'open' | 'overdue' | Exclude<CallbackStatus, 'open'>;
   readonly accountKey?: string;
   readonly now: string;
   readonly limit?: number;
@@ -102,6 +105,8 @@ export interface Store {
   getCallbacks(ids: readonly string[]): Promise<Map<string, StoredCallback>>;
   saveCallback(callback: StoredCallback): Promise<void>;
   listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]>;
+  /** Every callback raised since an instant, open or closed, oldest first (loop-closure figures). */
+  callbacksCreatedSince(sinceIso: string): Promise<StoredCallback[]>;
 
   enqueue(crm: Queue, kind: JobKind, refs: readonly string[], runAt: number): Promise<void>;
   /** Claims up to `limit` due jobs of a CRM (and jobs whose lease expired) for `leaseMs`. */

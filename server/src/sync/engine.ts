@@ -720,8 +720,9 @@ function mergeCrmState(
     ...callback,
     status: state.status,
     ...(reachedAt && { reachedAt }),
-    ...(!callback.firstContactAt &&
-      contacted && { firstContactAt: reachedAt ?? callback.createdAt }),
+    // Salesforce keeps no attempt time: the first sweep that sees it is the closest known bound
+    // (the creation time would count every such callback as contacted at once, within its SLA).
+    ...(!callback.firstContactAt && contacted && { firstContactAt: reachedAt ?? now }),
     ...(state.outcome !== undefined && { outcome: state.outcome }),
     ...(state.rootCause !== undefined && { rootCause: state.rootCause }),
     ...(state.notes !== undefined && { notes: state.notes }),
