@@ -70,11 +70,17 @@ beforeEach(async () => {
   emulator.reset();
   const users = (await admin(url, 'records', {
     User: [
+      // First: the client-credentials Run As user (Boucle Integration).
+      {
+        Username: 'integration@boucle.example',
+        LastName: 'Integration',
+        Email: 'integration@boucle.example',
+      },
       { Username: 'paul@vendor.example', LastName: 'Roux', Email: 'paul@vendor.example' },
       { Username: 'julie@vendor.example', LastName: 'Moreau', Email: 'julie@vendor.example' },
     ],
   })) as { User: { id: string }[] };
-  [paul, julie] = users.User.map((u) => u.id) as [string, string];
+  [, paul, julie] = users.User.map((u) => u.id) as [string, string, string];
   for (const id of [paul, julie]) emulator.org.assign(id, 'Boucle_User');
 });
 

@@ -214,6 +214,8 @@ export class SalesforceEmulator {
       if (form.client_secret !== (this.options.clientSecret ?? 'sandbox'))
         return fail('invalid_client', 'invalid client credentials');
       userId = this.org.integrationUserId();
+      if (this.org.integrationPermissionSet)
+        this.org.assign(userId, this.org.integrationPermissionSet);
     } else if (form.grant_type === 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
       const verdict = this.verifyAssertion(String(form.assertion ?? ''), req);
       if ('error' in verdict) return fail(verdict.error, verdict.description);

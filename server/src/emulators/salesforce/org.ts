@@ -67,6 +67,7 @@ export class SalesforceOrg {
   /**
    * The permission set the Run As user of client credentials holds (`Boucle_Integration` in the
    * sandbox, as the README's deploy steps assign it); unset, that user is an administrator.
+   * Assigned when a client-credentials token is issued.
    */
   integrationPermissionSet: string | undefined;
 
@@ -470,10 +471,7 @@ export class SalesforceOrg {
     if (object.fields.has('LastModifiedById')) row.LastModifiedById = this.integrationUserId();
   }
 
-  /**
-   * The user the API acts as (the "Run As" user of client credentials), holding
-   * `integrationPermissionSet` when one is set.
-   */
+  /** The user the API acts as (the "Run As" user of client credentials). */
   integrationUserId(): string {
     const user =
       this.rows('User').find((row) => row.Username === INTEGRATION_USERNAME) ??
@@ -485,9 +483,7 @@ export class SalesforceOrg {
         Name: 'Integration',
         IsActive: true,
       });
-    const id = String(user.Id);
-    if (this.integrationPermissionSet) this.assign(id, this.integrationPermissionSet);
-    return id;
+    return String(user.Id);
   }
 
   /** Assigns a permission set of the package to a user (idempotent). */
