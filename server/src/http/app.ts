@@ -1,6 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { nextCallbackState } from '@boucle/shared';
+import {
+  DEFAULT_TOUCHPOINTS,
+  MAX_ADVISED_JOURNEY_STEPS,
+  nextCallbackState,
+  orderJourney,
+  oversizedJourneys,
+  unknownTouchpoints,
+  type Touchpoint,
+} from '@boucle/shared';
 import {
   answersBodySchema,
   callbackOutcomeSchema,
@@ -34,6 +42,11 @@ export interface AppDeps {
   readonly hubspotApp?: express.Router;
   /** The sandbox's preview page (`/`) and its bridge to the emulators. */
   readonly preview?: express.Router;
+  /**
+   * The journey in force in a CRM (Salesforce: Touchpoint__mdt; HubSpot: the settings page), or
+   * in the first CRM configured when none is named; the shipped journey without a CRM.
+   */
+  readonly journey?: (crm?: Crm) => Promise<readonly Touchpoint[]>;
 }
 
 const ratingsBodySchema = z.union([
@@ -67,6 +80,7 @@ function sameSecret(given: string, expected: string): boolean {
 export function createApp(deps: AppDeps): express.Express {
   const { store, logger, metrics } = deps;
   const clock = deps.clock ?? Date.now;
+  const journey = deps.journey ?? (async () => DEFAULT_TOUCHPOINTS);
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -147,7 +161,7 @@ export function createApp(deps: AppDeps): express.Express {
         { path: 'window', message: 'must be a number of days from 1d to 9999d, such as 90d' },
       ]);
     const windowDays = Number(match[1]);
-    const card = await accountCard(store, [key], windowDays, clock());
+    const card = await accountCard(store, [key], windowDays, clock(), await journey());
     if (!card)
       throw new ApiError(
         404,
@@ -155,6 +169,38 @@ export function createApp(deps: AppDeps): express.Express {
         `No answers for account ${key}: use a Salesforce Account id, a HubSpot company id or a domain that answers carry`,
       );
     res.json({ account: key, ...card });
+  });
+
+  v1.get('/touchpoints', async (req, res) => {
+    const { unknown, crm } = req.query;
+    if (unknown !== undefined && unknown !== 'true' && unknown !== 'false')
+      throw new ApiError(400, 'validation_failed', 'unknown must be true or false', [
+        { path: 'unknown', message: 'must be true or false' },
+      ]);
+    if (crm !== undefined && !deps.crms.includes(crm as Crm))
+      throw new ApiError(400, 'validation_failed', `crm must be one of ${deps.crms.join(', ')}`, [
+        {
+          path: 'crm',
+          message: `must be a configured CRM: ${deps.crms.join(', ') || '(none configured)'}`,
+        },
+      ]);
+    const touchpoints = await journey(crm as Crm | undefined);
+    const source = (crm as Crm | undefined) ?? deps.crms[0] ?? null;
+    if (unknown === 'true') {
+      res.json({
+        crm: source,
+        unknown: unknownTouchpoints(await store.touchpointCounts(), touchpoints),
+      });
+      return;
+    }
+    res.json({
+      crm: source,
+      touchpoints: orderJourney(touchpoints),
+      advice: oversizedJourneys(touchpoints).map(
+        ({ journey: name, steps }) =>
+          `journey "${name}" has ${steps} touchpoints: the seeds advise ${MAX_ADVISED_JOURNEY_STEPS} at most`,
+      ),
+    });
   });
 
   v1.get('/answers', async (req, res) => {
