@@ -1021,7 +1021,7 @@ function decideSurveyPressure(input) {
 
 // shared/src/journey/validate.ts
 var RANGES = [
-  ["targetNps", -100, 100, "must be an NPS from \u2212100 to 100"],
+  ["targetNps", -100, 100, "must be an NPS from -100 to 100"],
   ["targetCsat", 0, 100, "must be a CSAT percentage from 0 to 100"],
   ["targetCes", 1, 7, "must be a CES from 1 to 7"]
 ];
