@@ -173,10 +173,11 @@ describe('validating a journey configuration', () => {
   it('names the record and field through the schema', () => {
     const parsed = touchpointsSchema.safeParse([
       { key: 'a', labelEn: 'A', labelFr: 'A', order: 1, targetNps: 10 },
-      { key: 'b', labelEn: 'B', labelFr: 'B', order: 3, targetNps: 10 },
+      { key: 'b', labelEn: 'B', labelFr: 'B', order: 3, targetNps: 200 },
     ]);
     expect(parsed.success).toBe(false);
     expect(toFieldIssues(parsed.error!)).toEqual([
+      { path: '1.targetNps', message: 'must be an NPS from -100 to 100' },
       { path: '1.order', message: expect.stringContaining('from 1 to 2') },
     ]);
   });

@@ -47,10 +47,12 @@ export const touchpointsSchema = z
   .array(touchpointSchema)
   .max(200, { error: 'must hold at most 200 touchpoints' })
   .superRefine((touchpoints, ctx) => {
+    // Targets out of range are already named by their field's schema.
     for (const problem of journeyProblems(touchpoints))
-      ctx.addIssue({
-        code: 'custom',
-        path: [problem.index, problem.field],
-        message: problem.message,
-      });
+      if (!problem.field.startsWith('target'))
+        ctx.addIssue({
+          code: 'custom',
+          path: [problem.index, problem.field],
+          message: problem.message,
+        });
   });
