@@ -12,3 +12,4 @@ export * from './callback.ts';
 export * from './settings.ts';
 export * from './answerFile.ts';
 export * from './touchpoint.ts';
+export * from './insights.ts';

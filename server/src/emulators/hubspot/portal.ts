@@ -636,7 +636,23 @@ export class HubSpotPortal {
     );
   }
 
+  /**
+   * HubSpot looks records up by `idProperty` only for a property with unique values (a company's
+   * `domain` is not one): anything else is refused before any record is read.
+   */
+  checkIdProperty(typeKey: string, idProperty: string | undefined): void {
+    if (idProperty === undefined || idProperty === 'hs_object_id') return;
+    const type = this.type(typeKey);
+    if (!type.properties.get(idProperty)?.hasUniqueValue)
+      throw new HubSpotError(
+        400,
+        'VALIDATION_ERROR',
+        `${idProperty} is not a unique property of ${type.name}: idProperty must name a property with hasUniqueValue`,
+      );
+  }
+
   get(typeKey: string, id: string, idProperty?: string): HubRecord {
+    this.checkIdProperty(typeKey, idProperty);
     const type = this.type(typeKey);
     const record =
       idProperty && idProperty !== 'hs_object_id'
