@@ -258,7 +258,8 @@ export function createApp(deps: AppDeps): express.Express {
   v1.get('/insights', async (req, res) => {
     const parsed = insightsQuerySchema.safeParse(req.query);
     if (!parsed.success) throw validation(parsed.error);
-    res.json(await insights(store, parsed.data, parsed.data.crm ?? deps.crms[0], clock()));
+    const crm = parsed.data.crm ?? deps.crms[0];
+    res.json(await insights(store, parsed.data, crm, clock(), await journey(crm)));
   });
 
   app.use('/v1', v1);
