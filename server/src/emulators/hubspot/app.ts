@@ -216,10 +216,40 @@ export class HubSpotEmulator {
         }
       };
     const p = (req: Request, name: string) => String((req.params as Record<string, string>)[name]);
-    const props = (req: Request) =>
-      typeof req.query.properties === 'string'
-        ? req.query.properties.split(',').filter(Boolean)
-        : undefined;
+    /**
+     * A list query parameter in both forms HubSpot reads: repeated, as @hubspot/api-client sends
+     * it (`properties=a&properties=b`), or comma-separated (`properties=a,b`).
+     */
+    const list = (req: Request, name: string): string[] => {
+      const value = req.query[name];
+      return (Array.isArray(value) ? value : [value])
+        .filter((v): v is string => typeof v === 'string')
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter(Boolean);
+    };
+    const props = (req: Request) => {
+      const names = list(req, 'properties');
+      return names.length > 0 ? names : undefined;
+    };
+    /** `?associations=companies`: the record's associated ids per type, as the v3 read lists them. */
+    const withAssociations = (req: Request, record: HubRecord, view: Record<string, unknown>) => {
+      const types = list(req, 'associations');
+      if (types.length === 0) return view;
+      const type = p(req, 'type');
+      view.associations = Object.fromEntries(
+        types.map((to) => [
+          this.portal.type(to).name,
+          {
+            results: this.portal.associated(type, record.id, to).map((a) => ({
+              id: a.toObjectId,
+              type: `${this.portal.type(type).singular}_to_${this.portal.type(to).singular}`,
+            })),
+          },
+        ]),
+      );
+      return view;
+    };
 
     // Properties and groups.
     app.get(
@@ -368,7 +398,7 @@ export class HubSpotEmulator {
         const owner = this.portal.owners.find((o) => o.id === p(req, 'id'));
         if (!owner)
           throw new HubSpotError(404, 'OBJECT_NOT_FOUND', `Owner ${p(req, 'id')} not found`);
-        return { status: 200, body: owner };
+        return { status: 200, body: { type: 'PERSON', ...owner } };
       }),
     );
 
@@ -479,7 +509,9 @@ export class HubSpotEmulator {
         return {
           status: 200,
           body: {
-            results: page.map((r) => this.portal.view(p(req, 'type'), r, props(req))),
+            results: page.map((r) =>
+              withAssociations(req, r, this.portal.view(p(req, 'type'), r, props(req))),
+            ),
             ...(after + limit < records.length && {
               paging: { next: { after: String(after + limit), link: '' } },
             }),
@@ -506,25 +538,10 @@ export class HubSpotEmulator {
           p(req, 'id'),
           req.query.idProperty as string | undefined,
         );
-        const view = this.portal.view(p(req, 'type'), record, props(req));
-        const associations =
-          typeof req.query.associations === 'string'
-            ? req.query.associations.split(',').filter(Boolean)
-            : [];
-        if (associations.length > 0) {
-          view.associations = Object.fromEntries(
-            associations.map((to) => [
-              this.portal.type(to).name,
-              {
-                results: this.portal.associated(p(req, 'type'), record.id, to).map((a) => ({
-                  id: a.toObjectId,
-                  type: `${this.portal.type(p(req, 'type')).singular}_to_${this.portal.type(to).singular}`,
-                })),
-              },
-            ]),
-          );
-        }
-        return { status: 200, body: view };
+        return {
+          status: 200,
+          body: withAssociations(req, record, this.portal.view(p(req, 'type'), record, props(req))),
+        };
       }),
     );
     app.patch(
@@ -1061,7 +1078,7 @@ export class HubSpotEmulator {
     return {
       status: 200,
       body: {
-        results: owners.slice(after, after + limit),
+        results: owners.slice(after, after + limit).map((o) => ({ type: 'PERSON', ...o })),
         ...(after + limit < owners.length && {
           paging: { next: { after: String(after + limit) } },
         }),
