@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
-import { nextCallbackState } from '@boucle/shared';
+import { DEFAULT_TOUCHPOINTS, nextCallbackState } from '@boucle/shared';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { HubSpotAdapter } from './crm/hubspot/adapter.ts';
@@ -10,7 +10,7 @@ import { SalesforceAdapter } from './crm/salesforce/adapter.ts';
 import { listening } from './emulators/common.ts';
 import { startEmulators, type RunningEmulators } from './emulators/start.ts';
 import { createApp } from './http/app.ts';
-import { currentSettings, hubspotApp } from './http/hubspotApp.ts';
+import { currentSettings, hubspotApp, hubspotJourney } from './http/hubspotApp.ts';
 import { Metrics } from './http/metrics.ts';
 import { demoData, type DemoData } from './sandbox/demo.ts';
 import { openStore } from './store/open.ts';
@@ -104,6 +104,7 @@ export async function startServer(
     new HubSpotAdapter(hubspot, {
       requestsPer10s: options.hubspotRequestsPer10s ?? 100,
       rules: async () => (await currentSettings(store)).rules,
+      touchpoints: () => hubspotJourney(store),
     });
   const adapters: CrmAdapter[] = [salesforceAdapter, hubspotAdapter].filter(
     (a): a is SalesforceAdapter | HubSpotAdapter => a !== undefined,
@@ -170,6 +171,12 @@ export async function startServer(
       onQueued: () => engine.poke(),
     }),
     ...(previewPage && { preview: previewPage.router }),
+    // The journey of the CRM named, or of the first configured (Salesforce's Touchpoint__mdt
+    // when Salesforce is connected).
+    journey: async (crm) => {
+      const adapter = crm ? adapters.find((a) => a.crm === crm) : adapters[0];
+      return adapter ? adapter.touchpoints() : DEFAULT_TOUCHPOINTS;
+    },
     crmHealth: async () => {
       if (!health || Date.now() - health.at > 30_000) {
         const entries = await Promise.all(

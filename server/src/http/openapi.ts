@@ -5,6 +5,7 @@ import {
   insightsQuerySchema,
   ratingSchema,
   serverSettingsSchema,
+  touchpointSchema,
 } from '@boucle/shared/schemas';
 import { z } from 'zod';
 
@@ -240,6 +241,7 @@ export function openApiDocument(): Record<string, unknown> {
           io: 'input',
           unrepresentable: 'any',
         }),
+        Touchpoint: z.toJSONSchema(touchpointSchema, { unrepresentable: 'any' }),
         Error: errorBody,
         ShownNps: shownNps,
         LoopClosure: loopClosure,
@@ -323,7 +325,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/v1/accounts/{key}/summary': {
         get: {
           summary:
-            'The account card: NPS with margin, trend, touchpoints, verbatims, open callbacks, the norm',
+            'The account card: NPS with margin, trend, touchpoints, the journey in order with each touchpoint against its targets (met, missed, not_enough), verbatims, open callbacks, the norm',
           parameters: [
             {
               name: 'key',
@@ -339,6 +341,60 @@ export function openApiDocument(): Record<string, unknown> {
             },
           ],
           responses: { '200': { description: 'summary' }, ...errors(400, 401, 404) },
+        },
+      },
+      '/v1/touchpoints': {
+        get: {
+          summary:
+            'The configured journey (keys, English and French labels, order, targets) in journey order; with ?unknown=true, the touchpoints answers used that match none, with their answer counts',
+          parameters: [
+            { name: 'unknown', in: 'query', schema: { enum: ['true', 'false'] } },
+            {
+              name: 'crm',
+              in: 'query',
+              schema: { enum: ['salesforce', 'hubspot'] },
+              description:
+                'whose journey: Salesforce (Touchpoint__mdt) or HubSpot (settings page); default the first CRM configured',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'the journey, or the unknown touchpoints',
+              ...json({
+                oneOf: [
+                  {
+                    type: 'object',
+                    properties: {
+                      crm: { type: ['string', 'null'] },
+                      touchpoints: {
+                        type: 'array',
+                        items: { $ref: '#/components/schemas/Touchpoint' },
+                      },
+                      advice: { type: 'array', items: { type: 'string' } },
+                    },
+                  },
+                  {
+                    type: 'object',
+                    properties: {
+                      crm: { type: ['string', 'null'] },
+                      unknown: {
+                        type: 'array',
+                        items: {
+                          type: 'object',
+                          properties: {
+                            label: { type: 'string' },
+                            variants: { type: 'array', items: { type: 'string' } },
+                            answers: { type: 'integer' },
+                          },
+                        },
+                      },
+                    },
+                  },
+                ],
+              }),
+            },
+            ...errors(400, 401),
+          },
         },
       },
       '/v1/callbacks': {

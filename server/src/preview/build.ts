@@ -100,7 +100,10 @@ function salesforceScopedImports(): Plugin {
     name: 'boucle-salesforce-scoped-imports',
     resolveId(source) {
       // The others (@salesforce/i18n, gates, base components' labels) are lightning-base-components'.
-      return /^@salesforce\/(label\/c\.|schema\/|user\/Id$)/.test(source) ? `\0${source}` : null;
+      // (a component's own @salesforce/i18n/lang and /locale are the page's language).
+      return /^@salesforce\/(label\/c\.|schema\/|user\/Id$|i18n\/(lang|locale)$)/.test(source)
+        ? `\0${source}`
+        : null;
     },
     load(id) {
       if (!id.startsWith('\0@salesforce/')) return null;
@@ -114,6 +117,8 @@ function salesforceScopedImports(): Plugin {
         const [objectApiName, fieldApiName] = name.split('.');
         return `export default ${JSON.stringify(fieldApiName ? { objectApiName, fieldApiName } : { objectApiName })};`;
       }
+      if (kind === 'i18n')
+        return "import { context } from 'preview/context';\nexport default context.language === 'fr' ? 'fr' : 'en-US';";
       if (kind === 'user' && name === 'Id')
         return "import { context } from 'preview/context';\nexport default context.userId;";
       return this.error(`${id.slice(1)} is not available in the preview`);

@@ -366,6 +366,8 @@ export class SyncEngine {
     );
     const resolutions = await adapter.resolve(items);
     const rules: ThresholdRule[] = await adapter.thresholdRules();
+    // A rule's touchpoint and an answer's meet by key or either label (the answer keeps its label).
+    const touchpoints = await adapter.touchpoints();
     const writes: (AnswerWrite & { job: Job })[] = [];
     const newCallbacks: string[] = [];
     const now = new Date(this.clock()).toISOString();
@@ -408,6 +410,7 @@ export class SyncEngine {
             }),
             rules,
             now,
+            touchpoints,
             ...(businessHours && { businessHours }),
           });
       newCallbacks.push(
@@ -503,6 +506,7 @@ export class SyncEngine {
     if (reviews.length > 0) {
       // The rating came after its answer: raise the dissonance reviews now, resolving in one batch.
       const rules = (await adapter.thresholdRules()).filter((rule) => rule.kind === 'dissonance');
+      const touchpoints = await adapter.touchpoints();
       const resolutions = await adapter.resolve(
         reviews.map(({ answer }) => ({ ref: refOf(answer), answer })),
       );
@@ -514,6 +518,7 @@ export class SyncEngine {
           rating,
           rules,
           now,
+          touchpoints,
           ...(businessHours && { businessHours }),
         });
         created.push(
