@@ -16,6 +16,7 @@ import { openStore } from './store/open.ts';
 import type { Store, StoredCallback } from './store/store.ts';
 import type { CrmAdapter } from './sync/adapter.ts';
 import { SyncEngine } from './sync/engine.ts';
+import { loadTaxonomy, type Verbatims } from './verbatims/taxonomy.ts';
 import { VendorFetcher } from './webhooks/fetcher.ts';
 import { HubSpotFeedbackPoller } from './webhooks/hubspotFeedback.ts';
 
@@ -103,10 +104,21 @@ export async function startServer(
   const adapters: CrmAdapter[] = [salesforceAdapter, hubspotAdapter].filter(
     (a): a is SalesforceAdapter | HubSpotAdapter => a !== undefined,
   );
+  // A bad taxonomy file is refused with its entries named, and the default taxonomy is kept.
+  let verbatims: Verbatims = loadTaxonomy(undefined);
+  try {
+    verbatims = loadTaxonomy(config.taxonomyFile);
+  } catch (error) {
+    logger.error(
+      { err: error },
+      `BOUCLE_TAXONOMY_FILE refused, default taxonomy kept: ${(error as Error).message}`,
+    );
+  }
   const engine = new SyncEngine({
     store,
     adapters,
     logger,
+    analyse: verbatims.analyse,
     businessHours: async () => (await currentSettings(store)).businessHours,
     ...options.engine,
   });
@@ -149,6 +161,7 @@ export async function startServer(
     logger,
     metrics,
     onQueued: () => engine.poke(),
+    verbatims,
     webhooks: config.webhooks,
     onFetchQueued: () => fetcher.poke(),
     hubspotApp: hubspotApp({

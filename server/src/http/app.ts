@@ -14,6 +14,8 @@ import type { Crm, Store } from '../store/store.ts';
 import type { Metrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { accountCard, callbackView } from './summary.ts';
+import { themesQuerySchema, themesReport } from './themes.ts';
+import { loadTaxonomy, type Verbatims } from '../verbatims/taxonomy.ts';
 import { webhookRouter } from '../webhooks/router.ts';
 import type { WebhooksConfig } from '../config/config.ts';
 
@@ -34,6 +36,8 @@ export interface AppDeps {
   readonly hubspotApp?: express.Router;
   /** The sandbox's preview page (`/`) and its bridge to the emulators. */
   readonly preview?: express.Router;
+  /** The theme taxonomy in force and its analyser (`GET /v1/themes`); default: the default one. */
+  readonly verbatims?: Verbatims;
 }
 
 const ratingsBodySchema = z.union([
@@ -155,6 +159,13 @@ export function createApp(deps: AppDeps): express.Express {
         `No answers for account ${key}: use a Salesforce Account id, a HubSpot company id or a domain that answers carry`,
       );
     res.json({ account: key, ...card });
+  });
+
+  const verbatims = deps.verbatims ?? loadTaxonomy(undefined);
+  v1.get('/themes', async (req, res) => {
+    const parsed = themesQuerySchema.safeParse(req.query);
+    if (!parsed.success) throw validation(parsed.error);
+    res.json(await themesReport(store, verbatims, parsed.data, clock()));
   });
 
   v1.get('/answers', async (req, res) => {

@@ -81,6 +81,14 @@ export const SURVEY_PROPERTIES: PropertySpec[] = [
   text('boucle_source', 'Source'),
   text('boucle_interaction_id', 'Interaction id'),
   text('boucle_language', 'Language'),
+  text('boucle_themes', 'Themes'),
+  {
+    name: 'boucle_sentiment',
+    label: 'Sentiment',
+    type: 'enumeration',
+    fieldType: 'select',
+    options: ['positive', 'neutral', 'negative'],
+  },
 ];
 
 export interface SetupReport {

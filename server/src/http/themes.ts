@@ -1,0 +1,107 @@
+import { classifyScore, type ScoreCategory } from '@boucle/shared';
+import type { Answer } from '@boucle/shared/schemas';
+import { summarizeThemes, type ThemeSummary } from '@boucle/shared/themes';
+import { z } from 'zod';
+import { accountKeysOf, type Store } from '../store/store.ts';
+import type { Verbatims } from '../verbatims/taxonomy.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Categories that count as unhappy answers: what the irritants are measured against. */
+const UNHAPPY: readonly ScoreCategory[] = ['detractor', 'dissatisfied', 'high_effort'];
+
+/** The groupings of `GET /v1/themes`; `team` is refused with its reason: answers carry no team. */
+export const THEME_GROUPINGS = ['account', 'touchpoint', 'org'] as const;
+
+/** The query of `GET /v1/themes`. */
+export const themesQuerySchema = z.strictObject({
+  by: z
+    .string()
+    .default('org')
+    .superRefine((value, ctx) => {
+      if (value === 'team')
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'team is not available: answers carry no team in Boucle yet; use account, touchpoint or org',
+        });
+      else if (!(THEME_GROUPINGS as readonly string[]).includes(value))
+        ctx.addIssue({ code: 'custom', message: 'must be one of account, touchpoint, org' });
+    })
+    .transform((value) => value as (typeof THEME_GROUPINGS)[number]),
+  window: z
+    .string()
+    .default('90d')
+    .refine((value) => /^(\d{1,4})d$/.test(value) && Number.parseInt(value, 10) >= 1, {
+      error: 'must be a number of days from 1d to 9999d, such as 90d',
+    })
+    .transform((value) => Number.parseInt(value, 10)),
+  minSample: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(10_000, { error: 'must be at most 10000' })
+    .default(30),
+});
+export type ThemesQuery = z.output<typeof themesQuerySchema>;
+
+const groupKeyOf = (answer: Answer, by: ThemesQuery['by']) =>
+  by === 'account'
+    ? (accountKeysOf(answer)[0] ?? '(no account)')
+    : by === 'touchpoint'
+      ? (answer.touchpoint ?? '(no touchpoint)')
+      : 'org';
+
+/**
+ * Themes and irritants per group over a window: each theme with its share among the unhappy
+ * answers (detractors; dissatisfied for CSAT, high effort for CES) and its margin, whether it
+ * grows against the previous window of the same length, and phrases no theme covers yet. The
+ * analysis is read from each stored comment with the taxonomy in force, as the sync writes it.
+ */
+export async function themesReport(
+  store: Store,
+  verbatims: Verbatims,
+  query: ThemesQuery,
+  nowMs: number,
+) {
+  const from = nowMs - query.window * DAY_MS;
+  const previousFrom = from - query.window * DAY_MS;
+  const answers = (await store.answersSince(new Date(previousFrom).toISOString())).filter(
+    (answer) => Date.parse(answer.answeredAt) <= nowMs,
+  );
+  const groups = new Map<string, Parameters<typeof summarizeThemes>[0][number][]>();
+  for (const answer of answers) {
+    const key = groupKeyOf(answer, query.by);
+    const list = groups.get(key) ?? [];
+    const comment = answer.comment?.trim();
+    list.push({
+      themes: comment
+        ? verbatims.analyse(comment, { language: answer.language }).themes.map((t) => t.theme)
+        : [],
+      unhappy: UNHAPPY.includes(classifyScore(answer.metric, answer.score)),
+      period: Date.parse(answer.answeredAt) > from ? 'current' : 'previous',
+      ...(comment && { text: comment }),
+    });
+    groups.set(key, list);
+  }
+  const labels = new Map(verbatims.taxonomy.themes.map((theme) => [theme.id, theme.label]));
+  const withLabels = (summary: ThemeSummary) => ({
+    ...summary,
+    themes: summary.themes.map((theme) => ({ ...theme, label: labels.get(theme.theme) })),
+  });
+  return {
+    by: query.by,
+    window: {
+      from: new Date(from).toISOString(),
+      to: new Date(nowMs).toISOString(),
+      days: query.window,
+    },
+    groups: [...groups]
+      .map(([key, items]) => ({
+        key,
+        ...withLabels(summarizeThemes(items, { minSample: query.minSample })),
+      }))
+      .filter((group) => group.n > 0)
+      .sort((a, b) => b.unhappy - a.unhappy || b.n - a.n || a.key.localeCompare(b.key)),
+  };
+}
