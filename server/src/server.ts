@@ -11,12 +11,12 @@ import { startEmulators, type RunningEmulators } from './emulators/start.ts';
 import { createApp } from './http/app.ts';
 import { currentSettings, hubspotApp } from './http/hubspotApp.ts';
 import { Metrics } from './http/metrics.ts';
-import { demoData, type DemoData } from './sandbox/demo.ts';
+import { DEMO_TAXONOMY, demoData, type DemoData } from './sandbox/demo.ts';
 import { openStore } from './store/open.ts';
 import type { Store, StoredCallback } from './store/store.ts';
 import type { CrmAdapter } from './sync/adapter.ts';
 import { SyncEngine } from './sync/engine.ts';
-import { loadTaxonomy, type Verbatims } from './verbatims/taxonomy.ts';
+import { loadTaxonomy, withExtension, type Verbatims } from './verbatims/taxonomy.ts';
 import { VendorFetcher } from './webhooks/fetcher.ts';
 import { HubSpotFeedbackPoller } from './webhooks/hubspotFeedback.ts';
 
@@ -105,9 +105,12 @@ export async function startServer(
     (a): a is SalesforceAdapter | HubSpotAdapter => a !== undefined,
   );
   // A bad taxonomy file is refused with its entries named, and the default taxonomy is kept.
-  let verbatims: Verbatims = loadTaxonomy(undefined);
+  // The sandbox shows an admin's extension at work unless it is given a taxonomy file.
+  let verbatims: Verbatims = config.sandbox
+    ? withExtension(DEMO_TAXONOMY)
+    : loadTaxonomy(undefined);
   try {
-    verbatims = loadTaxonomy(config.taxonomyFile);
+    if (config.taxonomyFile) verbatims = loadTaxonomy(config.taxonomyFile);
   } catch (error) {
     logger.error(
       { err: error },
@@ -176,6 +179,7 @@ export async function startServer(
       }),
       logger,
       onQueued: () => engine.poke(),
+      verbatims,
     }),
     ...(previewPage && { preview: previewPage.router }),
     crmHealth: async () => {

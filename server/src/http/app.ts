@@ -105,6 +105,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/openapi.json', (_req, res) => res.json(openApiDocument()));
 
+  const verbatims = deps.verbatims ?? loadTaxonomy(undefined);
   const v1 = express.Router();
   v1.use((req, _res, next) => {
     const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
@@ -151,7 +152,7 @@ export function createApp(deps: AppDeps): express.Express {
         { path: 'window', message: 'must be a number of days from 1d to 9999d, such as 90d' },
       ]);
     const windowDays = Number(match[1]);
-    const card = await accountCard(store, [key], windowDays, clock());
+    const card = await accountCard(store, [key], windowDays, clock(), verbatims);
     if (!card)
       throw new ApiError(
         404,
@@ -161,7 +162,6 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ account: key, ...card });
   });
 
-  const verbatims = deps.verbatims ?? loadTaxonomy(undefined);
   v1.get('/themes', async (req, res) => {
     const parsed = themesQuerySchema.safeParse(req.query);
     if (!parsed.success) throw validation(parsed.error);

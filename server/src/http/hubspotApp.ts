@@ -13,6 +13,7 @@ import { ApiError } from '../errors.ts';
 import type { Crm, Store } from '../store/store.ts';
 import { verifyHubSpotV3 } from '../webhooks/signatures.ts';
 import { accountCard, callbackView } from './summary.ts';
+import type { Verbatims } from '../verbatims/taxonomy.ts';
 
 export interface HubSpotAppDeps {
   readonly store: Store;
@@ -23,6 +24,8 @@ export interface HubSpotAppDeps {
   readonly logger: Logger;
   readonly clock?: () => number;
   readonly onQueued?: () => void;
+  /** The theme taxonomy in force, for the verbatims and irritants of the company card. */
+  readonly verbatims?: Verbatims;
 }
 
 export const SETTINGS = 'server';
@@ -111,7 +114,7 @@ export function hubspotApp(deps: HubSpotAppDeps): express.Router {
     if (!company)
       throw new ApiError(404, 'not_found', `No company ${String(req.params.id)} in this portal`);
     const keys = [String(req.params.id), ...(company.domain ? [company.domain.toLowerCase()] : [])];
-    const card = await accountCard(deps.store, keys, 90, clock());
+    const card = await accountCard(deps.store, keys, 90, clock(), deps.verbatims);
     res.json(
       card
         ? { company: { id: String(req.params.id), name: company.name }, ...card }

@@ -5,6 +5,7 @@ import {
   createVerbatimAnalyser,
   extendTaxonomy,
   type Taxonomy,
+  type TaxonomyExtension,
   type VerbatimAnalyser,
 } from '@boucle/shared/themes';
 
@@ -53,6 +54,11 @@ export function loadTaxonomy(path: string | undefined): Verbatims {
     });
     throw new TaxonomyError(`${path}: ${issues.join('; ')}`);
   }
-  const taxonomy = extendTaxonomy(DEFAULT_TAXONOMY, parsed.data);
+  return withExtension(parsed.data);
+}
+
+/** The default taxonomy with additions that are already valid (the sandbox's). */
+export function withExtension(extension: TaxonomyExtension): Verbatims {
+  const taxonomy = extendTaxonomy(DEFAULT_TAXONOMY, extension);
   return { taxonomy, analyse: createVerbatimAnalyser(taxonomy) };
 }

@@ -168,6 +168,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
           'on schedule',
           'behind schedule',
           'took ages',
+          'took a while',
           'right away',
           'within the hour',
           'within an hour',
