@@ -33,6 +33,20 @@ import BOUCLE_CALLBACKS from '@salesforce/label/c.Boucle_Callbacks';
 import BOUCLE_NO_CALLBACKS from '@salesforce/label/c.Boucle_No_Callbacks';
 import BOUCLE_DUE from '@salesforce/label/c.Boucle_Due';
 import BOUCLE_UNSPECIFIED from '@salesforce/label/c.Boucle_Unspecified';
+import BOUCLE_THEMES from '@salesforce/label/c.Boucle_Themes';
+import BOUCLE_SENTIMENT_POSITIVE from '@salesforce/label/c.Boucle_Sentiment_Positive';
+import BOUCLE_SENTIMENT_NEUTRAL from '@salesforce/label/c.Boucle_Sentiment_Neutral';
+import BOUCLE_SENTIMENT_NEGATIVE from '@salesforce/label/c.Boucle_Sentiment_Negative';
+import BOUCLE_THEME_PRICE from '@salesforce/label/c.Boucle_Theme_Price';
+import BOUCLE_THEME_DELAYS from '@salesforce/label/c.Boucle_Theme_Delays';
+import BOUCLE_THEME_CALLBACK from '@salesforce/label/c.Boucle_Theme_Callback';
+import BOUCLE_THEME_QUALITY from '@salesforce/label/c.Boucle_Theme_Quality';
+import BOUCLE_THEME_DELIVERY from '@salesforce/label/c.Boucle_Theme_Delivery';
+import BOUCLE_THEME_BILLING from '@salesforce/label/c.Boucle_Theme_Billing';
+import BOUCLE_THEME_SUPPORT from '@salesforce/label/c.Boucle_Theme_Support';
+import BOUCLE_THEME_ONBOARDING from '@salesforce/label/c.Boucle_Theme_Onboarding';
+import BOUCLE_THEME_CONTRACT from '@salesforce/label/c.Boucle_Theme_Contract';
+import BOUCLE_THEME_STAFF from '@salesforce/label/c.Boucle_Theme_Staff';
 
 const LABELS = {
   title: BOUCLE_CARD_TITLE,
@@ -55,6 +69,26 @@ const LABELS = {
   callbacks: BOUCLE_CALLBACKS,
   noCallbacks: BOUCLE_NO_CALLBACKS,
   due: BOUCLE_DUE,
+  themes: BOUCLE_THEMES,
+};
+// Themes and sentiment as the server wrote them on each Survey_Response__c (ids in Themes__c);
+// an admin's own theme shows its id.
+const THEME_LABELS = {
+  price: BOUCLE_THEME_PRICE,
+  delays: BOUCLE_THEME_DELAYS,
+  callback: BOUCLE_THEME_CALLBACK,
+  quality: BOUCLE_THEME_QUALITY,
+  delivery: BOUCLE_THEME_DELIVERY,
+  billing: BOUCLE_THEME_BILLING,
+  support: BOUCLE_THEME_SUPPORT,
+  onboarding: BOUCLE_THEME_ONBOARDING,
+  contract: BOUCLE_THEME_CONTRACT,
+  staff: BOUCLE_THEME_STAFF,
+};
+const SENTIMENTS = {
+  Positive: { label: BOUCLE_SENTIMENT_POSITIVE, badge: 'slds-badge slds-theme_success' },
+  Neutral: { label: BOUCLE_SENTIMENT_NEUTRAL, badge: 'slds-badge' },
+  Negative: { label: BOUCLE_SENTIMENT_NEGATIVE, badge: 'slds-badge slds-theme_error' },
 };
 const NORM = { above: BOUCLE_NORM_ABOVE, below: BOUCLE_NORM_BELOW, level: BOUCLE_NORM_LEVEL };
 const METRICS = { NPS: 'nps', CSAT: 'csat', CES: 'ces' };
@@ -95,6 +129,12 @@ const QUERY = gql`
                 value
               }
               Language__c {
+                value
+              }
+              Themes__c {
+                value
+              }
+              Sentiment__c {
                 value
               }
             }
@@ -170,6 +210,17 @@ function dateText(iso) {
   return iso
     ? new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(iso))
     : '';
+}
+
+/** The chips and sentiment badge of one verbatim, from what the server wrote. */
+function verbatimAnalysis(analysis) {
+  const themes = (analysis?.themes ?? []).map((id) => ({ key: id, label: THEME_LABELS[id] ?? id }));
+  return {
+    themes,
+    hasThemes: themes.length > 0,
+    sentimentLabel: analysis?.sentiment?.label,
+    sentimentClass: analysis?.sentiment?.badge,
+  };
 }
 
 /**
@@ -366,7 +417,22 @@ export default class NpsAccountCard extends LightningElement {
     return this.touchpoints.length > 0;
   }
 
+  /** Each answer's themes and sentiment, by record id. */
+  get analyses() {
+    const edges = this.data?.uiapi?.query?.Survey_Response__c?.edges ?? [];
+    return new Map(
+      edges.map(({ node }) => [
+        node.Id,
+        {
+          themes: (value(node.Themes__c) ?? '').split(';').filter(Boolean),
+          sentiment: SENTIMENTS[value(node.Sentiment__c)],
+        },
+      ]),
+    );
+  }
+
   get verbatims() {
+    const analyses = this.analyses;
     const all = summarizeAccount(this.answers, {
       now: new Date().toISOString(),
       verbatimCount: 10,
@@ -378,6 +444,7 @@ export default class NpsAccountCard extends LightningElement {
       meta: `${v.metric.toUpperCase()} ${v.score} · ${dateText(v.answeredAt)}${v.touchpoint ? ` · ${v.touchpoint}` : ''}`,
       badgeClass: `slds-badge ${classifyScore(v.metric, v.score) === 'detractor' || classifyScore(v.metric, v.score) === 'dissatisfied' || classifyScore(v.metric, v.score) === 'high_effort' ? 'slds-theme_error' : 'slds-theme_success'}`,
       lang: v.language ?? '',
+      ...verbatimAnalysis(analyses.get(v.answerId)),
     }));
   }
 
