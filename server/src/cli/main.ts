@@ -10,6 +10,7 @@ import { doctorCommand, setupHubSpotCommand } from './commands/doctor.ts';
 import { emulatorCommand, type EmulatorOptions } from './commands/emulator.ts';
 import { importCommand, type ImportOptions } from './commands/import.ts';
 import { SCORE_DIMENSIONS, scoreCommand, type ScoreOptions } from './commands/score.ts';
+import { resyncCommand, type ResyncOptions } from './commands/resync.ts';
 import { startCommand } from './commands/start.ts';
 import { verbatimsCommand, type VerbatimsOptions } from './commands/verbatims.ts';
 import { EXIT, type CliIo } from './io.ts';
@@ -227,6 +228,24 @@ Examples:
     )
     .action(async (file: string, options: ScoreOptions) => {
       exitCode = await scoreCommand(file, options, io);
+    });
+
+  program
+    .command('resync')
+    .description(
+      'Queue the stored answers for their CRMs again, so records written before themes and sentiment (or a taxonomy change) get them; resumable.',
+    )
+    .option('--since <date>', 'only answers given from this date (ISO 8601), e.g. 2026-01-01')
+    .addHelpText(
+      'after',
+      `
+The running server (npm start) writes the queued answers in its usual batches, upserting each
+record by its Boucle id. Running it again queues nothing twice while answers wait.
+
+Exit codes: 0 queued; 1 store unavailable; 2 bad usage or configuration.`,
+    )
+    .action(async (options: ResyncOptions) => {
+      exitCode = await resyncCommand(env, options, io);
     });
 
   program
