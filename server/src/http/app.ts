@@ -4,6 +4,7 @@ import { nextCallbackState } from '@boucle/shared';
 import {
   answersBodySchema,
   callbackOutcomeSchema,
+  insightsQuerySchema,
   ratingSchema,
   toFieldIssues,
 } from '@boucle/shared/schemas';
@@ -12,6 +13,7 @@ import { z } from 'zod';
 import { ApiError } from '../errors.ts';
 import type { Crm, Store } from '../store/store.ts';
 import type { Metrics } from './metrics.ts';
+import { insights } from './insights.ts';
 import { openApiDocument } from './openapi.ts';
 import { accountCard, callbackView } from './summary.ts';
 import { themesQuerySchema, themesReport } from './themes.ts';
@@ -216,6 +218,12 @@ export function createApp(deps: AppDeps): express.Express {
     await store.enqueue(callback.crm, 'callback', [callback.id], clock());
     deps.onQueued?.();
     res.json(callbackView(updated, now));
+  });
+
+  v1.get('/insights', async (req, res) => {
+    const parsed = insightsQuerySchema.safeParse(req.query);
+    if (!parsed.success) throw validation(parsed.error);
+    res.json(await insights(store, parsed.data, parsed.data.crm ?? deps.crms[0], clock()));
   });
 
   app.use('/v1', v1);
