@@ -321,12 +321,12 @@ export function openApiDocument(): Record<string, unknown> {
           summary:
             'Irritants and weak signals: themes by their share among unhappy answers (with a 95% margin), themes growing significantly against the previous window, recurring phrases no theme covers',
           description:
-            'Unhappy answers are NPS detractors, dissatisfied CSAT and high-effort CES answers. Themes are read from each stored comment with the taxonomy in force (the default plus BOUCLE_TAXONOMY_FILE). `by=team` is refused: answers carry no team in Boucle yet.',
+            'Unhappy answers are NPS detractors, dissatisfied CSAT and high-effort CES answers. Themes are read from each stored comment with the taxonomy in force (the default plus BOUCLE_TAXONOMY_FILE). team is not stored yet: `by=team` answers 200 with no groups and a reason.',
           parameters: [
             {
               name: 'by',
               in: 'query',
-              schema: { enum: ['account', 'touchpoint', 'org'], default: 'org' },
+              schema: { enum: ['account', 'team', 'touchpoint', 'org'], default: 'org' },
             },
             {
               name: 'window',
@@ -346,6 +346,7 @@ export function openApiDocument(): Record<string, unknown> {
               type: 'object',
               properties: {
                 by: { type: 'string' },
+                reason: { type: 'string', description: 'why a grouping has no groups (team)' },
                 window: {
                   type: 'object',
                   properties: {

@@ -10,25 +10,21 @@ const DAY_MS = 86_400_000;
 /** Categories that count as unhappy answers: what the irritants are measured against. */
 const UNHAPPY: readonly ScoreCategory[] = ['detractor', 'dissatisfied', 'high_effort'];
 
-/** The groupings of `GET /v1/themes`; `team` is refused with its reason: answers carry no team. */
-export const THEME_GROUPINGS = ['account', 'touchpoint', 'org'] as const;
+/** The groupings of `GET /v1/themes` (the contract's); `team` has no groups yet, with its reason. */
+export const THEME_GROUPINGS = ['account', 'team', 'touchpoint', 'org'] as const;
+
+/** Why a grouping gives no groups, as `GET /v1/insights` says it. */
+const NOT_STORED: Partial<Record<(typeof THEME_GROUPINGS)[number], string>> = {
+  team:
+    'team is not stored yet: answers carry no team. Storing it means resolving the owner’s team ' +
+    'when the answer is synced and keeping it with the answer; use account, touchpoint or org.',
+};
 
 /** The query of `GET /v1/themes`. */
 export const themesQuerySchema = z.strictObject({
   by: z
-    .string()
-    .default('org')
-    .superRefine((value, ctx) => {
-      if (value === 'team')
-        ctx.addIssue({
-          code: 'custom',
-          message:
-            'team is not available: answers carry no team in Boucle yet; use account, touchpoint or org',
-        });
-      else if (!(THEME_GROUPINGS as readonly string[]).includes(value))
-        ctx.addIssue({ code: 'custom', message: 'must be one of account, touchpoint, org' });
-    })
-    .transform((value) => value as (typeof THEME_GROUPINGS)[number]),
+    .enum(THEME_GROUPINGS, { error: 'must be one of account, team, touchpoint, org' })
+    .default('org'),
   window: z
     .string()
     .default('90d')
@@ -45,7 +41,7 @@ export const themesQuerySchema = z.strictObject({
 });
 export type ThemesQuery = z.output<typeof themesQuerySchema>;
 
-const groupKeyOf = (answer: Answer, by: ThemesQuery['by']) =>
+const groupKeyOf = (answer: Answer, by: Exclude<ThemesQuery['by'], 'team'>) =>
   by === 'account'
     ? (accountKeysOf(answer)[0] ?? '(no account)')
     : by === 'touchpoint'
@@ -66,12 +62,19 @@ export async function themesReport(
 ) {
   const from = nowMs - query.window * DAY_MS;
   const previousFrom = from - query.window * DAY_MS;
+  const window = {
+    from: new Date(from).toISOString(),
+    to: new Date(nowMs).toISOString(),
+    days: query.window,
+  };
+  const reason = NOT_STORED[query.by];
+  if (reason) return { by: query.by, window, groups: [], reason };
   const answers = (await store.answersSince(new Date(previousFrom).toISOString())).filter(
     (answer) => Date.parse(answer.answeredAt) <= nowMs,
   );
   const groups = new Map<string, Parameters<typeof summarizeThemes>[0][number][]>();
   for (const answer of answers) {
-    const key = groupKeyOf(answer, query.by);
+    const key = groupKeyOf(answer, query.by as Exclude<ThemesQuery['by'], 'team'>);
     const list = groups.get(key) ?? [];
     const comment = answer.comment?.trim();
     list.push({
@@ -91,11 +94,7 @@ export async function themesReport(
   });
   return {
     by: query.by,
-    window: {
-      from: new Date(from).toISOString(),
-      to: new Date(nowMs).toISOString(),
-      days: query.window,
-    },
+    window,
     groups: [...groups]
       .map(([key, items]) => ({
         key,

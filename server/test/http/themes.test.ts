@@ -110,9 +110,15 @@ describe('GET /v1/themes', () => {
     expect(byTouchpoint.body.groups.map((g) => g.key)).toEqual(['after-sale']);
   });
 
+  it('answers by=team with no groups and the reason, as /v1/insights does', async () => {
+    const { status, body } = await get('?by=team');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ by: 'team', groups: [] });
+    expect((body as unknown as { reason: string }).reason).toContain('team is not stored yet');
+  });
+
   it.each([
-    ['?by=region', 'by', 'must be one of account, touchpoint, org'],
-    ['?by=team', 'by', 'team is not available'],
+    ['?by=region', 'by', 'must be one of account, team, touchpoint, org'],
     ['?window=3m', 'window', 'must be a number of days'],
     ['?window=0d', 'window', 'must be a number of days'],
     ['?minSample=abc', 'minSample', 'must be a whole number'],
