@@ -1,17 +1,18 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { nextCallbackState } from '@boucle/shared';
+import { CALLBACK_STATUSES, nextCallbackState } from '@boucle/shared';
 import {
   answersBodySchema,
   callbackOutcomeSchema,
   insightsQuerySchema,
   ratingSchema,
   toFieldIssues,
+  type Answer,
 } from '@boucle/shared/schemas';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ApiError } from '../errors.ts';
-import type { Crm, Store } from '../store/store.ts';
+import type { CallbackFilter, Crm, Store } from '../store/store.ts';
 import type { Metrics } from './metrics.ts';
 import { insights } from './insights.ts';
 import { openApiDocument } from './openapi.ts';
@@ -42,13 +43,33 @@ export interface AppDeps {
   readonly verbatims?: Verbatims;
 }
 
-const ratingsBodySchema = z.union([
-  z.strictObject({ ratings: z.array(ratingSchema).min(1).max(1000) }),
-  ratingSchema,
-]);
+/** One rating, or `{"ratings": [...]}`: a body with a `ratings` key is read as a batch. */
+const ratingsBodySchema = z.unknown().pipe(
+  z.custom<unknown>().transform((body, ctx) => {
+    const isBatch = typeof body === 'object' && body !== null && 'ratings' in body;
+    const result = isBatch
+      ? z.strictObject({ ratings: z.array(ratingSchema).min(1).max(1000) }).safeParse(body)
+      : ratingSchema.safeParse(body);
+    if (result.success) return 'ratings' in result.data ? result.data.ratings : [result.data];
+    for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: body } as never);
+    return z.NEVER;
+  }),
+);
 
-function validation(error: z.ZodError): ApiError {
-  const issues = toFieldIssues(error);
+/** `GET /v1/callbacks?status=`: the loop still open (the default), the overdue, or one state. */
+const CALLBACK_FILTERS = ['open', 'overdue', ...CALLBACK_STATUSES.filter((s) => s !== 'open')];
+
+/** JSON with sorted keys: two answers with the same content compare equal. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+function validation(error: z.ZodError, input?: unknown): ApiError {
+  const issues = toFieldIssues(error, input);
   return new ApiError(
     400,
     'validation_failed',
@@ -116,30 +137,60 @@ export function createApp(deps: AppDeps): express.Express {
         new ApiError(
           401,
           'unauthorized',
-          'Send the API key as "Authorization: Bearer <BOUCLE_API_KEY>"',
+          token
+            ? 'This API key is not valid: use the BOUCLE_API_KEY the server runs with (in sandbox mode, the key it printed)'
+            : 'No API key: send it as "Authorization: Bearer <BOUCLE_API_KEY>"',
           [],
-          { 'WWW-Authenticate': 'Bearer' },
+          { 'WWW-Authenticate': token ? 'Bearer error="invalid_token"' : 'Bearer' },
         ),
       );
     }
     next();
   });
-  v1.use(express.json({ limit: '1mb', type: () => true }));
+  v1.use((req, _res, next) => {
+    // A body in anything but JSON is refused rather than guessed at.
+    if (req.is(['application/json', 'application/*+json']) === false)
+      return next(
+        new ApiError(
+          415,
+          'unsupported_media_type',
+          `The body must be JSON, sent with "Content-Type: application/json" (not ${req.get('content-type') ?? 'no Content-Type'})`,
+        ),
+      );
+    next();
+  });
+  v1.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
   v1.post('/answers', async (req, res) => {
     const parsed = answersBodySchema.safeParse(req.body);
-    if (!parsed.success) throw validation(parsed.error);
+    if (!parsed.success) throw validation(parsed.error, req.body);
+    const refOf = (a: Answer) => `${a.source}:${a.id}`;
+    const known = await store.getAnswers(parsed.data.map(refOf));
     const result = await store.ingestAnswers(parsed.data, deps.crms, clock());
     metrics.answersAccepted.inc(result.accepted);
     metrics.duplicates.inc(result.duplicates);
     deps.onQueued?.();
-    res.status(202).json(result);
+    // First wins: a duplicate (an id stored before, or repeated in this request) changes nothing;
+    // the client learns which ones were, and whether it sent other content under the same id.
+    const first = new Map<string, Answer>(known);
+    const duplicateAnswers: { id: string; source: string; sameContent: boolean }[] = [];
+    for (const answer of parsed.data) {
+      const kept = first.get(refOf(answer));
+      if (!kept) first.set(refOf(answer), answer);
+      else
+        duplicateAnswers.push({
+          id: answer.id,
+          source: answer.source,
+          sameContent: canonical(kept) === canonical(answer),
+        });
+    }
+    res.status(202).json({ ...result, ...(duplicateAnswers.length > 0 && { duplicateAnswers }) });
   });
 
   v1.post('/ratings', async (req, res) => {
     const parsed = ratingsBodySchema.safeParse(req.body);
-    if (!parsed.success) throw validation(parsed.error);
-    const ratings = 'ratings' in parsed.data ? parsed.data.ratings : [parsed.data];
+    if (!parsed.success) throw validation(parsed.error, req.body);
+    const ratings = parsed.data;
     const result = await store.ingestRatings(ratings, deps.crms, clock());
     deps.onQueued?.();
     res.status(202).json(result);
@@ -189,13 +240,16 @@ export function createApp(deps: AppDeps): express.Express {
 
   v1.get('/callbacks', async (req, res) => {
     const status = req.query.status ?? 'open';
-    if (status !== 'open' && status !== 'overdue')
-      throw new ApiError(400, 'validation_failed', 'status must be open or overdue', [
-        { path: 'status', message: 'must be open or overdue' },
-      ]);
+    if (typeof status !== 'string' || !CALLBACK_FILTERS.includes(status))
+      throw new ApiError(
+        400,
+        'validation_failed',
+        `status must be one of ${CALLBACK_FILTERS.join(', ')}`,
+        [{ path: 'status', message: `must be one of ${CALLBACK_FILTERS.join(', ')}` }],
+      );
     const now = new Date(clock()).toISOString();
     const callbacks = await store.listCallbacks({
-      status,
+      status: status as CallbackFilter['status'],
       now,
       ...(typeof req.query.account === 'string' && { accountKey: req.query.account }),
     });
@@ -204,7 +258,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   v1.patch('/callbacks/:id', async (req, res) => {
     const parsed = callbackOutcomeSchema.safeParse(req.body);
-    if (!parsed.success) throw validation(parsed.error);
+    if (!parsed.success) throw validation(parsed.error, req.body);
     const callback = await store.getCallback(String(req.params.id));
     if (!callback) throw new ApiError(404, 'not_found', `No callback ${String(req.params.id)}`);
     const now = new Date(clock()).toISOString();

@@ -253,6 +253,8 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary:
             'Send one answer, or {"answers": [...]} with up to 1,000; the same id again is a duplicate',
+          description:
+            'Each answer needs a respondent (email or contact id) or an account. The body must be JSON (Content-Type: application/json; anything else is 415). An answer is unique by (source, id) and the first one stored wins: the same id sent again, whatever its content, changes nothing and is listed in duplicateAnswers, with sameContent false when its content differed from what is stored (send corrections under a new id).',
           requestBody: json({
             oneOf: [
               { $ref: '#/components/schemas/Answer' },
@@ -274,10 +276,30 @@ export function openApiDocument(): Record<string, unknown> {
               description: 'stored and queued',
               ...json({
                 type: 'object',
-                properties: { accepted: { type: 'integer' }, duplicates: { type: 'integer' } },
+                properties: {
+                  accepted: { type: 'integer' },
+                  duplicates: { type: 'integer' },
+                  duplicateAnswers: {
+                    type: 'array',
+                    description:
+                      'Only when duplicates > 0: each answer not stored because its id was known (first wins)',
+                    items: {
+                      type: 'object',
+                      properties: {
+                        id: { type: 'string' },
+                        source: { type: 'string' },
+                        sameContent: {
+                          type: 'boolean',
+                          description: 'false when this content differs from the answer kept',
+                        },
+                      },
+                    },
+                  },
+                },
+                required: ['accepted', 'duplicates'],
               }),
             },
-            ...errors(400, 401, 413),
+            ...errors(400, 401, 413, 415),
           },
         },
         get: {
@@ -292,7 +314,10 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary: 'An employee rates the answer they gave (1–5)',
           requestBody: json({ $ref: '#/components/schemas/Rating' }),
-          responses: { '202': { description: 'stored and queued' }, ...errors(400, 401, 413) },
+          responses: {
+            '202': { description: 'stored and queued' },
+            ...errors(400, 401, 413, 415),
+          },
         },
       },
       '/v1/accounts/{key}/summary': {
@@ -403,8 +428,27 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/v1/callbacks': {
         get: {
-          summary: 'Callbacks not closed yet, or only the overdue ones',
-          parameters: [{ name: 'status', in: 'query', schema: { enum: ['open', 'overdue'] } }],
+          summary: 'Callbacks not closed yet (default), the overdue ones, or those in one state',
+          parameters: [
+            {
+              name: 'status',
+              in: 'query',
+              description:
+                'open (default): every callback whose loop is not closed (states open, attempted, reached, escalated); overdue: past due and not reached (open, attempted, escalated); or one state of the state machine: attempted, reached, escalated, resolved, closed_no_contact',
+              schema: {
+                enum: [
+                  'open',
+                  'overdue',
+                  'attempted',
+                  'reached',
+                  'escalated',
+                  'resolved',
+                  'closed_no_contact',
+                ],
+                default: 'open',
+              },
+            },
+          ],
           responses: {
             '200': {
               description: 'callbacks',
@@ -425,7 +469,10 @@ export function openApiDocument(): Record<string, unknown> {
             'Log an outcome; moves the forbidden by the state machine answer 409 with the reason',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           requestBody: json({ $ref: '#/components/schemas/CallbackOutcome' }),
-          responses: { '200': { description: 'updated callback' }, ...errors(400, 401, 404, 409) },
+          responses: {
+            '200': { description: 'updated callback' },
+            ...errors(400, 401, 404, 409, 415),
+          },
         },
       },
       '/v1/insights': {

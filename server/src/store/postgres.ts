@@ -444,8 +444,12 @@ export class PostgresStore implements Store {
   }
 
   async listCallbacks(filter: CallbackFilter) {
-    const clauses = [`status NOT IN ('resolved', 'closed_no_contact')`];
     const params: unknown[] = [];
+    const clauses = [`status NOT IN ('resolved', 'closed_no_contact')`];
+    if (filter.status && filter.status !== 'open' && filter.status !== 'overdue') {
+      params.push(filter.status);
+      clauses[0] = `status = $${params.length}`;
+    }
     if (filter.status === 'overdue') {
       params.push(new Date(filter.now).toISOString());
       clauses.push(`due_at < $${params.length}`, `status IN ('open', 'attempted', 'escalated')`);

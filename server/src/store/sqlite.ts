@@ -360,8 +360,12 @@ export class SqliteStore implements Store {
   }
 
   async listCallbacks(filter: CallbackFilter) {
-    const clauses = [`status NOT IN ('resolved', 'closed_no_contact')`];
     const params: unknown[] = [];
+    const clauses = [`status NOT IN ('resolved', 'closed_no_contact')`];
+    if (filter.status && filter.status !== 'open' && filter.status !== 'overdue') {
+      clauses[0] = 'status = ?';
+      params.push(filter.status);
+    }
     if (filter.status === 'overdue') {
       clauses.push(`due_at < ?`, `status IN ('open', 'attempted', 'escalated')`);
       params.push(new Date(filter.now).toISOString());

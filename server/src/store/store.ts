@@ -1,4 +1,5 @@
 import type { Answer, Callback, Rating } from '@boucle/shared/schemas';
+import type { CallbackStatus } from '@boucle/shared';
 
 /** The CRMs Boucle writes to. */
 export type Crm = 'salesforce' | 'hubspot';
@@ -46,7 +47,9 @@ export interface StoredCallback extends Callback {
 }
 
 export interface CallbackFilter {
-  readonly status?: 'open' | 'overdue';
+  /** `open`: the loop is not closed yet (any state but resolved and closed_no_contact); `overdue`:
+   * past due and not reached; any other: callbacks in exactly that state. */
+  readonly status?: 'open' | 'overdue' | Exclude<CallbackStatus, 'open'>;
   readonly accountKey?: string;
   readonly now: string;
   readonly limit?: number;

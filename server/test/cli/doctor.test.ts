@@ -1,8 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { startServer } from '../../src/server.ts';
 import { startEmulators, type RunningEmulators } from '../../src/emulators/start.ts';
 import { freshDatabase } from '../store/postgres.ts';
 
@@ -122,6 +125,8 @@ describe('boucle doctor and setup hubspot', () => {
       SALESFORCE_LOGIN_URL: 'http://127.0.0.1:9',
     });
     expect(unreachable.code).toBe(1);
+    expect(unreachable.stdout).toContain('✗ Salesforce is unreachable at http://127.0.0.1:9:');
+    expect(unreachable.stdout).not.toContain('refused the');
     expect(unreachable.stdout).toContain(
       '→ check SALESFORCE_LOGIN_URL, the external client app and its credentials',
     );
@@ -130,6 +135,33 @@ describe('boucle doctor and setup hubspot', () => {
     expect(bad.stdout).toContain(
       '✗ SALESFORCE_CLIENT_SECRET: is required for the client-credentials flow',
     );
+  });
+
+  it('finds the running sandbox whatever its PORT, and says how to point at one it cannot find', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'boucle-doctor-sandbox-'));
+    const sandboxEnv = { BOUCLE_DB: join(dir, 'boucle.db'), BOUCLE_LOG_LEVEL: 'silent' };
+    const sandbox = await startServer(loadConfig({ ...sandboxEnv, PORT: '0' }), {
+      logger: pino({ level: 'silent' }),
+      demo: false,
+      preview: false,
+    });
+    let found;
+    try {
+      // Run without PORT: doctor would look at 3001 and 3002, where this sandbox is not.
+      found = await run(['doctor'], sandboxEnv);
+    } finally {
+      await sandbox.close();
+    }
+    expect(found.stdout).toContain(
+      `found the sandbox of npm start (pid ${process.pid}) at ${sandbox.url}`,
+    );
+    expect(found.stdout).toMatch(/Salesforce\n {2}✓ connected/);
+    const gone = await run(['doctor'], { ...sandboxEnv, PORT: '0' });
+    expect(gone.code).toBe(1);
+    expect(gone.stdout).toContain('no running sandbox recorded');
+    expect(gone.stdout).toContain('✗ Salesforce is unreachable at http://127.0.0.1:1');
+    expect(gone.stdout).toContain('✗ HubSpot is unreachable at http://127.0.0.1:2');
+    expect(gone.stdout).toContain('run `PORT=<that port> npx boucle doctor`');
   });
 
   it('checks a PostgreSQL store, and names one it cannot open without its password', async () => {

@@ -100,6 +100,8 @@ describe('boucle score', () => {
     const { code, stdout } = await boucle('score', path as string, '--by', 'touchpoint');
     expect(code).toBe(0);
     expect(stdout).toMatch(/│ after-sale\s+│\s+2 │/);
+    // The count beside the NPS is of NPS answers; CSAT and CES show their own (n=…).
+    expect(stdout).toMatch(/│ touchpoint\s+│ NPS answers │/);
     expect(stdout).toMatch(
       /│ all\s+│\s+4 │\s+2 │\s+1 │\s+1 │\s+25\.0 \* │\s+81\.3 │\s+100\.0 \(n=1\) │\s+2\.0 \(n=1\) │/,
     );
@@ -138,7 +140,7 @@ describe('boucle score', () => {
     const { code, stderr } = await boucle('score', path as string);
     expect(code).toBe(2);
     expect(stderr).toContain(`${path}:2: not valid JSON (`);
-    expect(stderr).toContain(`${path}:3: answeredAt: must be an ISO 8601 date-time`);
+    expect(stderr).toContain(`${path}:3: answeredAt: required`);
     expect(stderr).toContain('2 bad rows');
   });
 

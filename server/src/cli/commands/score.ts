@@ -88,7 +88,7 @@ function tableOf(report: ScoreReport, by: ScoreDimension | undefined): string {
   const table = new Table({
     head: [
       by ?? '',
-      'answers',
+      'NPS answers',
       'promoters',
       'passives',
       'detractors',

@@ -61,6 +61,9 @@ type Row = {
 };
 
 /** A SOQL string literal. */
+
+/** Errors of a connection that never got an answer (refused, unknown host, timed out, reset). */
+const NETWORK_FAILURE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH/;
 export const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
@@ -140,7 +143,14 @@ export class SalesforceAdapter implements CrmAdapter {
         });
       }
     } catch (error) {
-      const e = error as { name?: string; message?: string };
+      const e = error as { name?: string; message?: string; code?: string };
+      // A connection that failed is not a refused login: say what could not be reached.
+      if (NETWORK_FAILURE.test(`${e.code ?? ''} ${e.message ?? ''}`))
+        throw new CrmError(
+          'network_error',
+          `Salesforce is unreachable at ${this.config.loginUrl}: ${e.message ?? String(error)}`,
+          true,
+        );
       const flow = this.config.auth === 'jwt' ? 'JWT bearer' : 'client-credentials';
       throw new CrmError(
         'salesforce_auth_failed',
