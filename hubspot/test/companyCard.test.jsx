@@ -75,6 +75,24 @@ const summary = {
       category: 'detractor',
       comment: 'Délai <b>beaucoup</b> trop long',
       answeredAt: '2026-11-20T10:00:00.000Z',
+      sentiment: 'negative',
+      themes: [
+        {
+          theme: 'delays',
+          label: { en: 'Delays and responsiveness', fr: 'Délais et réactivité' },
+          sentiment: 'negative',
+        },
+        { theme: 'esg', sentiment: 'negative' },
+      ],
+    },
+  ],
+  irritants: [
+    {
+      theme: 'delays',
+      label: { en: 'Delays and responsiveness', fr: 'Délais et réactivité' },
+      unhappyCount: 1,
+      unhappyShare: 100,
+      margin: 0,
     },
   ],
   norm: {
@@ -152,6 +170,35 @@ describe('the HubSpot company card', () => {
     await settle();
     const verbatim = findAll(Text).find((node) => node.text?.includes('Délai'));
     expect(verbatim.text).toContain('Délai <b>beaucoup</b> trop long');
+  });
+
+  it("tags each verbatim with its sentiment and themes, and lists the account's irritants", async () => {
+    const { findAll } = renderCard(fakeFetch({ 'GET /companies/1234/summary': { body: summary } }));
+    await settle();
+    const tags = findAll(Tag).map((tag) => [tag.text, tag.props.variant]);
+    expect(tags).toEqual(
+      expect.arrayContaining([
+        ['Negative', 'error'],
+        ['Delays and responsiveness', undefined],
+        ['esg', undefined],
+      ]),
+    );
+    expect(
+      findAll(Text).some(
+        (node) =>
+          node.text === 'Delays and responsiveness: 100.0% of unhappy answers (±0.0), 1 answers',
+      ),
+    ).toBe(true);
+  });
+
+  it('names themes and sentiment in French for a French user', async () => {
+    const { findAll } = renderCard(
+      fakeFetch({ 'GET /companies/1234/summary': { body: summary } }),
+      'fr-FR',
+    );
+    await settle();
+    const tags = findAll(Tag).map((tag) => tag.text);
+    expect(tags).toEqual(expect.arrayContaining(['Négatif', 'Délais et réactivité']));
   });
 
   it('lists open callbacks with where they stand against their SLA', async () => {

@@ -12,11 +12,12 @@ import { startEmulators, type RunningEmulators } from './emulators/start.ts';
 import { createApp } from './http/app.ts';
 import { currentSettings, hubspotApp, hubspotJourney } from './http/hubspotApp.ts';
 import { Metrics } from './http/metrics.ts';
-import { demoData, type DemoData } from './sandbox/demo.ts';
+import { DEMO_TAXONOMY, demoData, type DemoData } from './sandbox/demo.ts';
 import { openStore } from './store/open.ts';
 import type { Store, StoredCallback } from './store/store.ts';
 import type { CrmAdapter } from './sync/adapter.ts';
 import { SyncEngine } from './sync/engine.ts';
+import { loadTaxonomy, withExtension, type Verbatims } from './verbatims/taxonomy.ts';
 import { VendorFetcher } from './webhooks/fetcher.ts';
 import { HubSpotFeedbackPoller } from './webhooks/hubspotFeedback.ts';
 
@@ -109,10 +110,24 @@ export async function startServer(
   const adapters: CrmAdapter[] = [salesforceAdapter, hubspotAdapter].filter(
     (a): a is SalesforceAdapter | HubSpotAdapter => a !== undefined,
   );
+  // A bad taxonomy file is refused with its entries named, and the default taxonomy is kept.
+  // The sandbox shows an admin's extension at work unless it is given a taxonomy file.
+  let verbatims: Verbatims = config.sandbox
+    ? withExtension(DEMO_TAXONOMY)
+    : loadTaxonomy(undefined);
+  try {
+    if (config.taxonomyFile) verbatims = loadTaxonomy(config.taxonomyFile);
+  } catch (error) {
+    logger.error(
+      { err: error },
+      `BOUCLE_TAXONOMY_FILE refused, default taxonomy kept: ${(error as Error).message}`,
+    );
+  }
   const engine = new SyncEngine({
     store,
     adapters,
     logger,
+    analyse: verbatims.analyse,
     businessHours: async () => (await currentSettings(store)).businessHours,
     ...options.engine,
   });
@@ -155,6 +170,7 @@ export async function startServer(
     logger,
     metrics,
     onQueued: () => engine.poke(),
+    verbatims,
     webhooks: config.webhooks,
     onFetchQueued: () => fetcher.poke(),
     hubspotApp: hubspotApp({
@@ -169,6 +185,7 @@ export async function startServer(
       }),
       logger,
       onQueued: () => engine.poke(),
+      verbatims,
     }),
     ...(previewPage && { preview: previewPage.router }),
     // The journey of the CRM named, or of the first configured (Salesforce's Touchpoint__mdt

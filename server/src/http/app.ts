@@ -26,6 +26,8 @@ import type { Metrics } from './metrics.ts';
 import { insights } from './insights.ts';
 import { openApiDocument } from './openapi.ts';
 import { accountCard, callbackView } from './summary.ts';
+import { themesQuerySchema, themesReport } from './themes.ts';
+import { loadTaxonomy, type Verbatims } from '../verbatims/taxonomy.ts';
 import { webhookRouter } from '../webhooks/router.ts';
 import type { WebhooksConfig } from '../config/config.ts';
 
@@ -51,6 +53,8 @@ export interface AppDeps {
    * in the first CRM configured when none is named; the shipped journey without a CRM.
    */
   readonly journey?: (crm?: Crm) => Promise<readonly Touchpoint[]>;
+  /** The theme taxonomy in force and its analyser (`GET /v1/themes`); default: the default one. */
+  readonly verbatims?: Verbatims;
 }
 
 /** One rating, or `{"ratings": [...]}`: a body with a `ratings` key is read as a batch. */
@@ -139,6 +143,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/openapi.json', (_req, res) => res.json(openApiDocument()));
 
+  const verbatims = deps.verbatims ?? loadTaxonomy(undefined);
   const v1 = express.Router();
   v1.use((req, _res, next) => {
     const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
@@ -215,7 +220,7 @@ export function createApp(deps: AppDeps): express.Express {
         { path: 'window', message: 'must be a number of days from 1d to 9999d, such as 90d' },
       ]);
     const windowDays = Number(match[1]);
-    const card = await accountCard(store, [key], windowDays, clock(), await journey());
+    const card = await accountCard(store, [key], windowDays, clock(), await journey(), verbatims);
     if (!card)
       throw new ApiError(
         404,
@@ -255,6 +260,12 @@ export function createApp(deps: AppDeps): express.Express {
           `journey "${name}" has ${steps} touchpoints: the seeds advise ${MAX_ADVISED_JOURNEY_STEPS} at most`,
       ),
     });
+  });
+
+  v1.get('/themes', async (req, res) => {
+    const parsed = themesQuerySchema.safeParse(req.query);
+    if (!parsed.success) throw validation(parsed.error);
+    res.json(await themesReport(store, verbatims, parsed.data, clock()));
   });
 
   v1.get('/answers', async (req, res) => {

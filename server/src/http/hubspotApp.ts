@@ -18,6 +18,7 @@ import { ApiError } from '../errors.ts';
 import type { Crm, Store } from '../store/store.ts';
 import { verifyHubSpotV3 } from '../webhooks/signatures.ts';
 import { accountCard, callbackView } from './summary.ts';
+import type { Verbatims } from '../verbatims/taxonomy.ts';
 
 export interface HubSpotAppDeps {
   readonly store: Store;
@@ -28,6 +29,8 @@ export interface HubSpotAppDeps {
   readonly logger: Logger;
   readonly clock?: () => number;
   readonly onQueued?: () => void;
+  /** The theme taxonomy in force, for the verbatims and irritants of the company card. */
+  readonly verbatims?: Verbatims;
 }
 
 export const SETTINGS = 'server';
@@ -145,7 +148,14 @@ export function hubspotApp(deps: HubSpotAppDeps): express.Router {
     if (!company)
       throw new ApiError(404, 'not_found', `No company ${String(req.params.id)} in this portal`);
     const keys = [String(req.params.id), ...(company.domain ? [company.domain.toLowerCase()] : [])];
-    const card = await accountCard(deps.store, keys, 90, clock(), await hubspotJourney(deps.store));
+    const card = await accountCard(
+      deps.store,
+      keys,
+      90,
+      clock(),
+      await hubspotJourney(deps.store),
+      deps.verbatims,
+    );
     res.json(
       card
         ? { company: { id: String(req.params.id), name: company.name }, ...card }

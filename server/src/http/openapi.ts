@@ -397,6 +397,91 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/themes': {
+        get: {
+          summary:
+            'Irritants and weak signals: themes by their share among unhappy answers (with a 95% margin), themes growing significantly against the previous window, recurring phrases no theme covers',
+          description:
+            'Unhappy answers are NPS detractors, dissatisfied CSAT and high-effort CES answers. Themes are read from each stored comment with the taxonomy in force (the default plus BOUCLE_TAXONOMY_FILE). team is not stored yet: `by=team` answers 200 with no groups and a reason.',
+          parameters: [
+            {
+              name: 'by',
+              in: 'query',
+              schema: { enum: ['account', 'team', 'touchpoint', 'org'], default: 'org' },
+            },
+            {
+              name: 'window',
+              in: 'query',
+              schema: { type: 'string', pattern: '^\\d+d$', default: '90d' },
+              description: 'The window, in days; growth compares it with the window before it',
+            },
+            {
+              name: 'minSample',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, default: 30 },
+              description: 'Below this many unhappy answers a group is flagged lowSample',
+            },
+          ],
+          responses: {
+            '200': json({
+              type: 'object',
+              properties: {
+                by: { type: 'string' },
+                reason: { type: 'string', description: 'why a grouping has no groups (team)' },
+                window: {
+                  type: 'object',
+                  properties: {
+                    from: { type: 'string', format: 'date-time' },
+                    to: { type: 'string', format: 'date-time' },
+                    days: { type: 'integer' },
+                  },
+                },
+                groups: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      key: { type: 'string' },
+                      n: { type: 'integer' },
+                      unhappy: { type: 'integer' },
+                      previousN: { type: 'integer' },
+                      lowSample: { type: 'boolean' },
+                      themes: {
+                        type: 'array',
+                        items: {
+                          type: 'object',
+                          properties: {
+                            theme: { type: 'string' },
+                            label: {
+                              type: 'object',
+                              properties: { en: { type: 'string' }, fr: { type: 'string' } },
+                            },
+                            count: { type: 'integer' },
+                            unhappyCount: { type: 'integer' },
+                            unhappyShare: { type: 'number', description: 'percent' },
+                            margin: { type: 'number', description: '95% half-width, points' },
+                            share: { type: 'number', description: 'percent of all answers' },
+                            previousShare: { type: 'number' },
+                            growing: { type: 'boolean' },
+                          },
+                        },
+                      },
+                      candidates: {
+                        type: 'array',
+                        items: {
+                          type: 'object',
+                          properties: { phrase: { type: 'string' }, count: { type: 'integer' } },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            }),
+            ...errors(400, 401),
+          },
+        },
+      },
       '/v1/callbacks': {
         get: {
           summary: 'Callbacks not closed yet (default), the overdue ones, or those in one state',

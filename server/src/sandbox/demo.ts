@@ -1,6 +1,7 @@
 import { DEFAULT_TOUCHPOINTS, orderJourney } from '@boucle/shared';
 import { seededRandom } from '../random.ts';
 import type { Answer, Rating } from '@boucle/shared/schemas';
+import type { TaxonomyExtension } from '@boucle/shared/themes';
 
 export interface DemoPerson {
   readonly key: string;
@@ -153,6 +154,32 @@ const VERBATIMS: Record<'detractor' | 'passive' | 'promoter', [string, string][]
     ['en', 'Great onboarding, the team was responsive and clear.'],
     ['fr', 'Rappel le jour même après mon avis, j’ai apprécié. Problème réglé.'],
     ['en', 'Clear contract, fair price, no surprises. Would recommend.'],
+  ],
+};
+
+/**
+ * The sandbox's additions to the default taxonomy, as an admin's BOUCLE_TAXONOMY_FILE would make
+ * them: a theme for heavy processes, which the demo's passives complain about.
+ */
+export const DEMO_TAXONOMY: TaxonomyExtension = {
+  themes: [
+    {
+      id: 'process',
+      label: { en: 'Process', fr: 'Démarches' },
+      keywords: {
+        fr: [
+          'procédure',
+          'procédures',
+          'processus',
+          'démarche',
+          'démarches',
+          'formalités',
+          'paperasse',
+        ],
+        en: ['process', 'procedure', 'procedures', 'paperwork', 'bureaucracy', 'rules'],
+      },
+      phrases: { en: ['red tape'] },
+    },
   ],
 };
 

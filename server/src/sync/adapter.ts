@@ -1,5 +1,6 @@
 import type { AccountSummary, DissonanceKind, ScoreCategory, Touchpoint } from '@boucle/shared';
 import type { Answer, Rating, ThresholdRule } from '@boucle/shared/schemas';
+import type { VerbatimAnalysis } from '@boucle/shared/themes';
 import type { CrmError } from '../errors.ts';
 import type { Crm, StoredCallback } from '../store/store.ts';
 
@@ -39,6 +40,8 @@ export interface AnswerWrite {
   readonly answer: Answer;
   readonly resolution: Resolution;
   readonly category: ScoreCategory;
+  /** Themes and sentiment of the comment, computed from it at sync time; none without comment. */
+  readonly analysis?: VerbatimAnalysis;
 }
 
 export interface RatingWrite {

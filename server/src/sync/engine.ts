@@ -9,6 +9,7 @@ import {
   type Alert,
 } from '@boucle/shared';
 import type { Answer, BusinessHoursSettings, ThresholdRule } from '@boucle/shared/schemas';
+import { analyzeVerbatim, type VerbatimAnalyser } from '@boucle/shared/themes';
 import type { Logger } from 'pino';
 import { CrmError } from '../errors.ts';
 import {
@@ -54,6 +55,11 @@ export interface EngineOptions {
   readonly backoffBaseMs?: number;
   /** Answers older than this raise no callback (a backfill must not flood managers); default 14. */
   readonly callbackMaxAgeDays?: number;
+  /**
+   * Reads each comment's themes and sentiment, written with the answer; default: the default
+   * taxonomy. Deterministic, so a re-sync writes the same values.
+   */
+  readonly analyse?: VerbatimAnalyser;
 }
 
 const DAY_MS = 86_400_000;
@@ -416,12 +422,16 @@ export class SyncEngine {
       newCallbacks.push(
         ...(await this.raiseCallbacks(adapter, item.answer, item.ref, alerts, resolution)),
       );
+      const analyse = this.options.analyse ?? analyzeVerbatim;
       writes.push({
         job: item.job,
         ref: item.ref,
         answer: item.answer,
         resolution,
         category: classifyCategory(item.answer),
+        ...(item.answer.comment?.trim() && {
+          analysis: analyse(item.answer.comment, { language: item.answer.language }),
+        }),
       });
     }
     if (newCallbacks.length > 0)

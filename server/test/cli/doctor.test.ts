@@ -146,6 +146,46 @@ describe('boucle doctor and setup hubspot', () => {
     expect(stdout).not.toMatch(/unknown touchpoint "Apr/);
   });
 
+  it('adds the survey response properties a portal set up by an earlier version lacks', async () => {
+    const older = await startEmulators();
+    try {
+      const response = await fetch(`${older.hubspotUrl}/crm-object-schemas/v3/schemas`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer pat-sandbox', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'boucle_survey_response',
+          labels: { singular: 'Survey response', plural: 'Survey responses' },
+          primaryDisplayProperty: 'boucle_external_id',
+          requiredProperties: ['boucle_external_id'],
+          associatedObjects: ['CONTACT', 'COMPANY'],
+          properties: [
+            { name: 'boucle_external_id', label: 'Boucle id', type: 'string', fieldType: 'text' },
+            { name: 'boucle_comment', label: 'Comment', type: 'string', fieldType: 'textarea' },
+          ],
+        }),
+      });
+      expect(response.status).toBe(201);
+      const { code, stdout } = await run(['setup', 'hubspot'], {
+        ...env,
+        HUBSPOT_BASE_URL: older.hubspotUrl,
+      });
+      expect(code).toBe(0);
+      expect(stdout).toContain('boucle_survey_response.boucle_themes');
+      expect(stdout).toContain('boucle_survey_response.boucle_sentiment');
+      const state = (await (
+        await fetch(
+          `${older.hubspotUrl}/crm/v3/properties/boucle_survey_response/boucle_sentiment`,
+          {
+            headers: { authorization: 'Bearer pat-sandbox' },
+          },
+        )
+      ).json()) as { options: { value: string }[] };
+      expect(state.options.map((o) => o.value)).toEqual(['positive', 'neutral', 'negative']);
+    } finally {
+      await older.close();
+    }
+  });
+
   it('says what a portal below Enterprise cannot have', async () => {
     const starter = await startEmulators({ hubspot: { customObjects: false } });
     try {

@@ -43,6 +43,7 @@ describe('the Salesforce package and the server agree', () => {
           answer,
           resolution: { accountId: '001', contactId: '003' },
           category: 'detractor',
+          analysis: { language: 'fr', sentiment: 'negative', score: -0.5, themes: [] },
         }),
       ),
       Response_Rating__c: Object.keys(

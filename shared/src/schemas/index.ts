@@ -13,3 +13,4 @@ export * from './settings.ts';
 export * from './answerFile.ts';
 export * from './touchpoint.ts';
 export * from './insights.ts';
+export * from './taxonomy.ts';

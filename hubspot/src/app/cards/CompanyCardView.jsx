@@ -53,6 +53,13 @@ export function OpenCallbacks({ callbacks, t }) {
   );
 }
 
+/** Sentiment tags: the server reads it from each verbatim with the taxonomy in force. */
+const SENTIMENT_VARIANT = { positive: 'success', neutral: 'default', negative: 'error' };
+
+/** A theme's label in the user's language; an admin's theme without a label shows its id. */
+const themeLabel = (theme, french) =>
+  (french ? theme.label?.fr : theme.label?.en) ?? theme.label?.en ?? theme.theme;
+
 /**
  * The touchpoints in journey order, each against its target, then those outside the journey. A
  * server from before the journey sends only `touchpoints`: they show as they were sent.
@@ -76,6 +83,9 @@ function journeyOf(card) {
  */
 export function CompanyCardView({ context, fetch }) {
   const t = translator(context?.user?.locale);
+  const french = String(context?.user?.locale ?? '')
+    .toLowerCase()
+    .startsWith('fr');
   const companyId = context?.crm?.objectId;
   const state = useBoucle(fetch, `/companies/${encodeURIComponent(companyId)}/summary`);
   if (!state.data) return <LoadingOrError state={state} t={t} />;
@@ -156,11 +166,39 @@ export function CompanyCardView({ context, fetch }) {
         </TableBody>
       </Table>
 
+      {(card.irritants ?? []).length > 0 && (
+        <>
+          <Heading>{t('irritants')}</Heading>
+          {card.irritants.map((irritant) => (
+            <Text key={irritant.theme}>
+              {t('irritant', {
+                theme: themeLabel(irritant, french),
+                share: irritant.unhappyShare.toFixed(1),
+                margin: irritant.margin.toFixed(1),
+                n: irritant.unhappyCount,
+              })}
+            </Text>
+          ))}
+        </>
+      )}
+
       <Heading>{t('verbatims')}</Heading>
       {card.verbatims.map((verbatim) => (
-        <Text key={verbatim.answerId}>
-          {`${verbatim.metric.toUpperCase()} ${verbatim.score} · ${verbatim.answeredAt.slice(0, 10)} · ${verbatim.comment}`}
-        </Text>
+        <Flex key={verbatim.answerId} direction="column" gap="extra-small">
+          <Text>
+            {`${verbatim.metric.toUpperCase()} ${verbatim.score} · ${verbatim.answeredAt.slice(0, 10)} · ${verbatim.comment}`}
+          </Text>
+          {verbatim.sentiment && (
+            <Flex direction="row" gap="extra-small" wrap="wrap">
+              <Tag variant={SENTIMENT_VARIANT[verbatim.sentiment] ?? 'default'}>
+                {t(`sentiment_${verbatim.sentiment}`)}
+              </Tag>
+              {(verbatim.themes ?? []).map((theme) => (
+                <Tag key={theme.theme}>{themeLabel(theme, french)}</Tag>
+              ))}
+            </Flex>
+          )}
+        </Flex>
       ))}
 
       <Divider />

@@ -12,6 +12,7 @@ import {
   type DissonanceKind,
   type Touchpoint,
 } from '@boucle/shared';
+import type { Sentiment, VerbatimAnalysis } from '@boucle/shared/themes';
 import type {
   AnswerWrite,
   CallbackWrite,
@@ -90,6 +91,30 @@ const ASSIGN_VALUES: Record<string, ThresholdRule['assignTo']> = {
   Queue: 'queue',
 };
 
+export const SENTIMENT_VALUES: Record<Sentiment, string> = {
+  positive: 'Positive',
+  neutral: 'Neutral',
+  negative: 'Negative',
+};
+
+/**
+ * The themes of a verbatim as `Themes__c` holds them: ids separated by semicolons, as many whole
+ * themes as fit in `length` characters (a cut id would be a theme nobody defined).
+ */
+export function themesField(
+  analysis: VerbatimAnalysis | undefined,
+  length = 255,
+): string | undefined {
+  if (!analysis) return undefined;
+  let value = '';
+  for (const { theme } of analysis.themes) {
+    const next = value ? `${value};${theme}` : theme;
+    if (next.length > length) break;
+    value = next;
+  }
+  return value;
+}
+
 type SObject = Record<string, unknown> & { attributes: { type: string } };
 
 /**
@@ -105,7 +130,13 @@ const defined = (record: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as SObject;
 
 /** A `Survey_Response__c` upserted by `External_Id__c`. */
-export function surveyResponseRecord({ ref, answer, resolution, category }: AnswerWrite): SObject {
+export function surveyResponseRecord({
+  ref,
+  answer,
+  resolution,
+  category,
+  analysis,
+}: AnswerWrite): SObject {
   return defined({
     attributes: { type: 'Survey_Response__c' },
     External_Id__c: ref,
@@ -121,6 +152,8 @@ export function surveyResponseRecord({ ref, answer, resolution, category }: Answ
     Source__c: answer.source,
     Interaction_Id__c: answer.interactionId,
     Language__c: truncateToField(answer.language, 35),
+    Themes__c: themesField(analysis),
+    Sentiment__c: analysis && SENTIMENT_VALUES[analysis.sentiment],
   });
 }
 
@@ -331,6 +364,8 @@ export const SALESFORCE_FIELDS_WRITTEN: Readonly<Record<string, readonly string[
     'Source__c',
     'Interaction_Id__c',
     'Language__c',
+    'Themes__c',
+    'Sentiment__c',
   ],
   Response_Rating__c: [
     'External_Id__c',

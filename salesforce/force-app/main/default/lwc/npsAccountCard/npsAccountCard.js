@@ -42,6 +42,20 @@ import BOUCLE_TARGET_MET from '@salesforce/label/c.Boucle_Target_Met';
 import BOUCLE_TARGET_MISSED from '@salesforce/label/c.Boucle_Target_Missed';
 import BOUCLE_TARGET_NOT_ENOUGH from '@salesforce/label/c.Boucle_Target_Not_Enough';
 import BOUCLE_NOT_IN_JOURNEY from '@salesforce/label/c.Boucle_Not_In_Journey';
+import BOUCLE_THEMES from '@salesforce/label/c.Boucle_Themes';
+import BOUCLE_SENTIMENT_POSITIVE from '@salesforce/label/c.Boucle_Sentiment_Positive';
+import BOUCLE_SENTIMENT_NEUTRAL from '@salesforce/label/c.Boucle_Sentiment_Neutral';
+import BOUCLE_SENTIMENT_NEGATIVE from '@salesforce/label/c.Boucle_Sentiment_Negative';
+import BOUCLE_THEME_PRICE from '@salesforce/label/c.Boucle_Theme_Price';
+import BOUCLE_THEME_DELAYS from '@salesforce/label/c.Boucle_Theme_Delays';
+import BOUCLE_THEME_CALLBACK from '@salesforce/label/c.Boucle_Theme_Callback';
+import BOUCLE_THEME_QUALITY from '@salesforce/label/c.Boucle_Theme_Quality';
+import BOUCLE_THEME_DELIVERY from '@salesforce/label/c.Boucle_Theme_Delivery';
+import BOUCLE_THEME_BILLING from '@salesforce/label/c.Boucle_Theme_Billing';
+import BOUCLE_THEME_SUPPORT from '@salesforce/label/c.Boucle_Theme_Support';
+import BOUCLE_THEME_ONBOARDING from '@salesforce/label/c.Boucle_Theme_Onboarding';
+import BOUCLE_THEME_CONTRACT from '@salesforce/label/c.Boucle_Theme_Contract';
+import BOUCLE_THEME_STAFF from '@salesforce/label/c.Boucle_Theme_Staff';
 
 const LABELS = {
   title: BOUCLE_CARD_TITLE,
@@ -65,11 +79,31 @@ const LABELS = {
   noCallbacks: BOUCLE_NO_CALLBACKS,
   due: BOUCLE_DUE,
   target: BOUCLE_TARGET,
+  themes: BOUCLE_THEMES,
 };
 const TARGET_STATUS = {
   met: { label: BOUCLE_TARGET_MET, className: 'slds-badge slds-theme_success' },
   missed: { label: BOUCLE_TARGET_MISSED, className: 'slds-badge slds-theme_error' },
   not_enough: { label: BOUCLE_TARGET_NOT_ENOUGH, className: 'slds-badge' },
+};
+// Themes and sentiment as the server wrote them on each Survey_Response__c (ids in Themes__c);
+// an admin's own theme shows its id.
+const THEME_LABELS = {
+  price: BOUCLE_THEME_PRICE,
+  delays: BOUCLE_THEME_DELAYS,
+  callback: BOUCLE_THEME_CALLBACK,
+  quality: BOUCLE_THEME_QUALITY,
+  delivery: BOUCLE_THEME_DELIVERY,
+  billing: BOUCLE_THEME_BILLING,
+  support: BOUCLE_THEME_SUPPORT,
+  onboarding: BOUCLE_THEME_ONBOARDING,
+  contract: BOUCLE_THEME_CONTRACT,
+  staff: BOUCLE_THEME_STAFF,
+};
+const SENTIMENTS = {
+  Positive: { label: BOUCLE_SENTIMENT_POSITIVE, badge: 'slds-badge slds-theme_success' },
+  Neutral: { label: BOUCLE_SENTIMENT_NEUTRAL, badge: 'slds-badge' },
+  Negative: { label: BOUCLE_SENTIMENT_NEGATIVE, badge: 'slds-badge slds-theme_error' },
 };
 const NORM = { above: BOUCLE_NORM_ABOVE, below: BOUCLE_NORM_BELOW, level: BOUCLE_NORM_LEVEL };
 const METRICS = { NPS: 'nps', CSAT: 'csat', CES: 'ces' };
@@ -110,6 +144,12 @@ const QUERY = gql`
                 value
               }
               Language__c {
+                value
+              }
+              Themes__c {
+                value
+              }
+              Sentiment__c {
                 value
               }
             }
@@ -226,6 +266,17 @@ function dateText(iso) {
   return iso
     ? new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(iso))
     : '';
+}
+
+/** The chips and sentiment badge of one verbatim, from what the server wrote. */
+function verbatimAnalysis(analysis) {
+  const themes = (analysis?.themes ?? []).map((id) => ({ key: id, label: THEME_LABELS[id] ?? id }));
+  return {
+    themes,
+    hasThemes: themes.length > 0,
+    sentimentLabel: analysis?.sentiment?.label,
+    sentimentClass: analysis?.sentiment?.badge,
+  };
 }
 
 /**
@@ -464,7 +515,22 @@ export default class NpsAccountCard extends LightningElement {
     return this.touchpoints.length > 0;
   }
 
+  /** Each answer's themes and sentiment, by record id. */
+  get analyses() {
+    const edges = this.data?.uiapi?.query?.Survey_Response__c?.edges ?? [];
+    return new Map(
+      edges.map(({ node }) => [
+        node.Id,
+        {
+          themes: (value(node.Themes__c) ?? '').split(';').filter(Boolean),
+          sentiment: SENTIMENTS[value(node.Sentiment__c)],
+        },
+      ]),
+    );
+  }
+
   get verbatims() {
+    const analyses = this.analyses;
     const all = summarizeAccount(this.answers, {
       now: new Date().toISOString(),
       verbatimCount: 10,
@@ -476,6 +542,7 @@ export default class NpsAccountCard extends LightningElement {
       meta: `${v.metric.toUpperCase()} ${v.score} · ${dateText(v.answeredAt)}${v.touchpoint ? ` · ${v.touchpoint}` : ''}`,
       badgeClass: `slds-badge ${classifyScore(v.metric, v.score) === 'detractor' || classifyScore(v.metric, v.score) === 'dissatisfied' || classifyScore(v.metric, v.score) === 'high_effort' ? 'slds-theme_error' : 'slds-theme_success'}`,
       lang: v.language ?? '',
+      ...verbatimAnalysis(analyses.get(v.answerId)),
     }));
   }
 

@@ -78,6 +78,21 @@ describe('c-nps-account-card', () => {
     expect(element.shadowRoot.querySelector('.verbatims script')).toBeNull();
   });
 
+  it("shows each verbatim's themes as chips and its sentiment, as the server wrote them", async () => {
+    const element = mount();
+    graphql.emit(data);
+    await flush();
+    const [first, second, third] = element.shadowRoot.querySelectorAll('.verbatim');
+    const chips = (item) => [...item.querySelectorAll('.theme')].map((chip) => chip.textContent);
+    expect(chips(first)).toEqual(['c.Boucle_Theme_Delays']);
+    expect(first.querySelector('[data-sentiment]').textContent).toBe('c.Boucle_Sentiment_Negative');
+    expect(first.querySelector('.themes').getAttribute('aria-label')).toBe('c.Boucle_Themes');
+    // An admin's own theme shows its id.
+    expect(chips(second)).toEqual(['c.Boucle_Theme_Onboarding', 'sustainability']);
+    expect(third.querySelector('.themes')).toBeNull();
+    expect(third.querySelector('[data-sentiment]')).toBeNull();
+  });
+
   it('lists open callbacks with where they stand against their SLA', async () => {
     const element = mount();
     graphql.emit(data);
