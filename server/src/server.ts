@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
-import { nextCallbackState } from '@boucle/shared';
+import { DEFAULT_TOUCHPOINTS, nextCallbackState } from '@boucle/shared';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { HubSpotAdapter } from './crm/hubspot/adapter.ts';
@@ -10,13 +10,14 @@ import { SalesforceAdapter } from './crm/salesforce/adapter.ts';
 import { listening } from './emulators/common.ts';
 import { startEmulators, type RunningEmulators } from './emulators/start.ts';
 import { createApp } from './http/app.ts';
-import { currentSettings, hubspotApp } from './http/hubspotApp.ts';
+import { currentSettings, hubspotApp, hubspotJourney } from './http/hubspotApp.ts';
 import { Metrics } from './http/metrics.ts';
-import { demoData, type DemoData } from './sandbox/demo.ts';
+import { DEMO_TAXONOMY, demoData, type DemoData } from './sandbox/demo.ts';
 import { openStore } from './store/open.ts';
 import type { Store, StoredCallback } from './store/store.ts';
 import type { CrmAdapter } from './sync/adapter.ts';
 import { SyncEngine } from './sync/engine.ts';
+import { loadTaxonomy, withExtension, type Verbatims } from './verbatims/taxonomy.ts';
 import { VendorFetcher } from './webhooks/fetcher.ts';
 import { HubSpotFeedbackPoller } from './webhooks/hubspotFeedback.ts';
 
@@ -106,14 +107,29 @@ export async function startServer(
     new HubSpotAdapter(hubspot, {
       requestsPer10s: options.hubspotRequestsPer10s ?? 100,
       rules: async () => (await currentSettings(store)).rules,
+      touchpoints: () => hubspotJourney(store),
     });
   const adapters: CrmAdapter[] = [salesforceAdapter, hubspotAdapter].filter(
     (a): a is SalesforceAdapter | HubSpotAdapter => a !== undefined,
   );
+  // A bad taxonomy file is refused with its entries named, and the default taxonomy is kept.
+  // The sandbox shows an admin's extension at work unless it is given a taxonomy file.
+  let verbatims: Verbatims = config.sandbox
+    ? withExtension(DEMO_TAXONOMY)
+    : loadTaxonomy(undefined);
+  try {
+    if (config.taxonomyFile) verbatims = loadTaxonomy(config.taxonomyFile);
+  } catch (error) {
+    logger.error(
+      { err: error },
+      `BOUCLE_TAXONOMY_FILE refused, default taxonomy kept: ${(error as Error).message}`,
+    );
+  }
   const engine = new SyncEngine({
     store,
     adapters,
     logger,
+    analyse: verbatims.analyse,
     businessHours: async () => (await currentSettings(store)).businessHours,
     ...options.engine,
   });
@@ -156,6 +172,7 @@ export async function startServer(
     logger,
     metrics,
     onQueued: () => engine.poke(),
+    verbatims,
     webhooks: config.webhooks,
     onFetchQueued: () => fetcher.poke(),
     hubspotApp: hubspotApp({
@@ -170,8 +187,15 @@ export async function startServer(
       }),
       logger,
       onQueued: () => engine.poke(),
+      verbatims,
     }),
     ...(previewPage && { preview: previewPage.router }),
+    // The journey of the CRM named, or of the first configured (Salesforce's Touchpoint__mdt
+    // when Salesforce is connected).
+    journey: async (crm) => {
+      const adapter = crm ? adapters.find((a) => a.crm === crm) : adapters[0];
+      return adapter ? adapter.touchpoints() : DEFAULT_TOUCHPOINTS;
+    },
     crmHealth: async () => {
       if (!health || Date.now() - health.at > 30_000) {
         const entries = await Promise.all(

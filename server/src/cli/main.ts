@@ -10,7 +10,9 @@ import { doctorCommand, setupHubSpotCommand } from './commands/doctor.ts';
 import { emulatorCommand, type EmulatorOptions } from './commands/emulator.ts';
 import { importCommand, type ImportOptions } from './commands/import.ts';
 import { SCORE_DIMENSIONS, scoreCommand, type ScoreOptions } from './commands/score.ts';
+import { resyncCommand, type ResyncOptions } from './commands/resync.ts';
 import { startCommand } from './commands/start.ts';
+import { verbatimsCommand, type VerbatimsOptions } from './commands/verbatims.ts';
 import { EXIT, type CliIo } from './io.ts';
 
 /** `--map field=column`, repeated: the columns named so far. */
@@ -226,6 +228,57 @@ Examples:
     )
     .action(async (file: string, options: ScoreOptions) => {
       exitCode = await scoreCommand(file, options, io);
+    });
+
+  program
+    .command('resync')
+    .description(
+      'Queue the stored answers for their CRMs again, so records written before themes and sentiment (or a taxonomy change) get them; resumable.',
+    )
+    .option('--since <date>', 'only answers given from this date (ISO 8601), e.g. 2026-01-01')
+    .addHelpText(
+      'after',
+      `
+The running server (npm start) writes the queued answers in its usual batches, upserting each
+record by its Boucle id. Running it again queues nothing twice while answers wait.
+
+Exit codes: 0 queued; 1 store unavailable; 2 bad usage or configuration.`,
+    )
+    .action(async (options: ResyncOptions) => {
+      exitCode = await resyncCommand(env, options, io);
+    });
+
+  program
+    .command('verbatims')
+    .description(
+      "Read an answer file's verbatims offline: each comment's language, sentiment and themes, and the themes table (mentions by sentiment, share among unhappy answers with its 95% margin).",
+    )
+    .argument(
+      '<file>',
+      'answers: .csv with a header row (id and score required) or .jsonl (one API answer per line)',
+    )
+    .addOption(
+      new Option('--format <format>', 'file format, when the extension does not tell').choices(
+        ANSWER_FILE_FORMATS,
+      ),
+    )
+    .option('--taxonomy <file>', 'themes and words added to the default taxonomy (JSON)')
+    .option('--json', "print the table and every verbatim's analysis as JSON")
+    .addHelpText(
+      'after',
+      `
+Unhappy answers are NPS detractors (0-6), dissatisfied CSAT (1-3) and high-effort CES answers.
+The taxonomy file has the form of BOUCLE_TAXONOMY_FILE (see README, "Verbatims").
+
+Exit codes: 0 analysed; 2 bad usage, bad rows (each listed with its line number and reason) or a
+bad taxonomy file (its bad entries named).
+
+Examples:
+  npx boucle verbatims answers.jsonl
+  npx boucle verbatims answers.csv --json --taxonomy taxonomy.json`,
+    )
+    .action(async (file: string, options: VerbatimsOptions) => {
+      exitCode = await verbatimsCommand(file, options, io);
     });
 
   const port = (name: string) => (value: string) => {

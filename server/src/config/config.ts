@@ -87,6 +87,8 @@ const environmentSchema = z.object({
     .int()
     .min(1, { error: 'must be at least 1' })
     .default(600),
+  /** An admin's additions to the default theme taxonomy (JSON, see README "Verbatims"). */
+  BOUCLE_TAXONOMY_FILE: optionalText,
   BOUCLE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -155,6 +157,8 @@ export interface Config {
   /** How often HubSpot feedback submissions are polled; 0 turns it off. */
   readonly hubspotFeedbackPollSeconds: number;
   readonly logLevel: string;
+  /** A JSON file of themes and words added to the default taxonomy. */
+  readonly taxonomyFile?: string;
 }
 
 /** Comma-separated secrets: the current one, and the previous one while a rotation is under way. */
@@ -317,5 +321,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     webhooks,
     hubspotFeedbackPollSeconds: e.HUBSPOT_FEEDBACK_POLL_SECONDS,
     logLevel: e.BOUCLE_LOG_LEVEL,
+    ...(e.BOUCLE_TAXONOMY_FILE && { taxonomyFile: e.BOUCLE_TAXONOMY_FILE }),
   };
 }

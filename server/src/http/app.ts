@@ -1,6 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { CALLBACK_STATUSES, nextCallbackState } from '@boucle/shared';
+import {
+  DEFAULT_TOUCHPOINTS,
+  MAX_ADVISED_JOURNEY_STEPS,
+  CALLBACK_STATUSES,
+  nextCallbackState,
+  orderJourney,
+  oversizedJourneys,
+  unknownTouchpoints,
+  type Touchpoint,
+} from '@boucle/shared';
 import {
   answersBodySchema,
   callbackOutcomeSchema,
@@ -17,6 +26,8 @@ import type { Metrics } from './metrics.ts';
 import { insights } from './insights.ts';
 import { openApiDocument } from './openapi.ts';
 import { accountCard, callbackView } from './summary.ts';
+import { themesQuerySchema, themesReport } from './themes.ts';
+import { loadTaxonomy, type Verbatims } from '../verbatims/taxonomy.ts';
 import { webhookRouter } from '../webhooks/router.ts';
 import type { WebhooksConfig } from '../config/config.ts';
 
@@ -37,6 +48,13 @@ export interface AppDeps {
   readonly hubspotApp?: express.Router;
   /** The sandbox's preview page (`/`) and its bridge to the emulators. */
   readonly preview?: express.Router;
+  /**
+   * The journey in force in a CRM (Salesforce: Touchpoint__mdt; HubSpot: the settings page), or
+   * in the first CRM configured when none is named; the shipped journey without a CRM.
+   */
+  readonly journey?: (crm?: Crm) => Promise<readonly Touchpoint[]>;
+  /** The theme taxonomy in force and its analyser (`GET /v1/themes`); default: the default one. */
+  readonly verbatims?: Verbatims;
 }
 
 /** One rating, or `{"ratings": [...]}`: a body with a `ratings` key is read as a batch. */
@@ -90,6 +108,7 @@ function sameSecret(given: string, expected: string): boolean {
 export function createApp(deps: AppDeps): express.Express {
   const { store, logger, metrics } = deps;
   const clock = deps.clock ?? Date.now;
+  const journey = deps.journey ?? (async () => DEFAULT_TOUCHPOINTS);
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -124,6 +143,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/openapi.json', (_req, res) => res.json(openApiDocument()));
 
+  const verbatims = deps.verbatims ?? loadTaxonomy(undefined);
   const v1 = express.Router();
   v1.use((req, _res, next) => {
     const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
@@ -200,7 +220,7 @@ export function createApp(deps: AppDeps): express.Express {
         { path: 'window', message: 'must be a number of days from 1d to 9999d, such as 90d' },
       ]);
     const windowDays = Number(match[1]);
-    const card = await accountCard(store, [key], windowDays, clock());
+    const card = await accountCard(store, [key], windowDays, clock(), await journey(), verbatims);
     if (!card)
       throw new ApiError(
         404,
@@ -208,6 +228,44 @@ export function createApp(deps: AppDeps): express.Express {
         `No answers for account ${key}: use a Salesforce Account id, a HubSpot company id or a domain that answers carry`,
       );
     res.json({ account: key, ...card });
+  });
+
+  v1.get('/touchpoints', async (req, res) => {
+    const { unknown, crm } = req.query;
+    if (unknown !== undefined && unknown !== 'true' && unknown !== 'false')
+      throw new ApiError(400, 'validation_failed', 'unknown must be true or false', [
+        { path: 'unknown', message: 'must be true or false' },
+      ]);
+    if (crm !== undefined && !deps.crms.includes(crm as Crm))
+      throw new ApiError(400, 'validation_failed', `crm must be one of ${deps.crms.join(', ')}`, [
+        {
+          path: 'crm',
+          message: `must be a configured CRM: ${deps.crms.join(', ') || '(none configured)'}`,
+        },
+      ]);
+    const touchpoints = await journey(crm as Crm | undefined);
+    const source = (crm as Crm | undefined) ?? deps.crms[0] ?? null;
+    if (unknown === 'true') {
+      res.json({
+        crm: source,
+        unknown: unknownTouchpoints(await store.touchpointCounts(), touchpoints),
+      });
+      return;
+    }
+    res.json({
+      crm: source,
+      touchpoints: orderJourney(touchpoints),
+      advice: oversizedJourneys(touchpoints).map(
+        ({ journey: name, steps }) =>
+          `journey "${name}" has ${steps} touchpoints: the seeds advise ${MAX_ADVISED_JOURNEY_STEPS} at most`,
+      ),
+    });
+  });
+
+  v1.get('/themes', async (req, res) => {
+    const parsed = themesQuerySchema.safeParse(req.query);
+    if (!parsed.success) throw validation(parsed.error);
+    res.json(await themesReport(store, verbatims, parsed.data, clock()));
   });
 
   v1.get('/answers', async (req, res) => {
@@ -266,7 +324,8 @@ export function createApp(deps: AppDeps): express.Express {
   v1.get('/insights', async (req, res) => {
     const parsed = insightsQuerySchema.safeParse(req.query);
     if (!parsed.success) throw validation(parsed.error);
-    res.json(await insights(store, parsed.data, parsed.data.crm ?? deps.crms[0], clock()));
+    const crm = parsed.data.crm ?? deps.crms[0];
+    res.json(await insights(store, parsed.data, crm, clock(), await journey(crm)));
   });
 
   app.use('/v1', v1);

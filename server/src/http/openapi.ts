@@ -5,6 +5,7 @@ import {
   insightsQuerySchema,
   ratingSchema,
   serverSettingsSchema,
+  touchpointSchema,
 } from '@boucle/shared/schemas';
 import { z } from 'zod';
 
@@ -240,6 +241,7 @@ export function openApiDocument(): Record<string, unknown> {
           io: 'input',
           unrepresentable: 'any',
         }),
+        Touchpoint: z.toJSONSchema(touchpointSchema, { unrepresentable: 'any' }),
         Error: errorBody,
         ShownNps: shownNps,
         LoopClosure: loopClosure,
@@ -323,7 +325,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/v1/accounts/{key}/summary': {
         get: {
           summary:
-            'The account card: NPS with margin, trend, touchpoints, verbatims, open callbacks, the norm',
+            'The account card: NPS with margin, trend, touchpoints, the journey in order with each touchpoint against its targets (met, missed, not_enough), verbatims, open callbacks, the norm',
           parameters: [
             {
               name: 'key',
@@ -339,6 +341,145 @@ export function openApiDocument(): Record<string, unknown> {
             },
           ],
           responses: { '200': { description: 'summary' }, ...errors(400, 401, 404) },
+        },
+      },
+      '/v1/touchpoints': {
+        get: {
+          summary:
+            'The configured journey (keys, English and French labels, order, targets) in journey order; with ?unknown=true, the touchpoints answers used that match none, with their answer counts',
+          parameters: [
+            { name: 'unknown', in: 'query', schema: { enum: ['true', 'false'] } },
+            {
+              name: 'crm',
+              in: 'query',
+              schema: { enum: ['salesforce', 'hubspot'] },
+              description:
+                'whose journey: Salesforce (Touchpoint__mdt) or HubSpot (settings page); default the first CRM configured',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'the journey, or the unknown touchpoints',
+              ...json({
+                oneOf: [
+                  {
+                    type: 'object',
+                    properties: {
+                      crm: { type: ['string', 'null'] },
+                      touchpoints: {
+                        type: 'array',
+                        items: { $ref: '#/components/schemas/Touchpoint' },
+                      },
+                      advice: { type: 'array', items: { type: 'string' } },
+                    },
+                  },
+                  {
+                    type: 'object',
+                    properties: {
+                      crm: { type: ['string', 'null'] },
+                      unknown: {
+                        type: 'array',
+                        items: {
+                          type: 'object',
+                          properties: {
+                            label: { type: 'string' },
+                            variants: { type: 'array', items: { type: 'string' } },
+                            answers: { type: 'integer' },
+                          },
+                        },
+                      },
+                    },
+                  },
+                ],
+              }),
+            },
+            ...errors(400, 401),
+          },
+        },
+      },
+      '/v1/themes': {
+        get: {
+          summary:
+            'Irritants and weak signals: themes by their share among unhappy answers (with a 95% margin), themes growing significantly against the previous window, recurring phrases no theme covers',
+          description:
+            'Unhappy answers are NPS detractors, dissatisfied CSAT and high-effort CES answers. Themes are read from each stored comment with the taxonomy in force (the default plus BOUCLE_TAXONOMY_FILE). team is not stored yet: `by=team` answers 200 with no groups and a reason.',
+          parameters: [
+            {
+              name: 'by',
+              in: 'query',
+              schema: { enum: ['account', 'team', 'touchpoint', 'org'], default: 'org' },
+            },
+            {
+              name: 'window',
+              in: 'query',
+              schema: { type: 'string', pattern: '^\\d+d$', default: '90d' },
+              description: 'The window, in days; growth compares it with the window before it',
+            },
+            {
+              name: 'minSample',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, default: 30 },
+              description: 'Below this many unhappy answers a group is flagged lowSample',
+            },
+          ],
+          responses: {
+            '200': json({
+              type: 'object',
+              properties: {
+                by: { type: 'string' },
+                reason: { type: 'string', description: 'why a grouping has no groups (team)' },
+                window: {
+                  type: 'object',
+                  properties: {
+                    from: { type: 'string', format: 'date-time' },
+                    to: { type: 'string', format: 'date-time' },
+                    days: { type: 'integer' },
+                  },
+                },
+                groups: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      key: { type: 'string' },
+                      n: { type: 'integer' },
+                      unhappy: { type: 'integer' },
+                      previousN: { type: 'integer' },
+                      lowSample: { type: 'boolean' },
+                      themes: {
+                        type: 'array',
+                        items: {
+                          type: 'object',
+                          properties: {
+                            theme: { type: 'string' },
+                            label: {
+                              type: 'object',
+                              properties: { en: { type: 'string' }, fr: { type: 'string' } },
+                            },
+                            count: { type: 'integer' },
+                            unhappyCount: { type: 'integer' },
+                            unhappyShare: { type: 'number', description: 'percent' },
+                            margin: { type: 'number', description: '95% half-width, points' },
+                            share: { type: 'number', description: 'percent of all answers' },
+                            previousShare: { type: 'number' },
+                            growing: { type: 'boolean' },
+                          },
+                        },
+                      },
+                      candidates: {
+                        type: 'array',
+                        items: {
+                          type: 'object',
+                          properties: { phrase: { type: 'string' }, count: { type: 'integer' } },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            }),
+            ...errors(400, 401),
+          },
         },
       },
       '/v1/callbacks': {

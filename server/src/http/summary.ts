@@ -1,5 +1,16 @@
-import { computeNps, hoursLeft, roundSummary, slaStatus, summarizeAccount } from '@boucle/shared';
+import {
+  classifyScore,
+  computeNps,
+  hoursLeft,
+  parseInstant,
+  roundSummary,
+  slaStatus,
+  summarizeAccount,
+  type Touchpoint,
+} from '@boucle/shared';
+import { summarizeThemes } from '@boucle/shared/themes';
 import type { Store, StoredCallback } from '../store/store.ts';
+import { loadTaxonomy, type Verbatims } from '../verbatims/taxonomy.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -14,16 +25,24 @@ export function callbackView(callback: StoredCallback, now: string) {
   };
 }
 
+const DEFAULT_VERBATIMS = loadTaxonomy(undefined);
+/** How many irritants the cards show. */
+const TOP_IRRITANTS = 3;
+
 /**
  * An account's card (the v1 summary and the HubSpot company card): figures over `windowDays`,
- * rounded as every card shows them, the monthly trend, touchpoints, verbatims, open callbacks and
- * the org-wide NPS as the norm. `undefined` when nothing is known of the account.
+ * rounded as every card shows them, the monthly trend, touchpoints, verbatims (each with its
+ * themes and sentiment, as the sync writes them), the account's top irritants, open callbacks, the
+ * org-wide NPS as the norm, and the journey: the configured touchpoints in journey order, each
+ * against its targets, then the unknown ones. `undefined` when nothing is known of the account.
  */
 export async function accountCard(
   store: Store,
   keys: readonly string[],
   windowDays: number,
   nowMs: number,
+  touchpoints?: readonly Touchpoint[],
+  verbatims: Verbatims = DEFAULT_VERBATIMS,
 ) {
   const now = new Date(nowMs).toISOString();
   const answers = await store.answersForAccount(
@@ -42,12 +61,55 @@ export async function accountCard(
     now,
     windowDays,
     ...(norm.nps !== null && { norm: { nps: norm.nps, margin: norm.margin } }),
+    ...(touchpoints && { touchpoints }),
   });
+  const labels = new Map(verbatims.taxonomy.themes.map((theme) => [theme.id, theme.label]));
+  const fromMs = nowMs - windowDays * DAY_MS;
+  const inWindow = answers.filter((answer) => {
+    const at = parseInstant(answer.answeredAt, 'answeredAt');
+    return at > fromMs && at <= nowMs;
+  });
+  const irritants = summarizeThemes(
+    inWindow.map((answer) => ({
+      themes: answer.comment?.trim()
+        ? verbatims
+            .analyse(answer.comment, { language: answer.language })
+            .themes.map((t) => t.theme)
+        : [],
+      unhappy: ['detractor', 'dissatisfied', 'high_effort'].includes(
+        classifyScore(answer.metric, answer.score),
+      ),
+      period: 'current' as const,
+    })),
+  )
+    .themes.filter((theme) => theme.unhappyCount > 0)
+    .slice(0, TOP_IRRITANTS)
+    .map((theme) => ({
+      theme: theme.theme,
+      label: labels.get(theme.theme),
+      unhappyCount: theme.unhappyCount,
+      unhappyShare: theme.unhappyShare,
+      margin: theme.margin,
+    }));
   return {
     ...summary,
+    verbatims: summary.verbatims.map((verbatim) => {
+      const analysis = verbatims.analyse(verbatim.comment, { language: verbatim.language });
+      return {
+        ...verbatim,
+        sentiment: analysis.sentiment,
+        themes: analysis.themes.map((t) => ({
+          theme: t.theme,
+          label: labels.get(t.theme),
+          sentiment: t.sentiment,
+        })),
+      };
+    }),
+    irritants,
     overall: roundSummary(summary.overall),
     trend: summary.trend.map(roundSummary),
     touchpoints: summary.touchpoints.map(roundSummary),
+    journey: summary.journey.map(roundSummary),
     openCallbacks: open.map((c) => callbackView(c, now)),
   };
 }

@@ -100,8 +100,11 @@ function salesforceScopedImports(): Plugin {
     name: 'boucle-salesforce-scoped-imports',
     resolveId(source) {
       // The others (gates, base components' labels, the rest of @salesforce/i18n) are
-      // lightning-base-components', which does not expose its i18n modules to ours.
-      return /^@salesforce\/(label\/c\.|schema\/|user\/Id$|i18n\/(locale|timeZone)$)/.test(source)
+      // lightning-base-components', which does not expose its i18n modules to ours: a
+      // component's own @salesforce/i18n/lang, /locale and /timeZone are the page's.
+      return /^@salesforce\/(label\/c\.|schema\/|user\/Id$|i18n\/(lang|locale|timeZone)$)/.test(
+        source,
+      )
         ? `\0${source}`
         : null;
     },
@@ -117,11 +120,13 @@ function salesforceScopedImports(): Plugin {
         const [objectApiName, fieldApiName] = name.split('.');
         return `export default ${JSON.stringify(fieldApiName ? { objectApiName, fieldApiName } : { objectApiName })};`;
       }
-      // The signed-in user's Salesforce locale and time zone: the page's language, the browser's zone.
-      if (kind === 'i18n' && name === 'locale')
-        return "import { context } from 'preview/context';\nexport default context.language === 'fr' ? 'fr-FR' : 'en-US';";
+      // The signed-in user's Salesforce language and locale are the page's; the time zone the browser's.
       if (kind === 'i18n' && name === 'timeZone')
         return 'export default Intl.DateTimeFormat().resolvedOptions().timeZone;';
+      if (kind === 'i18n' && name === 'locale')
+        return "import { context } from 'preview/context';\nexport default context.language === 'fr' ? 'fr-FR' : 'en-US';";
+      if (kind === 'i18n')
+        return "import { context } from 'preview/context';\nexport default context.language === 'fr' ? 'fr' : 'en-US';";
       if (kind === 'user' && name === 'Id')
         return "import { context } from 'preview/context';\nexport default context.userId;";
       return this.error(`${id.slice(1)} is not available in the preview`);

@@ -1,5 +1,7 @@
+import { DEFAULT_TOUCHPOINTS, orderJourney } from '@boucle/shared';
 import { seededRandom } from '../random.ts';
 import type { Answer, Rating } from '@boucle/shared/schemas';
+import type { TaxonomyExtension } from '@boucle/shared/themes';
 
 export interface DemoPerson {
   readonly key: string;
@@ -131,7 +133,8 @@ const TITLES = [
   'IT Manager',
   'Office Manager',
 ];
-export const TOUCHPOINTS = ['pre-sale', 'contracting', 'after-sale'] as const;
+/** The demo surveys the configured journey: the shipped one (pre-sale, contracting, after-sale). */
+export const TOUCHPOINTS = orderJourney(DEFAULT_TOUCHPOINTS).map((t) => t.key);
 
 const VERBATIMS: Record<'detractor' | 'passive' | 'promoter', [string, string][]> = {
   detractor: [
@@ -151,6 +154,32 @@ const VERBATIMS: Record<'detractor' | 'passive' | 'promoter', [string, string][]
     ['en', 'Great onboarding, the team was responsive and clear.'],
     ['fr', 'Rappel le jour même après mon avis, j’ai apprécié. Problème réglé.'],
     ['en', 'Clear contract, fair price, no surprises. Would recommend.'],
+  ],
+};
+
+/**
+ * The sandbox's additions to the default taxonomy, as an admin's BOUCLE_TAXONOMY_FILE would make
+ * them: a theme for heavy processes, which the demo's passives complain about.
+ */
+export const DEMO_TAXONOMY: TaxonomyExtension = {
+  themes: [
+    {
+      id: 'process',
+      label: { en: 'Process', fr: 'Démarches' },
+      keywords: {
+        fr: [
+          'procédure',
+          'procédures',
+          'processus',
+          'démarche',
+          'démarches',
+          'formalités',
+          'paperasse',
+        ],
+        en: ['process', 'procedure', 'procedures', 'paperwork', 'bureaucracy', 'rules'],
+      },
+      phrases: { en: ['red tape'] },
+    },
   ],
 };
 
@@ -210,7 +239,11 @@ export function demoData(nowMs: number, seed = 2026): DemoData {
       metric: 'nps',
       score,
       ...(withComment && { comment, language }),
-      touchpoint,
+      // French surveys send the French label ("Après-vente"): the journey groups them with the key.
+      touchpoint:
+        language === 'fr'
+          ? (DEFAULT_TOUCHPOINTS.find((t) => t.key === touchpoint)?.labelFr ?? touchpoint)
+          : touchpoint,
       answeredAt,
       respondent: { email: contact.email, name: `${contact.firstName} ${contact.lastName}` },
       account: { domain: account.domain },

@@ -310,6 +310,14 @@ export class PostgresStore implements Store {
     );
   }
 
+  async touchpointCounts() {
+    const result = await this.pool.query<{ label: string; answers: number }>(
+      `SELECT body::jsonb->>'touchpoint' AS label, COUNT(*)::int AS answers FROM answers
+       WHERE body::jsonb->>'touchpoint' IS NOT NULL GROUP BY 1 ORDER BY 1`,
+    );
+    return result.rows;
+  }
+
   async answersSince(sinceIso: string): Promise<Answer[]> {
     return this.bodies<Answer>('SELECT body FROM answers WHERE answered_at >= $1', [
       new Date(sinceIso).toISOString(),

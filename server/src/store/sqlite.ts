@@ -228,6 +228,15 @@ export class SqliteStore implements Store {
     return rows.map((row) => JSON.parse(row.body) as Answer);
   }
 
+  async touchpointCounts() {
+    return this.db
+      .prepare(
+        `SELECT json_extract(body, '$.touchpoint') AS label, COUNT(*) AS answers FROM answers
+         WHERE json_extract(body, '$.touchpoint') IS NOT NULL GROUP BY label ORDER BY label`,
+      )
+      .all() as { label: string; answers: number }[];
+  }
+
   async answersSince(sinceIso: string): Promise<Answer[]> {
     const rows = this.db
       .prepare('SELECT body FROM answers WHERE answered_at >= ?')

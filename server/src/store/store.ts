@@ -78,6 +78,8 @@ export interface Store {
   answersForAccount(keys: readonly string[], sinceIso: string): Promise<Answer[]>;
   /** Every answer since an instant, for the norm. */
   answersSince(sinceIso: string): Promise<Answer[]>;
+  /** Each touchpoint label answers carry, as sent, with how many answers carry it. */
+  touchpointCounts(): Promise<{ label: string; answers: number }[]>;
   answerForInteraction(interactionId: string): Promise<Answer | undefined>;
   ratingForInteraction(interactionId: string): Promise<Rating | undefined>;
   /** Answers parked because the respondent is not in the CRM yet. */

@@ -9,6 +9,7 @@ import {
   type Alert,
 } from '@boucle/shared';
 import type { Answer, BusinessHoursSettings, ThresholdRule } from '@boucle/shared/schemas';
+import { analyzeVerbatim, type VerbatimAnalyser } from '@boucle/shared/themes';
 import type { Logger } from 'pino';
 import { CrmError } from '../errors.ts';
 import {
@@ -54,6 +55,11 @@ export interface EngineOptions {
   readonly backoffBaseMs?: number;
   /** Answers older than this raise no callback (a backfill must not flood managers); default 14. */
   readonly callbackMaxAgeDays?: number;
+  /**
+   * Reads each comment's themes and sentiment, written with the answer; default: the default
+   * taxonomy. Deterministic, so a re-sync writes the same values.
+   */
+  readonly analyse?: VerbatimAnalyser;
 }
 
 const DAY_MS = 86_400_000;
@@ -366,6 +372,8 @@ export class SyncEngine {
     );
     const resolutions = await adapter.resolve(items);
     const rules: ThresholdRule[] = await adapter.thresholdRules();
+    // A rule's touchpoint and an answer's meet by key or either label (the answer keeps its label).
+    const touchpoints = await adapter.touchpoints();
     const writes: (AnswerWrite & { job: Job })[] = [];
     const newCallbacks: string[] = [];
     const now = new Date(this.clock()).toISOString();
@@ -408,17 +416,22 @@ export class SyncEngine {
             }),
             rules,
             now,
+            touchpoints,
             ...(businessHours && { businessHours }),
           });
       newCallbacks.push(
         ...(await this.raiseCallbacks(adapter, item.answer, item.ref, alerts, resolution)),
       );
+      const analyse = this.options.analyse ?? analyzeVerbatim;
       writes.push({
         job: item.job,
         ref: item.ref,
         answer: item.answer,
         resolution,
         category: classifyCategory(item.answer),
+        ...(item.answer.comment?.trim() && {
+          analysis: analyse(item.answer.comment, { language: item.answer.language }),
+        }),
       });
     }
     if (newCallbacks.length > 0)
@@ -503,6 +516,7 @@ export class SyncEngine {
     if (reviews.length > 0) {
       // The rating came after its answer: raise the dissonance reviews now, resolving in one batch.
       const rules = (await adapter.thresholdRules()).filter((rule) => rule.kind === 'dissonance');
+      const touchpoints = await adapter.touchpoints();
       const resolutions = await adapter.resolve(
         reviews.map(({ answer }) => ({ ref: refOf(answer), answer })),
       );
@@ -514,6 +528,7 @@ export class SyncEngine {
           rating,
           rules,
           now,
+          touchpoints,
           ...(businessHours && { businessHours }),
         });
         created.push(

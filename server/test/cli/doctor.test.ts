@@ -7,6 +7,7 @@ import { runCli } from '../../src/cli/main.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { startServer } from '../../src/server.ts';
 import { startEmulators, type RunningEmulators } from '../../src/emulators/start.ts';
+import { SqliteStore } from '../../src/store/sqlite.ts';
 import { freshDatabase } from '../store/postgres.ts';
 
 async function run(argv: string[], env: Record<string, string>) {
@@ -60,6 +61,129 @@ describe('boucle doctor and setup hubspot', () => {
     const doctor = await run(['doctor'], env);
     expect(doctor.code).toBe(0);
     expect(doctor.stdout).toContain('Everything Boucle needs is in place.');
+  });
+
+  it('names the Touchpoint__mdt record and field it refuses, and a threshold outside the journey', async () => {
+    const org = emulators.salesforce.org;
+    const touchpoint = (name: string, order: number, extra: Record<string, unknown> = {}) => ({
+      DeveloperName: name,
+      Key__c: name.toLowerCase(),
+      Label_En__c: name,
+      Label_Fr__c: `${name} (fr)`,
+      Order__c: order,
+      Target_NPS__c: 20,
+      ...extra,
+    });
+    org.replaceCustomMetadata('Touchpoint__mdt', [
+      touchpoint('Pre', 1),
+      touchpoint('Post', 3),
+      touchpoint('Renewal', 2, { Target_NPS__c: 120 }),
+    ]);
+    try {
+      const { code, stdout } = await run(['doctor'], env);
+      expect(code).toBe(1);
+      expect(stdout).toContain(
+        '✗ Touchpoint__mdt Renewal: Target_NPS__c must be an NPS from -100 to 100',
+      );
+      expect(stdout).toContain('the last valid journey stays in force meanwhile');
+      org.replaceCustomMetadata('Touchpoint__mdt', [touchpoint('Pre', 1), touchpoint('Post', 3)]);
+      const gap = await run(['doctor'], env);
+      expect(gap.stdout).toMatch(
+        /✗ Touchpoint__mdt Post: Order__c must be a whole number from 1 to 2/,
+      );
+    } finally {
+      emulators.salesforce.org.reset();
+    }
+  });
+
+  it('gives the seeds’ advice for a journey of more than 15 touchpoints', async () => {
+    emulators.salesforce.org.replaceCustomMetadata(
+      'Touchpoint__mdt',
+      Array.from({ length: 16 }, (_, i) => ({
+        DeveloperName: `Step_${i + 1}`,
+        Key__c: `step-${i + 1}`,
+        Label_En__c: `Step ${i + 1}`,
+        Label_Fr__c: `Étape ${i + 1}`,
+        Order__c: i + 1,
+        Target_NPS__c: 0,
+      })),
+    );
+    try {
+      const { stdout } = await run(['doctor'], env);
+      expect(stdout).toContain(
+        '✓ journey (Touchpoint__mdt): 16 touchpoints (b2b 1. step-1, b2b 2. step-2',
+      );
+      expect(stdout).toMatch(
+        /! journey "b2b" has 16 touchpoints\n {4}→ the seeds advise a simple journey: one industrial customer keeps each to 11–15 steps at most/,
+      );
+    } finally {
+      emulators.salesforce.org.reset();
+    }
+  });
+
+  it('lists the touchpoints answers used that match none of the journey', async () => {
+    const store = new SqliteStore(env.BOUCLE_DB!);
+    await store.ingestAnswers(
+      ['Après-vente', 'apres vente', 'Onboarding', 'onboarding', 'Renewal'].map(
+        (touchpoint, i) => ({
+          id: `doctor-${i}`,
+          source: 'api',
+          metric: 'nps',
+          score: 8,
+          answeredAt: '2026-11-20T09:00:00Z',
+          touchpoint,
+        }),
+      ),
+      [],
+      Date.now(),
+    );
+    await store.close();
+    const { stdout } = await run(['doctor'], env);
+    expect(stdout).toContain(
+      '! unknown touchpoint "Onboarding" (2 answers; also spelled "onboarding"): kept as sent, shown apart on the cards',
+    );
+    expect(stdout).toContain('! unknown touchpoint "Renewal" (1 answer)');
+    expect(stdout).not.toMatch(/unknown touchpoint "Apr/);
+  });
+
+  it('adds the survey response properties a portal set up by an earlier version lacks', async () => {
+    const older = await startEmulators();
+    try {
+      const response = await fetch(`${older.hubspotUrl}/crm-object-schemas/v3/schemas`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer pat-sandbox', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'boucle_survey_response',
+          labels: { singular: 'Survey response', plural: 'Survey responses' },
+          primaryDisplayProperty: 'boucle_external_id',
+          requiredProperties: ['boucle_external_id'],
+          associatedObjects: ['CONTACT', 'COMPANY'],
+          properties: [
+            { name: 'boucle_external_id', label: 'Boucle id', type: 'string', fieldType: 'text' },
+            { name: 'boucle_comment', label: 'Comment', type: 'string', fieldType: 'textarea' },
+          ],
+        }),
+      });
+      expect(response.status).toBe(201);
+      const { code, stdout } = await run(['setup', 'hubspot'], {
+        ...env,
+        HUBSPOT_BASE_URL: older.hubspotUrl,
+      });
+      expect(code).toBe(0);
+      expect(stdout).toContain('boucle_survey_response.boucle_themes');
+      expect(stdout).toContain('boucle_survey_response.boucle_sentiment');
+      const state = (await (
+        await fetch(
+          `${older.hubspotUrl}/crm/v3/properties/boucle_survey_response/boucle_sentiment`,
+          {
+            headers: { authorization: 'Bearer pat-sandbox' },
+          },
+        )
+      ).json()) as { options: { value: string }[] };
+      expect(state.options.map((o) => o.value)).toEqual(['positive', 'neutral', 'negative']);
+    } finally {
+      await older.close();
+    }
   });
 
   it('says what a portal below Enterprise cannot have', async () => {

@@ -74,6 +74,29 @@ describe('boucle import', () => {
     for (const row of report.slice(1)) expect(row).toContain(bad.get(Number(row.split(',')[0])));
   });
 
+  it('imports unknown touchpoints as sent and names them, matching known ones by any spelling', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'boucle-import-'));
+    const file = join(dir, 'answers.csv');
+    writeFileSync(
+      file,
+      'id,score,answeredAt,touchpoint\na,9,2026-10-01T10:00:00Z,Après-vente\nb,9,2026-10-01T10:00:00Z,Onboarding\nc,9,2026-10-01T10:00:00Z,onboarding\n',
+    );
+    const env = { BOUCLE_DB: join(dir, 'boucle.db'), BOUCLE_LOG_LEVEL: 'silent' };
+    const { out, io } = capture();
+    expect(await importCommand(file, { progress: false }, env, io)).toBe(0);
+    expect(out.stdout).toContain('3 answers imported');
+    expect(out.stdout).toContain(
+      'Touchpoints outside the journey, imported as sent: "Onboarding" (2); add them to the journey',
+    );
+    const store = new SqliteStore(env.BOUCLE_DB);
+    expect(await store.touchpointCounts()).toEqual([
+      { label: 'Après-vente', answers: 1 },
+      { label: 'Onboarding', answers: 1 },
+      { label: 'onboarding', answers: 1 },
+    ]);
+    await store.close();
+  });
+
   it('shows its progress: lines, rows per second and time left, then 100%', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'boucle-import-'));
     const file = join(dir, 'answers.csv');

@@ -82,6 +82,20 @@ describe('boucle score', () => {
     expect(JSON.parse(stdout).groups.map((group: { key: string }) => group.key)).toEqual(keys);
   });
 
+  it('groups spellings of one touchpoint of the shipped journey under its key', async () => {
+    const { 'answers.csv': path } = files({
+      'answers.csv':
+        'id,score,touchpoint\na,9,Après-vente\nb,3,apres vente\nc,8,after-sale\nd,7,Onboarding\n',
+    });
+    const { stdout } = await boucle('score', path as string, '--by', 'touchpoint', '--json');
+    expect(
+      JSON.parse(stdout).groups.map((group: { key: string; n: number }) => [group.key, group.n]),
+    ).toEqual([
+      ['Onboarding', 1],
+      ['after-sale', 3],
+    ]);
+  });
+
   it('reads JSON Lines of API answers, any account key', async () => {
     const { 'answers.jsonl': path } = files({ 'answers.jsonl': jsonl });
     const { code, stdout } = await boucle('score', path as string, '--by', 'account', '--json');

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
 import { previewPage } from '../../src/preview/page.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
+import { waitFor } from '../sync/harness.ts';
 
 // The preview's server side, without a browser: the page, its Lightning Data Service bridge to
 // the Salesforce emulator, and the HubSpot card data it fetches signed.
@@ -166,6 +167,59 @@ describe('the preview page', () => {
     );
     expect(unsigned.status).toBe(401);
   });
+
+  it("shows the verbatims' themes and sentiment and the account's irritants on the HubSpot card", async () => {
+    const response = await fetch(`${server.url}/preview/api/hubspot/company`);
+    const card = (await response.json()) as {
+      verbatims: { sentiment: string; themes: { theme: string; label: { en: string } }[] }[];
+      irritants: { theme: string; unhappyCount: number }[];
+    };
+    expect(card.verbatims.length).toBeGreaterThan(0);
+    for (const verbatim of card.verbatims) {
+      expect(['positive', 'neutral', 'negative']).toContain(verbatim.sentiment);
+      expect(verbatim.themes.length).toBeGreaterThan(0);
+    }
+    expect(card.irritants.length).toBeGreaterThan(0);
+    expect(card.irritants[0]?.unhappyCount).toBeGreaterThan(0);
+  });
+});
+
+describe('the demo in both emulators', () => {
+  const state = async (url: string | undefined) =>
+    (await (await fetch(`${url}/__emulator/state`)).json()) as Record<string, unknown>;
+
+  it(
+    'gives every demo verbatim themes and a sentiment in Salesforce and HubSpot',
+    { timeout: 150_000 },
+    async () => {
+      const sf = (await state(server.emulators?.salesforceUrl)) as {
+        objects: Record<string, Record<string, unknown>[]>;
+      };
+      const withComment = (sf.objects.Survey_Response__c ?? []).filter((r) => r.Comment__c);
+      expect(withComment.length).toBeGreaterThan(100);
+      for (const record of withComment) {
+        expect(record.Themes__c, String(record.Comment__c)).toMatch(/^[a-z_]+(;[a-z_]+)*$/);
+        expect(['Positive', 'Neutral', 'Negative']).toContain(record.Sentiment__c);
+      }
+      type HubSpotState = { objects: Record<string, { properties: Record<string, string> }[]> };
+      const hubspotResponses = async () =>
+        (
+          ((await state(server.emulators?.hubspotUrl)) as HubSpotState).objects
+            .boucle_survey_response ?? []
+        ).filter((r) => r.properties.boucle_comment);
+      // HubSpot's rate limit makes its side of the demo finish after Salesforce's.
+      await waitFor(
+        async () => (await hubspotResponses()).length === withComment.length,
+        120_000,
+        'the demo in HubSpot',
+      );
+      const responses = await hubspotResponses();
+      for (const { properties } of responses) {
+        expect(properties.boucle_themes, properties.boucle_comment).toMatch(/^[a-z_]+(;[a-z_]+)*$/);
+        expect(['positive', 'neutral', 'negative']).toContain(properties.boucle_sentiment);
+      }
+    },
+  );
 });
 
 describe('the preview page while its components compile', () => {

@@ -73,6 +73,9 @@ describe.each(STORES)('answers in, CRM records out (%s store)', (_store, storeOp
       Language__c: 'fr',
       Interaction_Id__c: 'case-1',
       Source__c: 'api',
+      // Read from the comment at sync time, written in the same upsert.
+      Themes__c: 'delays',
+      Sentiment__c: 'Negative',
     });
     const callbacks = Object.fromEntries((sf.Callback__c ?? []).map((c) => [c.Kind__c, c]));
     expect(callbacks['Detractor recovery']).toMatchObject({
@@ -115,6 +118,8 @@ describe.each(STORES)('answers in, CRM records out (%s store)', (_store, storeOp
       boucle_score: '3',
       boucle_category: 'Detractor',
       boucle_comment: 'Délai <b>beaucoup</b> trop long',
+      boucle_themes: 'delays',
+      boucle_sentiment: 'negative',
     });
     expect(hs.objects.tasks?.map((t) => t.properties.boucle_callback_kind).sort()).toEqual([
       'detractor_recovery',

@@ -62,7 +62,8 @@ describe('CRM writers', () => {
     expect(hs.objects.boucle_survey_response).toBeUndefined();
     expect(hs.objects.notes?.[0]?.properties).toMatchObject({
       boucle_external_id: 'api:note-1',
-      hs_note_body: 'Survey answer (NPS 2, Detractor, after-sale): Trop cher',
+      hs_note_body:
+        'Survey answer (NPS 2, Detractor, after-sale): Trop cher · Themes: price · Sentiment: negative',
     });
     expect(
       hs.associations

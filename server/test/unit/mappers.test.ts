@@ -1,4 +1,5 @@
 import { summarizeAccount } from '@boucle/shared';
+import { analyzeVerbatim } from '@boucle/shared/themes';
 import { answerSchema, ratingSchema } from '@boucle/shared/schemas';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,8 +8,10 @@ import {
   truncateToField,
   responseRatingRecord,
   surveyResponseRecord,
+  themesField,
   thresholdFromMetadata,
 } from '../../src/crm/salesforce/mappers.ts';
+import { analysisLine } from '../../src/crm/hubspot/adapter.ts';
 
 const answer = answerSchema.parse({
   id: 'a1',
@@ -47,6 +50,53 @@ describe('Salesforce mappers', () => {
     });
     expect(truncateToField('abc', 3)).toBe('abc');
     expect(truncateToField(undefined, 3)).toBeUndefined();
+  });
+
+  it('writes the verbatim analysis to Themes__c (semicolons) and Sentiment__c', () => {
+    expect(
+      surveyResponseRecord({
+        ref: 'api:a1',
+        answer,
+        resolution: {},
+        category: 'detractor',
+        analysis: analyzeVerbatim('Bon produit mais livraison en retard'),
+      }),
+    ).toMatchObject({ Themes__c: 'quality;delivery;delays', Sentiment__c: 'Negative' });
+  });
+
+  it('writes no analysis fields for an answer without comment', () => {
+    const record = surveyResponseRecord({
+      ref: 'api:a1',
+      answer,
+      resolution: {},
+      category: 'detractor',
+    });
+    expect(record).not.toHaveProperty('Themes__c');
+    expect(record).not.toHaveProperty('Sentiment__c');
+  });
+
+  it('keeps only whole themes within the length of Themes__c', () => {
+    const analysis = {
+      language: 'fr' as const,
+      sentiment: 'neutral' as const,
+      score: 0,
+      themes: ['alpha', 'beta', 'gamma'].map((theme) => ({
+        theme,
+        sentiment: 'neutral' as const,
+        score: 0,
+      })),
+    };
+    expect(themesField(analysis, 10)).toBe('alpha;beta');
+    expect(themesField({ ...analysis, themes: [] })).toBe('');
+    expect(themesField(undefined)).toBeUndefined();
+  });
+
+  it('adds themes and sentiment to the note of a portal without custom objects', () => {
+    expect(analysisLine(analyzeVerbatim('Livraison en retard'))).toBe(
+      ' · Themes: delivery, delays · Sentiment: negative',
+    );
+    expect(analysisLine(analyzeVerbatim('Rien à signaler'))).toBe(' · Sentiment: neutral');
+    expect(analysisLine(undefined)).toBe('');
   });
 
   it('leaves NPS__c blank for CSAT and CES answers', () => {

@@ -16,10 +16,12 @@ import {
   Tag,
   Text,
 } from '@hubspot/ui-extensions';
+import { touchpointLabel } from './boucle-core.js';
 import { translator } from './i18n.js';
 import { LoadingOrError, useBoucle } from './useBoucle.jsx';
 
 const SLA_VARIANT = { overdue: 'danger', due_soon: 'warning', on_time: 'success' };
+const TARGET_VARIANT = { met: 'success', missed: 'danger', not_enough: 'default' };
 const signed = (n) => (n === null || n === undefined ? '—' : `${n > 0 ? '+' : ''}${n}`);
 
 /** The open callbacks of an account or contact, with where each stands against its SLA. */
@@ -51,14 +53,39 @@ export function OpenCallbacks({ callbacks, t }) {
   );
 }
 
+/** Sentiment tags: the server reads it from each verbatim with the taxonomy in force. */
+const SENTIMENT_VARIANT = { positive: 'success', neutral: 'default', negative: 'error' };
+
+/** A theme's label in the user's language; an admin's theme without a label shows its id. */
+const themeLabel = (theme, french) =>
+  (french ? theme.label?.fr : theme.label?.en) ?? theme.label?.en ?? theme.theme;
+
+/**
+ * The touchpoints in journey order, each against its target, then those outside the journey. A
+ * server from before the journey sends only `touchpoints`: they show as they were sent.
+ */
+function journeyOf(card) {
+  if (card.journey) return card.journey;
+  return card.touchpoints.map((group) => ({
+    ...group,
+    kind: group.key === 'unspecified' ? 'unspecified' : 'unknown',
+    labelEn: group.key,
+    labelFr: group.key,
+  }));
+}
+
 /**
  * The company's NPS, as on the Salesforce account card: score with its margin of error (and a
- * low-sample warning), the promoter / passive / detractor split, the monthly trend, touchpoints,
+ * low-sample warning), the promoter / passive / detractor split, the monthly trend, the journey
+ * (touchpoints in order, by their label in the user's language, each against its target),
  * latest verbatims, open callbacks and the norm. The figures come from the Boucle server, which
  * computes them with the shared logic; verbatims are shown as text components (never HTML).
  */
 export function CompanyCardView({ context, fetch }) {
   const t = translator(context?.user?.locale);
+  const french = String(context?.user?.locale ?? '')
+    .toLowerCase()
+    .startsWith('fr');
   const companyId = context?.crm?.objectId;
   const state = useBoucle(fetch, `/companies/${encodeURIComponent(companyId)}/summary`);
   if (!state.data) return <LoadingOrError state={state} t={t} />;
@@ -110,26 +137,68 @@ export function CompanyCardView({ context, fetch }) {
             <TableHeader>{t('touchpoint')}</TableHeader>
             <TableHeader>NPS</TableHeader>
             <TableHeader>n</TableHeader>
+            <TableHeader>{t('target')}</TableHeader>
           </TableRow>
         </TableHead>
         <TableBody>
-          {card.touchpoints.map((touchpoint) => (
-            <TableRow key={touchpoint.key}>
+          {journeyOf(card).map((step) => (
+            <TableRow key={`${step.kind}:${step.key}`}>
               <TableCell>
-                {touchpoint.key === 'unspecified' ? t('unspecified') : touchpoint.key}
+                {step.kind === 'unspecified'
+                  ? t('unspecified')
+                  : step.kind === 'unknown'
+                    ? t('unknownTouchpoint', { label: step.labelEn })
+                    : touchpointLabel(step, context?.user?.locale)}
               </TableCell>
-              <TableCell>{signed(touchpoint.nps)}</TableCell>
-              <TableCell>{touchpoint.n}</TableCell>
+              <TableCell>{signed(step.nps)}</TableCell>
+              <TableCell>{step.n}</TableCell>
+              <TableCell>
+                {step.status ? (
+                  <StatusTag variant={TARGET_VARIANT[step.status.nps] ?? 'default'}>
+                    {t(`target_${step.status.nps}`, { target: signed(step.targetNps) })}
+                  </StatusTag>
+                ) : (
+                  '—'
+                )}
+              </TableCell>
             </TableRow>
           ))}
         </TableBody>
       </Table>
 
+      {(card.irritants ?? []).length > 0 && (
+        <>
+          <Heading>{t('irritants')}</Heading>
+          {card.irritants.map((irritant) => (
+            <Text key={irritant.theme}>
+              {t('irritant', {
+                theme: themeLabel(irritant, french),
+                share: irritant.unhappyShare.toFixed(1),
+                margin: irritant.margin.toFixed(1),
+                n: irritant.unhappyCount,
+              })}
+            </Text>
+          ))}
+        </>
+      )}
+
       <Heading>{t('verbatims')}</Heading>
       {card.verbatims.map((verbatim) => (
-        <Text key={verbatim.answerId}>
-          {`${verbatim.metric.toUpperCase()} ${verbatim.score} · ${verbatim.answeredAt.slice(0, 10)} · ${verbatim.comment}`}
-        </Text>
+        <Flex key={verbatim.answerId} direction="column" gap="extra-small">
+          <Text>
+            {`${verbatim.metric.toUpperCase()} ${verbatim.score} · ${verbatim.answeredAt.slice(0, 10)} · ${verbatim.comment}`}
+          </Text>
+          {verbatim.sentiment && (
+            <Flex direction="row" gap="extra-small" wrap="wrap">
+              <Tag variant={SENTIMENT_VARIANT[verbatim.sentiment] ?? 'default'}>
+                {t(`sentiment_${verbatim.sentiment}`)}
+              </Tag>
+              {(verbatim.themes ?? []).map((theme) => (
+                <Tag key={theme.theme}>{themeLabel(theme, french)}</Tag>
+              ))}
+            </Flex>
+          )}
+        </Flex>
       ))}
 
       <Divider />

@@ -5,6 +5,16 @@ import { ConfigError, loadConfig } from '../../config/config.ts';
 import { HubSpotAdapter } from '../../crm/hubspot/adapter.ts';
 import { SalesforceAdapter } from '../../crm/salesforce/adapter.ts';
 import { SANDBOX_FILE } from '../../server.ts';
+import {
+  DEFAULT_TOUCHPOINTS,
+  MAX_ADVISED_JOURNEY_STEPS,
+  orderJourney,
+  oversizedJourneys,
+  unknownTouchpoints,
+  type Touchpoint,
+} from '@boucle/shared';
+import { rulesOutsideJourney } from '../../crm/salesforce/mappers.ts';
+import { hubspotJourney } from '../../http/hubspotApp.ts';
 import { describeStore, openStore, StoreUnavailableError } from '../../store/open.ts';
 import type { Store } from '../../store/store.ts';
 import { EXIT, commandConfig, type CliIo } from '../io.ts';
@@ -61,6 +71,22 @@ export async function doctorCommand(
     failures++;
     io.stdout(`  ✗ ${text}\n    → ${fix}\n`);
   };
+  const warn = (text: string, advice: string) => io.stdout(`  ! ${text}\n    → ${advice}\n`);
+  const journeyLines = (where: string, touchpoints: readonly Touchpoint[]) => {
+    ok(
+      `${where}: ${touchpoints.length} touchpoints (${orderJourney(touchpoints)
+        .map((t) => `${t.journey} ${t.order}. ${t.key}`)
+        .join(', ')})`,
+    );
+    for (const { journey, steps } of oversizedJourneys(touchpoints))
+      warn(
+        `journey "${journey}" has ${steps} touchpoints`,
+        `the seeds advise a simple journey: one industrial customer keeps each to 11–${MAX_ADVISED_JOURNEY_STEPS} steps at most; listen at the moments that matter`,
+      );
+  };
+  let touchpointCounts: { label: string; answers: number }[] = [];
+  let settingsJourney: readonly Touchpoint[] = DEFAULT_TOUCHPOINTS;
+  let salesforceJourney: readonly Touchpoint[] | undefined;
   io.stdout('Configuration\n');
   let config: Config;
   try {
@@ -109,6 +135,8 @@ export async function doctorCommand(
       const waiting = Object.entries(stats)
         .filter(([k]) => k.endsWith('.ready') || k.endsWith('.running'))
         .reduce((n, [, v]) => n + v, 0);
+      touchpointCounts = await store.touchpointCounts();
+      settingsJourney = await hubspotJourney(store);
       await store.close();
       ok(`${describeStore(config)}: ${waiting} jobs waiting`);
       if (dead > 0)
@@ -151,6 +179,16 @@ export async function doctorCommand(
         );
       for (const problem of salesforce.ruleProblems)
         fail(problem, 'fix the record in Setup → Custom Metadata Types');
+      salesforceJourney = await salesforce.touchpoints();
+      if (salesforce.touchpointProblems.length === 0)
+        journeyLines('journey (Touchpoint__mdt)', salesforceJourney);
+      for (const problem of salesforce.touchpointProblems)
+        fail(
+          problem,
+          'fix the record in Setup → Custom Metadata Types → Touchpoint → Manage Records; the last valid journey stays in force meanwhile',
+        );
+      for (const problem of rulesOutsideJourney(rules, salesforceJourney))
+        fail(problem, 'name a Touchpoint__mdt key or label in Touchpoint__c, or leave it blank');
     }
   }
   if (targets.hubspot) {
@@ -167,6 +205,7 @@ export async function doctorCommand(
           ? 'survey responses: the boucle_survey_response custom object'
           : 'survey responses: as notes (no custom object; Enterprise portals can have one: `npx boucle setup hubspot`)',
       );
+      journeyLines('journey (settings page)', settingsJourney);
     } catch (error) {
       const { message } = error as Error;
       fail(
@@ -179,6 +218,21 @@ export async function doctorCommand(
       );
     }
   }
+  io.stdout('Touchpoints answers used\n');
+  const unknown = unknownTouchpoints(touchpointCounts, salesforceJourney ?? settingsJourney);
+  if (unknown.length === 0) ok('every touchpoint answers carry is in the journey');
+  for (const touchpoint of unknown)
+    warn(
+      `unknown touchpoint "${touchpoint.label}" (${touchpoint.answers} answer${touchpoint.answers > 1 ? 's' : ''}${
+        touchpoint.variants.length > 1
+          ? `; also spelled ${touchpoint.variants
+              .slice(1)
+              .map((v) => `"${v}"`)
+              .join(', ')}`
+          : ''
+      }): kept as sent, shown apart on the cards`,
+      'add it to the journey (a key or label), or fix the label the survey sends; GET /v1/touchpoints?unknown=true lists them',
+    );
   io.stdout(
     failures === 0
       ? '\nEverything Boucle needs is in place.\n'

@@ -1,6 +1,7 @@
 import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
+import { touchpointMatcher, unknownTouchpoints } from '@boucle/shared';
 import {
   answerSchema,
   describeIssues,
@@ -24,6 +25,7 @@ import type { Metric } from '@boucle/shared';
 import type { Crm } from '../../store/store.ts';
 import { accountRef } from '../../webhooks/typeform.ts';
 import { EXIT, commandConfig, commandStore, type CliIo } from '../io.ts';
+import { hubspotJourney } from '../../http/hubspotApp.ts';
 
 export interface ImportOptions {
   readonly format?: AnswerFileFormat | VendorFormat;
@@ -193,6 +195,11 @@ export async function importCommand(
   process.once('SIGINT', stop);
   const started = Date.now();
   const counts = { accepted: 0, duplicates: 0, rejected: 0 };
+  // Unknown touchpoints are imported as sent (never dropped) and named at the end; the journey an
+  // import knows is the store's (the settings page's) or the shipped one.
+  const journey = await hubspotJourney(store);
+  const match = touchpointMatcher(journey);
+  const outside = new Map<string, number>();
   /** The batch to store, each answer with its line, its row, and whether this run may have read its id before. */
   const batch: { answer: Answer; line: number; text: string | undefined; maybeSeen: boolean }[] =
     [];
@@ -277,6 +284,9 @@ export async function importCommand(
         text: record.text,
         maybeSeen: seen.add(refOf(parsed.data)),
       });
+      const touchpoint = parsed.data.touchpoint;
+      if (touchpoint && !match(touchpoint))
+        outside.set(touchpoint, (outside.get(touchpoint) ?? 0) + 1);
       if (batch.length >= (options.batchSize ?? 1000)) {
         await flush();
         if (stopped) break;
@@ -310,8 +320,16 @@ export async function importCommand(
     );
     return EXIT.failure;
   }
+  const unknown = unknownTouchpoints(
+    [...outside].map(([label, answers]) => ({ label, answers })),
+    journey,
+  );
   io.stdout(
-    `${summary}\nThe server syncs them to ${crms.join(' and ') || 'no CRM (none configured)'} as it runs.\n`,
+    `${summary}\nThe server syncs them to ${crms.join(' and ') || 'no CRM (none configured)'} as it runs.\n${
+      unknown.length > 0
+        ? `Touchpoints outside the journey, imported as sent: ${unknown.map((t) => `"${t.label}" (${t.answers})`).join(', ')}; add them to the journey or fix the labels (npx boucle doctor lists them).\n`
+        : ''
+    }`,
   );
   return EXIT.ok;
 }

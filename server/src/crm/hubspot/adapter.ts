@@ -1,7 +1,8 @@
 import { Client } from '@hubspot/api-client';
-import { CATEGORY_VALUES } from '../salesforce/mappers.ts';
+import type { VerbatimAnalysis } from '@boucle/shared/themes';
+import { CATEGORY_VALUES, themesField } from '../salesforce/mappers.ts';
 import type { Answer, ThresholdRule } from '@boucle/shared/schemas';
-import { DEFAULT_THRESHOLD_RULES } from '@boucle/shared';
+import { DEFAULT_THRESHOLD_RULES, DEFAULT_TOUCHPOINTS, type Touchpoint } from '@boucle/shared';
 import type { HubSpotConfig } from '../../config/config.ts';
 import { CrmError } from '../../errors.ts';
 import type {
@@ -69,7 +70,19 @@ export interface HubSpotAdapterOptions {
   readonly searchesPerSecond?: number;
   /** The thresholds in force (the settings page's); the shipped defaults when absent. */
   readonly rules?: () => Promise<ThresholdRule[] | undefined>;
+  /** The journey in force (the settings page's); the shipped one when absent. */
+  readonly touchpoints?: () => Promise<readonly Touchpoint[] | undefined>;
   readonly clock?: () => number;
+}
+
+/**
+ * What the analysis adds to an answer's note on portals without custom objects, where no property
+ * can hold it: the same themes and sentiment as `boucle_themes` and `boucle_sentiment`.
+ */
+export function analysisLine(analysis: VerbatimAnalysis | undefined): string {
+  if (!analysis) return '';
+  const themes = themesField(analysis, 65_536);
+  return `${themes ? ` · Themes: ${themes.split(';').join(', ')}` : ''} · Sentiment: ${analysis.sentiment}`;
 }
 
 /** HubSpot through @hubspot/api-client: batch reads to resolve, batch upserts to write. */
@@ -166,6 +179,11 @@ export class HubSpotAdapter implements CrmAdapter {
   async thresholdRules(): Promise<ThresholdRule[]> {
     // HubSpot has no custom metadata: thresholds live in the server (edited from the settings page).
     return (await this.options.rules?.()) ?? [...DEFAULT_THRESHOLD_RULES];
+  }
+
+  async touchpoints(): Promise<readonly Touchpoint[]> {
+    // Like the thresholds: the journey lives in the server, edited from the settings page.
+    return (await this.options.touchpoints?.()) ?? DEFAULT_TOUCHPOINTS;
   }
 
   private async batchRead(
@@ -512,6 +530,8 @@ export class HubSpotAdapter implements CrmAdapter {
             boucle_source: item.answer.source,
             boucle_interaction_id: item.answer.interactionId,
             boucle_language: item.answer.language,
+            boucle_themes: themesField(item.analysis, 65_536),
+            boucle_sentiment: item.analysis?.sentiment,
           }),
         })),
         { ...(await this.types()), category: 'USER_DEFINED' },
@@ -524,7 +544,7 @@ export class HubSpotAdapter implements CrmAdapter {
         ...links(item),
         properties: {
           hs_timestamp: item.answer.answeredAt,
-          hs_note_body: `Survey answer (${item.answer.metric.toUpperCase()} ${item.answer.score}, ${CATEGORY_VALUES[item.category]}${item.answer.touchpoint ? `, ${item.answer.touchpoint}` : ''})${item.answer.comment ? `: ${item.answer.comment}` : ''}`,
+          hs_note_body: `Survey answer (${item.answer.metric.toUpperCase()} ${item.answer.score}, ${CATEGORY_VALUES[item.category]}${item.answer.touchpoint ? `, ${item.answer.touchpoint}` : ''})${item.answer.comment ? `: ${item.answer.comment}` : ''}${analysisLine(item.analysis)}`,
         },
       })),
       {

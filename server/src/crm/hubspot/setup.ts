@@ -81,6 +81,14 @@ export const SURVEY_PROPERTIES: PropertySpec[] = [
   text('boucle_source', 'Source'),
   text('boucle_interaction_id', 'Interaction id'),
   text('boucle_language', 'Language'),
+  text('boucle_themes', 'Themes'),
+  {
+    name: 'boucle_sentiment',
+    label: 'Sentiment',
+    type: 'enumeration',
+    fieldType: 'select',
+    options: ['positive', 'neutral', 'negative'],
+  },
 ];
 
 export interface SetupReport {
@@ -145,9 +153,27 @@ export async function setupHubSpot(
     }
   }
   const schemas = await run(() => client.crm.schemas.coreApi.getAll());
-  if (schemas.results.some((s) => s.name === SURVEY_OBJECT)) {
+  const survey = schemas.results.find((s) => s.name === SURVEY_OBJECT);
+  if (survey) {
     report.existing.push(`custom object ${SURVEY_OBJECT}`);
     report.surveyStorage = 'custom_object';
+    // A portal set up by an earlier version lacks the properties added since (boucle_themes…).
+    const have = new Set(survey.properties.map((p) => p.name));
+    const groupName = survey.properties.find((p) => p.name === 'boucle_external_id')?.groupName;
+    for (const spec of SURVEY_PROPERTIES.filter((spec) => !have.has(spec.name))) {
+      await run(() =>
+        client.crm.properties.coreApi.create(SURVEY_OBJECT, {
+          name: spec.name,
+          label: spec.label,
+          type: spec.type as never,
+          fieldType: spec.fieldType as never,
+          groupName: groupName ?? 'default',
+          hasUniqueValue: Boolean(spec.unique),
+          ...(spec.options && { options: option(spec.options) }),
+        }),
+      );
+      report.created.push(`${SURVEY_OBJECT}.${spec.name}`);
+    }
     return report;
   }
   try {
@@ -165,6 +191,7 @@ export async function setupHubSpot(
           type: spec.type,
           fieldType: spec.fieldType,
           hasUniqueValue: Boolean(spec.unique),
+          ...(spec.options && { options: option(spec.options) }),
         })),
       } as never),
     );

@@ -3,13 +3,17 @@ import { gql, graphql } from 'lightning/graphql';
 import { NavigationMixin } from 'lightning/navigation';
 import CALLBACK_OBJECT from '@salesforce/schema/Callback__c';
 import {
+  adoptJourney,
   classifyScore,
+  DEFAULT_TOUCHPOINTS,
   hoursLeft,
   npsFromCounts,
   roundSummary,
   slaStatus,
   summarizeAccount,
+  touchpointLabel,
 } from 'c/npsCore';
+import LANG from '@salesforce/i18n/lang';
 import {
   SLA_BADGES,
   errorMessage,
@@ -46,6 +50,25 @@ import BOUCLE_DUE from '@salesforce/label/c.Boucle_Due';
 import BOUCLE_UNSPECIFIED from '@salesforce/label/c.Boucle_Unspecified';
 import BOUCLE_NORM_TEXT from '@salesforce/label/c.Boucle_Norm_Text';
 import BOUCLE_PARTIAL from '@salesforce/label/c.Boucle_Partial';
+import BOUCLE_TARGET from '@salesforce/label/c.Boucle_Target';
+import BOUCLE_TARGET_MET from '@salesforce/label/c.Boucle_Target_Met';
+import BOUCLE_TARGET_MISSED from '@salesforce/label/c.Boucle_Target_Missed';
+import BOUCLE_TARGET_NOT_ENOUGH from '@salesforce/label/c.Boucle_Target_Not_Enough';
+import BOUCLE_NOT_IN_JOURNEY from '@salesforce/label/c.Boucle_Not_In_Journey';
+import BOUCLE_THEMES from '@salesforce/label/c.Boucle_Themes';
+import BOUCLE_SENTIMENT_POSITIVE from '@salesforce/label/c.Boucle_Sentiment_Positive';
+import BOUCLE_SENTIMENT_NEUTRAL from '@salesforce/label/c.Boucle_Sentiment_Neutral';
+import BOUCLE_SENTIMENT_NEGATIVE from '@salesforce/label/c.Boucle_Sentiment_Negative';
+import BOUCLE_THEME_PRICE from '@salesforce/label/c.Boucle_Theme_Price';
+import BOUCLE_THEME_DELAYS from '@salesforce/label/c.Boucle_Theme_Delays';
+import BOUCLE_THEME_CALLBACK from '@salesforce/label/c.Boucle_Theme_Callback';
+import BOUCLE_THEME_QUALITY from '@salesforce/label/c.Boucle_Theme_Quality';
+import BOUCLE_THEME_DELIVERY from '@salesforce/label/c.Boucle_Theme_Delivery';
+import BOUCLE_THEME_BILLING from '@salesforce/label/c.Boucle_Theme_Billing';
+import BOUCLE_THEME_SUPPORT from '@salesforce/label/c.Boucle_Theme_Support';
+import BOUCLE_THEME_ONBOARDING from '@salesforce/label/c.Boucle_Theme_Onboarding';
+import BOUCLE_THEME_CONTRACT from '@salesforce/label/c.Boucle_Theme_Contract';
+import BOUCLE_THEME_STAFF from '@salesforce/label/c.Boucle_Theme_Staff';
 
 const LABELS = {
   title: BOUCLE_CARD_TITLE,
@@ -69,6 +92,32 @@ const LABELS = {
   noCallbacks: BOUCLE_NO_CALLBACKS,
   due: BOUCLE_DUE,
   partial: BOUCLE_PARTIAL,
+  target: BOUCLE_TARGET,
+  themes: BOUCLE_THEMES,
+};
+const TARGET_STATUS = {
+  met: { label: BOUCLE_TARGET_MET, className: 'slds-badge slds-theme_success' },
+  missed: { label: BOUCLE_TARGET_MISSED, className: 'slds-badge slds-theme_error' },
+  not_enough: { label: BOUCLE_TARGET_NOT_ENOUGH, className: 'slds-badge' },
+};
+// Themes and sentiment as the server wrote them on each Survey_Response__c (ids in Themes__c);
+// an admin's own theme shows its id.
+const THEME_LABELS = {
+  price: BOUCLE_THEME_PRICE,
+  delays: BOUCLE_THEME_DELAYS,
+  callback: BOUCLE_THEME_CALLBACK,
+  quality: BOUCLE_THEME_QUALITY,
+  delivery: BOUCLE_THEME_DELIVERY,
+  billing: BOUCLE_THEME_BILLING,
+  support: BOUCLE_THEME_SUPPORT,
+  onboarding: BOUCLE_THEME_ONBOARDING,
+  contract: BOUCLE_THEME_CONTRACT,
+  staff: BOUCLE_THEME_STAFF,
+};
+const SENTIMENTS = {
+  Positive: { label: BOUCLE_SENTIMENT_POSITIVE, badge: 'slds-badge slds-theme_success' },
+  Neutral: { label: BOUCLE_SENTIMENT_NEUTRAL, badge: 'slds-badge' },
+  Negative: { label: BOUCLE_SENTIMENT_NEGATIVE, badge: 'slds-badge slds-theme_error' },
 };
 const NORM = { above: BOUCLE_NORM_ABOVE, below: BOUCLE_NORM_BELOW, level: BOUCLE_NORM_LEVEL };
 const METRICS = { NPS: 'nps', CSAT: 'csat', CES: 'ces' };
@@ -111,6 +160,12 @@ const QUERY = gql`
                 value
               }
               language: Language__c {
+                value
+              }
+              themes: Themes__c {
+                value
+              }
+              sentiment: Sentiment__c {
                 value
               }
             }
@@ -203,10 +258,61 @@ const QUERY = gql`
 function daysBefore(now, days) {
   return new Date(Math.floor(now / DAY_MS) * DAY_MS - days * DAY_MS).toISOString();
 }
+// The journey (Touchpoint__mdt), in a query of its own: if this org's GraphQL cannot read custom
+// metadata, the card still shows everything else, against the shipped journey.
+const JOURNEY_QUERY = gql`
+  query accountNpsJourney {
+    uiapi {
+      query {
+        Touchpoint__mdt(first: 200) {
+          edges {
+            node {
+              Key__c {
+                value
+              }
+              Label_En__c {
+                value
+              }
+              Label_Fr__c {
+                value
+              }
+              Journey__c {
+                value
+              }
+              Order__c {
+                value
+              }
+              Target_NPS__c {
+                value
+              }
+              Target_CSAT__c {
+                value
+              }
+              Target_CES__c {
+                value
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
 
 function signed(n) {
   if (n === null || n === undefined) return '—';
   return `${n > 0 ? '+' : ''}${n.toFixed(1)}`;
+}
+
+/** The chips and sentiment badge of one verbatim, from what the server wrote. */
+function verbatimAnalysis(analysis) {
+  const themes = (analysis?.themes ?? []).map((id) => ({ key: id, label: THEME_LABELS[id] ?? id }));
+  return {
+    themes,
+    hasThemes: themes.length > 0,
+    sentimentLabel: analysis?.sentiment?.label,
+    sentimentClass: analysis?.sentiment?.badge,
+  };
 }
 
 /**
@@ -223,6 +329,7 @@ export default class NpsAccountCard extends NavigationMixin(LightningElement) {
   verbatimCount = 3;
   /** Record page URLs by callback id, from NavigationMixin (the links' href). */
   urls = {};
+  journey = DEFAULT_TOUCHPOINTS;
 
   get query() {
     return this.recordId ? QUERY : undefined;
@@ -263,6 +370,32 @@ export default class NpsAccountCard extends NavigationMixin(LightningElement) {
     );
   }
 
+  @wire(graphql, { query: JOURNEY_QUERY })
+  wiredJourney({ data }) {
+    const edges = data?.uiapi?.query?.Touchpoint__mdt?.edges;
+    if (!edges) return;
+    const touchpoints = edges.map(({ node }) => {
+      const csat = value(node.Target_CSAT__c);
+      const ces = value(node.Target_CES__c);
+      return {
+        key: value(node.Key__c),
+        labelEn: value(node.Label_En__c),
+        labelFr: value(node.Label_Fr__c),
+        journey: value(node.Journey__c) || 'b2b',
+        order: value(node.Order__c),
+        targetNps: value(node.Target_NPS__c),
+        ...(csat !== null && csat !== undefined && { targetCsat: csat }),
+        ...(ces !== null && ces !== undefined && { targetCes: ces }),
+      };
+    });
+    // A configuration with problems (doctor names them) leaves the shipped journey in force.
+    const complete = touchpoints.every((t) => t.key && t.labelEn && t.labelFr);
+    this.journey =
+      touchpoints.length > 0 && complete
+        ? adoptJourney(DEFAULT_TOUCHPOINTS, touchpoints).touchpoints
+        : DEFAULT_TOUCHPOINTS;
+  }
+
   get loading() {
     return !this.data && !this.error;
   }
@@ -296,7 +429,11 @@ export default class NpsAccountCard extends NavigationMixin(LightningElement) {
 
   get summary() {
     const norm = this.norm;
-    return summarizeAccount(this.answers, { now: new Date().toISOString(), ...(norm && { norm }) });
+    return summarizeAccount(this.answers, {
+      now: new Date().toISOString(),
+      touchpoints: this.journey,
+      ...(norm && { norm }),
+    });
   }
 
   get callbacks() {
@@ -429,16 +566,27 @@ export default class NpsAccountCard extends NavigationMixin(LightningElement) {
     });
   }
 
+  // The journey in order, by the label in the user's language, each against its target; then the
+  // touchpoints outside the journey (as sent) and the answers without one.
   get touchpoints() {
-    return this.summary.touchpoints
-      .filter((t) => t.n > 0)
-      .map((t) => {
-        const rounded = roundSummary(t);
+    return this.summary.journey
+      .filter((step) => step.kind === 'configured' || step.n > 0)
+      .map((step) => {
+        const rounded = roundSummary(step);
+        const status = step.status && TARGET_STATUS[step.status.nps];
         return {
-          key: t.key,
-          label: t.key === 'unspecified' ? BOUCLE_UNSPECIFIED : t.key,
+          key: `${step.kind}:${step.key}`,
+          label:
+            step.kind === 'unspecified'
+              ? BOUCLE_UNSPECIFIED
+              : step.kind === 'unknown'
+                ? `${step.labelEn} (${BOUCLE_NOT_IN_JOURNEY})`
+                : touchpointLabel(step, LANG),
           n: rounded.n,
           nps: signed(rounded.nps),
+          target: step.kind === 'configured' ? signed(step.targetNps) : '—',
+          status: status?.label ?? '',
+          statusClass: status?.className ?? '',
         };
       });
   }
@@ -447,7 +595,22 @@ export default class NpsAccountCard extends NavigationMixin(LightningElement) {
     return this.touchpoints.length > 0;
   }
 
+  /** Each answer's themes and sentiment, by record id. */
+  get analyses() {
+    const edges = this.data?.uiapi?.query?.answers?.edges ?? [];
+    return new Map(
+      edges.map(({ node }) => [
+        node.Id,
+        {
+          themes: (value(node.themes) ?? '').split(';').filter(Boolean),
+          sentiment: SENTIMENTS[value(node.sentiment)],
+        },
+      ]),
+    );
+  }
+
   get verbatims() {
+    const analyses = this.analyses;
     const all = summarizeAccount(this.answers, {
       now: new Date().toISOString(),
       verbatimCount: 10,
@@ -459,6 +622,7 @@ export default class NpsAccountCard extends NavigationMixin(LightningElement) {
       meta: `${v.metric.toUpperCase()} ${v.score} · ${formatDate(v.answeredAt)}${v.touchpoint ? ` · ${v.touchpoint}` : ''}`,
       badgeClass: `slds-badge ${classifyScore(v.metric, v.score) === 'detractor' || classifyScore(v.metric, v.score) === 'dissatisfied' || classifyScore(v.metric, v.score) === 'high_effort' ? 'slds-theme_error' : 'slds-theme_success'}`,
       lang: v.language ?? '',
+      ...verbatimAnalysis(analyses.get(v.answerId)),
     }));
   }
 
