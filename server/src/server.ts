@@ -338,19 +338,28 @@ async function settleDemoCallbacks(store: Store, logger: Logger): Promise<void> 
     if (stillOpen.has(callback.id)) continue;
     const target = outcomes[index % 5];
     if (!target) continue;
-    let current = callback;
     const steps =
       target[0] === 'resolved'
         ? (['reached', 'resolved'] as const)
         : target[0] === 'closed_no_contact'
           ? (['attempted', 'closed_no_contact'] as const)
           : ([target[0]] as const);
-    for (const status of steps) {
-      const result = nextCallbackState(current, { status, ...target[1] }, new Date().toISOString());
-      if (result.ok) current = { ...current, ...result.callback };
-    }
-    await store.saveCallback(current);
-    await store.enqueue(callback.crm, 'callback', [callback.id], Date.now());
+    await store.updateCallback(
+      callback.id,
+      (stored) => {
+        let current = stored;
+        for (const status of steps) {
+          const result = nextCallbackState(
+            current,
+            { status, ...target[1] },
+            new Date().toISOString(),
+          );
+          if (result.ok) current = { ...current, ...result.callback };
+        }
+        return current;
+      },
+      { enqueueAt: Date.now() },
+    );
     moved++;
   }
   logger.info({ callbacks: callbacks.length, moved }, 'demo callbacks ready');

@@ -192,17 +192,22 @@ export function createApp(deps: AppDeps): express.Express {
   v1.patch('/callbacks/:id', async (req, res) => {
     const parsed = callbackOutcomeSchema.safeParse(req.body);
     if (!parsed.success) throw validation(parsed.error);
-    const callback = await store.getCallback(String(req.params.id));
-    if (!callback) throw new ApiError(404, 'not_found', `No callback ${String(req.params.id)}`);
     const now = new Date(clock()).toISOString();
-    const result = nextCallbackState(callback, parsed.data, now);
-    if (!result.ok)
-      throw new ApiError(409, 'invalid_transition', result.reason, [
-        { path: 'status', message: result.reason },
-      ]);
-    const updated = { ...callback, ...result.callback };
-    await store.saveCallback(updated);
-    await store.enqueue(callback.crm, 'callback', [callback.id], clock());
+    // The move is decided on the callback as stored at the moment of the write, and its sync
+    // queued in the same transaction.
+    const updated = await store.updateCallback(
+      String(req.params.id),
+      (callback) => {
+        const result = nextCallbackState(callback, parsed.data, now);
+        if (!result.ok)
+          throw new ApiError(409, 'invalid_transition', result.reason, [
+            { path: 'status', message: result.reason },
+          ]);
+        return { ...callback, ...result.callback };
+      },
+      { enqueueAt: clock() },
+    );
+    if (!updated) throw new ApiError(404, 'not_found', `No callback ${String(req.params.id)}`);
     deps.onQueued?.();
     res.json(callbackView(updated, now));
   });

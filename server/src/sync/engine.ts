@@ -54,6 +54,8 @@ export interface EngineOptions {
   readonly backoffBaseMs?: number;
   /** Answers older than this raise no callback (a backfill must not flood managers); default 14. */
   readonly callbackMaxAgeDays?: number;
+  /** How long done jobs are kept before they are pruned; default 7 days. */
+  readonly jobRetentionMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -97,11 +99,21 @@ export class SyncEngine {
     return this.options.adapters.map((a) => a.crm);
   }
 
-  /** Starts one loop per CRM; they poll for due jobs until `stop()`. */
+  /**
+   * Starts one loop per CRM; they poll for due jobs until `stop()`. First, callbacks that a crash
+   * of an older version left without a job are queued.
+   */
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loops = this.options.adapters.map((adapter) => this.loop(adapter));
+    const recovered = this.store.queueUnsyncedCallbacks(this.clock()).then(
+      (queued) => {
+        if (queued > 0) this.logger.warn({ queued }, 'queued callbacks that had no sync job');
+      },
+      (error: Error) =>
+        this.logger.error({ err: error.message }, 'could not look for callbacks without a job'),
+    );
+    this.loops = this.options.adapters.map((adapter) => recovered.then(() => this.loop(adapter)));
   }
 
   async stop(): Promise<void> {
@@ -120,8 +132,10 @@ export class SyncEngine {
       let processed = 0;
       try {
         processed = await this.runOnce(adapter);
-        if (adapter === this.options.adapters[0] && this.clock() - this.lastSweep > 60_000)
+        if (adapter === this.options.adapters[0] && this.clock() - this.lastSweep > 60_000) {
           await this.sweepEscalations();
+          await this.pruneDoneJobs();
+        }
       } catch (error) {
         this.logger.error({ crm: adapter.crm, err: (error as Error).message }, 'sync round failed');
       }
@@ -289,7 +303,7 @@ export class SyncEngine {
     alerts: readonly Alert[],
     resolution: Resolution,
   ): Promise<string[]> {
-    const created: string[] = [];
+    const callbacks: StoredCallback[] = [];
     for (const alert of alerts) {
       let assignee: string | undefined;
       if (alert.assignTo === 'account_owner') assignee = resolution.ownerId;
@@ -318,9 +332,10 @@ export class SyncEngine {
         reason: alert.reason,
         assignTo: alert.assignTo,
       };
-      if (await this.store.createCallback(callback)) created.push(callback.id);
+      callbacks.push(callback);
     }
-    return created;
+    // Each callback and its sync job in one transaction: a crash leaves both or neither.
+    return this.store.createCallbacks(callbacks, this.clock());
   }
 
   private async syncAnswers(adapter: CrmAdapter, jobs: readonly Job[]): Promise<void> {
@@ -337,7 +352,6 @@ export class SyncEngine {
     const resolutions = await adapter.resolve(items);
     const rules: ThresholdRule[] = await adapter.thresholdRules();
     const writes: (AnswerWrite & { job: Job })[] = [];
-    const newCallbacks: string[] = [];
     const now = new Date(this.clock()).toISOString();
     for (const item of items) {
       const resolution = resolutions.get(item.ref);
@@ -380,9 +394,7 @@ export class SyncEngine {
             now,
             ...(businessHours && { businessHours }),
           });
-      newCallbacks.push(
-        ...(await this.raiseCallbacks(adapter, item.answer, item.ref, alerts, resolution)),
-      );
+      await this.raiseCallbacks(adapter, item.answer, item.ref, alerts, resolution);
       writes.push({
         job: item.job,
         ref: item.ref,
@@ -391,8 +403,6 @@ export class SyncEngine {
         category: classifyCategory(item.answer),
       });
     }
-    if (newCallbacks.length > 0)
-      await this.store.enqueue(adapter.crm, 'callback', newCallbacks, this.clock());
     if (writes.length === 0) return;
     const results = await adapter.writeAnswers(writes);
     const rollups = new Set<string>();
@@ -477,7 +487,6 @@ export class SyncEngine {
         reviews.map(({ answer }) => ({ ref: refOf(answer), answer })),
       );
       const now = new Date(this.clock()).toISOString();
-      const created: string[] = [];
       for (const { answer, rating } of reviews) {
         const alerts = evaluateThresholds({
           answer,
@@ -486,18 +495,14 @@ export class SyncEngine {
           now,
           ...(businessHours && { businessHours }),
         });
-        created.push(
-          ...(await this.raiseCallbacks(
-            adapter,
-            answer,
-            refOf(answer),
-            alerts,
-            resolutions.get(refOf(answer)) ?? {},
-          )),
+        await this.raiseCallbacks(
+          adapter,
+          answer,
+          refOf(answer),
+          alerts,
+          resolutions.get(refOf(answer)) ?? {},
         );
       }
-      if (created.length > 0)
-        await this.store.enqueue(adapter.crm, 'callback', created, this.clock());
     }
     if (writes.length === 0) return;
     const results = await adapter.writeRatings(writes);
@@ -559,7 +564,10 @@ export class SyncEngine {
       async (job, crmId) => {
         const write = writes.find((w) => w.job.id === job.id);
         if (!write) return;
-        await this.store.saveCallback({ ...write.callback, crmId });
+        // Only the CRM id: a manager's update that landed during the write is kept (and queued).
+        await this.store.updateCallback(write.callback.id, (current) =>
+          current.crmId === crmId ? undefined : { ...current, crmId },
+        );
         if (write.callback.crmAccountId)
           rollups.add(
             `${write.callback.crmAccountId}|${write.callback.accountKey ?? write.callback.crmAccountId}`,
@@ -633,22 +641,38 @@ export class SyncEngine {
       if (!logged.has(stored.crm)) continue;
       let callback = stored;
       const state = logged.get(stored.crm)?.get(stored.id);
-      if (state && isFurtherAlong(stored.status, state.status)) {
+      if (state && isFurtherAlong(stored.status, state.status))
         callback = mergeCrmState(stored, state, now);
-        await this.store.saveCallback(callback);
-      }
-      if (!decideEscalation(callback, now).escalate) continue;
-      await this.store.saveCallback({
-        ...callback,
-        status: 'escalated',
-        escalatedAt: now,
-        ...(callback.escalateTo && { assignee: callback.escalateTo }),
-      });
-      await this.store.enqueue(callback.crm, 'callback', [callback.id], this.clock());
-      escalated++;
+      const escalate = decideEscalation(callback, now).escalate;
+      if (escalate)
+        callback = {
+          ...callback,
+          status: 'escalated',
+          escalatedAt: now,
+          ...(callback.escalateTo && { assignee: callback.escalateTo }),
+        };
+      if (callback === stored) continue;
+      // Compare-and-set on what was read before the read-back: a PATCH, a card or a logger update
+      // that landed meanwhile wins, and this callback waits for the next sweep.
+      const read = JSON.stringify(stored);
+      const saved = await this.store.updateCallback(
+        stored.id,
+        (current) => (JSON.stringify(current) === read ? callback : undefined),
+        escalate ? { enqueueAt: this.clock() } : {},
+      );
+      if (saved && escalate) escalated++;
     }
     if (escalated > 0) this.logger.info({ escalated }, 'escalated late callbacks');
     return escalated;
+  }
+
+  /**
+   * Deletes done jobs older than the retention (`BOUCLE_JOB_RETENTION_DAYS`), a batch at a time,
+   * so that the jobs table holds the open work and a bounded history, not every job ever run.
+   */
+  async pruneDoneJobs(): Promise<number> {
+    const retentionMs = this.options.jobRetentionMs ?? 7 * DAY_MS;
+    return this.store.pruneDoneJobs(this.clock() - retentionMs, 10_000);
   }
 
   /** Per CRM that could be consulted: the callbacks' states there (empty when it keeps none). */
