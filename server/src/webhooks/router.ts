@@ -18,6 +18,7 @@ import {
   verifyTypeform,
   type Verdict,
 } from './signatures.ts';
+import { VENDOR_ID } from './fetcher.ts';
 import {
   typeformAnswer,
   typeformMappingSchema,
@@ -369,12 +370,24 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
           ...(typeof event?.event_id === 'string'
             ? []
             : [{ path: 'event_id', message: 'must be a string' }]),
-          ...(typeof event?.object_id === 'string'
+          // Both ids go into SurveyMonkey API paths: plain id characters only.
+          ...(typeof event?.object_id === 'string' && VENDOR_ID.test(event.object_id)
             ? []
-            : [{ path: 'object_id', message: 'must be a string' }]),
-          ...(typeof event?.resources?.survey_id === 'string'
+            : [
+                {
+                  path: 'object_id',
+                  message: 'must be a SurveyMonkey id (letters, digits, - or _)',
+                },
+              ]),
+          ...(typeof event?.resources?.survey_id === 'string' &&
+          VENDOR_ID.test(event.resources.survey_id)
             ? []
-            : [{ path: 'resources.survey_id', message: 'must be a string' }]),
+            : [
+                {
+                  path: 'resources.survey_id',
+                  message: 'must be a SurveyMonkey id (letters, digits, - or _)',
+                },
+              ]),
         ];
         if (issues.length > 0)
           throw new ApiError(
