@@ -108,6 +108,7 @@ export async function startServer(
     adapters,
     logger,
     businessHours: async () => (await currentSettings(store)).businessHours,
+    jobRetentionMs: (config.jobRetentionDays ?? 7) * 86_400_000,
     ...options.engine,
   });
   const poller =
@@ -145,6 +146,7 @@ export async function startServer(
   const app = createApp({
     store,
     apiKey,
+    ...(config.metricsToken && { metricsToken: config.metricsToken }),
     crms: adapters.map((a) => a.crm),
     logger,
     metrics,

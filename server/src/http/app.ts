@@ -20,6 +20,8 @@ import type { WebhooksConfig } from '../config/config.ts';
 export interface AppDeps {
   readonly store: Store;
   readonly apiKey: string;
+  /** A bearer token that reads `/metrics` and `/health` details without the API key. */
+  readonly metricsToken?: string;
   readonly crms: readonly Crm[];
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -83,20 +85,40 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
-  app.get('/health', async (_req, res) => {
+  // Details (CRM quotas, queue depths, the runtime) only for the API key or the metrics token;
+  // anyone may learn whether the server is up.
+  const mayReadDetails = (req: Request) => {
+    const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+    return Boolean(
+      token &&
+      (sameSecret(token, deps.apiKey) ||
+        (deps.metricsToken !== undefined && sameSecret(token, deps.metricsToken))),
+    );
+  };
+  app.get('/health', async (req, res) => {
     let storeOk = true;
     try {
-      await store.queueStats();
+      await store.ping();
     } catch {
       storeOk = false;
     }
+    if (!mayReadDetails(req))
+      return void res.status(storeOk ? 200 : 503).json({ status: storeOk ? 'up' : 'down' });
     const crms = deps.crmHealth ? await deps.crmHealth() : {};
     const ready = storeOk && Object.values(crms).every((c) => c.ok);
     res
       .status(storeOk ? 200 : 503)
       .json({ status: ready ? 'ok' : 'degraded', store: storeOk ? 'ok' : 'unavailable', crms });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', async (req, res) => {
+    if (!mayReadDetails(req))
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'Send BOUCLE_METRICS_TOKEN (or the API key) as "Authorization: Bearer <token>"',
+        [],
+        { 'WWW-Authenticate': 'Bearer' },
+      );
     res.set('Content-Type', metrics.contentType).send(await metrics.render());
   });
   app.get('/openapi.json', (_req, res) => res.json(openApiDocument()));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORES } from '../store/postgres.ts';
-import { answer, startHarness, waitFor, type Harness } from './harness.ts';
+import { API_KEY, answer, startHarness, waitFor, type Harness } from './harness.ts';
 
 const count = async (h: Harness, type: string) => ((await h.sf())[type] ?? []).length;
 const hsCount = async (h: Harness, type: string) => ((await h.hs()).objects[type] ?? []).length;
@@ -345,7 +345,7 @@ describe.each(STORES)('bad input (%s store)', (_store, storeOptions) => {
     expect(response).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
   });
 
-  it('describes itself in OpenAPI and reports health and metrics without a key', async () => {
+  it('describes itself in OpenAPI without a key, and health and metrics with it', async () => {
     const openapi = await fetch(`${h.server.url}/openapi.json`).then(
       (r) =>
         r.json() as Promise<{
@@ -367,14 +367,29 @@ describe.each(STORES)('bad input (%s store)', (_store, storeOptions) => {
     expect(Object.keys(openapi.components.schemas.Answer.properties)).toEqual(
       expect.arrayContaining(['id', 'score', 'metric', 'answeredAt', 'respondent']),
     );
-    const health = await fetch(`${h.server.url}/health`).then((r) => r.json());
+    const key = { authorization: `Bearer ${API_KEY}` };
+    const health = await fetch(`${h.server.url}/health`, { headers: key }).then((r) => r.json());
     expect(health).toMatchObject({
       status: 'ok',
       store: 'ok',
       crms: { salesforce: { ok: true }, hubspot: { ok: true } },
     });
-    const metrics = await fetch(`${h.server.url}/metrics`).then((r) => r.text());
+    const metrics = await fetch(`${h.server.url}/metrics`, { headers: key }).then((r) => r.text());
     expect(metrics).toContain('boucle_answers_accepted_total');
     expect(metrics).toContain('# TYPE boucle_jobs gauge');
+  });
+
+  it('says only up or down to whoever asks without a key, and keeps its metrics for the key', async () => {
+    const health = await fetch(`${h.server.url}/health`);
+    expect([health.status, await health.json()]).toEqual([200, { status: 'up' }]);
+    const metrics = await fetch(`${h.server.url}/metrics`);
+    expect(metrics.status).toBe(401);
+    const text = await metrics.text();
+    expect(text).not.toContain('nodejs_version_info');
+    expect(text).not.toContain('boucle_jobs');
+    const wrong = await fetch(`${h.server.url}/health`, {
+      headers: { authorization: 'Bearer not-the-key-0123456789' },
+    });
+    expect(await wrong.json()).toEqual({ status: 'up' });
   });
 });
