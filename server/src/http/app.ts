@@ -10,6 +10,7 @@ import {
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ApiError } from '../errors.ts';
+import { isBatch, refuseDatedAhead } from './datedAhead.ts';
 import type { Crm, Store } from '../store/store.ts';
 import type { Metrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
@@ -144,6 +145,12 @@ export function createApp(deps: AppDeps): express.Express {
   v1.post('/answers', async (req, res) => {
     const parsed = answersBodySchema.safeParse(req.body);
     if (!parsed.success) throw validation(parsed.error);
+    refuseDatedAhead(
+      parsed.data,
+      'answeredAt',
+      clock(),
+      isBatch(req.body, 'answers') ? 'answers' : undefined,
+    );
     const result = await store.ingestAnswers(parsed.data, deps.crms, clock());
     metrics.answersAccepted.inc(result.accepted);
     metrics.duplicates.inc(result.duplicates);
@@ -155,6 +162,7 @@ export function createApp(deps: AppDeps): express.Express {
     const parsed = ratingsBodySchema.safeParse(req.body);
     if (!parsed.success) throw validation(parsed.error);
     const ratings = 'ratings' in parsed.data ? parsed.data.ratings : [parsed.data];
+    refuseDatedAhead(ratings, 'ratedAt', clock(), 'ratings' in parsed.data ? 'ratings' : undefined);
     const result = await store.ingestRatings(ratings, deps.crms, clock());
     deps.onQueued?.();
     res.status(202).json(result);

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { WebhooksConfig } from '../config/config.ts';
 import { ConfigError } from '../config/config.ts';
 import { ApiError } from '../errors.ts';
+import { isBatch, refuseDatedAhead } from '../http/datedAhead.ts';
 import type { Crm, Store } from '../store/store.ts';
 import {
   verifyHubSpotV3,
@@ -240,6 +241,12 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
           'The delivery is not an answer of the API',
           toFieldIssues(parsed.error),
         );
+      refuseDatedAhead(
+        parsed.data,
+        'answeredAt',
+        clock(),
+        isBatch(normalized, 'answers') ? 'answers' : undefined,
+      );
       return ingest(res, source, String(header(req, 'webhook-id')), parsed.data);
     }
     if (source === 'typeform') {
