@@ -24,6 +24,32 @@ const hubspotCards = [
     settings: { react: { version: '18.3' } },
   },
 ];
+// Boundaries of the server (style.md): each CRM's client library is imported by its adapter alone,
+// and the emulators (test and sandbox infrastructure) only by the sandbox wiring, their command and
+// tests, never by the product code that must run against real CRMs.
+const serverBoundaries = {
+  jsforce: {
+    group: ['jsforce', 'jsforce/*'],
+    message: 'jsforce is imported only under server/src/crm/salesforce/ (the Salesforce adapter).',
+  },
+  hubspot: {
+    group: ['@hubspot/api-client', '@hubspot/api-client/*'],
+    message:
+      '@hubspot/api-client is imported only under server/src/crm/hubspot/ (the HubSpot adapter).',
+  },
+  emulators: {
+    group: ['**/emulators/*', '**/emulators/**'],
+    message:
+      'The emulators are test and sandbox infrastructure: import them only from the sandbox wiring (server.ts), the emulator command and tests.',
+  },
+};
+/** The server files in `files` may cross the boundaries named in `allowed`, and no other. */
+function serverImports(files, allowed = []) {
+  const patterns = Object.entries(serverBoundaries)
+    .filter(([name]) => !allowed.includes(name))
+    .map(([, pattern]) => pattern);
+  return { files, rules: { 'no-restricted-imports': ['error', { patterns }] } };
+}
 const lwcFiles = ['salesforce/force-app/**/lwc/**/*.js', 'salesforce/jest-mocks/**/*.js'];
 // Salesforce's own LWC rules (decorators, wire adapters, Lightning platform
 // restrictions, jest), scoped to the LWC bundle only.
@@ -118,6 +144,13 @@ export default tseslint.config(
       ],
     },
   },
+  serverImports(['server/src/**/*.ts']),
+  serverImports(['server/src/crm/salesforce/**/*.ts'], ['jsforce']),
+  serverImports(['server/src/crm/hubspot/**/*.ts'], ['hubspot']),
+  serverImports(
+    ['server/src/emulators/**/*.ts', 'server/src/server.ts', 'server/src/cli/commands/emulator.ts'],
+    ['emulators'],
+  ),
   ...lwcRecommended,
   ...hubspotCards,
   {

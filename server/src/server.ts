@@ -45,6 +45,7 @@ export interface ServerOptions {
     idleMs?: number;
     backoffBaseMs?: number;
     unmatchedRetryMs?: number;
+    maxAttempts?: number;
   };
   /** How often to poll HubSpot feedback submissions; 0 turns polling off (tests poll by hand). */
   readonly feedbackPollMs?: number;
@@ -84,12 +85,15 @@ export async function startServer(
       clientSecret: 'sandbox',
       apiVersion: '62.0',
     };
-    // The HubSpot app backend is on in sandbox too, with a secret of this run: the preview page
-    // calls it signed as HubSpot's hubspot.fetch proxy does.
+    // The HubSpot app backend is on in sandbox too: the preview page calls it signed as HubSpot's
+    // hubspot.fetch proxy does. HUBSPOT_CLIENT_SECRET, when set, is the secret (so an integrator
+    // can test their own signing against the sandbox); else a secret of this run.
+    const secret =
+      config.hubspot?.clientSecret ?? config.webhooks.hubspot?.secrets.join(',') ?? undefined;
     hubspot = {
       baseUrl: emulators.hubspotUrl,
       accessToken: 'pat-sandbox',
-      clientSecret: config.hubspot?.clientSecret ?? randomBytes(24).toString('base64url'),
+      clientSecret: secret || randomBytes(24).toString('base64url'),
     };
   }
   const salesforceAdapter = salesforce && new SalesforceAdapter(salesforce);

@@ -11,6 +11,7 @@ export * from './nps/groups.ts';
 export * from './nps/display.ts';
 export * from './nps/weighted.ts';
 export * from './nps/norm.ts';
+export * from './nps/versusNorm.ts';
 export * from './nps/accountSummary.ts';
 export * from './thresholds/kinds.ts';
 export * from './thresholds/businessHours.ts';

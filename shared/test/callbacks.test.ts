@@ -9,11 +9,8 @@ import {
   decideEscalation,
   hoursLeft,
   isFurtherAlong,
-  loopClosureMetrics,
-  median,
   nextCallbackState,
   slaStatus,
-  type RespondentAnswer,
 } from '../src/index.ts';
 
 const created = '2026-11-20T09:00:00Z';
@@ -240,102 +237,6 @@ describe('decideEscalation', () => {
       escalate: false,
       reason,
     });
-  });
-});
-
-describe('loopClosureMetrics', () => {
-  const now = '2026-11-25T00:00:00Z';
-  const callbacks: Callback[] = [
-    callback({
-      id: 'met',
-      status: 'resolved',
-      firstContactAt: '2026-11-20T11:00:00Z',
-      reachedAt: '2026-11-20T11:00:00Z',
-      closedAt: '2026-11-20T12:00:00Z',
-      respondentEmail: 'Claire@acme.example',
-    }),
-    callback({
-      id: 'late',
-      status: 'reached',
-      firstContactAt: '2026-11-20T13:00:00Z',
-      reachedAt: '2026-11-22T09:00:00Z',
-      respondentEmail: 'paul@acme.example',
-    }),
-    callback({
-      id: 'overdue',
-      status: 'attempted',
-      firstContactAt: '2026-11-20T15:00:00Z',
-      respondentEmail: 'nobody@acme.example',
-    }),
-    callback({ id: 'running', dueAt: '2026-11-26T00:00:00Z', createdAt: '2026-11-24T00:00:00Z' }),
-    callback({
-      id: 'thanks',
-      kind: 'promoter_thanks',
-      status: 'closed_no_contact',
-      firstContactAt: created,
-      closedAt: created,
-      respondentEmail: 'claire@acme.example',
-    }),
-  ];
-  const answers: RespondentAnswer[] = [
-    {
-      respondentEmail: 'claire@acme.example',
-      metric: 'nps',
-      score: 2,
-      answeredAt: '2026-11-19T00:00:00Z',
-    },
-    {
-      respondentEmail: 'claire@acme.example',
-      metric: 'nps',
-      score: 8,
-      answeredAt: '2026-12-20T00:00:00Z',
-    },
-    {
-      respondentEmail: 'claire@acme.example',
-      metric: 'nps',
-      score: 3,
-      answeredAt: '2027-03-20T00:00:00Z',
-    },
-    {
-      respondentEmail: 'paul@acme.example',
-      metric: 'csat',
-      score: 5,
-      answeredAt: '2026-12-01T00:00:00Z',
-    },
-    {
-      respondentEmail: 'paul@acme.example',
-      metric: 'nps',
-      score: 4,
-      answeredAt: '2026-12-02T00:00:00Z',
-    },
-  ];
-
-  it('measures SLA compliance, time to first contact and recovered detractors', () => {
-    expect(loopClosureMetrics(callbacks, answers, now)).toEqual({
-      total: 5,
-      closed: 2,
-      withinSla: 2,
-      outsideSla: 2,
-      withinSlaShare: 0.5,
-      medianHoursToFirstContact: 3,
-      detractorsResurveyed: 2,
-      detractorsRecovered: 1,
-      recoveryShare: 0.5,
-    });
-  });
-
-  it('has nothing to measure without callbacks', () => {
-    expect(loopClosureMetrics([], answers, now)).toMatchObject({
-      total: 0,
-      withinSlaShare: null,
-      medianHoursToFirstContact: null,
-      recoveryShare: null,
-    });
-  });
-
-  it('takes the median of an odd and an even count', () => {
-    expect(median([5, 1, 3])).toBe(3);
-    expect(median([4, 1, 3, 2])).toBe(2.5);
   });
 });
 

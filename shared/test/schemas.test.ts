@@ -11,6 +11,7 @@ import {
   describeIssues,
   isDatedAhead,
   dissonanceSettingsSchema,
+  insightsQuerySchema,
   ratingSchema,
   serverSettingsSchema,
   surveyPressureSchema,
@@ -407,5 +408,54 @@ describe('serverSettingsSchema', () => {
         },
       ]),
     );
+  });
+});
+
+describe('insightsQuerySchema', () => {
+  it('reads the breakdown, a window in days and defaults the rest', () => {
+    expect(insightsQuerySchema.parse({ by: 'owner' })).toEqual({
+      by: 'owner',
+      window: 90,
+      minSample: 30,
+    });
+    expect(
+      insightsQuerySchema.parse({
+        by: 'touchpoint',
+        window: '730d',
+        crm: 'hubspot',
+        minSample: '5',
+        cacheBuster: '1',
+      }),
+    ).toEqual({ by: 'touchpoint', window: 730, crm: 'hubspot', minSample: 5 });
+  });
+
+  it.each([
+    [{}, 'by', 'is required: one of owner, team, region, touchpoint'],
+    [{ by: 'country' }, 'by', 'must be one of owner, team, region, touchpoint, got "country"'],
+    [
+      { by: 'owner', window: '3m' },
+      'window',
+      'must be a number of days from 1d to 730d such as 90d, got "3m"',
+    ],
+    [
+      { by: 'owner', window: '0d' },
+      'window',
+      'must be a number of days from 1d to 730d such as 90d, got "0d"',
+    ],
+    [
+      { by: 'owner', window: '731d' },
+      'window',
+      'must be a number of days from 1d to 730d such as 90d, got "731d"',
+    ],
+    [{ by: 'owner', window: ['90d', '30d'] }, 'window', 'must be a number of days such as 90d'],
+    [{ by: 'owner', crm: 'pipedrive' }, 'crm', 'must be salesforce or hubspot'],
+    [{ by: 'owner', minSample: '2.5' }, 'minSample', 'must be a whole number from 1 to 1000'],
+    [{ by: 'owner', minSample: 'many' }, 'minSample', 'must be a whole number from 1 to 1000'],
+    [{ by: 'owner', minSample: '0' }, 'minSample', 'must be a whole number from 1 to 1000'],
+    [{ by: 'owner', minSample: '1001' }, 'minSample', 'must be a whole number from 1 to 1000'],
+  ])('refuses %o, naming %s', (query, path, message) => {
+    const result = insightsQuerySchema.safeParse(query);
+    expect(result.success).toBe(false);
+    expect(toFieldIssues((result as { error: z.ZodError }).error)).toEqual([{ path, message }]);
   });
 });

@@ -4,6 +4,7 @@ import { nextCallbackState } from '@boucle/shared';
 import {
   answersBodySchema,
   callbackOutcomeSchema,
+  insightsQuerySchema,
   ratingSchema,
   toFieldIssues,
 } from '@boucle/shared/schemas';
@@ -13,6 +14,7 @@ import { ApiError } from '../errors.ts';
 import { isBatch, refuseDatedAhead } from './datedAhead.ts';
 import type { Crm, Store } from '../store/store.ts';
 import type { Metrics } from './metrics.ts';
+import { insights } from './insights.ts';
 import { openApiDocument } from './openapi.ts';
 import { accountCard, callbackView } from './summary.ts';
 import { webhookRouter } from '../webhooks/router.ts';
@@ -240,6 +242,12 @@ export function createApp(deps: AppDeps): express.Express {
     if (!updated) throw new ApiError(404, 'not_found', `No callback ${String(req.params.id)}`);
     deps.onQueued?.();
     res.json(callbackView(updated, now));
+  });
+
+  v1.get('/insights', async (req, res) => {
+    const parsed = insightsQuerySchema.safeParse(req.query);
+    if (!parsed.success) throw validation(parsed.error);
+    res.json(await insights(store, parsed.data, parsed.data.crm ?? deps.crms[0], clock()));
   });
 
   app.use('/v1', v1);

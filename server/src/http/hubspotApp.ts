@@ -26,6 +26,13 @@ export interface HubSpotAppDeps {
 }
 
 export const SETTINGS = 'server';
+const REPLAY_SCOPE = 'hubspot-fetch';
+/**
+ * How long a signature is remembered: a timestamp is accepted 5 minutes either side of the clock,
+ * so a signature can be valid for 10 minutes after it is first seen; a minute more for clock skew
+ * between replicas.
+ */
+const REPLAY_KEEP_MS = 11 * 60_000;
 
 /** The settings in force: what the settings page saved, or the shipped defaults. */
 export async function currentSettings(store: Store): Promise<ServerSettings> {
@@ -53,14 +60,15 @@ function body(req: Request): unknown {
  * `/hubspot/*`: the backend of the HubSpot cards and settings page, called through
  * `hubspot.fetch`. Every request carries HubSpot's v3 signature (method, full URL, raw body,
  * timestamp within 5 minutes) and the portal in its signed query; the portal must be the one
- * Boucle is connected to, and every object id must exist in it. Retried requests (HubSpot retries
- * once on a 5xx) change nothing twice.
+ * Boucle is connected to, and every object id must exist in it. A signature is accepted once (a
+ * replay within its window is refused), except after a 5xx: HubSpot retries once then, perhaps
+ * signed alike. Retried requests change nothing twice.
  */
 export function hubspotApp(deps: HubSpotAppDeps): express.Router {
   const clock = deps.clock ?? Date.now;
   const router = express.Router();
   router.use(express.raw({ type: () => true, limit: '1mb' }));
-  router.use(async (req, _res, next) => {
+  router.use(async (req, res, next) => {
     if (!deps.secrets || !deps.hubspot)
       return next(
         new ApiError(
@@ -83,6 +91,22 @@ export function hubspotApp(deps: HubSpotAppDeps): express.Router {
       clock(),
     );
     if (!verdict.ok) return next(new ApiError(401, 'invalid_signature', verdict.reason));
+    // A signed request is good for its 5-minute window: one seen in it is a replay (a replayed
+    // PUT /settings would undo a later change). Kept in the store, so every replica sees it.
+    const signature = String(req.get('x-hubspot-signature-v3'));
+    if (!(await deps.store.claimSignature(REPLAY_SCOPE, signature, clock(), REPLAY_KEEP_MS)))
+      return next(
+        new ApiError(
+          401,
+          'replayed_request',
+          'This signed request was already received: HubSpot signs each call anew, so a second copy is a replay',
+        ),
+      );
+    // HubSpot retries a call once after a 5xx, signed alike: that retry is not a replay.
+    res.on('finish', () => {
+      if (res.statusCode >= 500)
+        deps.store.releaseSignature(REPLAY_SCOPE, signature).catch(() => undefined);
+    });
     const portal = typeof req.query.portalId === 'string' ? req.query.portalId : undefined;
     try {
       if (!portal || Number(portal) !== (await deps.hubspot.portalId()))

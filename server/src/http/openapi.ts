@@ -2,7 +2,9 @@ import {
   answerSchema,
   callbackOutcomeSchema,
   callbackSchema,
+  insightsQuerySchema,
   ratingSchema,
+  serverSettingsSchema,
 } from '@boucle/shared/schemas';
 import { z } from 'zod';
 
@@ -34,6 +36,188 @@ const errors = (...codes: number[]) =>
     ]),
   );
 
+/** Query parameters from the zod schema that validates them. */
+function queryParameters(schema: z.ZodType, descriptions: Record<string, string>) {
+  const document = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties: Record<string, unknown>;
+    required?: string[];
+  };
+  return Object.entries(document.properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: document.required?.includes(name) ?? false,
+    schema: property,
+    description: descriptions[name],
+  }));
+}
+
+const shownNps = {
+  type: 'object',
+  description:
+    'NPS and margin in points, rounded to one decimal; margin is null unless sample is "enough"',
+  properties: {
+    n: { type: 'integer' },
+    promoters: { type: 'integer' },
+    passives: { type: 'integer' },
+    detractors: { type: 'integer' },
+    nps: { type: ['number', 'null'] },
+    margin: { type: ['number', 'null'], description: '95% half-width' },
+    sample: { enum: ['enough', 'no_answers', 'too_few_answers', 'one_sided'] },
+  },
+};
+const loopClosure = {
+  type: 'object',
+  description: 'callbacks raised in the window (first contact: the first attempt or reach)',
+  properties: {
+    ...Object.fromEntries(
+      [
+        'total',
+        'closed',
+        'contactedWithinSla',
+        'contactedLate',
+        'overdue',
+        'escalated',
+        'detractorsResurveyed',
+        'detractorsRecovered',
+      ].map((name) => [name, { type: 'integer' }]),
+    ),
+    ...Object.fromEntries(
+      [
+        'withinSlaPercent',
+        'medianHoursToFirstContact',
+        'p90HoursToFirstContact',
+        'recoveryPercent',
+      ].map((name) => [name, { type: ['number', 'null'] }]),
+    ),
+  },
+};
+const insightGroup = {
+  type: 'object',
+  allOf: [{ $ref: '#/components/schemas/ShownNps' }],
+  properties: {
+    key: { type: 'string' },
+    rank: { type: ['integer', 'null'], description: 'null for hints' },
+    rest: { $ref: '#/components/schemas/ShownNps' },
+    comparison: {
+      type: 'object',
+      properties: {
+        delta: { type: ['number', 'null'] },
+        combinedMargin: { type: ['number', 'null'] },
+        significant: { type: 'boolean' },
+        direction: { enum: ['above', 'below', 'level'] },
+      },
+    },
+    loopClosure: { $ref: '#/components/schemas/LoopClosure' },
+  },
+};
+
+/**
+ * `/hubspot/*`, called by the HubSpot cards and settings page through `hubspot.fetch`: no bearer
+ * token, but HubSpot's v3 signature and the query parameters HubSpot's proxy appends.
+ */
+const hubspotSigned = (
+  summary: string,
+  extra: Record<string, unknown> = {},
+  path: object[] = [],
+) => ({
+  security: [],
+  summary,
+  description:
+    "Signed by HubSpot's hubspot.fetch proxy: X-HubSpot-Signature-v3 is the base64 HMAC-SHA256, keyed with the app's client secret (HUBSPOT_CLIENT_SECRET), of method + URI (with %3A %2F %3F %40 %21 %24 %27 %28 %29 %2A %2C %3B decoded) + raw body + timestamp. A signature is accepted once within its 5-minute window.",
+  parameters: [
+    ...path,
+    {
+      name: 'X-HubSpot-Signature-v3',
+      in: 'header',
+      required: true,
+      schema: { type: 'string' },
+    },
+    {
+      name: 'X-HubSpot-Request-Timestamp',
+      in: 'header',
+      required: true,
+      schema: { type: 'string', pattern: '^\\d+$' },
+      description: 'milliseconds since the epoch, within 5 minutes of the server clock',
+    },
+    {
+      name: 'portalId',
+      in: 'query',
+      required: true,
+      schema: { type: 'string', pattern: '^\\d+$' },
+      description: 'appended by HubSpot: must be the portal Boucle is connected to',
+    },
+    { name: 'userId', in: 'query', schema: { type: 'string' }, description: 'appended by HubSpot' },
+    {
+      name: 'userEmail',
+      in: 'query',
+      schema: { type: 'string' },
+      description: 'appended by HubSpot',
+    },
+    { name: 'appId', in: 'query', schema: { type: 'string' }, description: 'appended by HubSpot' },
+  ],
+  ...extra,
+});
+const idIn = (description: string) => ({
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description,
+});
+const settingsBody = z.toJSONSchema(serverSettingsSchema, { io: 'input', unrepresentable: 'any' });
+const HUBSPOT_PATHS = {
+  '/hubspot/companies/{id}/summary': {
+    get: hubspotSigned(
+      'The company card: the account summary of a company of the connected portal',
+      {
+        responses: {
+          '200': { description: 'summary, or {"empty": true}' },
+          ...errors(401, 403, 404, 503),
+        },
+      },
+      [idIn('HubSpot company id')],
+    ),
+  },
+  '/hubspot/contacts/{id}': {
+    get: hubspotSigned(
+      "The contact card: the contact's answers, the ratings of their interactions, their open callbacks",
+      { responses: { '200': { description: 'contact card' }, ...errors(401, 403, 404, 503) } },
+      [idIn('HubSpot contact id')],
+    ),
+  },
+  '/hubspot/callbacks/{id}': {
+    post: hubspotSigned(
+      'Log the outcome of a HubSpot callback from the contact card; a retry of the same outcome changes nothing',
+      {
+        requestBody: json({ $ref: '#/components/schemas/CallbackOutcome' }),
+        responses: {
+          '200': { description: 'updated callback' },
+          ...errors(400, 401, 403, 404, 409, 503),
+        },
+      },
+      [idIn('Boucle callback id (URL-encoded: it contains colons)')],
+    ),
+  },
+  '/hubspot/ratings': {
+    post: hubspotSigned('An employee rates an interaction from the rating card', {
+      requestBody: json({ $ref: '#/components/schemas/Rating' }),
+      responses: { '202': { description: 'stored and queued' }, ...errors(400, 401, 403, 503) },
+    }),
+  },
+  '/hubspot/settings': {
+    get: hubspotSigned('The settings in force (thresholds, business hours, survey pressure)', {
+      responses: {
+        '200': { description: 'settings', ...json(settingsBody) },
+        ...errors(401, 403, 503),
+      },
+    }),
+    put: hubspotSigned('Save the settings from the settings page, effective on the next answer', {
+      requestBody: json(settingsBody),
+      responses: { '200': { description: 'saved settings' }, ...errors(400, 401, 403, 503) },
+    }),
+  },
+};
+
 let cached: Record<string, unknown> | undefined;
 
 /** The OpenAPI 3.1 document of the HTTP API, generated from the same zod schemas that validate. */
@@ -57,10 +241,14 @@ export function openApiDocument(): Record<string, unknown> {
           unrepresentable: 'any',
         }),
         Error: errorBody,
+        ShownNps: shownNps,
+        LoopClosure: loopClosure,
+        InsightGroup: insightGroup,
       },
     },
     security: [{ bearer: [] }],
     paths: {
+      ...HUBSPOT_PATHS,
       '/v1/answers': {
         post: {
           summary:
@@ -153,6 +341,61 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           requestBody: json({ $ref: '#/components/schemas/CallbackOutcome' }),
           responses: { '200': { description: 'updated callback' }, ...errors(400, 401, 404, 409) },
+        },
+      },
+      '/v1/insights': {
+        get: {
+          summary:
+            'Me versus the norm: NPS per owner, team, region or touchpoint over a window, with its margin, compared with the rest of the org, and the loop-closure figures of each group',
+          description:
+            'Each group is compared with the answers outside it (the two samples are then independent, as the combined margin assumes); significant means the gap exceeds sqrt(m1² + m2²). Groups with fewer than minSample answers, or all in one category, come as unranked hints without a margin. The owner is the employee an answer names (employeeEmail); a callback counts in the group of the answer that raised it. team and region are not stored yet: they answer 200 with no groups and a reason.',
+          parameters: queryParameters(insightsQuerySchema, {
+            by: 'the breakdown',
+            window: 'days back from now, 1d to 730d',
+            crm: 'whose callbacks are measured; default: the first CRM configured',
+            minSample: 'answers a group needs to be ranked',
+          }),
+          responses: {
+            '200': {
+              description: 'insights',
+              ...json({
+                type: 'object',
+                properties: {
+                  by: { enum: ['owner', 'team', 'region', 'touchpoint'] },
+                  window: {
+                    type: 'object',
+                    properties: {
+                      from: { type: 'string', format: 'date-time' },
+                      to: { type: 'string', format: 'date-time' },
+                      days: { type: 'integer' },
+                    },
+                  },
+                  minSample: { type: 'integer' },
+                  comparedWith: { const: 'rest_of_org' },
+                  crm: { type: ['string', 'null'] },
+                  org: {
+                    allOf: [{ $ref: '#/components/schemas/ShownNps' }],
+                    properties: { loopClosure: { $ref: '#/components/schemas/LoopClosure' } },
+                  },
+                  groups: {
+                    type: 'array',
+                    description: 'ranked by NPS, highest first',
+                    items: { $ref: '#/components/schemas/InsightGroup' },
+                  },
+                  hints: {
+                    type: 'array',
+                    description: 'too few answers or one-sided: by key, never ranked',
+                    items: { $ref: '#/components/schemas/InsightGroup' },
+                  },
+                  reason: {
+                    type: 'string',
+                    description: 'why a breakdown has no groups (team, region: not stored yet)',
+                  },
+                },
+              }),
+            },
+            ...errors(400, 401),
+          },
         },
       },
       '/health': {

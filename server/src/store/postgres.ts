@@ -22,7 +22,7 @@ import {
  * together apply each exactly once. Append; never edit one that has shipped. Times the queue
  * compares are epoch milliseconds (BIGINT), instants of answers ISO text, as in the SQLite store.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE answers (
      source TEXT NOT NULL, id TEXT NOT NULL, metric TEXT NOT NULL, score INTEGER NOT NULL,
      answered_at TEXT NOT NULL, email TEXT, interaction_id TEXT, body TEXT NOT NULL, received_at BIGINT NOT NULL,
@@ -57,6 +57,16 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE erasures (email_hash TEXT PRIMARY KEY, erased_at BIGINT NOT NULL);
    CREATE TABLE cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL);
    CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at BIGINT NOT NULL);`,
+  // When each callback was raised, first contacted (attempted or reached) and closed, as UTC ISO
+  // text that sorts as time (as in SQLite). The backfill reads the body as text: body::jsonb
+  // refuses the \u0000 a manager's notes may hold.
+  `ALTER TABLE callbacks ADD COLUMN created_at TEXT, ADD COLUMN first_contact_at TEXT,
+     ADD COLUMN closed_at TEXT;
+   UPDATE callbacks SET
+     created_at = ${utcOf('createdAt')},
+     first_contact_at = ${utcOf('firstContactAt')},
+     closed_at = ${utcOf('closedAt')};
+   CREATE INDEX callbacks_created_at ON callbacks (created_at);`,
   // A record queued again while its job runs (a callback changed during its sync) is run once
   // more when that job settles, instead of being dropped. Open jobs are counted, and done ones
   // pruned, through indexes that do not grow with the history.
@@ -64,6 +74,15 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX jobs_open ON jobs (crm, state) WHERE state IN ('ready', 'running', 'dead');
    CREATE INDEX jobs_done ON jobs (updated_at) WHERE state = 'done';`,
 ];
+
+/** An instant of the callback's JSON body, as UTC ISO text like Date#toISOString (or NULL). */
+function utcOf(field: string): string {
+  return `to_char((substring(body from '"${field}":"([^"]+)"')::timestamptz) AT TIME ZONE 'UTC',
+    'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/** An optional instant as the callbacks' time columns keep it: UTC ISO text, or NULL. */
+const utc = (instant: string | undefined) => (instant ? new Date(instant).toISOString() : null);
 
 const KIND_RANK: Record<string, number> = { answer: 0, rating: 1, callback: 2 };
 
@@ -382,8 +401,9 @@ export class PostgresStore implements Store {
       const created: string[] = [];
       for (const callback of callbacks) {
         const result = await db.query(
-          `INSERT INTO callbacks (id, crm, answer_ref, kind, status, account_key, due_at, respondent_email, body)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+          `INSERT INTO callbacks (id, crm, answer_ref, kind, status, account_key, due_at, respondent_email, body,
+             created_at, first_contact_at, closed_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
           [
             callback.id,
             callback.crm,
@@ -394,6 +414,9 @@ export class PostgresStore implements Store {
             callback.dueAt,
             callback.respondentEmail?.toLowerCase() ?? null,
             JSON.stringify(callback),
+            utc(callback.createdAt),
+            utc(callback.firstContactAt),
+            utc(callback.closedAt),
           ],
         );
         if ((result.rowCount ?? 0) === 0) continue;
@@ -434,8 +457,8 @@ export class PostgresStore implements Store {
       const next = change(JSON.parse(rows[0].body) as StoredCallback);
       if (!next) return undefined;
       await db.query(
-        `UPDATE callbacks SET status = $1, due_at = $2, account_key = $3, respondent_email = $4, body = $5
-         WHERE id = $6`,
+        `UPDATE callbacks SET status = $1, due_at = $2, account_key = $3, respondent_email = $4, body = $5,
+         first_contact_at = $7, closed_at = $8 WHERE id = $6`,
         [
           next.status,
           next.dueAt,
@@ -443,6 +466,8 @@ export class PostgresStore implements Store {
           next.respondentEmail?.toLowerCase() ?? null,
           JSON.stringify(next),
           id,
+          utc(next.firstContactAt),
+          utc(next.closedAt),
         ],
       );
       if (options.enqueueAt !== undefined)
@@ -480,6 +505,13 @@ export class PostgresStore implements Store {
     return this.bodies<StoredCallback>(
       `SELECT body FROM callbacks WHERE ${clauses.join(' AND ')} ORDER BY due_at LIMIT $${params.length}`,
       params,
+    );
+  }
+
+  async callbacksCreatedSince(sinceIso: string) {
+    return this.bodies<StoredCallback>(
+      'SELECT body FROM callbacks WHERE created_at >= $1 ORDER BY created_at, id',
+      [new Date(sinceIso).toISOString()],
     );
   }
 
@@ -723,6 +755,28 @@ export class PostgresStore implements Store {
       [source, deliveryId, now],
     );
     return (result.rowCount ?? 0) > 0;
+  }
+
+  // Signatures share the deliveries table under their own source: no migration, same shape. The
+  // insert is atomic, so of two replicas receiving the same signature only one claims it.
+  async claimSignature(scope: string, signature: string, now: number, keepMs: number) {
+    const source = `signature:${scope}`;
+    await this.pool.query('DELETE FROM deliveries WHERE source = $1 AND received_at < $2', [
+      source,
+      now - keepMs,
+    ]);
+    const result = await this.pool.query(
+      `INSERT INTO deliveries (source, delivery_id, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [source, signature, now],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async releaseSignature(scope: string, signature: string) {
+    await this.pool.query('DELETE FROM deliveries WHERE source = $1 AND delivery_id = $2', [
+      `signature:${scope}`,
+      signature,
+    ]);
   }
 
   async log(crm: Crm, kind: JobKind, ref: string, outcome: string, detail: string, now: number) {

@@ -22,7 +22,7 @@ import {
 /**
  * Migrations, applied in order once each. Append; never edit one that has shipped.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE answers (
      source TEXT NOT NULL, id TEXT NOT NULL, metric TEXT NOT NULL, score INTEGER NOT NULL,
      answered_at TEXT NOT NULL, email TEXT, interaction_id TEXT, body TEXT NOT NULL, received_at INTEGER NOT NULL,
@@ -59,6 +59,17 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
   // Settings edited from the HubSpot app's settings page (thresholds, business hours, caps).
   `CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
+  // When each callback was raised, first contacted (attempted or reached) and closed, as UTC ISO
+  // text that sorts as time: loop-closure figures select callbacks by when they were raised, and
+  // SQL reports can read the delays without parsing bodies.
+  `ALTER TABLE callbacks ADD COLUMN created_at TEXT;
+   ALTER TABLE callbacks ADD COLUMN first_contact_at TEXT;
+   ALTER TABLE callbacks ADD COLUMN closed_at TEXT;
+   UPDATE callbacks SET
+     created_at = strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(body, '$.createdAt')),
+     first_contact_at = strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(body, '$.firstContactAt')),
+     closed_at = strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(body, '$.closedAt'));
+   CREATE INDEX callbacks_created_at ON callbacks (created_at);`,
   // A record queued again while its job runs (a callback changed during its sync) is run once
   // more when that job settles, instead of being dropped. Open jobs are counted, and done ones
   // pruned, through indexes that do not grow with the history.
@@ -66,6 +77,9 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX jobs_open ON jobs (crm, state) WHERE state IN ('ready', 'running', 'dead');
    CREATE INDEX jobs_done ON jobs (updated_at) WHERE state = 'done';`,
 ];
+
+/** An optional instant as the callbacks' time columns keep it: UTC ISO text, or NULL. */
+const utc = (instant: string | undefined) => (instant ? new Date(instant).toISOString() : null);
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
@@ -299,7 +313,8 @@ export class SqliteStore implements Store {
 
   async createCallbacks(callbacks: readonly StoredCallback[], now: number) {
     const insert = this.db.prepare(
-      `INSERT INTO callbacks (id, crm, answer_ref, kind, status, account_key, due_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO callbacks (id, crm, answer_ref, kind, status, account_key, due_at, body,
+         created_at, first_contact_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     );
     return this.db.transaction(() => {
@@ -314,6 +329,9 @@ export class SqliteStore implements Store {
           callback.accountKey ?? null,
           callback.dueAt,
           JSON.stringify(callback),
+          utc(callback.createdAt),
+          utc(callback.firstContactAt),
+          utc(callback.closedAt),
         );
         if (result.changes === 0) continue;
         created.push(callback.id);
@@ -352,9 +370,18 @@ export class SqliteStore implements Store {
       if (!next) return undefined;
       this.db
         .prepare(
-          'UPDATE callbacks SET status = ?, due_at = ?, account_key = ?, body = ? WHERE id = ?',
+          `UPDATE callbacks SET status = ?, due_at = ?, account_key = ?, body = ?,
+           first_contact_at = ?, closed_at = ? WHERE id = ?`,
         )
-        .run(next.status, next.dueAt, next.accountKey ?? null, JSON.stringify(next), id);
+        .run(
+          next.status,
+          next.dueAt,
+          next.accountKey ?? null,
+          JSON.stringify(next),
+          utc(next.firstContactAt),
+          utc(next.closedAt),
+          id,
+        );
       if (options.enqueueAt !== undefined)
         this.enqueueSync(next.crm, 'callback', [id], options.enqueueAt);
       return next;
@@ -388,6 +415,13 @@ export class SqliteStore implements Store {
     const rows = this.db
       .prepare(`SELECT body FROM callbacks WHERE ${clauses.join(' AND ')} ORDER BY due_at LIMIT ?`)
       .all(...params, filter.limit ?? 500) as { body: string }[];
+    return rows.map((row) => JSON.parse(row.body) as StoredCallback);
+  }
+
+  async callbacksCreatedSince(sinceIso: string) {
+    const rows = this.db
+      .prepare('SELECT body FROM callbacks WHERE created_at >= ? ORDER BY created_at, id')
+      .all(new Date(sinceIso).toISOString()) as { body: string }[];
     return rows.map((row) => JSON.parse(row.body) as StoredCallback);
   }
 
@@ -640,6 +674,29 @@ export class SqliteStore implements Store {
         )
         .run(source, deliveryId, now).changes > 0
     );
+  }
+
+  // Signatures share the deliveries table under their own source: no migration, same shape.
+  async claimSignature(scope: string, signature: string, now: number, keepMs: number) {
+    const source = `signature:${scope}`;
+    return this.db.transaction(() => {
+      this.db
+        .prepare('DELETE FROM deliveries WHERE source = ? AND received_at < ?')
+        .run(source, now - keepMs);
+      return (
+        this.db
+          .prepare(
+            'INSERT OR IGNORE INTO deliveries (source, delivery_id, received_at) VALUES (?, ?, ?)',
+          )
+          .run(source, signature, now).changes > 0
+      );
+    })();
+  }
+
+  async releaseSignature(scope: string, signature: string) {
+    this.db
+      .prepare('DELETE FROM deliveries WHERE source = ? AND delivery_id = ?')
+      .run(`signature:${scope}`, signature);
   }
 
   async log(crm: Crm, kind: JobKind, ref: string, outcome: string, detail: string, now: number) {

@@ -122,6 +122,8 @@ export interface Store {
    */
   queueUnsyncedCallbacks(now: number): Promise<number>;
   listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]>;
+  /** Every callback raised since an instant, open or closed, oldest first (loop-closure figures). */
+  callbacksCreatedSince(sinceIso: string): Promise<StoredCallback[]>;
 
   enqueue(crm: Queue, kind: JobKind, refs: readonly string[], runAt: number): Promise<void>;
   /** Claims up to `limit` due jobs of a CRM (and jobs whose lease expired) for `leaseMs`. */
@@ -169,6 +171,14 @@ export interface Store {
   setCursor(name: string, value: string): Promise<void>;
   /** Records a webhook delivery; false when it was seen before (a retry or a replay). */
   recordDelivery(source: string, deliveryId: string, now: number): Promise<boolean>;
+  /**
+   * Remembers a signed request's signature for `keepMs` (at least its timestamp window); false when
+   * it was seen within that time: a replay. Every replica sharing the store sees the same
+   * signatures. Signatures older than `keepMs` are forgotten.
+   */
+  claimSignature(scope: string, signature: string, now: number, keepMs: number): Promise<boolean>;
+  /** Forgets a claimed signature: its request failed, and the sender may retry it signed alike. */
+  releaseSignature(scope: string, signature: string): Promise<void>;
   log(
     crm: Crm,
     kind: JobKind,

@@ -24,9 +24,15 @@ export interface CrmCallbackState {
   readonly followUpAction?: string;
 }
 
-/** The outcome of writing one record: its CRM id, or a typed error. */
+/**
+ * The outcome of writing one record: its CRM id, or a typed error. `unsent` marks a record whose
+ * call failed as a whole (an outage, a 429, a lock, a timeout, a network error): that says nothing
+ * about the record, which waits without spending an attempt. Only a refusal of the record itself
+ * (a per-record error, or a batch narrowed down to it) spends one.
+ */
 export type RecordResult =
-  { readonly ok: true; readonly crmId: string } | { readonly ok: false; readonly error: CrmError };
+  | { readonly ok: true; readonly crmId: string }
+  | { readonly ok: false; readonly error: CrmError; readonly unsent?: boolean };
 
 export interface AnswerWrite {
   readonly ref: string;

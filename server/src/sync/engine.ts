@@ -83,6 +83,8 @@ export class SyncEngine {
   private lastSweep = 0;
   /** Consecutive failed steps per CRM: the backoff of step failures, which spend no attempt. */
   private readonly streak = new Map<Crm, number>();
+  /** CRMs whose current step met an outage (a call that failed as a whole). */
+  private readonly outage = new Set<Crm>();
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
@@ -169,12 +171,13 @@ export class SyncEngine {
       for (const kind of ['answer', 'rating', 'callback', 'rollup'] as const) {
         const ofKind = jobs.filter((j) => j.kind === kind);
         if (ofKind.length === 0) continue;
+        this.outage.delete(adapter.crm);
         try {
           if (kind === 'answer') await this.syncAnswers(adapter, ofKind);
           else if (kind === 'rating') await this.syncRatings(adapter, ofKind);
           else if (kind === 'callback') await this.syncCallbacks(adapter, ofKind);
           else await this.syncRollups(adapter, ofKind);
-          this.streak.set(adapter.crm, 0);
+          if (!this.outage.has(adapter.crm)) this.streak.set(adapter.crm, 0);
         } catch (error) {
           // A failure before any per-record result (a read, the portal setup, the whole call
           // refused) says nothing about the records: they wait, without spending an attempt, with
@@ -183,14 +186,7 @@ export class SyncEngine {
             error instanceof CrmError
               ? error
               : new CrmError('error', (error as Error).message ?? String(error), true);
-          const streak = (this.streak.get(adapter.crm) ?? 0) + 1;
-          this.streak.set(adapter.crm, streak);
-          const delay = backoffMs(
-            Math.min(streak - 1, 12),
-            this.random(),
-            crmError.waitMs,
-            this.options.backoffBaseMs,
-          );
+          const delay = this.outageDelay(adapter.crm, crmError);
           this.logger.warn(
             {
               crm: adapter.crm,
@@ -250,6 +246,22 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * The wait after a failure of the CRM rather than of a record (a read, the setup, a call that
+   * failed as a whole): a backoff that grows with each consecutive one, never an attempt.
+   */
+  private outageDelay(crm: Crm, error: CrmError): number {
+    const streak = (this.streak.get(crm) ?? 0) + 1;
+    this.streak.set(crm, streak);
+    this.outage.add(crm);
+    return backoffMs(
+      Math.min(streak - 1, 12),
+      this.random(),
+      error.waitMs,
+      this.options.backoffBaseMs,
+    );
+  }
+
   /** Waits for something else (an answer to be written first) without spending an attempt. */
   private async later(job: Job, reason: string, delayMs = 2_000): Promise<void> {
     await this.store.retry(job.id, reason, delayMs, this.clock(), {
@@ -267,6 +279,7 @@ export class SyncEngine {
   ): Promise<void> {
     const done: number[] = [];
     const now = this.clock();
+    let outageDelay: number | undefined;
     for (const job of jobs) {
       const result = results.get(keyOf(job));
       if (!result) continue;
@@ -274,6 +287,23 @@ export class SyncEngine {
         done.push(job.id);
         await this.store.setSyncState(crm, job.kind, job.ref, 'synced', undefined, result.crmId);
         await onSuccess(job, result.crmId);
+      } else if (result.unsent) {
+        // Its call failed as a whole (an outage, a limit, the network): nothing is known about the
+        // record, so it waits like a failed step, without spending an attempt.
+        if (outageDelay === undefined) {
+          outageDelay = this.outageDelay(crm, result.error);
+          this.logger.warn(
+            {
+              crm,
+              kind: job.kind,
+              code: result.error.code,
+              err: result.error.message,
+              retryInMs: outageDelay,
+            },
+            'CRM call failed as a whole; its records wait',
+          );
+        }
+        await this.later(job, `${result.error.code}: ${result.error.message}`, outageDelay);
       } else {
         await this.retryOrDie(
           crm,
@@ -714,8 +744,9 @@ function mergeCrmState(
     ...callback,
     status: state.status,
     ...(reachedAt && { reachedAt }),
-    ...(!callback.firstContactAt &&
-      contacted && { firstContactAt: reachedAt ?? callback.createdAt }),
+    // Salesforce keeps no attempt time: the first sweep that sees it is the closest known bound
+    // (the creation time would count every such callback as contacted at once, within its SLA).
+    ...(!callback.firstContactAt && contacted && { firstContactAt: reachedAt ?? now }),
     ...(state.outcome !== undefined && { outcome: state.outcome }),
     ...(state.rootCause !== undefined && { rootCause: state.rootCause }),
     ...(state.notes !== undefined && { notes: state.notes }),

@@ -4,6 +4,7 @@ import {
   answersBodySchema,
   toFieldIssues,
   type Answer,
+  type FieldIssue,
 } from '@boucle/shared/schemas';
 import type { Logger } from 'pino';
 import type { WebhooksConfig } from '../config/config.ts';
@@ -20,6 +21,7 @@ import {
   type Verdict,
 } from './signatures.ts';
 import { VENDOR_ID } from './fetcher.ts';
+import { hubspotEventSchema } from './hubspotEvents.ts';
 import {
   typeformAnswer,
   typeformMappingSchema,
@@ -304,48 +306,48 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
         ),
       );
       const events = parseJson(raw);
-      if (
-        !Array.isArray(events) ||
-        events.length > 100 ||
-        !events.every(
-          (e) => e && typeof e === 'object' && 'eventId' in e && 'subscriptionType' in e,
-        )
-      ) {
+      if (!Array.isArray(events) || events.length > 100) {
         throw new ApiError(
           400,
           'validation_failed',
           'The delivery is not an array of at most 100 HubSpot events',
-          [
-            {
-              path: '(root)',
-              message: 'must be an array of events with eventId and subscriptionType',
-            },
-          ],
+          [{ path: '(root)', message: 'must be an array of at most 100 events' }],
         );
       }
+      // Each event stands alone: a malformed one is refused with its reason (HubSpot retrying the
+      // delivery could not mend it), the others are handled.
       let erased = 0;
       let received = 0;
-      for (const event of events as {
-        eventId: unknown;
-        subscriptionType: unknown;
-        objectId?: unknown;
-      }[]) {
-        if (
-          !(await deps.store.recordDelivery(
-            'hubspot',
-            plainId(String(event.eventId), 'eventId'),
-            clock(),
-          ))
-        )
+      const rejected: { index: number; issues: FieldIssue[] }[] = [];
+      for (const [index, item] of events.entries()) {
+        const parsed = hubspotEventSchema.safeParse(item);
+        if (!parsed.success) {
+          rejected.push({
+            index,
+            issues: toFieldIssues(parsed.error).map((issue) => ({
+              ...issue,
+              path: `${index}.${issue.path}`,
+            })),
+          });
           continue;
+        }
+        const event = parsed.data;
+        if (!(await deps.store.recordDelivery('hubspot', String(event.eventId), clock()))) continue;
         received++;
         if (event.subscriptionType === 'contact.privacyDeletion' && event.objectId !== undefined) {
           erased += await deps.store.eraseContact('hubspot', String(event.objectId), clock());
         }
       }
+      if (rejected.length > 0)
+        deps.logger.warn(
+          { source, rejected: rejected.map((r) => r.issues.map((i) => i.path).join(', ')) },
+          'HubSpot events refused: not the documented shape',
+        );
       // No personal data in the log line: counts only.
       deps.logger.info({ source, received, erased }, 'HubSpot events handled');
-      return void res.status(200).json({ received, erased });
+      return void res
+        .status(200)
+        .json({ received, erased, ...(rejected.length > 0 && { rejected }) });
     }
     if (source === 'surveymonkey' || source === 'qualtrics') {
       let deliveryId: string;

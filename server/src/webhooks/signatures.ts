@@ -70,8 +70,24 @@ export function verifySurveyMonkey(
 }
 
 /**
+ * The escapes HubSpot decodes in the URI before it signs a v3 request ("Validating requests", v3:
+ * `%3A` `%2F` `%3F` `%40` `%21` `%24` `%27` `%28` `%29` `%2A` `%2C` `%3B`), and only those.
+ */
+const HUBSPOT_DECODED_ESCAPES = /%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi;
+
+/** The URI as HubSpot signs it: the documented escapes decoded, every other one left as sent. */
+export function hubspotSignedUri(url: string): string {
+  return url.replace(HUBSPOT_DECODED_ESCAPES, (escape) =>
+    String.fromCharCode(parseInt(escape.slice(1), 16)),
+  );
+}
+
+/**
  * HubSpot v3: base64 HMAC-SHA256 of `method + uri + body + timestamp` keyed with the app's client
  * secret, the timestamp (milliseconds) within 5 minutes. Used by webhooks and `hubspot.fetch`.
+ * The URI is checked as HubSpot signs it (documented escapes decoded: `userEmail=a%40b` is signed
+ * as `userEmail=a@b`), and as received too: both forms need the secret, so accepting either
+ * costs nothing and survives a proxy that signs the raw form.
  */
 export function verifyHubSpotV3(
   input: { method: string; url: string; raw: Buffer; timestamp?: string; signature?: string },
@@ -82,13 +98,18 @@ export function verifyHubSpotV3(
   if (!input.timestamp) return refuse('missing X-HubSpot-Request-Timestamp header');
   const window = withinWindow(Number(input.timestamp), nowMs);
   if (!window.ok) return window;
-  const source = Buffer.concat([
-    Buffer.from(`${input.method}${input.url}`),
-    input.raw,
-    Buffer.from(input.timestamp),
-  ]);
+  const uris = [...new Set([hubspotSignedUri(input.url), input.url])];
+  const sources = uris.map((uri) =>
+    Buffer.concat([
+      Buffer.from(`${input.method}${uri}`),
+      input.raw,
+      Buffer.from(input.timestamp as string),
+    ]),
+  );
   return secrets.some((secret) =>
-    sameSignature(input.signature as string, hmac('sha256', secret, source)),
+    sources.some((source) =>
+      sameSignature(input.signature as string, hmac('sha256', secret, source)),
+    ),
   )
     ? ok
     : refuse('the HubSpot signature does not match the request');

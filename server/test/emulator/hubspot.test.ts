@@ -293,6 +293,103 @@ describe('batch endpoints', () => {
     });
   });
 
+  it("refuses a batch read by a property that is not unique, such as a company's domain", async () => {
+    await admin(url, 'records', { companies: [{ properties: { domain: 'acme.example' } }] });
+    const error = await failure(
+      hubspot.crm.companies.batchApi.read({
+        idProperty: 'domain',
+        inputs: [{ id: 'acme.example' }],
+        properties: ['domain'],
+        propertiesWithHistory: [],
+      }),
+    );
+    expect(error.code).toBe(400);
+    expect(error.body).toMatchObject({
+      category: 'VALIDATION_ERROR',
+      message: expect.stringContaining('domain is not a unique property of companies'),
+    });
+  });
+
+  describe('one bad input in a batch write, under each reading of HubSpot', () => {
+    const inputs = [
+      {
+        id: 'a-1',
+        idProperty: 'survey_response_external_id',
+        properties: { nps: '9' },
+        objectWriteTraceId: 'a-1',
+      },
+      {
+        id: 'a-2',
+        idProperty: 'survey_response_external_id',
+        properties: { nps: 'ten' },
+        objectWriteTraceId: 'a-2',
+      },
+    ];
+    const stored = async () =>
+      ((await admin(url, 'state')).objects as Record<string, unknown[]>).survey_response ?? [];
+
+    it('documented: a batch upsert fails as a whole, writing nothing', async () => {
+      const type = await surveyResponseObject();
+      const error = await failure(hubspot.crm.objects.batchApi.upsert(type, { inputs }));
+      expect(error.code).toBe(400);
+      expect(await stored()).toEqual([]);
+    });
+
+    it('multi-status: a batch upsert reports the bad input alone in a 207', async () => {
+      emulator.batchErrors = 'multi-status';
+      const type = await surveyResponseObject();
+      const response = (await hubspot.crm.objects.batchApi.upsert(type, {
+        inputs,
+      })) as unknown as Record<string, unknown>;
+      expect(response).toMatchObject({
+        numErrors: 1,
+        errors: [{ category: 'VALIDATION_ERROR', context: { objectWriteTraceId: ['a-2'] } }],
+      });
+      expect(await stored()).toHaveLength(1);
+    });
+
+    it('all-or-nothing: even a traced batch create fails as a whole', async () => {
+      emulator.batchErrors = 'all-or-nothing';
+      const type = await surveyResponseObject();
+      const error = await failure(
+        hubspot.crm.objects.batchApi.create(type, {
+          inputs: inputs.map(({ properties, objectWriteTraceId }) => ({
+            properties,
+            associations: [],
+            objectWriteTraceId,
+          })),
+        }),
+      );
+      expect(error.code).toBe(400);
+      expect(await stored()).toEqual([]);
+    });
+
+    it('fails the inputs a per-input fault names, as a validation rule would', async () => {
+      const type = await surveyResponseObject();
+      await admin(url, 'faults', {
+        rules: [
+          {
+            match: 'batch/create',
+            recordErrorCode: 'VALIDATION_ERROR',
+            recordMatch: '"a-1"',
+            message: 'Rule: no a-1',
+          },
+        ],
+      });
+      const response = (await hubspot.crm.objects.batchApi.create(type, {
+        inputs: inputs.map((input) => ({
+          properties: { survey_response_external_id: input.id, nps: '9' },
+          associations: [],
+          objectWriteTraceId: input.objectWriteTraceId,
+        })),
+      })) as unknown as Record<string, unknown>;
+      expect(response).toMatchObject({
+        numErrors: 1,
+        errors: [{ message: 'Rule: no a-1', context: { objectWriteTraceId: ['a-1'] } }],
+      });
+    });
+  });
+
   it('reads by email, reporting missing ones in a 207, updates and archives', async () => {
     const read = await hubspot.crm.contacts.batchApi.read({
       idProperty: 'email',
@@ -379,10 +476,49 @@ describe('search', () => {
     ],
     ['a page past 10,000 results', { after: '9995', limit: 10 }, 'limited to 10000 total results'],
     ['more than 200 per page', { limit: 201 }, 'limit must be at most 200'],
+    [
+      '19 filters in all groups',
+      {
+        filterGroups: [6, 6, 6, 1].map((n) => ({
+          filters: Array.from({ length: n }, () => ({
+            propertyName: 'name',
+            operator: 'HAS_PROPERTY',
+          })),
+        })),
+      },
+      'Too many filters: 19',
+    ],
+    [
+      'IN without values',
+      { filterGroups: [{ filters: [{ propertyName: 'domain', operator: 'IN' }] }] },
+      'needs a non-empty "values" list',
+    ],
+    ['a query over 3,000 characters', { query: 'a'.repeat(3001) }, 'query must be at most 3000'],
   ])('refuses %s', async (_label, body, message) => {
     const error = await failure(search(body));
     expect(error.code).toBe(400);
     expect(error.body.message).toContain(message);
+  });
+
+  it('finds companies by domain with IN, the way to resolve a domain (not idProperty)', async () => {
+    const found = await search({
+      filterGroups: [
+        {
+          filters: [
+            {
+              propertyName: 'domain',
+              operator: 'IN',
+              values: ['acme.example', 'initech.example', 'nobody.example'],
+            },
+          ],
+        },
+      ],
+      limit: 200,
+    });
+    expect(found.results.map((r) => r.properties.domain).sort()).toEqual([
+      'acme.example',
+      'initech.example',
+    ]);
   });
 
   it('allows 5 searches per second, with no rate-limit headers', async () => {

@@ -1,41 +1,29 @@
-import { createHmac } from 'node:crypto';
 import { DEFAULT_THRESHOLD_RULES } from '@boucle/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer, startHarness, waitFor, type Harness } from '../sync/harness.ts';
+import { hubspotFetchRequest, send } from './hubspotFetch.ts';
 
 const SECRET = 'hubspot-app-client-secret';
 
 describe('the backend of the HubSpot cards and settings page (/hubspot)', () => {
   let h: Harness;
   let portalId: number;
-  const call = async (
+  const signed = (
     method: string,
     path: string,
     payload?: unknown,
     options: { portal?: number; at?: number; secret?: string } = {},
-  ) => {
-    const separator = path.includes('?') ? '&' : '?';
-    const url = `${h.server.url}/hubspot${path}${separator}portalId=${options.portal ?? portalId}&userId=1&userEmail=paul%40vendor.example&appId=9`;
-    const body = payload === undefined ? '' : JSON.stringify(payload);
-    const at = String(options.at ?? Date.now());
-    const signature = createHmac('sha256', options.secret ?? SECRET)
-      .update(`${method}${url}${body}${at}`)
-      .digest('base64');
-    const response = await fetch(url, {
+  ) =>
+    hubspotFetchRequest({
+      base: h.server.url,
       method,
-      headers: {
-        'content-type': 'application/json',
-        'x-hubspot-signature-v3': signature,
-        'x-hubspot-request-timestamp': at,
-      },
-      ...(body && { body }),
+      path,
+      payload,
+      portal: options.portal ?? portalId,
+      secret: options.secret ?? SECRET,
+      ...(options.at !== undefined && { at: options.at }),
     });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-    };
-  };
+  const call = (...args: Parameters<typeof signed>) => send(signed(...args));
 
   beforeAll(async () => {
     h = await startHarness({ hubspotClientSecret: SECRET });

@@ -1,7 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Answer, Rating } from '@boucle/shared/schemas';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../../src/store/postgres.ts';
-import { SqliteStore } from '../../src/store/sqlite.ts';
+import { MIGRATIONS as PG_MIGRATIONS, PostgresStore } from '../../src/store/postgres.ts';
+import { MIGRATIONS as SQLITE_MIGRATIONS, SqliteStore } from '../../src/store/sqlite.ts';
 import type { Store, StoredCallback } from '../../src/store/store.ts';
 import { freshDatabase } from './postgres.ts';
 
@@ -50,6 +55,37 @@ function callback(id: string, overrides: Partial<StoredCallback> = {}): StoredCa
     ...overrides,
   } as StoredCallback;
 }
+
+/** The time columns of a callback's row, read with the store's own driver. */
+async function timeColumns(store: Store, id: string) {
+  const sql = 'SELECT created_at, first_contact_at, closed_at FROM callbacks WHERE id = ';
+  if (store instanceof SqliteStore) return store.db.prepare(`${sql}?`).get(id);
+  return (await (store as PostgresStore).pool.query(`${sql}$1`, [id])).rows[0];
+}
+
+/** The migrations before the one that added the callbacks' time columns: a database of then. */
+const before = (migrations: readonly string[]) =>
+  migrations.slice(
+    0,
+    migrations.findIndex((sql) => sql.includes('callbacks_created_at')),
+  );
+
+/** A callback row as a server of before the time columns wrote it: the body only. */
+const LEGACY_CALLBACK = {
+  ...callback('legacy'),
+  createdAt: '2026-11-01T13:00:00+02:00',
+  status: 'resolved',
+  firstContactAt: '2026-11-01T12:30:00Z',
+  reachedAt: '2026-11-01T12:30:00Z',
+  closedAt: '2026-11-01T13:00:00Z',
+  // Text that looks like a time field must not be mistaken for one.
+  notes: 'said "createdAt":"1999-01-01T00:00:00Z" \u0000 jokingly',
+};
+const LEGACY_COLUMNS = {
+  created_at: '2026-11-01T11:00:00.000Z',
+  first_contact_at: '2026-11-01T12:30:00.000Z',
+  closed_at: '2026-11-01T13:00:00.000Z',
+};
 
 const stores: [string, () => Promise<Store>][] = [
   ['SQLite', async () => new SqliteStore(':memory:')],
@@ -169,6 +205,43 @@ describe.each(stores)('the %s store', (_name, open) => {
       'c1',
       'c2',
     ]);
+  });
+
+  it('keeps when each callback was raised, first contacted and closed, and lists those raised since an instant', async () => {
+    store = await open();
+    // 11:30 at UTC−1 is 12:30 UTC, after T0 (though its text sorts before); 13:00 at UTC+2 is
+    // 11:00 UTC, before it.
+    await store.createCallbacks(
+      [
+        callback('late-offset', { answerRef: 'api:a1', createdAt: '2026-11-01T11:30:00-01:00' }),
+        callback('early-offset', { answerRef: 'api:a2', createdAt: '2026-11-01T13:00:00+02:00' }),
+        callback('at-t0', { answerRef: 'api:a3' }),
+      ],
+      T0,
+    );
+    await store.updateCallback('at-t0', (current) => ({
+      ...current,
+      status: 'resolved',
+      firstContactAt: '2026-11-01T15:00:00+01:00',
+      reachedAt: '2026-11-01T15:00:00+01:00',
+      closedAt: iso(T0 + 7_200_000),
+      outcome: 'solved',
+    }));
+    const since = await store.callbacksCreatedSince(iso(T0));
+    expect(since.map((c) => [c.id, c.status])).toEqual([
+      ['at-t0', 'resolved'],
+      ['late-offset', 'open'],
+    ]);
+    expect(await timeColumns(store, 'at-t0')).toEqual({
+      created_at: iso(T0),
+      first_contact_at: iso(T0 + 7_200_000),
+      closed_at: iso(T0 + 7_200_000),
+    });
+    expect(await timeColumns(store, 'late-offset')).toEqual({
+      created_at: '2026-11-01T12:30:00.000Z',
+      first_contact_at: null,
+      closed_at: null,
+    });
   });
 
   it('queues a record once while pending, and claims answers before ratings and callbacks', async () => {
@@ -388,8 +461,10 @@ describe('the PostgreSQL store', () => {
   it('applies its migrations once when replicas start together', async () => {
     const url = await freshDatabase();
     const replicas = await Promise.all(Array.from({ length: 5 }, () => PostgresStore.open(url)));
-    const { rows } = await replicas[0]!.pool.query('SELECT version FROM migrations');
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+    const { rows } = await replicas[0]!.pool.query(
+      'SELECT version, COUNT(*)::int AS times FROM migrations GROUP BY version ORDER BY version',
+    );
+    expect(rows).toEqual(PG_MIGRATIONS.map((_sql, i) => ({ version: i + 1, times: 1 })));
     await Promise.all(replicas.map((r) => r.close()));
   });
 
@@ -411,6 +486,31 @@ describe('the PostgreSQL store', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('fills the time columns of callbacks stored before they existed', async () => {
+    const url = await freshDatabase();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(
+      'CREATE TABLE migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+    );
+    for (const [index, sql] of before(PG_MIGRATIONS).entries()) {
+      await client.query(sql);
+      await client.query('INSERT INTO migrations VALUES ($1, $2)', [index + 1, iso(T0)]);
+    }
+    await client.query(
+      `INSERT INTO callbacks (id, crm, answer_ref, kind, status, due_at, body)
+       VALUES ('legacy', 'salesforce', 'api:a1', 'detractor_recovery', 'resolved', $1, $2)`,
+      [LEGACY_CALLBACK.dueAt, JSON.stringify(LEGACY_CALLBACK)],
+    );
+    await client.end();
+    const store = await PostgresStore.open(url);
+    expect(await timeColumns(store, 'legacy')).toEqual(LEGACY_COLUMNS);
+    expect((await store.callbacksCreatedSince(iso(T0 - 3_600_000))).map((c) => c.id)).toEqual([
+      'legacy',
+    ]);
+    await store.close();
+  });
+
   it('says why it cannot open a database, without the password', async () => {
     const { openStore } = await import('../../src/store/open.ts');
     const error = await openStore({
@@ -422,5 +522,28 @@ describe('the PostgreSQL store', () => {
       /^cannot open the PostgreSQL database at DATABASE_URL \(postgres:\/\/boucle:\*\*\*@127\.0\.0\.1:1\/boucle\): /,
     );
     expect((error as Error).message).not.toContain('s3cret');
+  });
+});
+
+describe('the SQLite store', () => {
+  it('fills the time columns of callbacks stored before they existed', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'boucle-store-')), 'boucle.db');
+    const db = new Database(path);
+    db.exec('CREATE TABLE migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    before(SQLITE_MIGRATIONS).forEach((sql, index) => {
+      db.exec(sql);
+      db.prepare('INSERT INTO migrations VALUES (?, ?)').run(index + 1, iso(T0));
+    });
+    db.prepare(
+      `INSERT INTO callbacks (id, crm, answer_ref, kind, status, due_at, body)
+       VALUES ('legacy', 'salesforce', 'api:a1', 'detractor_recovery', 'resolved', ?, ?)`,
+    ).run(LEGACY_CALLBACK.dueAt, JSON.stringify(LEGACY_CALLBACK));
+    db.close();
+    const store = new SqliteStore(path);
+    expect(await timeColumns(store, 'legacy')).toEqual(LEGACY_COLUMNS);
+    expect((await store.callbacksCreatedSince(iso(T0 - 3_600_000))).map((c) => c.id)).toEqual([
+      'legacy',
+    ]);
+    await store.close();
   });
 });

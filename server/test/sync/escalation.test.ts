@@ -171,6 +171,25 @@ describe('escalating late callbacks', () => {
     });
   });
 
+  it('takes an attempt logged in Salesforce as a first contact when the sweep sees it, not when the callback was raised', async () => {
+    await h.api('POST', '/v1/answers', { answers: [answer({ id: 'attempt-1', score: 3 })] });
+    await waitFor(async () => (await salesforceCallbacks()).length === 6, 15_000, 'callback');
+    await waitFor(
+      async () => (await storedSalesforceCallbacks()).every((c) => c.crmId),
+      10_000,
+      'callback CRM id',
+    );
+    const attempted = (await storedSalesforceCallbacks()).find((c) =>
+      c.answerRef.endsWith(':attempt-1'),
+    ) as StoredCallback;
+    h.emulators.salesforce.org.update('Callback__c', attempted.crmId, { Status__c: 'Attempted' });
+    const sweptFrom = Date.now();
+    await h.server.engine.sweepEscalations();
+    const after = await h.server.store.getCallback(attempted.id);
+    expect(after?.status).toBe('attempted');
+    expect(Date.parse(after?.firstContactAt as string)).toBeGreaterThanOrEqual(sweptFrom);
+  });
+
   it('keeps a manager update that lands while the sweep waits for the Salesforce read-back', async () => {
     const past = new Date(Date.now() - 3_600_000).toISOString();
     const id = 'salesforce:api:race-1:dissonance';

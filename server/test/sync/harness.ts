@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { Config, WebhooksConfig } from '../../src/config/config.ts';
 import { startEmulators, type RunningEmulators } from '../../src/emulators/start.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server.ts';
 
 export const API_KEY = 'test-key-0123456789abcdef';
 
@@ -63,6 +63,8 @@ export async function startHarness(
     webhooks?: Partial<WebhooksConfig>;
     /** The HubSpot app's client secret (turns on the /hubspot backend). */
     hubspotClientSecret?: string;
+    /** Engine settings over the harness's fast ones (a smaller attempt budget, say). */
+    engine?: ServerOptions['engine'];
   } = {},
 ): Promise<Harness> {
   const emulators = await startEmulators({
@@ -160,6 +162,7 @@ export async function startHarness(
         unmatchedRetryMs: 300,
         leaseMs: 3_000,
         heartbeatMs: 500,
+        ...options.engine,
       },
       hubspotRequestsPer10s: 10_000,
     });

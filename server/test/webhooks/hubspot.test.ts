@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { Signature } from '@hubspot/api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer, startHarness, waitFor, type Harness } from '../sync/harness.ts';
 
@@ -62,11 +62,21 @@ describe('HubSpot feedback surveys and privacy deletions', () => {
     expect(response.status).toBe(405);
   });
 
-  const signed = (body: string, at = Date.now()) => {
-    const url = `${h.server.url}/webhooks/hubspot`;
-    const signature = createHmac('sha256', SECRET)
-      .update(`POST${url}${body}${at}`)
-      .digest('base64');
+  /**
+   * A delivery as HubSpot sends it to `/webhooks/hubspot{query}`, signed with @hubspot/api-client's
+   * Signature over the URI with the escapes HubSpot's "Validating requests" page lists decoded.
+   */
+  const signed = (body: string, at = Date.now(), query = '') => {
+    const url = `${h.server.url}/webhooks/hubspot${query}`;
+    const signature = Signature.getSignature('POST', 'v3', {
+      signature: '', // the options type wants one; getSignature computes it
+      clientSecret: SECRET,
+      url: url.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (e) =>
+        String.fromCharCode(parseInt(e.slice(1), 16)),
+      ),
+      requestBody: body,
+      timestamp: at,
+    });
     return fetch(url, {
       method: 'POST',
       headers: {
@@ -77,6 +87,71 @@ describe('HubSpot feedback surveys and privacy deletions', () => {
       body,
     });
   };
+  const event = (fields: Record<string, unknown>) => ({
+    subscriptionId: 1,
+    portalId: 1,
+    appId: 1,
+    occurredAt: Date.now(),
+    attemptNumber: 0,
+    ...fields,
+  });
+
+  it('accepts a delivery to a URL with escapes in it, signed over the URI as HubSpot decodes it', async () => {
+    const body = JSON.stringify([
+      event({ eventId: 9200, subscriptionType: 'contact.creation', objectId: 7 }),
+    ]);
+    const response = await signed(body, Date.now(), '?app=boucle%3Aprod&owner=cx%40acme.example');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: 1, erased: 0 });
+  });
+
+  it('refuses, one by one and with the reason, events whose ids are not the numbers HubSpot sends', async () => {
+    const body = JSON.stringify([
+      event({ eventId: 9300, subscriptionType: 'contact.creation', objectId: 8 }),
+      event({ eventId: 9301, subscriptionType: 'contact.privacyDeletion', objectId: { id: 8 } }),
+      event({ eventId: { id: 9302 }, subscriptionType: 'contact.creation', objectId: 9 }),
+      event({ eventId: 9303, subscriptionType: 'contact.privacyDeletion' }),
+    ]);
+    const response = await signed(body);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      received: 1,
+      erased: 0,
+      rejected: [
+        {
+          index: 1,
+          issues: [
+            {
+              path: '1.objectId',
+              message: 'must be a number (HubSpot sends objectId as a JSON number)',
+            },
+          ],
+        },
+        {
+          index: 2,
+          issues: [
+            {
+              path: '2.eventId',
+              message: 'must be a number (HubSpot sends eventId as a JSON number)',
+            },
+          ],
+        },
+        {
+          index: 3,
+          issues: [{ path: '3.objectId', message: 'is required for contact.privacyDeletion' }],
+        },
+      ],
+    });
+    // HubSpot's retry of the same delivery: the good event is a duplicate, the bad ones still refused.
+    expect(await (await signed(body)).json()).toMatchObject({
+      received: 0,
+      rejected: [{ index: 1 }, { index: 2 }, { index: 3 }],
+    });
+    // No "[object Object]" was ever taken for an event id.
+    expect(await h.server.store.recordDelivery('hubspot', '[object Object]', Date.now())).toBe(
+      true,
+    );
+  });
 
   it('redacts a contact deleted for privacy, and keeps replays redacted', async () => {
     await h.api(

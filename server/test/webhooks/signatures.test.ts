@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Signature } from '@hubspot/api-client';
 import { describe, expect, it } from 'vitest';
 import {
+  hubspotSignedUri,
   sameSignature,
   verifyHubSpotV3,
   verifyStandardWebhook,
@@ -124,6 +126,79 @@ describe('HubSpot v3 signatures (shared vector)', () => {
     ],
   ])('%s', (_label, input, secrets, now, accepted) => {
     expect(verifyHubSpotV3(input, secrets, now).ok).toBe(accepted);
+  });
+});
+
+describe("HubSpot v3 signatures over the URI as HubSpot's proxy signs it", () => {
+  const secret = 'hubspot-app-client-secret';
+  const timestamp = 1795000000000;
+  // As hubspot.fetch sends it: the card encodes the callback id, the proxy appends userEmail.
+  const sent =
+    'https://boucle.example.com/hubspot/callbacks/hubspot%3Aapi%3Ahs-1%3Adetractor_recovery?userId=1&userEmail=paul%40vendor.example&appId=9&portalId=62515';
+  const body = '{"status":"reached","outcome":"Rappel fait"}';
+  /** HubSpot's own client signs whatever URI it is given: here, the one HubSpot documents. */
+  const signed = (url: string, method = 'POST', payload = body) =>
+    Signature.getSignature(method, 'v3', {
+      signature: '', // the options type wants one; getSignature computes it
+      clientSecret: secret,
+      url,
+      requestBody: payload,
+      timestamp,
+    });
+  const verify = (signature: string, url = sent, payload = body) =>
+    verifyHubSpotV3(
+      {
+        method: 'POST',
+        url,
+        raw: Buffer.from(payload),
+        timestamp: String(timestamp),
+        signature,
+      },
+      [secret],
+      timestamp + 1000,
+    ).ok;
+
+  it('decodes exactly the twelve escapes HubSpot lists, and no other', () => {
+    expect(hubspotSignedUri('/a%3A%2F%3F%40%21%24%27%28%29%2A%2C%3B%20%25%3D%2B')).toBe(
+      "/a:/?@!$'()*,;%20%25%3D%2B",
+    );
+  });
+
+  it('accepts a callback logged from the contact card, signed over the decoded URI', () => {
+    const decoded =
+      'https://boucle.example.com/hubspot/callbacks/hubspot:api:hs-1:detractor_recovery?userId=1&userEmail=paul@vendor.example&appId=9&portalId=62515';
+    expect(verify(signed(decoded))).toBe(true);
+  });
+
+  it('accepts the URI as received too (both forms need the secret)', () => {
+    expect(verify(signed(sent))).toBe(true);
+  });
+
+  it('refuses a signature over escapes HubSpot keeps (%20 decoded is not what HubSpot signs)', () => {
+    const url = 'https://boucle.example.com/hubspot/contacts/1?userEmail=a%40b.example&q=a%20b';
+    expect(
+      verify(
+        signed('https://boucle.example.com/hubspot/contacts/1?userEmail=a@b.example&q=a b'),
+        url,
+      ),
+    ).toBe(false);
+    expect(
+      verify(
+        signed('https://boucle.example.com/hubspot/contacts/1?userEmail=a@b.example&q=a%20b'),
+        url,
+      ),
+    ).toBe(true);
+  });
+
+  it('refuses the decoded URI signed with another secret', () => {
+    const other = Signature.getSignature('POST', 'v3', {
+      signature: '', // the options type wants one; getSignature computes it
+      clientSecret: 'other',
+      url: 'https://boucle.example.com/hubspot/callbacks/hubspot:api:hs-1:detractor_recovery?userId=1&userEmail=paul@vendor.example&appId=9&portalId=62515',
+      requestBody: body,
+      timestamp,
+    });
+    expect(verify(other)).toBe(false);
   });
 });
 

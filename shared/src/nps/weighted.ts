@@ -1,6 +1,7 @@
 import { DomainError } from '../errors.ts';
 import { classifyNps } from './metrics.ts';
 import { DEFAULT_MIN_SAMPLE, npsMargin, type NpsOptions, type ScoredAnswer } from './stats.ts';
+import type { SampleVerdict } from './versusNorm.ts';
 
 /** NPS of an account where answers weigh differently (a decision maker's more than a user's). */
 export interface WeightedNps {
@@ -15,6 +16,11 @@ export interface WeightedNps {
   readonly nps: number | null;
   readonly margin: number | null;
   readonly lowSample: boolean;
+  /**
+   * Whether the margin can be shown (see {@link SampleVerdict}), judged on the effective sample:
+   * all the weight on one category is `one_sided` whatever the count.
+   */
+  readonly sample: SampleVerdict;
 }
 
 /**
@@ -53,11 +59,27 @@ export function weightedNps<A extends ScoredAnswer>(
   }
   const minSample = options.minSample ?? DEFAULT_MIN_SAMPLE;
   if (total === 0) {
-    return { n, totalWeight: 0, effectiveN: 0, nps: null, margin: null, lowSample: true };
+    return {
+      n,
+      totalWeight: 0,
+      effectiveN: 0,
+      nps: null,
+      margin: null,
+      lowSample: true,
+      sample: 'no_answers',
+    };
   }
   const effectiveN = (total * total) / sumSquares;
   const p = promoterWeight / total;
   const d = detractorWeight / total;
+  let sample: SampleVerdict = 'enough';
+  if (effectiveN < minSample) sample = 'too_few_answers';
+  else if (
+    promoterWeight === total ||
+    detractorWeight === total ||
+    promoterWeight + detractorWeight === 0
+  )
+    sample = 'one_sided';
   return {
     n,
     totalWeight: total,
@@ -65,5 +87,6 @@ export function weightedNps<A extends ScoredAnswer>(
     nps: (p - d) * 100,
     margin: npsMargin(p, d, effectiveN),
     lowSample: effectiveN < minSample,
+    sample,
   };
 }

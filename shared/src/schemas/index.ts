@@ -11,3 +11,4 @@ export * from './threshold.ts';
 export * from './callback.ts';
 export * from './settings.ts';
 export * from './answerFile.ts';
+export * from './insights.ts';

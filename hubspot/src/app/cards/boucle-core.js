@@ -135,8 +135,8 @@ function computeCes(answers) {
 }
 function roundOneDecimal(value) {
   if (value === null) return null;
-  const rounded = Math.round(value * 10) / 10;
-  return rounded === 0 ? 0 : rounded;
+  const rounded2 = Math.round(value * 10) / 10;
+  return rounded2 === 0 ? 0 : rounded2;
 }
 function roundNpsStats(stats) {
   return { ...stats, nps: roundOneDecimal(stats.nps), margin: roundOneDecimal(stats.margin) };
@@ -285,18 +285,31 @@ function weightedNps(answers, weightOf, options = {}) {
   }
   const minSample = options.minSample ?? DEFAULT_MIN_SAMPLE;
   if (total === 0) {
-    return { n, totalWeight: 0, effectiveN: 0, nps: null, margin: null, lowSample: true };
+    return {
+      n,
+      totalWeight: 0,
+      effectiveN: 0,
+      nps: null,
+      margin: null,
+      lowSample: true,
+      sample: "no_answers"
+    };
   }
   const effectiveN = total * total / sumSquares;
   const p = promoterWeight / total;
   const d = detractorWeight / total;
+  let sample = "enough";
+  if (effectiveN < minSample) sample = "too_few_answers";
+  else if (promoterWeight === total || detractorWeight === total || promoterWeight + detractorWeight === 0)
+    sample = "one_sided";
   return {
     n,
     totalWeight: total,
     effectiveN,
     nps: (p - d) * 100,
     margin: npsMargin(p, d, effectiveN),
-    lowSample: effectiveN < minSample
+    lowSample: effectiveN < minSample,
+    sample
   };
 }
 
@@ -311,6 +324,96 @@ function compareWithNorm(subject, norm) {
   let direction = "level";
   if (significant) direction = delta > 0 ? "above" : "below";
   return { delta, combinedMargin, significant, direction };
+}
+
+// shared/src/nps/versusNorm.ts
+function sampleVerdict(stats, minSample = DEFAULT_MIN_SAMPLE) {
+  if (stats.n === 0) return "no_answers";
+  if (stats.n < minSample) return "too_few_answers";
+  const oneSided = stats.promoters === stats.n || stats.passives === stats.n || stats.detractors === stats.n;
+  return oneSided ? "one_sided" : "enough";
+}
+function shown(stats, minSample) {
+  const sample = sampleVerdict(stats, minSample);
+  return {
+    n: stats.n,
+    promoters: stats.promoters,
+    passives: stats.passives,
+    detractors: stats.detractors,
+    nps: roundOneDecimal(stats.nps),
+    margin: sample === "enough" ? roundOneDecimal(stats.margin) : null,
+    sample
+  };
+}
+function rounded(comparison) {
+  return {
+    ...comparison,
+    delta: roundOneDecimal(comparison.delta),
+    combinedMargin: roundOneDecimal(comparison.combinedMargin)
+  };
+}
+function compareGroupsWithNorm(answers, keyOf, options) {
+  const from = parseInstant(options.window.from, "window.from");
+  const to = parseInstant(options.window.to, "window.to");
+  const minSample = options.minSample ?? DEFAULT_MIN_SAMPLE;
+  const tallies = /* @__PURE__ */ new Map();
+  for (const answer of answers) {
+    if (answer.metric !== "nps") continue;
+    const at = Date.parse(answer.answeredAt);
+    if (!(at > from && at <= to)) {
+      if (Number.isNaN(at)) parseInstant(answer.answeredAt, "answeredAt");
+      continue;
+    }
+    const score = answer.score;
+    if (!isValidScore("nps", score)) assertValidScore("nps", score);
+    const key = keyOf(answer) || UNSPECIFIED_KEY;
+    let tally = tallies.get(key);
+    if (!tally) {
+      tally = [0, 0, 0];
+      tallies.set(key, tally);
+    }
+    tally[score >= 9 ? 0 : score >= 7 ? 1 : 2]++;
+  }
+  const org = { promoters: 0, passives: 0, detractors: 0 };
+  for (const [promoters, passives, detractors] of tallies.values()) {
+    org.promoters += promoters;
+    org.passives += passives;
+    org.detractors += detractors;
+  }
+  const orgStats = npsFromCounts(org, { minSample });
+  const all = [...tallies.keys()].sort().map((key) => {
+    const [promoters, passives, detractors] = tallies.get(key);
+    const stats = npsFromCounts({ promoters, passives, detractors }, { minSample });
+    const restStats = npsFromCounts(
+      {
+        promoters: org.promoters - promoters,
+        passives: org.passives - passives,
+        detractors: org.detractors - detractors
+      },
+      { minSample }
+    );
+    const group = shown(stats, minSample);
+    const rest = shown(restStats, minSample);
+    const comparison = compareWithNorm(
+      { nps: stats.nps, margin: group.margin === null ? null : stats.margin },
+      { nps: restStats.nps, margin: rest.margin === null ? null : restStats.margin }
+    );
+    return { key, ...group, rank: null, rest, comparison: rounded(comparison), raw: stats.nps };
+  });
+  const groups = [];
+  for (const { raw: _raw, ...entry } of all.filter((entry2) => entry2.sample === "enough").sort((a, b) => b.raw - a.raw)) {
+    const previous = groups[groups.length - 1];
+    const rank = previous && previous.nps === entry.nps ? previous.rank : groups.length + 1;
+    groups.push({ ...entry, rank });
+  }
+  const hints = all.filter((entry) => entry.sample !== "enough").map(({ raw: _raw, ...entry }) => entry);
+  return {
+    window: { from: options.window.from, to: options.window.to },
+    minSample,
+    org: shown(orgStats, minSample),
+    groups,
+    hints
+  };
 }
 
 // shared/src/nps/accountSummary.ts
@@ -731,58 +834,112 @@ function decideEscalation(callback, now) {
 
 // shared/src/callbacks/loopClosure.ts
 var HOUR_MS3 = 36e5;
-function median(values) {
+function percentile(values, q) {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  const rank = (sorted.length - 1) * q;
+  const below = Math.floor(rank);
+  const lower = sorted[below];
+  const upper = sorted[Math.min(below + 1, sorted.length - 1)];
+  return lower + (upper - lower) * (rank - below);
 }
-function loopClosureMetrics(callbacks, answers, now) {
+function median(values) {
+  return percentile(values, 0.5);
+}
+function recoveryIndex(answers, callbacks) {
+  const index = /* @__PURE__ */ new Map();
+  for (const callback of callbacks) {
+    if (callback.kind === "detractor_recovery" && callback.respondentEmail)
+      index.set(callback.respondentEmail.toLowerCase(), []);
+  }
+  if (index.size === 0) return index;
+  for (const answer of answers) {
+    if (answer.metric !== "nps") continue;
+    const list = index.get(answer.respondentEmail) ?? index.get(answer.respondentEmail.toLowerCase());
+    if (list) list.push(parseInstant(answer.answeredAt, "answeredAt"), answer.score);
+  }
+  return index;
+}
+function nextScore(answers, after) {
+  let nextAt = Infinity;
+  let score;
+  for (let i = 0; i < answers.length; i += 2) {
+    const at = answers[i];
+    if (at > after && at < nextAt) {
+      nextAt = at;
+      score = answers[i + 1];
+    }
+  }
+  return score;
+}
+function metricsOf(callbacks, recovery, now) {
+  const nowMs = parseInstant(now, "now");
   let closed = 0;
-  let withinSla = 0;
-  let outsideSla = 0;
+  let contactedWithinSla = 0;
+  let contactedLate = 0;
+  let overdue = 0;
+  let escalated = 0;
+  let detractorsResurveyed = 0;
+  let detractorsRecovered = 0;
   const firstContactHours = [];
   for (const callback of callbacks) {
     if (callback.status === "resolved" || callback.status === "closed_no_contact") closed++;
-    const status = slaStatus(callback, now);
-    if (status === "met") withinSla++;
-    else if (status === "missed" || status === "overdue") outsideSla++;
-    if (callback.firstContactAt) {
-      firstContactHours.push(
-        (parseInstant(callback.firstContactAt, "firstContactAt") - parseInstant(callback.createdAt, "createdAt")) / HOUR_MS3
-      );
-    }
-  }
-  const npsByRespondent = /* @__PURE__ */ new Map();
-  for (const answer of answers) {
-    if (answer.metric !== "nps") continue;
-    const key = answer.respondentEmail.toLowerCase();
-    const list = npsByRespondent.get(key) ?? [];
-    list.push({ at: parseInstant(answer.answeredAt, "answeredAt"), score: answer.score });
-    npsByRespondent.set(key, list);
-  }
-  let detractorsResurveyed = 0;
-  let detractorsRecovered = 0;
-  for (const callback of callbacks) {
-    if (callback.kind !== "detractor_recovery" || !callback.respondentEmail) continue;
+    if (callback.status === "escalated" || callback.escalatedAt) escalated++;
     const created = parseInstant(callback.createdAt, "createdAt");
-    const later = (npsByRespondent.get(callback.respondentEmail.toLowerCase()) ?? []).filter((answer) => answer.at > created).sort((a, b) => a.at - b.at)[0];
-    if (!later) continue;
+    const due = parseInstant(callback.dueAt, "dueAt");
+    if (slaStoppedAt(callback) === void 0 && nowMs > due) overdue++;
+    if (callback.firstContactAt) {
+      const contacted = parseInstant(callback.firstContactAt, "firstContactAt");
+      firstContactHours.push((contacted - created) / HOUR_MS3);
+      if (contacted <= due) contactedWithinSla++;
+      else contactedLate++;
+    } else if (nowMs > due) {
+      contactedLate++;
+    }
+    if (callback.kind !== "detractor_recovery" || !callback.respondentEmail) continue;
+    const later = nextScore(
+      recovery.get(callback.respondentEmail.toLowerCase()),
+      created
+    );
+    if (later === void 0) continue;
     detractorsResurveyed++;
-    if (classifyNps(later.score) !== "detractor") detractorsRecovered++;
+    if (classifyNps(later) !== "detractor") detractorsRecovered++;
   }
-  const judged = withinSla + outsideSla;
+  const judged = contactedWithinSla + contactedLate;
   return {
     total: callbacks.length,
     closed,
-    withinSla,
-    outsideSla,
-    withinSlaShare: judged === 0 ? null : withinSla / judged,
+    contactedWithinSla,
+    contactedLate,
+    withinSlaShare: judged === 0 ? null : contactedWithinSla / judged,
     medianHoursToFirstContact: median(firstContactHours),
+    p90HoursToFirstContact: percentile(firstContactHours, 0.9),
+    overdue,
+    escalated,
     detractorsResurveyed,
     detractorsRecovered,
     recoveryShare: detractorsResurveyed === 0 ? null : detractorsRecovered / detractorsResurveyed
   };
+}
+function loopClosureMetrics(callbacks, answers, now) {
+  return metricsOf(callbacks, recoveryIndex(answers, callbacks), now);
+}
+function loopClosureBy(callbacks, keyOf, options) {
+  const from = options.window && parseInstant(options.window.from, "window.from");
+  const to = options.window && parseInstant(options.window.to, "window.to");
+  const groups = /* @__PURE__ */ new Map();
+  for (const callback of callbacks) {
+    if (from !== void 0 && to !== void 0) {
+      const created = parseInstant(callback.createdAt, "createdAt");
+      if (created <= from || created > to) continue;
+    }
+    const key = keyOf(callback) || UNSPECIFIED_KEY;
+    const list = groups.get(key) ?? [];
+    list.push(callback);
+    groups.set(key, list);
+  }
+  const recovery = recoveryIndex(options.answers ?? [], [...groups.values()].flat());
+  return [...groups.keys()].sort().map((key) => ({ key, ...metricsOf(groups.get(key), recovery, options.now) }));
 }
 
 // shared/src/pressure/decide.ts
@@ -886,6 +1043,7 @@ export {
   classifyDissonance,
   classifyNps,
   classifyScore,
+  compareGroupsWithNorm,
   compareWithNorm,
   computeCes,
   computeCsat,
@@ -903,6 +1061,7 @@ export {
   isFurtherAlong,
   isValidScore,
   isValidTimeZone,
+  loopClosureBy,
   loopClosureMetrics,
   median,
   newTally,
@@ -911,10 +1070,12 @@ export {
   npsFromCounts,
   npsMargin,
   parseInstant,
+  percentile,
   periodKey,
   roundNpsStats,
   roundOneDecimal,
   roundSummary,
+  sampleVerdict,
   slaStatus,
   slaStoppedAt,
   summarizeAccount,

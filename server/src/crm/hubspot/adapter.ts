@@ -35,6 +35,20 @@ async function byOwnKey(
 
 /** HubSpot batch endpoints take 100 inputs. */
 const BATCH = 100;
+/**
+ * Domains per search `IN` filter. HubSpot publishes no cap on `values`; 100 keeps one search per
+ * batch read it replaces, so the sync's API budget does not move.
+ */
+const SEARCH_IN_VALUES = 100;
+/** Search results per page: HubSpot's maximum. */
+const SEARCH_PAGE = 200;
+/**
+ * 4xx answers that may be about a batch's contents (one bad input failing the whole call): the
+ * batch is halved until the bad input stands alone.
+ */
+const REFUSES_CONTENTS = new Set([400, 404, 409, 413, 422]);
+/** Answers about credentials or scopes, not records: the records wait, as in an outage. */
+const REFUSES_CALLER = new Set([401, 403]);
 /** Resolutions (contact, company, owner) are reused this long: batches repeat respondents. */
 const RESOLUTION_TTL_MS = 10 * 60_000;
 const DEFAULT_TYPES = {
@@ -63,6 +77,11 @@ interface BatchResponse {
 export interface HubSpotAdapterOptions {
   /** Requests per rolling 10 s; default 100, the private-app limit of Free and Starter portals. */
   readonly requestsPer10s?: number;
+  /**
+   * CRM search requests per second, a limit of its own (5 per account, exempt from the ten-secondly
+   * one); default 4, leaving one to whatever else searches the portal.
+   */
+  readonly searchesPerSecond?: number;
   /** The thresholds in force (the settings page's); the shipped defaults when absent. */
   readonly rules?: () => Promise<ThresholdRule[] | undefined>;
   readonly clock?: () => number;
@@ -74,6 +93,7 @@ export class HubSpotAdapter implements CrmAdapter {
   readonly batchSize = 5000;
   readonly client: Client;
   readonly limiter: RollingWindowLimiter;
+  readonly searchLimiter: RollingWindowLimiter;
   private setup: Promise<SetupReport> | undefined;
   private surveyTypes: Promise<{ toContact: number; toCompany: number }> | undefined;
   private readonly resolved: ResolutionCache;
@@ -93,11 +113,16 @@ export class HubSpotAdapter implements CrmAdapter {
     // margin on the window keeps the two counts from disagreeing at the window's edge.
     this.resolved = new ResolutionCache(RESOLUTION_TTL_MS, options.clock);
     this.limiter = new RollingWindowLimiter(options.requestsPer10s ?? 100, 10_500, options.clock);
+    this.searchLimiter = new RollingWindowLimiter(
+      options.searchesPerSecond ?? 4,
+      1_250,
+      options.clock,
+    );
   }
 
-  /** Calls the API within the rate limit, turning failures into {@link CrmError}s. */
-  private async call<T>(run: () => Promise<T>): Promise<T> {
-    await this.limiter.acquire();
+  /** Calls the API within a rate limit, turning failures into {@link CrmError}s. */
+  private async call<T>(run: () => Promise<T>, limiter = this.limiter): Promise<T> {
+    await limiter.acquire();
     try {
       return await run();
     } catch (error) {
@@ -110,7 +135,7 @@ export class HubSpotAdapter implements CrmAdapter {
       };
       const status = typeof e.code === 'number' ? e.code : undefined;
       const verdict = hubspotRetry(status, e.body, e.headers?.['retry-after']);
-      if (status === 429 && verdict.waitMs) this.limiter.pause(verdict.waitMs);
+      if (status === 429 && verdict.waitMs) limiter.pause(verdict.waitMs);
       const code = status
         ? String(e.body?.category ?? e.body?.policyName ?? `http_${status}`)
         : (e.cause?.code ?? 'network_error');
@@ -179,6 +204,44 @@ export class HubSpotAdapter implements CrmAdapter {
     return results;
   }
 
+  /**
+   * Companies by domain. A company's `domain` is not a unique property, so batch read refuses it as
+   * `idProperty`; CRM search takes it with the `IN` operator, 100 domains a search and 200 results
+   * a page, paced by the search API's own limit. Where several companies share a domain, the
+   * oldest (lowest id) is the one.
+   */
+  private async companiesByDomain(
+    domains: readonly string[],
+    properties: string[],
+  ): Promise<Map<string, BatchResponse['results'][number]>> {
+    const found = new Map<string, BatchResponse['results'][number]>();
+    const wanted = [...new Set(domains.map((d) => d.toLowerCase()))];
+    for (const values of chunks(wanted, SEARCH_IN_VALUES)) {
+      let after: string | undefined;
+      do {
+        const page = (await this.call(
+          () =>
+            this.client.crm.companies.searchApi.doSearch({
+              filterGroups: [
+                { filters: [{ propertyName: 'domain', operator: 'IN' as never, values }] },
+              ],
+              properties: ['domain', ...properties],
+              limit: SEARCH_PAGE,
+              ...(after && { after }),
+            }),
+          this.searchLimiter,
+        )) as unknown as BatchResponse & { paging?: { next?: { after?: string } } };
+        for (const company of page.results) {
+          const domain = String(company.properties.domain ?? '').toLowerCase();
+          const kept = found.get(domain);
+          if (domain && (!kept || Number(company.id) < Number(kept.id))) found.set(domain, company);
+        }
+        after = page.paging?.next?.after;
+      } while (after);
+    }
+    return found;
+  }
+
   async resolve(
     items: readonly { ref: string; answer: Answer }[],
   ): Promise<Map<string, Resolution>> {
@@ -209,9 +272,9 @@ export class HubSpotAdapter implements CrmAdapter {
       domains,
       async (missing) =>
         new Map(
-          (
-            await this.batchRead('companies', missing, 'domain', ['domain', 'hubspot_owner_id'])
-          ).map((c) => [String(c.properties.domain).toLowerCase(), found(c)]),
+          [...(await this.companiesByDomain(missing, ['hubspot_owner_id']))].map(
+            ([domain, company]) => [domain, found(company)],
+          ),
         ),
     );
     const companyIds = items
@@ -275,50 +338,93 @@ export class HubSpotAdapter implements CrmAdapter {
   }
 
   /**
-   * Batch upsert by `boucle_external_id`, 100 per call, every input carrying an objectWriteTraceId
-   * so that HubSpot reports bad inputs one by one (207) instead of failing the whole batch.
+   * Sends `items` 100 a call through `send`, which returns each input's result (a 207 reports bad
+   * inputs one by one). HubSpot documents multi-status for batch create only: elsewhere one bad
+   * input may fail the whole call with a 4xx, so such a batch is halved until each bad input stands
+   * alone and is refused by itself, the others written once. A call that fails as a whole for any
+   * other reason (5xx, 429, a lock, a timeout, the network, credentials) says nothing about its
+   * records: they and every later one come back `unsent`, and no more calls are made.
    */
-  private async upsert(
+  private async inBatches<T extends { key: string }>(
+    items: readonly T[],
+    send: (batch: T[]) => Promise<Map<string, RecordResult>>,
+  ): Promise<Map<string, RecordResult>> {
+    const results = new Map<string, RecordResult>();
+    const pending = chunks(items, BATCH);
+    let outage: CrmError | undefined;
+    for (let batch = pending.shift(); batch; batch = pending.shift()) {
+      if (!outage) {
+        try {
+          for (const [key, result] of await send(batch)) results.set(key, result);
+          continue;
+        } catch (error) {
+          if (!(error instanceof CrmError)) throw error;
+          const status = error.status;
+          const aboutContents =
+            !error.retryable && status !== undefined && REFUSES_CONTENTS.has(status);
+          if (aboutContents && batch.length > 1) {
+            const half = Math.ceil(batch.length / 2);
+            pending.unshift(batch.slice(0, half), batch.slice(half));
+            continue;
+          }
+          if (aboutContents || (!error.retryable && !REFUSES_CALLER.has(status ?? 0))) {
+            for (const item of batch) results.set(item.key, { ok: false, error });
+            continue;
+          }
+          outage = error;
+        }
+      }
+      for (const item of batch) results.set(item.key, { ok: false, error: outage, unsent: true });
+    }
+    return results;
+  }
+
+  /** Each input's result in a batch answer, matched by objectWriteTraceId (or `fallback`). */
+  private static perInput(
+    response: BatchResponse,
+    fallback: (result: BatchResponse['results'][number]) => string | undefined,
+  ): Map<string, RecordResult> {
+    const results = new Map<string, RecordResult>();
+    for (const result of response.results) {
+      const key = result.objectWriteTraceId ?? fallback(result);
+      if (key) results.set(key, { ok: true, crmId: result.id });
+    }
+    for (const failure of response.errors ?? []) {
+      const code = failure.category ?? 'VALIDATION_ERROR';
+      for (const key of failure.context?.objectWriteTraceId ?? []) {
+        results.set(key, {
+          ok: false,
+          error: new CrmError(
+            code,
+            failure.message,
+            code !== 'VALIDATION_ERROR' && code !== 'CONFLICT' && code !== 'OBJECT_NOT_FOUND',
+          ),
+        });
+      }
+    }
+    return results;
+  }
+
+  /** Batch upsert by `boucle_external_id`, every input carrying an objectWriteTraceId. */
+  private upsert(
     objectType: string,
     items: readonly { key: string; properties: Record<string, string> }[],
   ): Promise<Map<string, RecordResult>> {
-    const results = new Map<string, RecordResult>();
-    for (const chunk of chunks(items, BATCH)) {
-      let response: BatchResponse;
-      try {
-        response = (await this.call(() =>
+    return this.inBatches(items, async (batch) =>
+      HubSpotAdapter.perInput(
+        (await this.call(() =>
           this.client.crm.objects.batchApi.upsert(objectType, {
-            inputs: chunk.map((item) => ({
+            inputs: batch.map((item) => ({
               id: item.key,
               idProperty: 'boucle_external_id',
               properties: item.properties,
               objectWriteTraceId: item.key,
             })),
-          } as never),
-        )) as unknown as BatchResponse;
-      } catch (error) {
-        for (const item of chunk) results.set(item.key, { ok: false, error: error as CrmError });
-        continue;
-      }
-      for (const result of response.results) {
-        const key = result.objectWriteTraceId ?? result.properties.boucle_external_id ?? '';
-        results.set(key, { ok: true, crmId: result.id });
-      }
-      for (const failure of response.errors ?? []) {
-        for (const key of failure.context?.objectWriteTraceId ?? []) {
-          const code = failure.category ?? 'VALIDATION_ERROR';
-          results.set(key, {
-            ok: false,
-            error: new CrmError(
-              code,
-              failure.message,
-              code !== 'VALIDATION_ERROR' && code !== 'CONFLICT',
-            ),
-          });
-        }
-      }
-    }
-    return results;
+          }),
+        )) as unknown as BatchResponse,
+        (result) => result.properties.boucle_external_id ?? undefined,
+      ),
+    );
   }
 
   private types(): Promise<{ toContact: number; toCompany: number }> {
@@ -358,8 +464,6 @@ export class HubSpotAdapter implements CrmAdapter {
     }[],
     types: { toContact: number; toCompany: number; category: 'HUBSPOT_DEFINED' | 'USER_DEFINED' },
   ): Promise<Map<string, RecordResult>> {
-    const results = new Map<string, RecordResult>();
-    const existing: (typeof items)[number][] = [];
     const associate = (id: string | undefined, associationTypeId: number) =>
       id
         ? [
@@ -369,12 +473,11 @@ export class HubSpotAdapter implements CrmAdapter {
             },
           ]
         : [];
-    for (const chunk of chunks(items, BATCH)) {
-      let response: BatchResponse;
-      try {
-        response = (await this.call(() =>
+    const results = await this.inBatches(items, async (batch) =>
+      HubSpotAdapter.perInput(
+        (await this.call(() =>
           this.client.crm.objects.batchApi.create(objectType, {
-            inputs: chunk.map((item) => ({
+            inputs: batch.map((item) => ({
               properties: { ...item.properties, boucle_external_id: item.key },
               associations: [
                 ...associate(item.contactId, types.toContact),
@@ -382,33 +485,16 @@ export class HubSpotAdapter implements CrmAdapter {
               ],
               objectWriteTraceId: item.key,
             })),
-          } as never),
-        )) as unknown as BatchResponse;
-      } catch (error) {
-        for (const item of chunk) results.set(item.key, { ok: false, error: error as CrmError });
-        continue;
-      }
-      for (const result of response.results)
-        results.set(result.objectWriteTraceId ?? result.properties.boucle_external_id ?? '', {
-          ok: true,
-          crmId: result.id,
-        });
-      for (const failure of response.errors ?? []) {
-        for (const key of failure.context?.objectWriteTraceId ?? []) {
-          const item = chunk.find((c) => c.key === key);
-          if (failure.category === 'CONFLICT' && item) existing.push(item);
-          else
-            results.set(key, {
-              ok: false,
-              error: new CrmError(
-                failure.category ?? 'VALIDATION_ERROR',
-                failure.message,
-                failure.category !== 'VALIDATION_ERROR',
-              ),
-            });
-        }
-      }
-    }
+          }),
+        )) as unknown as BatchResponse,
+        (result) => result.properties.boucle_external_id ?? undefined,
+      ),
+    );
+    // CONFLICT: the record exists (an earlier write whose answer was lost): update it instead.
+    const existing = items.filter((item) => {
+      const result = results.get(item.key);
+      return result && !result.ok && !result.unsent && result.error.code === 'CONFLICT';
+    });
     if (existing.length > 0) {
       for (const [key, result] of await this.upsert(
         objectType,
@@ -555,7 +641,7 @@ export class HubSpotAdapter implements CrmAdapter {
       return contact
         ? [
             {
-              id: contact.id,
+              key: contact.id,
               properties: {
                 boucle_last_score: String(r.score),
                 boucle_last_survey_at: r.answeredAt,
@@ -564,38 +650,50 @@ export class HubSpotAdapter implements CrmAdapter {
           ]
         : [];
     });
-    for (const chunk of chunks(updates, BATCH)) {
-      await this.call(() => this.client.crm.contacts.batchApi.update({ inputs: chunk }));
+    // A contact HubSpot refuses (deleted since) is left out; a contact call that could not be made
+    // leaves the rollups waiting, to try both again.
+    const unique = [...new Map(updates.map((u) => [u.key, u])).values()];
+    const contacts = await this.inBatches(unique, async (batch) => {
+      await this.call(() =>
+        this.client.crm.contacts.batchApi.update({
+          inputs: batch.map((u) => ({ id: u.key, properties: u.properties })),
+        }),
+      );
+      return new Map(batch.map((u) => [u.key, { ok: true, crmId: u.key }]));
+    });
+    const outage = [...contacts.values()].find((r) => !r.ok && r.unsent);
+    if (outage && !outage.ok) {
+      for (const item of items) results.set(item.accountId, outage);
+      return results;
     }
-    for (const chunk of chunks(items, BATCH)) {
-      try {
-        await this.call(() =>
-          this.client.crm.companies.batchApi.update({
-            inputs: chunk.map((item) => ({
-              id: item.accountId,
-              properties: defined({
-                boucle_nps:
-                  item.summary.overall.nps === null
-                    ? ''
-                    : Math.round(item.summary.overall.nps * 10) / 10,
-                boucle_nps_responses: item.summary.overall.n,
-                boucle_nps_margin:
-                  item.summary.overall.margin === null
-                    ? ''
-                    : Math.round(item.summary.overall.margin * 10) / 10,
-                boucle_last_score: item.lastScore,
-                boucle_open_callbacks: item.openCallbacks,
-              }),
-            })),
-          }),
-        );
-        for (const item of chunk) results.set(item.accountId, { ok: true, crmId: item.accountId });
-      } catch (error) {
-        for (const item of chunk)
-          results.set(item.accountId, { ok: false, error: error as CrmError });
-      }
-    }
-    return results;
+    return this.inBatches(
+      items.map((item) => ({ key: item.accountId, item })),
+      async (batch) =>
+        HubSpotAdapter.perInput(
+          (await this.call(() =>
+            this.client.crm.companies.batchApi.update({
+              inputs: batch.map(({ item }) => ({
+                id: item.accountId,
+                objectWriteTraceId: item.accountId,
+                properties: defined({
+                  boucle_nps:
+                    item.summary.overall.nps === null
+                      ? ''
+                      : Math.round(item.summary.overall.nps * 10) / 10,
+                  boucle_nps_responses: item.summary.overall.n,
+                  boucle_nps_margin:
+                    item.summary.overall.margin === null
+                      ? ''
+                      : Math.round(item.summary.overall.margin * 10) / 10,
+                  boucle_last_score: item.lastScore,
+                  boucle_open_callbacks: item.openCallbacks,
+                }),
+              })),
+            }),
+          )) as unknown as BatchResponse,
+          (result) => result.id,
+        ),
+    );
   }
 
   /**
@@ -704,7 +802,7 @@ export class HubSpotAdapter implements CrmAdapter {
 
   /** The portal's company with this domain, or undefined. */
   async companyByDomain(domain: string): Promise<{ id: string; name: string | null } | undefined> {
-    const [company] = await this.batchRead('companies', [domain], 'domain', ['name', 'domain']);
+    const company = (await this.companiesByDomain([domain], ['name'])).get(domain.toLowerCase());
     return company && { id: company.id, name: company.properties.name ?? null };
   }
 

@@ -435,7 +435,10 @@ export class SalesforceAdapter implements CrmAdapter {
 
   /**
    * Writes records through Composite, up to 5 collections of 200 per call; returns each record's
-   * result by key. A collection the CRM refused as a whole fails its records with that error.
+   * result by key. A call that fails as a whole (5xx, a limit, a timeout, the network) says nothing
+   * about its records: they and every later one come back `unsent`, and no more calls are made; a
+   * collection refused as a whole for such a reason leaves its records `unsent` too. A collection
+   * refused for its contents fails its records with that error.
    */
   private async composite(
     records: readonly { key: string; record: SObject }[],
@@ -444,7 +447,12 @@ export class SalesforceAdapter implements CrmAdapter {
   ): Promise<Map<string, RecordResult>> {
     const conn = await this.conn();
     const results = new Map<string, RecordResult>();
+    let outage: CrmError | undefined;
     for (const call of chunks(records, COLLECTION_SIZE * COLLECTIONS_PER_COMPOSITE)) {
+      if (outage) {
+        for (const item of call) results.set(item.key, { ok: false, error: outage, unsent: true });
+        continue;
+      }
       const collections = chunks(call, COLLECTION_SIZE);
       let response: {
         compositeResponse: { httpStatusCode: number; body: unknown; referenceId: string }[];
@@ -466,7 +474,9 @@ export class SalesforceAdapter implements CrmAdapter {
         });
       } catch (error) {
         const crmError = asCrmError(error, classify);
-        for (const item of call) results.set(item.key, { ok: false, error: crmError });
+        if (crmError.retryable) outage = crmError;
+        for (const item of call)
+          results.set(item.key, { ok: false, error: crmError, unsent: crmError.retryable });
         continue;
       }
       collections.forEach((collection, index) => {
@@ -482,7 +492,8 @@ export class SalesforceAdapter implements CrmAdapter {
             first.message ?? 'the collection was refused',
             salesforceRetryable(code, sub?.httpStatusCode),
           );
-          for (const item of collection) results.set(item.key, { ok: false, error });
+          for (const item of collection)
+            results.set(item.key, { ok: false, error, unsent: error.retryable });
           return;
         }
         collection.forEach((item, position) => {

@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import {
   CallLog,
   Faults,
+  type FaultRule,
   StateFile,
   endpointKey,
   faultsBodySchema,
@@ -23,6 +24,21 @@ const ASSOCIATION_READ_LIMIT = 1000;
 const ASSOCIATION_CREATE_LIMIT = 2000;
 const SEARCH_RESULT_CAP = 10_000;
 const SEARCH_PAGE_LIMIT = 200;
+const SEARCH_GROUPS = 5;
+const SEARCH_FILTERS_PER_GROUP = 6;
+const SEARCH_FILTERS_TOTAL = 18;
+const SEARCH_QUERY_LENGTH = 3_000;
+
+/**
+ * How batch writes answer when some inputs are bad, HubSpot's documentation being partial:
+ * - `documented`: multi-status (207, bad inputs one by one) only for batch create whose every
+ *   input carries an objectWriteTraceId, as the error-handling page says; batch update and upsert
+ *   fail as a whole on one bad input, nothing written.
+ * - `multi-status`: 207 for every batch write whose inputs all carry an objectWriteTraceId (the
+ *   specs list 207 as a response of update and upsert too).
+ * - `all-or-nothing`: every batch write fails as a whole on one bad input.
+ */
+export type BatchErrorMode = 'documented' | 'multi-status' | 'all-or-nothing';
 const WINDOW_MS = 10_000;
 
 export interface HubSpotEmulatorOptions extends PortalOptions {
@@ -34,6 +50,8 @@ export interface HubSpotEmulatorOptions extends PortalOptions {
   readonly dailyLimit?: number;
   /** Search requests per portal per second; default 5. */
   readonly searchPerSecond?: number;
+  /** How batch writes answer when some inputs are bad; default `documented`. */
+  readonly batchErrors?: BatchErrorMode;
   readonly dataFile?: string;
 }
 
@@ -62,10 +80,15 @@ export class HubSpotEmulator {
   private readonly recent = new Map<string, number[]>();
   private searches: number[] = [];
   private daily = 0;
+  /** How batch writes answer when some inputs are bad (tests switch it to try each reading). */
+  batchErrors: BatchErrorMode;
+  /** The fault picked for each request (a per-input fault acts inside the batch). */
+  private readonly picked = new WeakMap<Request, FaultRule>();
   private readonly stateFile: StateFile<PortalSnapshot & { daily: number }>;
 
   constructor(private readonly options: HubSpotEmulatorOptions = {}) {
     this.portal = new HubSpotPortal(options);
+    this.batchErrors = options.batchErrors ?? 'documented';
     this.tokens = new Set(options.tokens ?? ['pat-sandbox']);
     this.stateFile = new StateFile(options.dataFile, () => ({
       ...this.portal.snapshot(),
@@ -95,6 +118,7 @@ export class HubSpotEmulator {
     this.searches = [];
     this.daily = 0;
     this.tokenIssuedAt.clear();
+    this.batchErrors = this.options.batchErrors ?? 'documented';
     this.stateFile.changed();
   }
 
@@ -192,10 +216,40 @@ export class HubSpotEmulator {
         }
       };
     const p = (req: Request, name: string) => String((req.params as Record<string, string>)[name]);
-    const props = (req: Request) =>
-      typeof req.query.properties === 'string'
-        ? req.query.properties.split(',').filter(Boolean)
-        : undefined;
+    /**
+     * A list query parameter in both forms HubSpot reads: repeated, as @hubspot/api-client sends
+     * it (`properties=a&properties=b`), or comma-separated (`properties=a,b`).
+     */
+    const list = (req: Request, name: string): string[] => {
+      const value = req.query[name];
+      return (Array.isArray(value) ? value : [value])
+        .filter((v): v is string => typeof v === 'string')
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter(Boolean);
+    };
+    const props = (req: Request) => {
+      const names = list(req, 'properties');
+      return names.length > 0 ? names : undefined;
+    };
+    /** `?associations=companies`: the record's associated ids per type, as the v3 read lists them. */
+    const withAssociations = (req: Request, record: HubRecord, view: Record<string, unknown>) => {
+      const types = list(req, 'associations');
+      if (types.length === 0) return view;
+      const type = p(req, 'type');
+      view.associations = Object.fromEntries(
+        types.map((to) => [
+          this.portal.type(to).name,
+          {
+            results: this.portal.associated(type, record.id, to).map((a) => ({
+              id: a.toObjectId,
+              type: `${this.portal.type(type).singular}_to_${this.portal.type(to).singular}`,
+            })),
+          },
+        ]),
+      );
+      return view;
+    };
 
     // Properties and groups.
     app.get(
@@ -344,7 +398,7 @@ export class HubSpotEmulator {
         const owner = this.portal.owners.find((o) => o.id === p(req, 'id'));
         if (!owner)
           throw new HubSpotError(404, 'OBJECT_NOT_FOUND', `Owner ${p(req, 'id')} not found`);
-        return { status: 200, body: owner };
+        return { status: 200, body: { type: 'PERSON', ...owner } };
       }),
     );
 
@@ -455,7 +509,9 @@ export class HubSpotEmulator {
         return {
           status: 200,
           body: {
-            results: page.map((r) => this.portal.view(p(req, 'type'), r, props(req))),
+            results: page.map((r) =>
+              withAssociations(req, r, this.portal.view(p(req, 'type'), r, props(req))),
+            ),
             ...(after + limit < records.length && {
               paging: { next: { after: String(after + limit), link: '' } },
             }),
@@ -482,25 +538,10 @@ export class HubSpotEmulator {
           p(req, 'id'),
           req.query.idProperty as string | undefined,
         );
-        const view = this.portal.view(p(req, 'type'), record, props(req));
-        const associations =
-          typeof req.query.associations === 'string'
-            ? req.query.associations.split(',').filter(Boolean)
-            : [];
-        if (associations.length > 0) {
-          view.associations = Object.fromEntries(
-            associations.map((to) => [
-              this.portal.type(to).name,
-              {
-                results: this.portal.associated(p(req, 'type'), record.id, to).map((a) => ({
-                  id: a.toObjectId,
-                  type: `${this.portal.type(p(req, 'type')).singular}_to_${this.portal.type(to).singular}`,
-                })),
-              },
-            ]),
-          );
-        }
-        return { status: 200, body: view };
+        return {
+          status: 200,
+          body: withAssociations(req, record, this.portal.view(p(req, 'type'), record, props(req))),
+        };
       }),
     );
     app.patch(
@@ -568,6 +609,7 @@ export class HubSpotEmulator {
     const isSearch = req.method === 'POST' && /\/search$/.test(path);
     this.calls.record(endpointKey(req.method, path), true);
     const fault = this.faults.pick(req.method, path);
+    if (fault) this.picked.set(req, fault);
     if (fault?.latencyMs) await sleep(fault.latencyMs);
     if (fault?.hang) return false;
     const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
@@ -703,8 +745,10 @@ export class HubSpotEmulator {
   }
 
   /**
-   * batch/create, update, upsert: all or nothing unless every input carries an objectWriteTraceId,
-   * in which case failures come back per input in a 207 multi-status.
+   * batch/create, update, upsert: all or nothing, or failures per input in a 207 multi-status when
+   * every input carries an objectWriteTraceId and the {@link BatchErrorMode} allows it for this
+   * write. A per-input fault (`recordErrorCode`, with `recordMatch` naming the inputs) fails the
+   * inputs whose JSON contains the text, as a validation rule would.
    */
   private batchWrite(
     req: Request,
@@ -713,14 +757,30 @@ export class HubSpotEmulator {
     const type = String(req.params.type);
     this.refuseReadOnly(type);
     const inputs = this.inputs(req.body, BATCH_LIMIT);
-    const multiStatus =
+    const traced =
       inputs.length > 0 && inputs.every((i) => typeof i.objectWriteTraceId === 'string');
+    const multiStatus =
+      traced &&
+      (this.batchErrors === 'multi-status' ||
+        (this.batchErrors === 'documented' && mode === 'create'));
+    const fault = this.picked.get(req);
     const before = multiStatus ? undefined : this.portal.snapshot();
     const startedAt = now();
     const results: Body[] = [];
     const errors: Body[] = [];
     for (const input of inputs) {
       try {
+        if (
+          fault?.recordErrorCode &&
+          (fault.recordMatch === undefined
+            ? this.faults.hits(fault)
+            : JSON.stringify(input).includes(fault.recordMatch))
+        )
+          throw new HubSpotError(
+            400,
+            fault.recordErrorCode,
+            fault.message ?? `Injected fault ${fault.recordErrorCode}`,
+          );
         const properties = (input.properties ?? {}) as Body;
         let record: HubRecord;
         let created: boolean | undefined;
@@ -798,6 +858,7 @@ export class HubSpotEmulator {
     const type = String(req.params.type);
     const body = (req.body ?? {}) as { properties?: string[]; idProperty?: string };
     const inputs = this.inputs(req.body, BATCH_LIMIT) as { id?: string }[];
+    this.portal.checkIdProperty(type, body.idProperty);
     const results: unknown[] = [];
     const missing: string[] = [];
     for (const input of inputs) {
@@ -854,19 +915,42 @@ export class HubSpotEmulator {
       after?: string | number;
     };
     const groups = body.filterGroups ?? [];
-    if (groups.length > 5)
+    if (groups.length > SEARCH_GROUPS)
       throw new HubSpotError(
         400,
         'VALIDATION_ERROR',
-        `Too many filter groups: ${groups.length}; at most 5 are allowed.`,
+        `Too many filter groups: ${groups.length}; at most ${SEARCH_GROUPS} are allowed.`,
       );
     for (const group of groups)
-      if ((group.filters ?? []).length > 6)
+      if ((group.filters ?? []).length > SEARCH_FILTERS_PER_GROUP)
         throw new HubSpotError(
           400,
           'VALIDATION_ERROR',
-          `Too many filters in a group: ${(group.filters ?? []).length}; at most 6 are allowed.`,
+          `Too many filters in a group: ${(group.filters ?? []).length}; at most ${SEARCH_FILTERS_PER_GROUP} are allowed.`,
         );
+    const filters = groups.flatMap((g) => g.filters ?? []);
+    if (filters.length > SEARCH_FILTERS_TOTAL)
+      throw new HubSpotError(
+        400,
+        'VALIDATION_ERROR',
+        `Too many filters: ${filters.length}; at most ${SEARCH_FILTERS_TOTAL} are allowed in all groups together.`,
+      );
+    for (const filter of filters)
+      if (
+        (filter.operator === 'IN' || filter.operator === 'NOT_IN') &&
+        (!Array.isArray(filter.values) || filter.values.length === 0)
+      )
+        throw new HubSpotError(
+          400,
+          'VALIDATION_ERROR',
+          `The ${filter.operator} operator on ${filter.propertyName} needs a non-empty "values" list.`,
+        );
+    if ((body.query ?? '').length > SEARCH_QUERY_LENGTH)
+      throw new HubSpotError(
+        400,
+        'VALIDATION_ERROR',
+        `query must be at most ${SEARCH_QUERY_LENGTH} characters`,
+      );
     const limit = body.limit ?? 10;
     if (limit > SEARCH_PAGE_LIMIT)
       throw new HubSpotError(400, 'VALIDATION_ERROR', `limit must be at most ${SEARCH_PAGE_LIMIT}`);
@@ -994,7 +1078,7 @@ export class HubSpotEmulator {
     return {
       status: 200,
       body: {
-        results: owners.slice(after, after + limit),
+        results: owners.slice(after, after + limit).map((o) => ({ type: 'PERSON', ...o })),
         ...(after + limit < owners.length && {
           paging: { next: { after: String(after + limit) } },
         }),

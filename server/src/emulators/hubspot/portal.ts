@@ -35,7 +35,8 @@ export interface Property {
   type: 'string' | 'number' | 'enumeration' | 'datetime' | 'date' | 'bool' | 'phone_number';
   fieldType: string;
   groupName: string;
-  description?: string;
+  /** Required by the client's `Property` model: an empty string when none was given. */
+  description: string;
   options: PropertyOption[];
   hasUniqueValue: boolean;
   readOnly?: boolean;
@@ -94,6 +95,8 @@ export interface Owner {
   firstName: string;
   lastName: string;
   userId: number;
+  /** `PERSON` (a user, the default) or `QUEUE`; required by the client's `PublicOwner` model. */
+  type?: 'PERSON' | 'QUEUE';
   teams: { id: string; name: string; primary: boolean }[];
   archived: boolean;
   createdAt: string;
@@ -143,6 +146,7 @@ function property(name: string, type: Property['type'], extra: Partial<Property>
     type,
     fieldType,
     groupName: 'default',
+    description: '',
     options: [],
     hasUniqueValue: false,
     createdAt: '2020-01-01T00:00:00Z',
@@ -484,6 +488,14 @@ export class HubSpotPortal {
               code: 'INVALID_DATE',
               name,
             });
+          // HubSpot: date properties "must be set to midnight UTC … If you try to set a value
+          // that is not midnight UTC, you will receive an error."
+          else if (definition.type === 'date' && at % 86_400_000 !== 0)
+            errors.push({
+              message: `${text} is not midnight UTC: a date property takes YYYY-MM-DD or the epoch milliseconds of 00:00:00 UTC.`,
+              code: 'INVALID_DATE',
+              name,
+            });
           else
             values[name] =
               definition.type === 'date'
@@ -636,7 +648,23 @@ export class HubSpotPortal {
     );
   }
 
+  /**
+   * HubSpot looks records up by `idProperty` only for a property with unique values (a company's
+   * `domain` is not one): anything else is refused before any record is read.
+   */
+  checkIdProperty(typeKey: string, idProperty: string | undefined): void {
+    if (idProperty === undefined || idProperty === 'hs_object_id') return;
+    const type = this.type(typeKey);
+    if (!type.properties.get(idProperty)?.hasUniqueValue)
+      throw new HubSpotError(
+        400,
+        'VALIDATION_ERROR',
+        `${idProperty} is not a unique property of ${type.name}: idProperty must name a property with hasUniqueValue`,
+      );
+  }
+
   get(typeKey: string, id: string, idProperty?: string): HubRecord {
+    this.checkIdProperty(typeKey, idProperty);
     const type = this.type(typeKey);
     const record =
       idProperty && idProperty !== 'hs_object_id'

@@ -16,15 +16,19 @@ import { SalesforceOrg, RequestError, apiError, type OrgSnapshot, type SaveResul
 import { loadCustomMetadata, loadSchema } from './schema.ts';
 import { runGraphql, type GraphqlRequest } from './graphql.ts';
 import { uiApiRecord } from './uiApi.ts';
+import { identityResponse, userInfoResponse } from './identity.ts';
+import { queryColumns } from './columns.ts';
 
 export const DEFAULT_SALESFORCE_PROJECT = fileURLToPath(
   new URL('../../../../salesforce/force-app/main/default', import.meta.url),
 );
-const API_VERSIONS = ['58.0', '59.0', '60.0', '61.0', '62.0', '63.0', '64.0'];
+/** Every version an org answers: 31.0 (the oldest Salesforce still serves) to the latest. */
+const API_VERSIONS = Array.from({ length: 64 - 31 + 1 }, (_, i) => `${31 + i}.0`);
 const COLLECTION_LIMIT = 200;
 const COMPOSITE_LIMIT = 25;
 const COMPOSITE_COLLECTIONS_LIMIT = 5;
 const QUERY_BATCH = 2000;
+const SOQL_MAX_LENGTH = 100_000;
 
 export interface SalesforceEmulatorOptions {
   /** The `main/default` folder of the SFDX project whose objects the org knows. */
@@ -57,6 +61,8 @@ export class SalesforceEmulator {
   private readonly cursors = new Map<string, Row[]>();
   private readonly stateFile: StateFile<OrgSnapshot & { apiUsage: number }>;
   private apiUsage = 0;
+  /** Who sent the REST request being dispatched (requests are dispatched synchronously). */
+  private caller = { origin: '', userId: '' };
   readonly dailyApiLimit: number;
   readonly orgId: string;
 
@@ -80,6 +86,12 @@ export class SalesforceEmulator {
   private routes(): void {
     const app = this.app;
     app.disable('x-powered-by');
+    // Clients that keep the instance URL's trailing slash (the Salesforce CLI does) ask for
+    // `//services/data/...`; Salesforce's front end reads it as one slash.
+    app.use((req, _res, next) => {
+      if (req.url.startsWith('//')) req.url = req.url.replace(/^\/+/, '/');
+      next();
+    });
     app.use(express.json({ limit: '50mb', type: ['application/json', 'application/*+json'] }));
     app.use(express.urlencoded({ extended: false }));
 
@@ -123,6 +135,10 @@ export class SalesforceEmulator {
     });
 
     app.post('/services/oauth2/token', (req, res) => this.token(req, res));
+    app.post('/services/oauth2/revoke', (req, res) => this.revoke(req, res));
+    app.get('/services/oauth2/revoke', (req, res) => this.revoke(req, res));
+    app.all('/services/oauth2/userinfo', (req, res) => this.identity(req, res, 'userinfo'));
+    app.get('/id/:orgId/:userId', (req, res) => this.identity(req, res, 'id'));
     app.get('/services/data', (_req, res) => {
       res.json(
         API_VERSIONS.map((version) => ({
@@ -210,6 +226,60 @@ export class SalesforceEmulator {
     });
   }
 
+  /** The live session of a bearer token (header, or `oauth_token` as the identity URL allows). */
+  private session(
+    req: Request,
+    acceptQueryToken = false,
+  ): { issuedAt: number; userId: string } | undefined {
+    const auth = /^(Bearer|OAuth) (.+)$/.exec(req.get('authorization') ?? '');
+    const token =
+      auth?.[2] ?? (acceptQueryToken ? (req.query.oauth_token as string | undefined) : undefined);
+    const session = token ? this.tokens.get(token) : undefined;
+    const ttl = this.faults.tokenTtlMs;
+    if (!session || (ttl !== undefined && Date.now() - session.issuedAt >= ttl)) return undefined;
+    return session;
+  }
+
+  /** The identity URL and the OpenID userinfo endpoint: 403 `Bad_OAuth_Token` without a session. */
+  private identity(req: Request, res: Response, kind: 'id' | 'userinfo'): void {
+    this.calls.record(
+      kind === 'id' ? 'GET /id/{orgId}/{userId}' : 'GET /services/oauth2/userinfo',
+      false,
+    );
+    const session = this.session(req, kind === 'id');
+    if (!session) return void res.status(403).type('text/plain').send('Bad_OAuth_Token');
+    const params = req.params as Record<string, string>;
+    const userId = kind === 'id' ? normalizeId(params.userId ?? '') : session.userId;
+    const user = userId ? this.org.get(userId) : undefined;
+    if (
+      !user ||
+      this.org.typeOf(String(user.Id)) !== 'User' ||
+      (kind === 'id' && params.orgId !== this.orgId)
+    )
+      return void res.status(404).type('text/plain').send('Bad_Id');
+    const context = {
+      origin: `${req.protocol}://${req.get('host')}`,
+      orgId: this.orgId,
+      user,
+      version: req.query.version as string | undefined,
+      latestVersion: API_VERSIONS.at(-1) as string,
+    };
+    res.json(kind === 'id' ? identityResponse(context) : userInfoResponse(context));
+  }
+
+  /** Revokes an access token (form or query `token`): 200, or 400 `invalid_token`. */
+  private revoke(req: Request, res: Response): void {
+    this.calls.record('POST /services/oauth2/revoke', false);
+    const token = String(
+      (req.body as Record<string, string> | undefined)?.token ?? req.query.token ?? '',
+    );
+    if (!this.tokens.delete(token))
+      return void res
+        .status(400)
+        .json({ error: 'invalid_token', error_description: 'Token was invalid' });
+    res.status(200).end();
+  }
+
   private verifyAssertion(
     assertion: string,
     req: Request,
@@ -266,14 +336,13 @@ export class SalesforceEmulator {
     const fault = this.faults.pick(req.method, req.path);
     if (fault?.latencyMs) await sleep(fault.latencyMs);
     if (fault?.hang) return; // The client times out; the socket closes with the server.
-    const auth = /^(Bearer|OAuth) (.+)$/.exec(req.get('authorization') ?? '');
-    const session = auth ? this.tokens.get(auth[2] as string) : undefined;
-    const ttl = this.faults.tokenTtlMs;
-    if (!session || (ttl !== undefined && Date.now() - session.issuedAt >= ttl)) {
+    const session = this.session(req);
+    if (!session) {
       return void res
         .status(401)
         .json([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
     }
+    this.caller = { origin: `${req.protocol}://${req.get('host')}`, userId: session.userId };
     this.apiUsage++;
     res.set('Sforce-Limit-Info', `api-usage=${this.apiUsage}/${this.dailyApiLimit}`);
     if (this.apiUsage > this.dailyApiLimit) {
@@ -336,6 +405,8 @@ export class SalesforceEmulator {
     batchSize: number,
     allOrNoneOverride?: boolean,
   ): Reply {
+    if (!API_VERSIONS.includes(version))
+      throw apiError(404, 'NOT_FOUND', 'The requested resource does not exist');
     const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
     const [root, a, b, c] = segments;
     if (!root) {
@@ -346,6 +417,7 @@ export class SalesforceEmulator {
           query: `/services/data/v${version}/query`,
           queryAll: `/services/data/v${version}/queryAll`,
           limits: `/services/data/v${version}/limits`,
+          identity: `${this.caller.origin}/id/${this.orgId}/${this.caller.userId}`,
           composite: `/services/data/v${version}/composite`,
           graphql: `/services/data/v${version}/graphql`,
           'ui-api': `/services/data/v${version}/ui-api`,
@@ -367,7 +439,17 @@ export class SalesforceEmulator {
     if ((root === 'query' || root === 'queryAll') && method === 'GET') {
       if (a) return this.nextPage(a, version);
       if (!query.q) throw apiError(400, 'MALFORMED_QUERY', 'A query string (q) is required');
+      // "Maximum length of SOQL statements: by default, 100,000 characters" (limits cheat sheet);
+      // only Composite subrequests get there, a GET's URI stops at 16,384 bytes.
+      if (query.q.length > SOQL_MAX_LENGTH)
+        throw apiError(
+          400,
+          'MALFORMED_QUERY',
+          `SOQL statements cannot be longer than ${SOQL_MAX_LENGTH} characters`,
+        );
       const result = this.org.query(query.q, version);
+      if (query.columns === 'true')
+        return { status: 200, body: queryColumns(this.org.schema, query.q) };
       return {
         status: 200,
         body: this.page(result.records, result.totalSize, 0, version, batchSize),
@@ -541,7 +623,13 @@ export class SalesforceEmulator {
     }
     if (third !== undefined) {
       if (method === 'PATCH') {
-        const { status, result } = this.org.upsert(object.name, second, third, (body ?? {}) as Row);
+        const { status, result } = this.org.upsert(
+          object.name,
+          second,
+          third,
+          (body ?? {}) as Row,
+          version,
+        );
         if (status === 300) return { status: 300, body: result };
         const save = result as SaveResult;
         return save.success ? { status, body: save } : this.asRestErrors(save);

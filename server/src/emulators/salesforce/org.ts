@@ -378,6 +378,10 @@ export class SalesforceOrg {
     }
     if (creating && object.fields.has('OwnerId') && !row.OwnerId)
       row.OwnerId = this.integrationUserId();
+    // The API user is who creates and modifies (a real org never leaves these null).
+    if (creating && object.fields.has('CreatedById') && !row.CreatedById)
+      row.CreatedById = this.integrationUserId();
+    if (object.fields.has('LastModifiedById')) row.LastModifiedById = this.integrationUserId();
   }
 
   /** The user the API acts as (the "Run As" user of client credentials). */
@@ -474,6 +478,7 @@ export class SalesforceOrg {
     externalField: string,
     value: unknown,
     input: Row,
+    version = '62.0',
   ): { status: 200 | 201 | 300; result: SaveResult | string[] } {
     const object = this.writable(type);
     const field = [...object.fields.values()].find(
@@ -505,7 +510,9 @@ export class SalesforceOrg {
     if (matches.length > 1)
       return {
         status: 300,
-        result: matches.map((row) => `/services/data/v62.0/sobjects/${type}/${String(row.Id)}`),
+        result: matches.map(
+          (row) => `/services/data/v${version}/sobjects/${type}/${String(row.Id)}`,
+        ),
       };
     const fields = { ...input, [field.name]: value };
     delete fields.attributes;
