@@ -5,10 +5,13 @@ import {
   LoadingSpinner,
   StatisticsItem,
   StatusTag,
+  TableCell,
+  TableRow,
   Tag,
   Text,
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
+import { DEFAULT_TOUCHPOINTS, journeySteps, roundSummary } from '../src/app/cards/boucle-core.js';
 import { CompanyCardView } from '../src/app/cards/CompanyCardView.jsx';
 import { fakeFetch, settle } from './fakeBoucle.js';
 
@@ -91,6 +94,26 @@ const summary = {
   ],
 };
 
+// The journey part of the summary, computed as the server computes it (shared/, shipped journey):
+// pre-sale met, contracting missed, after-sale above its target but within the margin, and a
+// touchpoint outside the journey.
+const many = (count, score, touchpoint) =>
+  Array.from({ length: count }, () => ({ metric: 'nps', score, touchpoint }));
+const withJourney = {
+  ...summary,
+  journey: journeySteps(
+    [
+      ...many(22, 10, 'Après-vente'),
+      ...many(12, 8, 'after-sale'),
+      ...many(6, 2, 'apres vente'),
+      ...many(35, 10, 'pre-sale'),
+      ...many(30, 1, 'Contractualisation'),
+      ...many(1, 9, 'Onboarding'),
+    ],
+    DEFAULT_TOUCHPOINTS,
+  ).map(roundSummary),
+};
+
 function renderCard(fetch, locale) {
   const renderer = createRenderer('crm.record.tab');
   renderer.render(<CompanyCardView context={context(locale)} fetch={fetch} />);
@@ -132,10 +155,52 @@ describe('the HubSpot company card', () => {
   });
 
   it('lists open callbacks with where they stand against their SLA', async () => {
-    const { find } = renderCard(fakeFetch({ 'GET /companies/1234/summary': { body: summary } }));
+    const { findAll } = renderCard(fakeFetch({ 'GET /companies/1234/summary': { body: summary } }));
     await settle();
-    expect(find(StatusTag).props.variant).toBe('danger');
-    expect(find(StatusTag).text).toBe('Overdue');
+    const overdue = findAll(StatusTag).find((tag) => tag.text === 'Overdue');
+    expect(overdue.props.variant).toBe('danger');
+  });
+
+  it('shows the touchpoints in journey order, each against its target', async () => {
+    const { findAll } = renderCard(
+      fakeFetch({ 'GET /companies/1234/summary': { body: withJourney } }),
+    );
+    await settle();
+    const rows = findAll(TableRow)
+      .map((row) =>
+        row.findAll(TableCell).map((cell) => cell.maybeFind(StatusTag)?.text ?? cell.text),
+      )
+      .filter((cells) => cells.length === 4);
+    expect(rows).toEqual([
+      ['Pre-sale', '+100', '35', 'Target +40 met'],
+      ['Contracting', '-100', '30', 'Target +30 missed'],
+      ['After-sale', '+40', '40', 'Target +20: not enough answers to say'],
+      ['Onboarding (not in the journey)', '+100', '1', '—'],
+    ]);
+    const variants = findAll(StatusTag)
+      .filter((tag) => tag.text.startsWith('Target'))
+      .map((tag) => tag.props.variant);
+    expect(variants).toEqual(['success', 'danger', 'default']);
+  });
+
+  it('labels the touchpoints in French for a French user', async () => {
+    const { findAll } = renderCard(
+      fakeFetch({ 'GET /companies/1234/summary': { body: withJourney } }),
+      'fr-FR',
+    );
+    await settle();
+    const labels = findAll(TableRow)
+      .map((row) =>
+        row.findAll(TableCell).map((cell) => cell.maybeFind(StatusTag)?.text ?? cell.text),
+      )
+      .filter((cells) => cells.length === 4)
+      .map((cells) => [cells[0], cells[3]]);
+    expect(labels).toEqual([
+      ['Avant-vente', 'Objectif +40 atteint'],
+      ['Contractualisation', 'Objectif +30 manqué'],
+      ['Après-vente', 'Objectif +20 : pas assez de réponses pour le dire'],
+      ['Onboarding (hors parcours)', '—'],
+    ]);
   });
 
   it('speaks French to a French user', async () => {

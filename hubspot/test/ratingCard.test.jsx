@@ -81,8 +81,9 @@ describe('the HubSpot rating card', () => {
         status: 400,
         body: {
           error: {
+            code: 'validation_failed',
             message: 'The rating is not valid',
-            details: [{ path: 'employeeEmail', message: 'must be an email address' }],
+            issues: [{ path: 'employeeEmail', message: 'must be an email address' }],
           },
         },
       },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   Alert,
+  Button,
   ErrorState,
   Form,
   Input,
@@ -9,15 +10,16 @@ import {
   Toggle,
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
-import { DEFAULT_THRESHOLD_RULES } from '../src/app/cards/boucle-core.js';
+import { DEFAULT_THRESHOLD_RULES, DEFAULT_TOUCHPOINTS } from '../src/app/cards/boucle-core.js';
 import { SettingsView } from '../src/app/settings/SettingsView.jsx';
 import { fakeFetch, settle } from './fakeBoucle.js';
 
 const context = { user: { id: 1, email: 'admin@vendor.example', locale: 'en' } };
-// What GET /hubspot/settings answers before anything was saved: the shipped rules.
+// What GET /hubspot/settings answers before anything was saved: the shipped rules and journey.
 const defaults = {
   rules: DEFAULT_THRESHOLD_RULES,
   pressure: { contactMinDays: 90, accountWindowDays: 30, quietPeriods: [] },
+  touchpoints: DEFAULT_TOUCHPOINTS,
 };
 
 function renderPage(routes, locale = 'en') {
@@ -76,7 +78,7 @@ describe('the HubSpot settings page', () => {
           error: {
             code: 'validation_failed',
             message: 'The settings are not valid',
-            details: [{ path: 'rules.0.maxScore', message: 'must be ≥ minScore' }],
+            issues: [{ path: 'rules.0.maxScore', message: 'must be ≥ minScore' }],
           },
         },
       },
@@ -94,6 +96,87 @@ describe('the HubSpot settings page', () => {
       title: 'Nothing was saved: fix these fields.',
       variant: 'danger',
     });
+  });
+
+  it('shows the journey in force and saves an edited target and a new touchpoint', async () => {
+    const { find, findAll, fetch } = renderPage({
+      'GET /settings': { body: defaults },
+      'PUT /settings': (options) => ({ body: options.body }),
+    });
+    await settle();
+    expect(find(Input, { name: 'touchpoints.2.labelFr' }).props.value).toBe('Après-vente');
+    expect(find(NumberInput, { name: 'touchpoints.2.targetNps' }).props.value).toBe(20);
+    find(NumberInput, { name: 'touchpoints.2.targetNps' }).trigger('onChange', 15);
+    findAll(Button)
+      .find((button) => button.text === 'Add a touchpoint')
+      .trigger('onClick');
+    await settle();
+    expect(find(NumberInput, { name: 'touchpoints.3.order' }).props.value).toBe(4);
+    find(Input, { name: 'touchpoints.3.key' }).trigger('onChange', 'renewal');
+    find(Input, { name: 'touchpoints.3.labelEn' }).trigger('onChange', 'Renewal');
+    find(Input, { name: 'touchpoints.3.labelFr' }).trigger('onChange', 'Renouvellement');
+    await settle();
+    find(Form).trigger('onSubmit');
+    await settle();
+    const put = fetch.mock.calls.find(([, options]) => options?.method === 'PUT')[1];
+    expect(put.body.touchpoints.map((t) => [t.key, t.order, t.targetNps])).toEqual([
+      ['pre-sale', 1, 40],
+      ['contracting', 2, 30],
+      ['after-sale', 3, 15],
+      ['renewal', 4, 0],
+    ]);
+    expect(put.body.touchpoints[3]).toMatchObject({ labelFr: 'Renouvellement', journey: 'b2b' });
+  });
+
+  it('removes a touchpoint from the journey', async () => {
+    const { find, findAll, fetch } = renderPage({
+      'GET /settings': { body: defaults },
+      'PUT /settings': (options) => ({ body: options.body }),
+    });
+    await settle();
+    findAll(Button)
+      .find((button) => button.text === 'Remove contracting')
+      .trigger('onClick');
+    await settle();
+    find(Form).trigger('onSubmit');
+    await settle();
+    const put = fetch.mock.calls.find(([, options]) => options?.method === 'PUT')[1];
+    expect(put.body.touchpoints.map((t) => t.key)).toEqual(['pre-sale', 'after-sale']);
+  });
+
+  it('marks the touchpoint field Boucle refuses, as the server names it in error.issues', async () => {
+    // The body PUT /hubspot/settings answers for a label another touchpoint has
+    // (server/test/hubspot/backend.test.ts).
+    const { find } = renderPage({
+      'GET /settings': { body: defaults },
+      'PUT /settings': {
+        status: 400,
+        body: {
+          error: {
+            code: 'validation_failed',
+            message: 'The settings are not valid',
+            issues: [
+              {
+                path: 'touchpoints.1.labelFr',
+                message:
+                  '"Après-vente" is already a key or label of touchpoint "after-sale" (case and accents aside)',
+              },
+            ],
+          },
+        },
+      },
+    });
+    await settle();
+    find(Input, { name: 'touchpoints.1.labelFr' }).trigger('onChange', 'Après-vente');
+    await settle();
+    find(Form).trigger('onSubmit');
+    await settle();
+    expect(find(Input, { name: 'touchpoints.1.labelFr' }).props).toMatchObject({
+      error: true,
+      validationMessage: expect.stringContaining('touchpoint "after-sale"'),
+    });
+    expect(find(Input, { name: 'touchpoints.1.labelEn' }).props.error).toBe(false);
+    expect(find(Alert).props.title).toBe('Nothing was saved: fix these fields.');
   });
 
   it('removes an optional cap when its field is emptied', async () => {
@@ -122,6 +205,8 @@ describe('the HubSpot settings page', () => {
     expect(find(Toggle, { name: 'businessHours.enabled' }).props.label).toBe(
       'Compter les délais en heures ouvrées seulement',
     );
+    expect(find(NumberInput, { name: 'touchpoints.0.targetNps' }).props.label).toBe('NPS cible');
+    expect(find(Input, { name: 'touchpoints.0.labelFr' }).props.label).toBe('Libellé français');
   });
 
   it('says why the settings cannot be loaded', async () => {

@@ -83,4 +83,17 @@ describe('the Salesforce package', () => {
       if (file.startsWith('Boucle_Admin')) expect([...granted].sort()).toEqual([...fields].sort());
     }
   });
+
+  it('lets every permission set read the journey (Touchpoint__mdt), which the account card shows', () => {
+    const sets = path.join(SOURCE, 'main', 'default', 'permissionsets');
+    for (const file of fs.readdirSync(sets)) {
+      const xml = fs.readFileSync(path.join(sets, file), 'utf8');
+      expect([file, xml]).toEqual([
+        file,
+        expect.stringMatching(
+          /<customMetadataTypeAccesses>\s*<enabled>true<\/enabled>\s*<name>Touchpoint__mdt<\/name>/,
+        ),
+      ]);
+    }
+  });
 });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
-import { nextCallbackState } from '@boucle/shared';
+import { DEFAULT_TOUCHPOINTS, nextCallbackState } from '@boucle/shared';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { HubSpotAdapter } from './crm/hubspot/adapter.ts';
@@ -9,7 +10,7 @@ import { SalesforceAdapter } from './crm/salesforce/adapter.ts';
 import { listening } from './emulators/common.ts';
 import { startEmulators, type RunningEmulators } from './emulators/start.ts';
 import { createApp } from './http/app.ts';
-import { currentSettings, hubspotApp } from './http/hubspotApp.ts';
+import { currentSettings, hubspotApp, hubspotJourney } from './http/hubspotApp.ts';
 import { Metrics } from './http/metrics.ts';
 import { demoData, type DemoData } from './sandbox/demo.ts';
 import { openStore } from './store/open.ts';
@@ -103,6 +104,7 @@ export async function startServer(
     new HubSpotAdapter(hubspot, {
       requestsPer10s: options.hubspotRequestsPer10s ?? 100,
       rules: async () => (await currentSettings(store)).rules,
+      touchpoints: () => hubspotJourney(store),
     });
   const adapters: CrmAdapter[] = [salesforceAdapter, hubspotAdapter].filter(
     (a): a is SalesforceAdapter | HubSpotAdapter => a !== undefined,
@@ -132,7 +134,7 @@ export async function startServer(
     ...(options.engine?.backoffBaseMs && { backoffBaseMs: options.engine.backoffBaseMs }),
     ...(options.engine?.idleMs && { idleMs: options.engine.idleMs }),
   });
-  const apiKey = config.apiKey ?? `sandbox-${randomBytes(18).toString('base64url')}`;
+  const apiKey = config.apiKey ?? sandboxApiKey(config);
   const metrics = new Metrics(store);
   let url = '';
   // Loaded only in sandbox: the LWC compiler and rollup are heavy, and servers never need them.
@@ -171,6 +173,12 @@ export async function startServer(
       onQueued: () => engine.poke(),
     }),
     ...(previewPage && { preview: previewPage.router }),
+    // The journey of the CRM named, or of the first configured (Salesforce's Touchpoint__mdt
+    // when Salesforce is connected).
+    journey: async (crm) => {
+      const adapter = crm ? adapters.find((a) => a.crm === crm) : adapters[0];
+      return adapter ? adapter.touchpoints() : DEFAULT_TOUCHPOINTS;
+    },
     crmHealth: async () => {
       if (!health || Date.now() - health.at > 30_000) {
         const entries = await Promise.all(
@@ -191,6 +199,7 @@ export async function startServer(
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   url = `http://${reachable}:${(server.address() as { port: number }).port}`;
   let demoReady: Promise<void> = Promise.resolve();
+  let closing = false;
   if (
     config.sandbox &&
     emulators &&
@@ -209,10 +218,22 @@ export async function startServer(
       adapters.map((a) => a.crm),
       Date.now(),
     );
-    demoReady = settleDemoCallbacks(store, logger).catch((error: Error) =>
-      logger.warn({ err: error.message }, 'demo callbacks not settled'),
+    demoReady = settleDemoCallbacks(store, logger, () => closing).catch(
+      (error: Error) =>
+        // Stopped before the demo's callbacks were ready: nothing to report.
+        void (closing || logger.warn({ err: error.message }, 'demo callbacks not settled')),
     );
   }
+  // Where this sandbox runs, for `boucle doctor` (which otherwise looks at PORT+1 and PORT+2).
+  const sandboxFile =
+    emulators && config.dbPath !== ':memory:'
+      ? join(dirname(config.dbPath), SANDBOX_FILE)
+      : undefined;
+  if (sandboxFile && emulators)
+    writeFileSync(
+      sandboxFile,
+      `${JSON.stringify({ pid: process.pid, url, salesforceUrl: emulators.salesforceUrl, hubspotUrl: emulators.hubspotUrl })}\n`,
+    );
   if (options.startEngine !== false) engine.start();
   fetcher.start();
   poller?.start();
@@ -226,6 +247,8 @@ export async function startServer(
     demoReady,
     previewReady: previewPage?.ready ?? Promise.resolve(),
     close: async () => {
+      closing = true;
+      await previewPage?.close();
       await poller?.stop();
       await fetcher.stop();
       await engine.stop();
@@ -234,9 +257,31 @@ export async function startServer(
         server.close(() => resolve());
       });
       await emulators?.close();
+      if (sandboxFile) rmSync(sandboxFile, { force: true });
       await store.close();
     },
   };
+}
+
+/** The file beside the store where a running sandbox says where it is. */
+export const SANDBOX_FILE = 'sandbox.json';
+
+/**
+ * The sandbox's API key: generated at the first start and kept beside the store (`./data/`), so
+ * that it survives restarts as the demo data does; a new one comes with a fresh `./data/`.
+ */
+function sandboxApiKey(config: Config): string {
+  const generate = () => `sandbox-${randomBytes(18).toString('base64url')}`;
+  if (config.dbPath === ':memory:') return generate();
+  const file = join(dirname(config.dbPath), 'sandbox-api-key');
+  if (existsSync(file)) {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (kept.length >= 16) return kept;
+  }
+  const key = generate();
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
 }
 
 /** Loads the demo's people, accounts and contacts into both emulators (not counted as API calls). */
@@ -307,10 +352,15 @@ function seedEmulators(emulators: RunningEmulators, demo: DemoData): void {
  * Once the demo's callbacks exist, moves some of them through the state machine so that the demo
  * shows every state: attempted, reached, resolved with an outcome, closed without contact.
  */
-async function settleDemoCallbacks(store: Store, logger: Logger): Promise<void> {
+async function settleDemoCallbacks(
+  store: Store,
+  logger: Logger,
+  stopped: () => boolean,
+): Promise<void> {
   let previous = -1;
   for (let i = 0; i < 120; i++) {
     await new Promise((resolve) => setTimeout(resolve, 500));
+    if (stopped()) return;
     const callbacks = await store.listCallbacks({ now: new Date().toISOString(), limit: 1000 });
     if (callbacks.length > 0 && callbacks.length === previous) break;
     previous = callbacks.length;

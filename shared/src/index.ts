@@ -24,3 +24,8 @@ export * from './callbacks/loopClosure.ts';
 export * from './dissonance/classify.ts';
 export * from './pressure/decide.ts';
 export * from './time/zone.ts';
+export * from './journey/touchpoints.ts';
+export * from './journey/validate.ts';
+export * from './journey/targets.ts';
+export * from './journey/steps.ts';
+export * from './journey/unknown.ts';

@@ -128,11 +128,37 @@ describe('answerSchema', () => {
     expect(isDatedAhead('2029-01-01T00:00:00Z', now)).toBe(true);
   });
 
-  it.each([null, 5, 'answer', []])('refuses %j as a body, without throwing', (body) => {
+  it.each([null, 5, 'answer'])('refuses %j as a body, without throwing', (body) => {
     expect(issuesOf(answersBodySchema, body)).toEqual([
       { path: '(root)', message: expect.stringContaining('expected object') },
     ]);
     expect(issuesOf(answerSchema, body)[0]?.path).toBe('(root)');
+  });
+
+  it('refuses a list as the body, saying what to send instead', () => {
+    expect(issuesOf(answersBodySchema, [validAnswer])).toEqual([
+      {
+        path: '(root)',
+        message: 'must be one answer object, or {"answers": [...]} for several, not a list',
+      },
+    ]);
+  });
+
+  it('refuses an answer with neither a respondent nor an account, naming both', () => {
+    const { respondent: _r, account: _a, ...orphan } = validAnswer;
+    const issues = issuesOf(answersBodySchema, { ...orphan, respondent: { name: 'Claire' } });
+    expect(issues.map((issue) => issue.path)).toEqual(['respondent', 'account']);
+    expect(issuesOf(answersBodySchema, { answers: [orphan] })[0]).toEqual({
+      path: 'answers.0.respondent',
+      message: 'required (an email, crmContactId or hubspotContactId) unless account is given',
+    });
+    expect(answersBodySchema.parse({ ...orphan, account: validAnswer.account })).toHaveLength(1);
+    for (const respondent of [
+      { email: 'c@acme.example' },
+      { crmContactId: '003x' },
+      { hubspotContactId: '51' },
+    ])
+      expect(answersBodySchema.parse({ ...orphan, respondent })).toHaveLength(1);
   });
 
   it('reports every problem at once', () => {
@@ -379,7 +405,46 @@ describe('issue formatting', () => {
     ]);
   });
 
+  it('says "required" for a field left out, given what was parsed', () => {
+    const body = { ...validAnswer, id: undefined, score: 'high' };
+    const result = answerSchema.safeParse(body);
+    expect(toFieldIssues((result as { error: z.ZodError }).error, body)).toEqual([
+      { path: 'id', message: 'required' },
+      { path: 'score', message: 'must be a number' },
+    ]);
+    const outcome = callbackOutcomeSchema.safeParse({});
+    expect(toFieldIssues((outcome as { error: z.ZodError }).error, {})).toEqual([
+      { path: 'status', message: 'required' },
+    ]);
+    // A path through something that is not an object is not there either.
+    expect(toFieldIssues((result as { error: z.ZodError }).error, null)[1]).toEqual({
+      path: 'score',
+      message: 'required',
+    });
+  });
+
+  it.each([
+    ['hello', 'must be a JSON object, not a string'],
+    [null, 'must be a JSON object, not null'],
+    [[1], 'must be a JSON object, not a list'],
+  ])('says what a body %j is instead of an object', (body, message) => {
+    const result = ratingSchema.safeParse(body);
+    expect(toFieldIssues((result as { error: z.ZodError }).error, body)).toEqual([
+      { path: '(root)', message },
+    ]);
+  });
+
+  it('keeps the message of a value of the wrong type at the root that need not be an object', () => {
+    const result = calendarDateSchema.safeParse(5);
+    expect(toFieldIssues((result as { error: z.ZodError }).error, 5)[0]?.message).not.toContain(
+      'JSON object',
+    );
+  });
+
   it('writes one line per problem for the command line', () => {
+    expect(describeIssues((ratingSchema.safeParse({}) as { error: z.ZodError }).error, {})).toBe(
+      'id: required; interactionId: required; employeeEmail: required; rating: required; ratedAt: required',
+    );
     const result = ratingSchema.safeParse({});
     expect(result.success).toBe(false);
     expect(describeIssues((result as { error: z.ZodError }).error)).toBe(

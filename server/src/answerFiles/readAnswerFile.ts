@@ -36,8 +36,8 @@ export interface FileAnswer {
 
 /** One row of a file: an answer, or why the row was refused, with its line number. */
 export type FileRecord =
-  | { readonly line: number; readonly answer: FileAnswer }
-  | { readonly line: number; readonly error: string };
+  | { readonly line: number; readonly answer: FileAnswer; readonly text?: string }
+  | { readonly line: number; readonly error: string; readonly text?: string };
 
 /** A problem with the whole file (unreadable, unknown format, bad header): nothing can be read. */
 export class AnswerFileError extends Error {
@@ -76,16 +76,22 @@ export function openFile(path: string) {
   });
 }
 
-async function* readCsv(path: string): AsyncGenerator<FileRecord> {
+async function* readCsv(
+  path: string,
+  required: readonly string[] = ['id', 'score'],
+): AsyncGenerator<FileRecord> {
   const parser = (await openFile(path)).pipe(
-    parse({ bom: true, info: true, skip_empty_lines: true, relax_column_count: true }),
+    parse({ bom: true, info: true, raw: true, skip_empty_lines: true, relax_column_count: true }),
   );
   let header: string[] | undefined;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{
+    for await (const { record, info, raw } of parser as AsyncIterable<{
       record: string[];
       info: { lines: number };
+      raw: string;
     }>) {
+      // The row as it is in the file, for reports of rejected rows.
+      const text = raw.replace(/\r?\n$/, '');
       if (!header) {
         header = record.map((name) => name.trim());
         const known = new Set<string>(ANSWER_FILE_COLUMNS);
@@ -95,7 +101,7 @@ async function* readCsv(path: string): AsyncGenerator<FileRecord> {
             `${path}: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in the header; expected some of ${ANSWER_FILE_COLUMNS.join(', ')}`,
           );
         }
-        const missing = ['id', 'score'].filter((name) => !header?.includes(name));
+        const missing = required.filter((name) => !header?.includes(name));
         if (missing.length > 0) {
           throw new AnswerFileError(`${path}: the header has no ${missing.join(' or ')} column`);
         }
@@ -105,14 +111,15 @@ async function* readCsv(path: string): AsyncGenerator<FileRecord> {
         yield {
           line: info.lines,
           error: `has ${record.length} fields, the header has ${header.length}`,
+          text,
         };
         continue;
       }
       const row = Object.fromEntries(header.map((name, index) => [name, record[index]]));
       const parsed = answerFileRowSchema.safeParse(row);
       yield parsed.success
-        ? { line: info.lines, answer: parsed.data }
-        : { line: info.lines, error: describeIssues(parsed.error) };
+        ? { line: info.lines, answer: parsed.data, text }
+        : { line: info.lines, error: describeIssues(parsed.error, row), text };
     }
   } catch (error) {
     if (error instanceof AnswerFileError) throw error;
@@ -132,17 +139,18 @@ async function* readJsonl(path: string): AsyncGenerator<FileRecord> {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      yield { line, error: `not valid JSON (${(error as Error).message})` };
+      yield { line, error: `not valid JSON (${(error as Error).message})`, text };
       continue;
     }
     const parsed = answerSchema.safeParse(value);
     if (!parsed.success) {
-      yield { line, error: describeIssues(parsed.error) };
+      yield { line, error: describeIssues(parsed.error, value), text };
       continue;
     }
     const answer = parsed.data;
     yield {
       line,
+      text,
       answer: {
         id: answer.id,
         metric: answer.metric,
@@ -175,13 +183,18 @@ async function* readJsonl(path: string): AsyncGenerator<FileRecord> {
 export async function* readAnswerFile(
   path: string,
   format: AnswerFileFormat | VendorFormat = formatOf(path),
-  options: { trackDuplicates?: boolean; vendor?: VendorOptions } = {},
+  options: {
+    trackDuplicates?: boolean;
+    vendor?: VendorOptions;
+    /** The CSV columns the caller needs (default id and score; import adds answeredAt). */
+    requiredColumns?: readonly string[];
+  } = {},
 ): AsyncGenerator<FileRecord> {
   const firstLineOf = new Map<string, number>();
   const track = options.trackDuplicates ?? true;
   const records =
     format === 'csv'
-      ? readCsv(path)
+      ? readCsv(path, options.requiredColumns)
       : format === 'jsonl'
         ? readJsonl(path)
         : readVendorCsv(path, format, await openFile(path), options.vendor);
@@ -189,7 +202,11 @@ export async function* readAnswerFile(
     if (track && 'answer' in record) {
       const first = firstLineOf.get(record.answer.id);
       if (first !== undefined) {
-        yield { line: record.line, error: `id: duplicates "${record.answer.id}" of line ${first}` };
+        yield {
+          line: record.line,
+          error: `id: duplicates "${record.answer.id}" of line ${first}`,
+          ...(record.text !== undefined && { text: record.text }),
+        };
         continue;
       }
       firstLineOf.set(record.answer.id, record.line);

@@ -177,6 +177,12 @@ export async function listenEmulator(
   host: string,
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const server = await listening(app, port, host);
+  // Node's HTTP clients (the global agent under jsforce's and @hubspot/api-client's node-fetch)
+  // keep idle sockets 5 s, and Node's server closed them after 5 s too: a request sent on a socket
+  // just as the server closed it failed with ECONNRESET ("sync step failed" in a fresh sandbox).
+  // Like the real CRMs, the emulator keeps idle connections longer than its clients do.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const address = server.address() as { port: number };
   return {
     url: `http://${host}:${address.port}`,

@@ -1,18 +1,28 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { nextCallbackState } from '@boucle/shared';
+import {
+  DEFAULT_TOUCHPOINTS,
+  MAX_ADVISED_JOURNEY_STEPS,
+  CALLBACK_STATUSES,
+  nextCallbackState,
+  orderJourney,
+  oversizedJourneys,
+  unknownTouchpoints,
+  type Touchpoint,
+} from '@boucle/shared';
 import {
   answersBodySchema,
   callbackOutcomeSchema,
   insightsQuerySchema,
   ratingSchema,
   toFieldIssues,
+  type Answer,
 } from '@boucle/shared/schemas';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ApiError } from '../errors.ts';
 import { isBatch, refuseDatedAhead } from './datedAhead.ts';
-import type { Crm, Store } from '../store/store.ts';
+import type { CallbackFilter, Crm, Store } from '../store/store.ts';
 import type { Metrics } from './metrics.ts';
 import { insights } from './insights.ts';
 import { openApiDocument } from './openapi.ts';
@@ -39,15 +49,40 @@ export interface AppDeps {
   readonly hubspotApp?: express.Router;
   /** The sandbox's preview page (`/`) and its bridge to the emulators. */
   readonly preview?: express.Router;
+  /**
+   * The journey in force in a CRM (Salesforce: Touchpoint__mdt; HubSpot: the settings page), or
+   * in the first CRM configured when none is named; the shipped journey without a CRM.
+   */
+  readonly journey?: (crm?: Crm) => Promise<readonly Touchpoint[]>;
 }
 
-const ratingsBodySchema = z.union([
-  z.strictObject({ ratings: z.array(ratingSchema).min(1).max(1000) }),
-  ratingSchema,
-]);
+/** One rating, or `{"ratings": [...]}`: a body with a `ratings` key is read as a batch. */
+const ratingsBodySchema = z.unknown().pipe(
+  z.custom<unknown>().transform((body, ctx) => {
+    const isBatch = typeof body === 'object' && body !== null && 'ratings' in body;
+    const result = isBatch
+      ? z.strictObject({ ratings: z.array(ratingSchema).min(1).max(1000) }).safeParse(body)
+      : ratingSchema.safeParse(body);
+    if (result.success) return 'ratings' in result.data ? result.data.ratings : [result.data];
+    for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: body } as never);
+    return z.NEVER;
+  }),
+);
 
-function validation(error: z.ZodError): ApiError {
-  const issues = toFieldIssues(error);
+/** `GET /v1/callbacks?status=`: the loop still open (the default), the overdue, or one state. */
+const CALLBACK_FILTERS = ['open', 'overdue', ...CALLBACK_STATUSES.filter((s) => s !== 'open')];
+
+/** JSON with sorted keys: two answers with the same content compare equal. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+function validation(error: z.ZodError, input?: unknown): ApiError {
+  const issues = toFieldIssues(error, input);
   return new ApiError(
     400,
     'validation_failed',
@@ -72,6 +107,7 @@ function sameSecret(given: string, expected: string): boolean {
 export function createApp(deps: AppDeps): express.Express {
   const { store, logger, metrics } = deps;
   const clock = deps.clock ?? Date.now;
+  const journey = deps.journey ?? (async () => DEFAULT_TOUCHPOINTS);
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -134,37 +170,72 @@ export function createApp(deps: AppDeps): express.Express {
         new ApiError(
           401,
           'unauthorized',
-          'Send the API key as "Authorization: Bearer <BOUCLE_API_KEY>"',
+          token
+            ? 'This API key is not valid: use the BOUCLE_API_KEY the server runs with (in sandbox mode, the key it printed)'
+            : 'No API key: send it as "Authorization: Bearer <BOUCLE_API_KEY>"',
           [],
-          { 'WWW-Authenticate': 'Bearer' },
+          { 'WWW-Authenticate': token ? 'Bearer error="invalid_token"' : 'Bearer' },
         ),
       );
     }
     next();
   });
-  v1.use(express.json({ limit: '1mb', type: () => true }));
+  v1.use((req, _res, next) => {
+    // A body in anything but JSON is refused rather than guessed at.
+    if (req.is(['application/json', 'application/*+json']) === false)
+      return next(
+        new ApiError(
+          415,
+          'unsupported_media_type',
+          `The body must be JSON, sent with "Content-Type: application/json" (not ${req.get('content-type') ?? 'no Content-Type'})`,
+        ),
+      );
+    next();
+  });
+  v1.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
   v1.post('/answers', async (req, res) => {
     const parsed = answersBodySchema.safeParse(req.body);
-    if (!parsed.success) throw validation(parsed.error);
+    if (!parsed.success) throw validation(parsed.error, req.body);
     refuseDatedAhead(
       parsed.data,
       'answeredAt',
       clock(),
       isBatch(req.body, 'answers') ? 'answers' : undefined,
     );
+    const refOf = (a: Answer) => `${a.source}:${a.id}`;
+    const known = await store.getAnswers(parsed.data.map(refOf));
     const result = await store.ingestAnswers(parsed.data, deps.crms, clock());
     metrics.answersAccepted.inc(result.accepted);
     metrics.duplicates.inc(result.duplicates);
     deps.onQueued?.();
-    res.status(202).json(result);
+    // First wins: a duplicate (an id stored before, or repeated in this request) changes nothing;
+    // the client learns which ones were, and whether it sent other content under the same id.
+    const first = new Map<string, Answer>(known);
+    const duplicateAnswers: { id: string; source: string; sameContent: boolean }[] = [];
+    for (const answer of parsed.data) {
+      const kept = first.get(refOf(answer));
+      if (!kept) first.set(refOf(answer), answer);
+      else
+        duplicateAnswers.push({
+          id: answer.id,
+          source: answer.source,
+          sameContent: canonical(kept) === canonical(answer),
+        });
+    }
+    res.status(202).json({ ...result, ...(duplicateAnswers.length > 0 && { duplicateAnswers }) });
   });
 
   v1.post('/ratings', async (req, res) => {
     const parsed = ratingsBodySchema.safeParse(req.body);
-    if (!parsed.success) throw validation(parsed.error);
-    const ratings = 'ratings' in parsed.data ? parsed.data.ratings : [parsed.data];
-    refuseDatedAhead(ratings, 'ratedAt', clock(), 'ratings' in parsed.data ? 'ratings' : undefined);
+    if (!parsed.success) throw validation(parsed.error, req.body);
+    const ratings = parsed.data;
+    refuseDatedAhead(
+      ratings,
+      'ratedAt',
+      clock(),
+      isBatch(req.body, 'ratings') ? 'ratings' : undefined,
+    );
     const result = await store.ingestRatings(ratings, deps.crms, clock());
     deps.onQueued?.();
     res.status(202).json(result);
@@ -179,7 +250,7 @@ export function createApp(deps: AppDeps): express.Express {
         { path: 'window', message: 'must be a number of days from 1d to 9999d, such as 90d' },
       ]);
     const windowDays = Number(match[1]);
-    const card = await accountCard(store, [key], windowDays, clock());
+    const card = await accountCard(store, [key], windowDays, clock(), await journey());
     if (!card)
       throw new ApiError(
         404,
@@ -187,6 +258,38 @@ export function createApp(deps: AppDeps): express.Express {
         `No answers for account ${key}: use a Salesforce Account id, a HubSpot company id or a domain that answers carry`,
       );
     res.json({ account: key, ...card });
+  });
+
+  v1.get('/touchpoints', async (req, res) => {
+    const { unknown, crm } = req.query;
+    if (unknown !== undefined && unknown !== 'true' && unknown !== 'false')
+      throw new ApiError(400, 'validation_failed', 'unknown must be true or false', [
+        { path: 'unknown', message: 'must be true or false' },
+      ]);
+    if (crm !== undefined && !deps.crms.includes(crm as Crm))
+      throw new ApiError(400, 'validation_failed', `crm must be one of ${deps.crms.join(', ')}`, [
+        {
+          path: 'crm',
+          message: `must be a configured CRM: ${deps.crms.join(', ') || '(none configured)'}`,
+        },
+      ]);
+    const touchpoints = await journey(crm as Crm | undefined);
+    const source = (crm as Crm | undefined) ?? deps.crms[0] ?? null;
+    if (unknown === 'true') {
+      res.json({
+        crm: source,
+        unknown: unknownTouchpoints(await store.touchpointCounts(), touchpoints),
+      });
+      return;
+    }
+    res.json({
+      crm: source,
+      touchpoints: orderJourney(touchpoints),
+      advice: oversizedJourneys(touchpoints).map(
+        ({ journey: name, steps }) =>
+          `journey "${name}" has ${steps} touchpoints: the seeds advise ${MAX_ADVISED_JOURNEY_STEPS} at most`,
+      ),
+    });
   });
 
   v1.get('/answers', async (req, res) => {
@@ -208,13 +311,16 @@ export function createApp(deps: AppDeps): express.Express {
 
   v1.get('/callbacks', async (req, res) => {
     const status = req.query.status ?? 'open';
-    if (status !== 'open' && status !== 'overdue')
-      throw new ApiError(400, 'validation_failed', 'status must be open or overdue', [
-        { path: 'status', message: 'must be open or overdue' },
-      ]);
+    if (typeof status !== 'string' || !CALLBACK_FILTERS.includes(status))
+      throw new ApiError(
+        400,
+        'validation_failed',
+        `status must be one of ${CALLBACK_FILTERS.join(', ')}`,
+        [{ path: 'status', message: `must be one of ${CALLBACK_FILTERS.join(', ')}` }],
+      );
     const now = new Date(clock()).toISOString();
     const callbacks = await store.listCallbacks({
-      status,
+      status: status as CallbackFilter['status'],
       now,
       ...(typeof req.query.account === 'string' && { accountKey: req.query.account }),
     });
@@ -223,7 +329,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   v1.patch('/callbacks/:id', async (req, res) => {
     const parsed = callbackOutcomeSchema.safeParse(req.body);
-    if (!parsed.success) throw validation(parsed.error);
+    if (!parsed.success) throw validation(parsed.error, req.body);
     const now = new Date(clock()).toISOString();
     // The move is decided on the callback as stored at the moment of the write, and its sync
     // queued in the same transaction.
@@ -247,7 +353,8 @@ export function createApp(deps: AppDeps): express.Express {
   v1.get('/insights', async (req, res) => {
     const parsed = insightsQuerySchema.safeParse(req.query);
     if (!parsed.success) throw validation(parsed.error);
-    res.json(await insights(store, parsed.data, parsed.data.crm ?? deps.crms[0], clock()));
+    const crm = parsed.data.crm ?? deps.crms[0];
+    res.json(await insights(store, parsed.data, crm, clock(), await journey(crm)));
   });
 
   app.use('/v1', v1);

@@ -1,5 +1,10 @@
 import express, { type Request } from 'express';
-import { DEFAULT_THRESHOLD_RULES, nextCallbackState } from '@boucle/shared';
+import {
+  DEFAULT_THRESHOLD_RULES,
+  DEFAULT_TOUCHPOINTS,
+  nextCallbackState,
+  type Touchpoint,
+} from '@boucle/shared';
 import {
   callbackOutcomeSchema,
   ratingSchema,
@@ -40,6 +45,11 @@ export async function currentSettings(store: Store): Promise<ServerSettings> {
     (await store.getSetting<ServerSettings>(SETTINGS)) ??
     serverSettingsSchema.parse({ rules: DEFAULT_THRESHOLD_RULES })
   );
+}
+
+/** The journey of the HubSpot side: the settings page's touchpoints, or the shipped journey. */
+export async function hubspotJourney(store: Store): Promise<readonly Touchpoint[]> {
+  return (await currentSettings(store)).touchpoints ?? DEFAULT_TOUCHPOINTS;
 }
 
 function body(req: Request): unknown {
@@ -135,7 +145,7 @@ export function hubspotApp(deps: HubSpotAppDeps): express.Router {
     if (!company)
       throw new ApiError(404, 'not_found', `No company ${String(req.params.id)} in this portal`);
     const keys = [String(req.params.id), ...(company.domain ? [company.domain.toLowerCase()] : [])];
-    const card = await accountCard(deps.store, keys, 90, clock());
+    const card = await accountCard(deps.store, keys, 90, clock(), await hubspotJourney(deps.store));
     res.json(
       card
         ? { company: { id: String(req.params.id), name: company.name }, ...card }
@@ -228,7 +238,9 @@ export function hubspotApp(deps: HubSpotAppDeps): express.Router {
   });
 
   router.get('/settings', async (_req, res) => {
-    res.json(await currentSettings(deps.store));
+    const settings = await currentSettings(deps.store);
+    // The page edits the journey in force: the shipped one until an admin saves theirs.
+    res.json({ ...settings, touchpoints: settings.touchpoints ?? DEFAULT_TOUCHPOINTS });
   });
 
   router.put('/settings', async (req, res) => {
@@ -242,7 +254,11 @@ export function hubspotApp(deps: HubSpotAppDeps): express.Router {
       );
     await deps.store.setSetting(SETTINGS, parsed.data, clock());
     deps.logger.info(
-      { rules: parsed.data.rules.length, businessHours: Boolean(parsed.data.businessHours) },
+      {
+        rules: parsed.data.rules.length,
+        businessHours: Boolean(parsed.data.businessHours),
+        touchpoints: parsed.data.touchpoints?.length,
+      },
       'settings saved from the HubSpot settings page',
     );
     res.json(parsed.data);

@@ -1,9 +1,12 @@
 import {
   compareGroupsWithNorm,
+  DEFAULT_TOUCHPOINTS,
   loopClosureBy,
   loopClosureMetrics,
   roundOneDecimal,
+  touchpointMatcher,
   type GroupVersusNorm,
+  type Touchpoint,
   type LoopClosureMetrics,
   type RespondentAnswer,
 } from '@boucle/shared';
@@ -30,11 +33,16 @@ const NOT_STORED: Partial<Record<InsightDimension, string>> = {
 /**
  * The group of an answer along a dimension. The owner is the employee the answer names
  * (`employeeEmail`: who handled the interaction, the account's rep in the demo), since the store
- * keeps no account owner of its own; touchpoints are taken as the answers spell them.
+ * keeps no account owner of its own; a touchpoint is the key of the configured one its label meets
+ * (by key or either label, case and accents aside), or the label as sent when it meets none.
  */
-function keyOfAnswer(by: InsightDimension): (answer: Answer) => string | undefined {
+function keyOfAnswer(
+  by: InsightDimension,
+  touchpoints: readonly Touchpoint[],
+): (answer: Answer) => string | undefined {
   if (by === 'owner') return (answer) => answer.employeeEmail?.toLowerCase();
-  return (answer) => answer.touchpoint;
+  const match = touchpointMatcher(touchpoints);
+  return (answer) => match(answer.touchpoint)?.key ?? answer.touchpoint;
 }
 
 /** Loop-closure figures as the API shows them: shares in percent and hours, rounded. */
@@ -66,12 +74,14 @@ function shownLoopClosure(metrics: LoopClosureMetrics & { readonly key?: string 
  * @param query the validated query
  * @param crm the CRM whose callbacks are measured (each CRM keeps its own copy of a callback)
  * @param nowMs the instant the window ends
+ * @param touchpoints the journey in force, whose touchpoints group the answers `by=touchpoint`
  */
 export async function insights(
   store: Store,
   query: InsightsQuery,
   crm: Crm | undefined,
   nowMs: number,
+  touchpoints: readonly Touchpoint[] = DEFAULT_TOUCHPOINTS,
 ) {
   const now = new Date(nowMs).toISOString();
   const from = new Date(nowMs - query.window * DAY_MS).toISOString();
@@ -94,7 +104,7 @@ export async function insights(
   );
   const orgLoop = loopClosureBy(callbacks, () => 'org', { now, window, answers: respondents })[0];
   const reason = NOT_STORED[query.by];
-  const keyOf = reason ? () => 'org' : keyOfAnswer(query.by);
+  const keyOf = reason ? () => 'org' : keyOfAnswer(query.by, touchpoints);
   const norm = compareGroupsWithNorm(answers, keyOf, { window, minSample: query.minSample });
   const head = {
     by: query.by,

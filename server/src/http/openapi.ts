@@ -5,6 +5,7 @@ import {
   insightsQuerySchema,
   ratingSchema,
   serverSettingsSchema,
+  touchpointSchema,
 } from '@boucle/shared/schemas';
 import { z } from 'zod';
 
@@ -240,6 +241,7 @@ export function openApiDocument(): Record<string, unknown> {
           io: 'input',
           unrepresentable: 'any',
         }),
+        Touchpoint: z.toJSONSchema(touchpointSchema, { unrepresentable: 'any' }),
         Error: errorBody,
         ShownNps: shownNps,
         LoopClosure: loopClosure,
@@ -253,6 +255,8 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary:
             'Send one answer, or {"answers": [...]} with up to 1,000; the same id again is a duplicate',
+          description:
+            'Each answer needs a respondent (email or contact id) or an account. The body must be JSON (Content-Type: application/json; anything else is 415). An answer is unique by (source, id) and the first one stored wins: the same id sent again, whatever its content, changes nothing and is listed in duplicateAnswers, with sameContent false when its content differed from what is stored (send corrections under a new id).',
           requestBody: json({
             oneOf: [
               { $ref: '#/components/schemas/Answer' },
@@ -274,10 +278,30 @@ export function openApiDocument(): Record<string, unknown> {
               description: 'stored and queued',
               ...json({
                 type: 'object',
-                properties: { accepted: { type: 'integer' }, duplicates: { type: 'integer' } },
+                properties: {
+                  accepted: { type: 'integer' },
+                  duplicates: { type: 'integer' },
+                  duplicateAnswers: {
+                    type: 'array',
+                    description:
+                      'Only when duplicates > 0: each answer not stored because its id was known (first wins)',
+                    items: {
+                      type: 'object',
+                      properties: {
+                        id: { type: 'string' },
+                        source: { type: 'string' },
+                        sameContent: {
+                          type: 'boolean',
+                          description: 'false when this content differs from the answer kept',
+                        },
+                      },
+                    },
+                  },
+                },
+                required: ['accepted', 'duplicates'],
               }),
             },
-            ...errors(400, 401, 413),
+            ...errors(400, 401, 413, 415),
           },
         },
         get: {
@@ -292,13 +316,16 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary: 'An employee rates the answer they gave (1–5)',
           requestBody: json({ $ref: '#/components/schemas/Rating' }),
-          responses: { '202': { description: 'stored and queued' }, ...errors(400, 401, 413) },
+          responses: {
+            '202': { description: 'stored and queued' },
+            ...errors(400, 401, 413, 415),
+          },
         },
       },
       '/v1/accounts/{key}/summary': {
         get: {
           summary:
-            'The account card: NPS with margin, trend, touchpoints, verbatims, open callbacks, the norm',
+            'The account card: NPS with margin, trend, touchpoints, the journey in order with each touchpoint against its targets (met, missed, not_enough), verbatims, open callbacks, the norm',
           parameters: [
             {
               name: 'key',
@@ -316,10 +343,83 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '200': { description: 'summary' }, ...errors(400, 401, 404) },
         },
       },
+      '/v1/touchpoints': {
+        get: {
+          summary:
+            'The configured journey (keys, English and French labels, order, targets) in journey order; with ?unknown=true, the touchpoints answers used that match none, with their answer counts',
+          parameters: [
+            { name: 'unknown', in: 'query', schema: { enum: ['true', 'false'] } },
+            {
+              name: 'crm',
+              in: 'query',
+              schema: { enum: ['salesforce', 'hubspot'] },
+              description:
+                'whose journey: Salesforce (Touchpoint__mdt) or HubSpot (settings page); default the first CRM configured',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'the journey, or the unknown touchpoints',
+              ...json({
+                oneOf: [
+                  {
+                    type: 'object',
+                    properties: {
+                      crm: { type: ['string', 'null'] },
+                      touchpoints: {
+                        type: 'array',
+                        items: { $ref: '#/components/schemas/Touchpoint' },
+                      },
+                      advice: { type: 'array', items: { type: 'string' } },
+                    },
+                  },
+                  {
+                    type: 'object',
+                    properties: {
+                      crm: { type: ['string', 'null'] },
+                      unknown: {
+                        type: 'array',
+                        items: {
+                          type: 'object',
+                          properties: {
+                            label: { type: 'string' },
+                            variants: { type: 'array', items: { type: 'string' } },
+                            answers: { type: 'integer' },
+                          },
+                        },
+                      },
+                    },
+                  },
+                ],
+              }),
+            },
+            ...errors(400, 401),
+          },
+        },
+      },
       '/v1/callbacks': {
         get: {
-          summary: 'Callbacks not closed yet, or only the overdue ones',
-          parameters: [{ name: 'status', in: 'query', schema: { enum: ['open', 'overdue'] } }],
+          summary: 'Callbacks not closed yet (default), the overdue ones, or those in one state',
+          parameters: [
+            {
+              name: 'status',
+              in: 'query',
+              description:
+                'open (default): every callback whose loop is not closed (states open, attempted, reached, escalated); overdue: past due and not reached (open, attempted, escalated); or one state of the state machine: attempted, reached, escalated, resolved, closed_no_contact',
+              schema: {
+                enum: [
+                  'open',
+                  'overdue',
+                  'attempted',
+                  'reached',
+                  'escalated',
+                  'resolved',
+                  'closed_no_contact',
+                ],
+                default: 'open',
+              },
+            },
+          ],
           responses: {
             '200': {
               description: 'callbacks',
@@ -340,7 +440,10 @@ export function openApiDocument(): Record<string, unknown> {
             'Log an outcome; moves the forbidden by the state machine answer 409 with the reason',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           requestBody: json({ $ref: '#/components/schemas/CallbackOutcome' }),
-          responses: { '200': { description: 'updated callback' }, ...errors(400, 401, 404, 409) },
+          responses: {
+            '200': { description: 'updated callback' },
+            ...errors(400, 401, 404, 409, 415),
+          },
         },
       },
       '/v1/insights': {

@@ -1,4 +1,11 @@
-import { computeNps, hoursLeft, roundSummary, slaStatus, summarizeAccount } from '@boucle/shared';
+import {
+  computeNps,
+  hoursLeft,
+  roundSummary,
+  slaStatus,
+  summarizeAccount,
+  type Touchpoint,
+} from '@boucle/shared';
 import type { Store, StoredCallback } from '../store/store.ts';
 
 const DAY_MS = 86_400_000;
@@ -17,13 +24,15 @@ export function callbackView(callback: StoredCallback, now: string) {
 /**
  * An account's card (the v1 summary and the HubSpot company card): figures over `windowDays`,
  * rounded as every card shows them, the monthly trend, touchpoints, verbatims, open callbacks and
- * the org-wide NPS as the norm. `undefined` when nothing is known of the account.
+ * the org-wide NPS as the norm, and the journey: the configured touchpoints in journey order, each
+ * against its targets, then the unknown ones. `undefined` when nothing is known of the account.
  */
 export async function accountCard(
   store: Store,
   keys: readonly string[],
   windowDays: number,
   nowMs: number,
+  touchpoints?: readonly Touchpoint[],
 ) {
   const now = new Date(nowMs).toISOString();
   const answers = await store.answersForAccount(
@@ -42,12 +51,14 @@ export async function accountCard(
     now,
     windowDays,
     ...(norm.nps !== null && { norm: { nps: norm.nps, margin: norm.margin } }),
+    ...(touchpoints && { touchpoints }),
   });
   return {
     ...summary,
     overall: roundSummary(summary.overall),
     trend: summary.trend.map(roundSummary),
     touchpoints: summary.touchpoints.map(roundSummary),
+    journey: summary.journey.map(roundSummary),
     openCallbacks: open.map((c) => callbackView(c, now)),
   };
 }

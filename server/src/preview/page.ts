@@ -17,7 +17,8 @@ export interface PreviewContext {
 const WORDS = {
   en: {
     title: 'Boucle preview',
-    building: 'Compiling the Lightning components for the preview (once, about 15 seconds)…',
+    building:
+      'Compiling the Lightning components for the preview (once: about 20 seconds on two free cores, minutes on a busy machine)…',
     failed: 'The preview could not be built:',
     intro:
       'Boucle’s own Lightning Web Components, compiled with LWC OSS and running against the local Salesforce emulator, and the data the HubSpot company card receives for the same account.',
@@ -38,7 +39,8 @@ const WORDS = {
   },
   fr: {
     title: 'Aperçu de Boucle',
-    building: 'Compilation des composants Lightning pour l’aperçu (une fois, environ 15 secondes)…',
+    building:
+      'Compilation des composants Lightning pour l’aperçu (une fois : environ 20 secondes sur deux cœurs libres, plusieurs minutes sur une machine chargée)…',
     failed: 'L’aperçu n’a pas pu être construit :',
     intro:
       'Les composants Lightning Web Components de Boucle, compilés avec LWC OSS et branchés sur l’émulateur Salesforce local, et les données que reçoit la carte entreprise HubSpot pour le même compte.',
@@ -75,6 +77,7 @@ export function previewPage(options: {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${options.building ? '<meta http-equiv="refresh" content="3">' : ''}
 <title>${w.title}</title>
+<link rel="icon" type="image/svg+xml" href="/preview/favicon.svg">
 <link rel="stylesheet" href="/preview/slds/styles/salesforce-lightning-design-system.min.css">
 <style>
   body { background: #f3f3f3; }

@@ -49,6 +49,8 @@ export interface Preview {
   readonly router: express.Router;
   /** Settles once the page's script is built (or its build failed; the page then says why). */
   readonly ready: Promise<void>;
+  /** Stops a build still running (the server is closing). */
+  close(): Promise<void>;
 }
 
 export function preview(deps: PreviewDeps): Preview {
@@ -56,16 +58,18 @@ export function preview(deps: PreviewDeps): Preview {
   const accountKey = deps.accountKey ?? DEMO_ACCOUNT_KEY;
   let bundle: PreviewBundle | undefined;
   let buildError: string | undefined;
-  const building = buildPreview((message) => deps.logger.info(`preview: ${message}`))
+  const stop = new AbortController();
+  const building = buildPreview((message) => deps.logger.info(`preview: ${message}`), stop.signal)
     .then((built) => {
       bundle = built;
       deps.logger.info(
-        { cached: !built.built },
+        { cached: !built.built, ...(built.built && { seconds: Math.round(built.ms / 1000) }) },
         'preview: the page is ready (the Lightning components against the Salesforce emulator)',
       );
     })
     .catch((error: Error) => {
       buildError = error.message;
+      if (stop.signal.aborted) return;
       deps.logger.error({ err: error.message }, 'preview: the components could not be compiled');
     });
 
@@ -142,6 +146,10 @@ export function preview(deps: PreviewDeps): Preview {
       throw new ApiError(503, 'preview_unavailable', buildError ?? 'The preview is not built');
     res.type('text/javascript').set('Cache-Control', 'no-cache').send(readFileSync(bundle.path));
   });
+  // The page's icon (browsers ask for /favicon.ico; a 404 shows as a console error).
+  router.get(['/favicon.ico', '/preview/favicon.svg'], (_req, res) => {
+    res.type('image/svg+xml').set('Cache-Control', 'max-age=86400').send(FAVICON);
+  });
   router.use('/preview/slds', express.static(SLDS, { fallthrough: false, maxAge: '1h' }));
 
   // The Lightning Data Service bridge: only the two resources the stand-ins call, answered with
@@ -193,5 +201,16 @@ export function preview(deps: PreviewDeps): Preview {
     });
     relay(res, { status: response.status, body: await response.text() });
   });
-  return { router, ready: building };
+  return {
+    router,
+    ready: building,
+    close: async () => {
+      stop.abort();
+      await building;
+    },
+  };
 }
+
+/** Boucle's loop in Salesforce blue. */
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="11" fill="none" stroke="#0176d3" stroke-width="5"/></svg>';

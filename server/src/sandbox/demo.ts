@@ -1,3 +1,4 @@
+import { DEFAULT_TOUCHPOINTS, orderJourney } from '@boucle/shared';
 import { seededRandom } from '../random.ts';
 import type { Answer, Rating } from '@boucle/shared/schemas';
 
@@ -131,7 +132,8 @@ const TITLES = [
   'IT Manager',
   'Office Manager',
 ];
-export const TOUCHPOINTS = ['pre-sale', 'contracting', 'after-sale'] as const;
+/** The demo surveys the configured journey: the shipped one (pre-sale, contracting, after-sale). */
+export const TOUCHPOINTS = orderJourney(DEFAULT_TOUCHPOINTS).map((t) => t.key);
 
 const VERBATIMS: Record<'detractor' | 'passive' | 'promoter', [string, string][]> = {
   detractor: [
@@ -210,7 +212,11 @@ export function demoData(nowMs: number, seed = 2026): DemoData {
       metric: 'nps',
       score,
       ...(withComment && { comment, language }),
-      touchpoint,
+      // French surveys send the French label ("Après-vente"): the journey groups them with the key.
+      touchpoint:
+        language === 'fr'
+          ? (DEFAULT_TOUCHPOINTS.find((t) => t.key === touchpoint)?.labelFr ?? touchpoint)
+          : touchpoint,
       answeredAt,
       respondent: { email: contact.email, name: `${contact.firstName} ${contact.lastName}` },
       account: { domain: account.domain },

@@ -317,6 +317,14 @@ export class PostgresStore implements Store {
     );
   }
 
+  async touchpointCounts() {
+    const result = await this.pool.query<{ label: string; answers: number }>(
+      `SELECT body::jsonb->>'touchpoint' AS label, COUNT(*)::int AS answers FROM answers
+       WHERE body::jsonb->>'touchpoint' IS NOT NULL GROUP BY 1 ORDER BY 1`,
+    );
+    return result.rows;
+  }
+
   async answersSince(sinceIso: string): Promise<Answer[]> {
     return this.bodies<Answer>('SELECT body FROM answers WHERE answered_at >= $1', [
       new Date(sinceIso).toISOString(),
@@ -491,8 +499,12 @@ export class PostgresStore implements Store {
   }
 
   async listCallbacks(filter: CallbackFilter) {
-    const clauses = [`status NOT IN ('resolved', 'closed_no_contact')`];
     const params: unknown[] = [];
+    const clauses = [`status NOT IN ('resolved', 'closed_no_contact')`];
+    if (filter.status && filter.status !== 'open' && filter.status !== 'overdue') {
+      params.push(filter.status);
+      clauses[0] = `status = $${params.length}`;
+    }
     if (filter.status === 'overdue') {
       params.push(new Date(filter.now).toISOString());
       clauses.push(`due_at < $${params.length}`, `status IN ('open', 'attempted', 'escalated')`);

@@ -235,6 +235,15 @@ export class SqliteStore implements Store {
     return rows.map((row) => JSON.parse(row.body) as Answer);
   }
 
+  async touchpointCounts() {
+    return this.db
+      .prepare(
+        `SELECT json_extract(body, '$.touchpoint') AS label, COUNT(*) AS answers FROM answers
+         WHERE json_extract(body, '$.touchpoint') IS NOT NULL GROUP BY label ORDER BY label`,
+      )
+      .all() as { label: string; answers: number }[];
+  }
+
   async answersSince(sinceIso: string): Promise<Answer[]> {
     const rows = this.db
       .prepare('SELECT body FROM answers WHERE answered_at >= ?')
@@ -402,8 +411,12 @@ export class SqliteStore implements Store {
   }
 
   async listCallbacks(filter: CallbackFilter) {
-    const clauses = [`status NOT IN ('resolved', 'closed_no_contact')`];
     const params: unknown[] = [];
+    const clauses = [`status NOT IN ('resolved', 'closed_no_contact')`];
+    if (filter.status && filter.status !== 'open' && filter.status !== 'overdue') {
+      clauses[0] = 'status = ?';
+      params.push(filter.status);
+    }
     if (filter.status === 'overdue') {
       clauses.push(`due_at < ?`, `status IN ('open', 'attempted', 'escalated')`);
       params.push(new Date(filter.now).toISOString());

@@ -1,4 +1,5 @@
 import type { Answer, Callback, Rating } from '@boucle/shared/schemas';
+import type { CallbackStatus } from '@boucle/shared';
 
 /** The CRMs Boucle writes to. */
 export type Crm = 'salesforce' | 'hubspot';
@@ -46,7 +47,9 @@ export interface StoredCallback extends Callback {
 }
 
 export interface CallbackFilter {
-  readonly status?: 'open' | 'overdue';
+  /** `open`: the loop is not closed yet (any state but resolved and closed_no_contact); `overdue`:
+   * past due and not reached; any other: callbacks in exactly that state. */
+  readonly status?: 'open' | 'overdue' | Exclude<CallbackStatus, 'open'>;
   readonly accountKey?: string;
   readonly now: string;
   readonly limit?: number;
@@ -75,6 +78,8 @@ export interface Store {
   answersForAccount(keys: readonly string[], sinceIso: string): Promise<Answer[]>;
   /** Every answer since an instant, for the norm. */
   answersSince(sinceIso: string): Promise<Answer[]>;
+  /** Each touchpoint label answers carry, as sent, with how many answers carry it. */
+  touchpointCounts(): Promise<{ label: string; answers: number }[]>;
   answerForInteraction(interactionId: string): Promise<Answer | undefined>;
   ratingForInteraction(interactionId: string): Promise<Rating | undefined>;
   /** Answers parked because the respondent is not in the CRM yet. */

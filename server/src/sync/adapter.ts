@@ -1,4 +1,4 @@
-import type { AccountSummary, DissonanceKind, ScoreCategory } from '@boucle/shared';
+import type { AccountSummary, DissonanceKind, ScoreCategory, Touchpoint } from '@boucle/shared';
 import type { Answer, Rating, ThresholdRule } from '@boucle/shared/schemas';
 import type { CrmError } from '../errors.ts';
 import type { Crm, StoredCallback } from '../store/store.ts';
@@ -76,6 +76,8 @@ export interface CrmAdapter {
   readonly batchSize: number;
   /** The alert thresholds in force (cached by the adapter). */
   thresholdRules(): Promise<ThresholdRule[]>;
+  /** The journey in force in this CRM (cached by the adapter; the last valid one on errors). */
+  touchpoints(): Promise<readonly Touchpoint[]>;
   /** Resolves the respondents; an answer missing from the map is not in the CRM yet. */
   resolve(answers: readonly { ref: string; answer: Answer }[]): Promise<Map<string, Resolution>>;
   /** CRM user (or owner) ids by e-mail. */

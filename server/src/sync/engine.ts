@@ -381,6 +381,8 @@ export class SyncEngine {
     );
     const resolutions = await adapter.resolve(items);
     const rules: ThresholdRule[] = await adapter.thresholdRules();
+    // A rule's touchpoint and an answer's meet by key or either label (the answer keeps its label).
+    const touchpoints = await adapter.touchpoints();
     const writes: (AnswerWrite & { job: Job })[] = [];
     const now = new Date(this.clock()).toISOString();
     for (const item of items) {
@@ -422,6 +424,7 @@ export class SyncEngine {
             }),
             rules,
             now,
+            touchpoints,
             ...(businessHours && { businessHours }),
           });
       await this.raiseCallbacks(adapter, item.answer, item.ref, alerts, resolution);
@@ -513,6 +516,7 @@ export class SyncEngine {
     if (reviews.length > 0) {
       // The rating came after its answer: raise the dissonance reviews now, resolving in one batch.
       const rules = (await adapter.thresholdRules()).filter((rule) => rule.kind === 'dissonance');
+      const touchpoints = await adapter.touchpoints();
       const resolutions = await adapter.resolve(
         reviews.map(({ answer }) => ({ ref: refOf(answer), answer })),
       );
@@ -523,6 +527,7 @@ export class SyncEngine {
           rating,
           rules,
           now,
+          touchpoints,
           ...(businessHours && { businessHours }),
         });
         await this.raiseCallbacks(

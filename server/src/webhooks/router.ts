@@ -190,7 +190,10 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
     // Store first (idempotent by answer id), then remember the delivery: a crash between the two
     // leaves a retry that stores nothing twice, never a retry wrongly skipped.
     const result = await deps.store.ingestAnswers(answers, deps.crms, clock());
-    await deps.store.recordDelivery(source, deliveryId, clock());
+    const firstDelivery = await deps.store.recordDelivery(source, deliveryId, clock());
+    // A delivery seen before that brought nothing new is a replay: 200, as the contract says.
+    if (!firstDelivery && result.accepted === 0)
+      return void res.status(200).json({ duplicate: true });
     deps.onQueued?.();
     deps.logger.info(
       { source, accepted: result.accepted, duplicates: result.duplicates },

@@ -1,9 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { startServer } from '../../src/server.ts';
 import { startEmulators, type RunningEmulators } from '../../src/emulators/start.ts';
+import { SqliteStore } from '../../src/store/sqlite.ts';
 import { freshDatabase } from '../store/postgres.ts';
 
 async function run(argv: string[], env: Record<string, string>) {
@@ -59,6 +63,89 @@ describe('boucle doctor and setup hubspot', () => {
     expect(doctor.stdout).toContain('Everything Boucle needs is in place.');
   });
 
+  it('names the Touchpoint__mdt record and field it refuses, and a threshold outside the journey', async () => {
+    const org = emulators.salesforce.org;
+    const touchpoint = (name: string, order: number, extra: Record<string, unknown> = {}) => ({
+      DeveloperName: name,
+      Key__c: name.toLowerCase(),
+      Label_En__c: name,
+      Label_Fr__c: `${name} (fr)`,
+      Order__c: order,
+      Target_NPS__c: 20,
+      ...extra,
+    });
+    org.replaceCustomMetadata('Touchpoint__mdt', [
+      touchpoint('Pre', 1),
+      touchpoint('Post', 3),
+      touchpoint('Renewal', 2, { Target_NPS__c: 120 }),
+    ]);
+    try {
+      const { code, stdout } = await run(['doctor'], env);
+      expect(code).toBe(1);
+      expect(stdout).toContain(
+        '✗ Touchpoint__mdt Renewal: Target_NPS__c must be an NPS from -100 to 100',
+      );
+      expect(stdout).toContain('the last valid journey stays in force meanwhile');
+      org.replaceCustomMetadata('Touchpoint__mdt', [touchpoint('Pre', 1), touchpoint('Post', 3)]);
+      const gap = await run(['doctor'], env);
+      expect(gap.stdout).toMatch(
+        /✗ Touchpoint__mdt Post: Order__c must be a whole number from 1 to 2/,
+      );
+    } finally {
+      emulators.salesforce.org.reset();
+    }
+  });
+
+  it('gives the seeds’ advice for a journey of more than 15 touchpoints', async () => {
+    emulators.salesforce.org.replaceCustomMetadata(
+      'Touchpoint__mdt',
+      Array.from({ length: 16 }, (_, i) => ({
+        DeveloperName: `Step_${i + 1}`,
+        Key__c: `step-${i + 1}`,
+        Label_En__c: `Step ${i + 1}`,
+        Label_Fr__c: `Étape ${i + 1}`,
+        Order__c: i + 1,
+        Target_NPS__c: 0,
+      })),
+    );
+    try {
+      const { stdout } = await run(['doctor'], env);
+      expect(stdout).toContain(
+        '✓ journey (Touchpoint__mdt): 16 touchpoints (b2b 1. step-1, b2b 2. step-2',
+      );
+      expect(stdout).toMatch(
+        /! journey "b2b" has 16 touchpoints\n {4}→ the seeds advise a simple journey: one industrial customer keeps each to 11–15 steps at most/,
+      );
+    } finally {
+      emulators.salesforce.org.reset();
+    }
+  });
+
+  it('lists the touchpoints answers used that match none of the journey', async () => {
+    const store = new SqliteStore(env.BOUCLE_DB!);
+    await store.ingestAnswers(
+      ['Après-vente', 'apres vente', 'Onboarding', 'onboarding', 'Renewal'].map(
+        (touchpoint, i) => ({
+          id: `doctor-${i}`,
+          source: 'api',
+          metric: 'nps',
+          score: 8,
+          answeredAt: '2026-11-20T09:00:00Z',
+          touchpoint,
+        }),
+      ),
+      [],
+      Date.now(),
+    );
+    await store.close();
+    const { stdout } = await run(['doctor'], env);
+    expect(stdout).toContain(
+      '! unknown touchpoint "Onboarding" (2 answers; also spelled "onboarding"): kept as sent, shown apart on the cards',
+    );
+    expect(stdout).toContain('! unknown touchpoint "Renewal" (1 answer)');
+    expect(stdout).not.toMatch(/unknown touchpoint "Apr/);
+  });
+
   it('says what a portal below Enterprise cannot have', async () => {
     const starter = await startEmulators({ hubspot: { customObjects: false } });
     try {
@@ -82,6 +169,8 @@ describe('boucle doctor and setup hubspot', () => {
       SALESFORCE_LOGIN_URL: 'http://127.0.0.1:9',
     });
     expect(unreachable.code).toBe(1);
+    expect(unreachable.stdout).toContain('✗ Salesforce is unreachable at http://127.0.0.1:9:');
+    expect(unreachable.stdout).not.toContain('refused the');
     expect(unreachable.stdout).toContain(
       '→ check SALESFORCE_LOGIN_URL, the external client app and its credentials',
     );
@@ -90,6 +179,33 @@ describe('boucle doctor and setup hubspot', () => {
     expect(bad.stdout).toContain(
       '✗ SALESFORCE_CLIENT_SECRET: is required for the client-credentials flow',
     );
+  });
+
+  it('finds the running sandbox whatever its PORT, and says how to point at one it cannot find', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'boucle-doctor-sandbox-'));
+    const sandboxEnv = { BOUCLE_DB: join(dir, 'boucle.db'), BOUCLE_LOG_LEVEL: 'silent' };
+    const sandbox = await startServer(loadConfig({ ...sandboxEnv, PORT: '0' }), {
+      logger: pino({ level: 'silent' }),
+      demo: false,
+      preview: false,
+    });
+    let found;
+    try {
+      // Run without PORT: doctor would look at 3001 and 3002, where this sandbox is not.
+      found = await run(['doctor'], sandboxEnv);
+    } finally {
+      await sandbox.close();
+    }
+    expect(found.stdout).toContain(
+      `found the sandbox of npm start (pid ${process.pid}) at ${sandbox.url}`,
+    );
+    expect(found.stdout).toMatch(/Salesforce\n {2}✓ connected/);
+    const gone = await run(['doctor'], { ...sandboxEnv, PORT: '0' });
+    expect(gone.code).toBe(1);
+    expect(gone.stdout).toContain('no running sandbox recorded');
+    expect(gone.stdout).toContain('✗ Salesforce is unreachable at http://127.0.0.1:1');
+    expect(gone.stdout).toContain('✗ HubSpot is unreachable at http://127.0.0.1:2');
+    expect(gone.stdout).toContain('run `PORT=<that port> npx boucle doctor`');
   });
 
   it('checks a PostgreSQL store, and names one it cannot open without its password', async () => {

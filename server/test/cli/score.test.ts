@@ -82,6 +82,20 @@ describe('boucle score', () => {
     expect(JSON.parse(stdout).groups.map((group: { key: string }) => group.key)).toEqual(keys);
   });
 
+  it('groups spellings of one touchpoint of the shipped journey under its key', async () => {
+    const { 'answers.csv': path } = files({
+      'answers.csv':
+        'id,score,touchpoint\na,9,Après-vente\nb,3,apres vente\nc,8,after-sale\nd,7,Onboarding\n',
+    });
+    const { stdout } = await boucle('score', path as string, '--by', 'touchpoint', '--json');
+    expect(
+      JSON.parse(stdout).groups.map((group: { key: string; n: number }) => [group.key, group.n]),
+    ).toEqual([
+      ['Onboarding', 1],
+      ['after-sale', 3],
+    ]);
+  });
+
   it('reads JSON Lines of API answers, any account key', async () => {
     const { 'answers.jsonl': path } = files({ 'answers.jsonl': jsonl });
     const { code, stdout } = await boucle('score', path as string, '--by', 'account', '--json');
@@ -100,6 +114,8 @@ describe('boucle score', () => {
     const { code, stdout } = await boucle('score', path as string, '--by', 'touchpoint');
     expect(code).toBe(0);
     expect(stdout).toMatch(/│ after-sale\s+│\s+2 │/);
+    // The count beside the NPS is of NPS answers; CSAT and CES show their own (n=…).
+    expect(stdout).toMatch(/│ touchpoint\s+│ NPS answers │/);
     expect(stdout).toMatch(
       /│ all\s+│\s+4 │\s+2 │\s+1 │\s+1 │\s+25\.0 \* │\s+81\.3 │\s+100\.0 \(n=1\) │\s+2\.0 \(n=1\) │/,
     );
@@ -138,7 +154,7 @@ describe('boucle score', () => {
     const { code, stderr } = await boucle('score', path as string);
     expect(code).toBe(2);
     expect(stderr).toContain(`${path}:2: not valid JSON (`);
-    expect(stderr).toContain(`${path}:3: answeredAt: must be an ISO 8601 date-time`);
+    expect(stderr).toContain(`${path}:3: answeredAt: required`);
     expect(stderr).toContain('2 bad rows');
   });
 

@@ -1,9 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { startServer } from '../../src/server.ts';
 
 describe('boucle start', () => {
   it('runs the sandbox: emulators, demo data, and a summary that answers at once', async () => {
@@ -43,6 +46,19 @@ describe('boucle start', () => {
     stop.abort();
     expect(await done).toBe(0);
     expect(out).toContain('Stopped.');
+  });
+
+  it('keeps the sandbox API key in the data folder across restarts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'boucle-key-'));
+    const config = loadConfig({ PORT: '0', BOUCLE_DB: join(dir, 'boucle.db') });
+    const options = { logger: pino({ level: 'silent' }), demo: false, preview: false };
+    const first = await startServer(config, options);
+    await first.close();
+    const second = await startServer(config, options);
+    await second.close();
+    expect(second.apiKey).toBe(first.apiKey);
+    expect(readFileSync(join(dir, 'sandbox-api-key'), 'utf8').trim()).toBe(first.apiKey);
+    expect(statSync(join(dir, 'sandbox-api-key')).mode & 0o077).toBe(0);
   });
 
   it('refuses a bad configuration, naming the variable, with exit 2', async () => {

@@ -148,6 +148,28 @@ describe('GraphQL API', () => {
     expect(split).toEqual({ Promoter: 2, Detractor: 2 });
   });
 
+  it("answers the account card's journey query from the Touchpoint__mdt records", async () => {
+    const source = readFileSync(new URL('npsAccountCard/npsAccountCard.js', LWC), 'utf8');
+    const journeyQuery = [...source.matchAll(/gql`([\s\S]*?)`/g)][1]?.[1] as string;
+    const { data, errors } = await graphql(journeyQuery);
+    expect(errors).toEqual([]);
+    const nodes = (
+      data as {
+        uiapi: {
+          query: { Touchpoint__mdt: { edges: { node: Record<string, { value: unknown }> }[] } };
+        };
+      }
+    ).uiapi.query.Touchpoint__mdt.edges.map(({ node }) => [
+      node.Key__c?.value,
+      node.Order__c?.value,
+    ]);
+    expect(nodes.sort()).toEqual([
+      ['after-sale', 3],
+      ['contracting', 2],
+      ['pre-sale', 1],
+    ]);
+  });
+
   it("answers the manager queue's query: callbacks assigned to the user or to people who report to them", async () => {
     const { data, errors } = await graphql(componentQuery('npsCallbackQueue'), {
       userId: ids.boss,

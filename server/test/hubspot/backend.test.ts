@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLD_RULES } from '@boucle/shared';
+import { DEFAULT_THRESHOLD_RULES, DEFAULT_TOUCHPOINTS } from '@boucle/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer, startHarness, waitFor, type Harness } from '../sync/harness.ts';
 import { hubspotFetchRequest, send } from './hubspotFetch.ts';
@@ -61,6 +61,82 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
     expect((card.body.openCallbacks as { crm: string }[]).some((c) => c.crm === 'hubspot')).toBe(
       true,
     );
+  });
+
+  it('shows the journey on the company card in order, each touchpoint against its target', async () => {
+    const card = await call('GET', `/companies/${h.ids.company}/summary`);
+    const journey = card.body.journey as {
+      key: string;
+      kind: string;
+      labelFr: string;
+      n: number;
+      targetNps: number;
+      status: { nps: string };
+    }[];
+    expect(journey.map((s) => [s.key, s.kind, s.labelFr, s.targetNps, s.status.nps])).toEqual([
+      ['pre-sale', 'configured', 'Avant-vente', 40, 'not_enough'],
+      ['contracting', 'configured', 'Contractualisation', 30, 'not_enough'],
+      ['after-sale', 'configured', 'Après-vente', 20, 'not_enough'],
+    ]);
+    expect(journey[2]?.n).toBeGreaterThanOrEqual(2);
+    const v1 = await h.api('GET', '/v1/accounts/acme.example/summary');
+    expect(v1.body.journey).toEqual(card.body.journey);
+  });
+
+  it('edits the journey on the settings page, refusing a bad touchpoint with its field named', async () => {
+    const settings = (await call('GET', '/settings')).body;
+    expect(settings.touchpoints).toEqual(DEFAULT_TOUCHPOINTS);
+    const onboarding = {
+      key: 'onboarding',
+      labelEn: 'Onboarding',
+      labelFr: 'Après-vente',
+      journey: 'b2b',
+      order: 5,
+      targetNps: 150,
+    };
+    const bad = await call('PUT', '/settings', {
+      ...settings,
+      touchpoints: [...DEFAULT_TOUCHPOINTS, onboarding],
+    });
+    expect(bad.status).toBe(400);
+    expect((bad.body.error as { issues: unknown[] }).issues).toEqual([
+      { path: 'touchpoints.3.targetNps', message: 'must be an NPS from -100 to 100' },
+      {
+        path: 'touchpoints.3.labelFr',
+        message: expect.stringContaining('touchpoint "after-sale"'),
+      },
+      { path: 'touchpoints.3.order', message: expect.stringContaining('from 1 to 4') },
+    ]);
+    expect((await call('GET', '/settings')).body.touchpoints).toEqual(DEFAULT_TOUCHPOINTS);
+    const good = [
+      ...DEFAULT_TOUCHPOINTS,
+      { ...onboarding, labelFr: 'Accueil', order: 4, targetNps: 10 },
+    ];
+    try {
+      expect((await call('PUT', '/settings', { ...settings, touchpoints: good })).status).toBe(200);
+      const card = await call('GET', `/companies/${h.ids.company}/summary`);
+      expect((card.body.journey as { key: string }[]).map((s) => s.key)).toEqual([
+        'pre-sale',
+        'contracting',
+        'after-sale',
+        'onboarding',
+      ]);
+      const hubspot = await h.api('GET', '/v1/touchpoints?crm=hubspot');
+      expect(hubspot.body).toMatchObject({ crm: 'hubspot', advice: [] });
+      expect((hubspot.body.touchpoints as { key: string }[]).map((t) => t.key)).toContain(
+        'onboarding',
+      );
+      // Salesforce keeps its Touchpoint__mdt, and is the journey in force by default.
+      const salesforce = await h.api('GET', '/v1/touchpoints');
+      expect(salesforce.body.crm).toBe('salesforce');
+      expect((salesforce.body.touchpoints as { key: string }[]).map((t) => t.key)).toEqual([
+        'pre-sale',
+        'contracting',
+        'after-sale',
+      ]);
+    } finally {
+      await call('PUT', '/settings', { rules: settings.rules, pressure: settings.pressure });
+    }
   });
 
   it("shows a contact's answers, the ratings of their interactions and their open callbacks", async () => {

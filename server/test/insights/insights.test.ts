@@ -1,9 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { Answer } from '@boucle/shared/schemas';
+import { DEFAULT_TOUCHPOINTS } from '@boucle/shared';
+import { insightsQuerySchema, type Answer } from '@boucle/shared/schemas';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
+import { insights } from '../../src/http/insights.ts';
 import { Metrics } from '../../src/http/metrics.ts';
 import { seededRandom } from '../../src/random.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
@@ -467,5 +469,38 @@ describe('GET /v1/insights', () => {
       ['crm', false],
       ['minSample', false],
     ]);
+  });
+});
+
+describe('insights by touchpoint follow the journey', () => {
+  it('groups every spelling of a touchpoint of the journey under its key', async () => {
+    const store = new SqliteStore(':memory:');
+    try {
+      await store.ingestAnswers(
+        ['Après-vente', 'apres vente', 'AFTER SALE', 'Onboarding'].map((touchpoint, i) => ({
+          id: `spelling-${i}`,
+          source: 'api',
+          metric: 'nps' as const,
+          score: 9,
+          answeredAt: new Date(NOW - DAY).toISOString(),
+          touchpoint,
+        })),
+        [],
+        NOW,
+      );
+      const result = await insights(
+        store,
+        insightsQuerySchema.parse({ by: 'touchpoint', window: '30d', minSample: '1' }),
+        undefined,
+        NOW,
+        DEFAULT_TOUCHPOINTS,
+      );
+      expect([...result.groups, ...result.hints].map((g) => [g.key, g.n]).sort()).toEqual([
+        ['Onboarding', 1],
+        ['after-sale', 3],
+      ]);
+    } finally {
+      await store.close();
+    }
   });
 });

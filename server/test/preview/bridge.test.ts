@@ -32,6 +32,17 @@ const post = (path: string, body: string) =>
   });
 
 describe('the preview page', () => {
+  it('has an icon, so that the browser asking for /favicon.ico gets no 404', async () => {
+    for (const path of ['/favicon.ico', '/preview/favicon.svg']) {
+      const icon = await fetch(`${server.url}${path}`);
+      expect(icon.status).toBe(200);
+      expect(icon.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+      expect(await icon.text()).toContain('<svg');
+    }
+    const html = await (await fetch(`${server.url}/`)).text();
+    expect(html).toContain('<link rel="icon" type="image/svg+xml" href="/preview/favicon.svg">');
+  });
+
   it('is served at / in English and French, with its context as inert JSON', async () => {
     await server.previewReady;
     const english = await fetch(`${server.url}/`);

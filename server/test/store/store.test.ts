@@ -96,6 +96,24 @@ describe.each(stores)('the %s store', (_name, open) => {
   let store: Store;
   afterEach(async () => store?.close());
 
+  it('counts the touchpoint labels answers carry, as sent', async () => {
+    store = await open();
+    await store.ingestAnswers(
+      [
+        answer('t1', { touchpoint: 'Après-vente' }),
+        answer('t2', { touchpoint: 'Après-vente' }),
+        answer('t3', { touchpoint: 'onboarding' }),
+        answer('t4'),
+      ],
+      ['salesforce'],
+      T0,
+    );
+    expect(await store.touchpointCounts()).toEqual([
+      { label: 'Après-vente', answers: 2 },
+      { label: 'onboarding', answers: 1 },
+    ]);
+  });
+
   it('stores an answer once by (source, id), the first of a batch winning, and queues it per CRM', async () => {
     store = await open();
     expect(

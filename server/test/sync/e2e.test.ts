@@ -140,7 +140,7 @@ describe.each(STORES)('answers in, CRM records out (%s store)', (_store, storeOp
     const again = await h.api('POST', '/v1/answers', {
       answers: [answer({ id: 'det-1', score: 3 }), answer({ id: 'pro-1', score: 10 })],
     });
-    expect(again).toEqual({ status: 202, body: { accepted: 0, duplicates: 2 } });
+    expect(again).toMatchObject({ status: 202, body: { accepted: 0, duplicates: 2 } });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await count(h, 'Survey_Response__c')).toBe(4);
     expect(await hsCount(h, 'boucle_survey_response')).toBe(4);
@@ -224,6 +224,106 @@ describe.each(STORES)('answers in, CRM records out (%s store)', (_store, storeOp
     expect(new Set(keys).size).toBe(2);
     expect(await h.server.store.listDead(10)).toEqual([]);
   });
+
+  it('lists callbacks by any state of the state machine, `open` being every loop not closed', async () => {
+    const open = (await h.api('GET', '/v1/callbacks?status=open')).body.callbacks as {
+      status: string;
+    }[];
+    expect(open.map((c) => c.status)).toContain('reached');
+    expect(open.every((c) => !['resolved', 'closed_no_contact'].includes(c.status))).toBe(true);
+    for (const status of ['attempted', 'reached', 'resolved', 'escalated', 'closed_no_contact']) {
+      const response = await h.api('GET', `/v1/callbacks?status=${status}`);
+      expect(response.status).toBe(200);
+      const listed = response.body.callbacks as { status: string }[];
+      expect(listed.every((c) => c.status === status)).toBe(true);
+      if (status === 'reached') expect(listed.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('says which answers were duplicates, and whether their content differed: the first wins', async () => {
+    const first = answer({ score: 2 });
+    expect(await h.api('POST', '/v1/answers', first)).toEqual({
+      status: 202,
+      body: { accepted: 1, duplicates: 0 },
+    });
+    const fresh = answer();
+    const again = await h.api('POST', '/v1/answers', {
+      answers: [first, { ...first, score: 10 }, fresh, fresh],
+    });
+    expect(again).toEqual({
+      status: 202,
+      body: {
+        accepted: 1,
+        duplicates: 3,
+        duplicateAnswers: [
+          { id: first.id, source: 'api', sameContent: true },
+          { id: first.id, source: 'api', sameContent: false },
+          { id: fresh.id, source: 'api', sameContent: true },
+        ],
+      },
+    });
+    const stored = await h.server.store.getAnswers([`api:${String(first.id)}`]);
+    expect(stored.get(`api:${String(first.id)}`)?.score).toBe(2);
+  });
+
+  it('refuses an answer with neither a respondent nor an account, naming both', async () => {
+    const response = await h.api(
+      'POST',
+      '/v1/answers',
+      answer({ respondent: undefined, account: undefined }),
+    );
+    expect(response.status).toBe(400);
+    expect(
+      (response.body.error as { issues: { path: string }[] }).issues.map((i) => i.path),
+    ).toEqual(['respondent', 'account']);
+  });
+
+  it('says "required" for a field left out, and words a list sent as the body', async () => {
+    const missing = await h.api('POST', '/v1/answers', {
+      id: 'no-score',
+      respondent: { email: 'a@acme.example' },
+    });
+    expect((missing.body.error as { issues: unknown[] }).issues).toEqual([
+      { path: 'score', message: 'required' },
+      { path: 'answeredAt', message: 'required' },
+    ]);
+    const list = await h.api('POST', '/v1/answers', [answer()]);
+    expect(list.status).toBe(400);
+    expect((list.body.error as { message: string }).message).toBe(
+      '1 problem in the request: (root): must be one answer object, or {"answers": [...]} for several, not a list',
+    );
+    const ratings = await h.api('POST', '/v1/ratings', [{}]);
+    expect((ratings.body.error as { issues: unknown[] }).issues).toEqual([
+      { path: '(root)', message: 'must be a JSON object, not a list' },
+    ]);
+  });
+
+  it('tells a missing API key from a wrong one, without revealing the right one', async () => {
+    const missing = await h.api('GET', '/v1/callbacks', undefined, { authorization: '' });
+    const wrong = await h.api('GET', '/v1/callbacks', undefined, {
+      authorization: `Bearer ${API_KEY.slice(0, -1)}x`,
+    });
+    const message = (r: typeof missing) => (r.body.error as { message: string }).message;
+    expect([missing.status, wrong.status]).toEqual([401, 401]);
+    expect(message(missing)).toContain('No API key');
+    expect(message(wrong)).toContain('This API key is not valid');
+    expect(message(wrong)).not.toContain(API_KEY);
+  });
+
+  it.each([['text/plain'], ['application/x-www-form-urlencoded'], [undefined]])(
+    'answers 415 to a body sent as %s',
+    async (type) => {
+      const response = await fetch(`${h.server.url}/v1/answers`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, ...(type && { 'content-type': type }) },
+        body: new Blob([JSON.stringify(answer())]),
+      });
+      expect(response.status).toBe(415);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        'unsupported_media_type',
+      );
+    },
+  );
 
   it('parks an answer whose respondent is not in the CRM, and writes it once they appear', async () => {
     await h.api(
@@ -435,6 +535,10 @@ describe.each(STORES)('bad input (%s store)', (_store, storeOptions) => {
     expect(Object.keys(openapi.components.schemas.Answer.properties)).toEqual(
       expect.arrayContaining(['id', 'score', 'metric', 'answeredAt', 'respondent']),
     );
+    // What a duplicate does, and every callback status filter, are part of the description.
+    const paths = openapi.paths as Record<string, Record<string, Record<string, unknown>>>;
+    expect(paths['/v1/answers']?.post?.description).toContain('the first one stored wins');
+    expect(JSON.stringify(paths['/v1/callbacks']?.get?.parameters)).toContain('closed_no_contact');
     const key = { authorization: `Bearer ${API_KEY}` };
     const health = await fetch(`${h.server.url}/health`, { headers: key }).then((r) => r.json());
     expect(health).toMatchObject({

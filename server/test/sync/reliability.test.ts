@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulators, type RunningEmulators } from '../../src/emulators/start.ts';
-import { boucle } from '../cli/helpers.ts';
 import { PostgresStore } from '../../src/store/postgres.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { freshDatabase } from '../store/postgres.ts';
@@ -119,11 +118,13 @@ describe('reliability', () => {
       Array.from({ length: 17 }, (_, i) => `api:good-${i}`).sort(),
     );
     const env = { BOUCLE_DB: h.config.dbPath };
-    const list = await boucle('dead-letters', 'list');
-    expect(list.stdout).toContain('No dead letters'); // another database: the default one is empty
     const { runCli } = await import('../../src/cli/main.ts');
     let out = '';
     const io = { stdout: (t: string) => (out += t), stderr: (t: string) => (out += t) };
+    const other = { BOUCLE_DB: join(mkdtempSync(join(tmpdir(), 'boucle-other-')), 'boucle.db') };
+    expect(await runCli(['dead-letters', 'list'], io, undefined, other)).toBe(0);
+    expect(out).toContain('no dead letters'); // another database: nothing there
+    out = '';
     expect(await runCli(['dead-letters', 'list'], io, undefined, env)).toBe(0);
     expect(out).toContain('answer api:bad-1');
     expect(out).toContain('FIELD_CUSTOM_VALIDATION_EXCEPTION: Touchpoint is mandatory for Acme');

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { answerSchema } from '@boucle/shared/schemas';
 import { DEFAULT_SALESFORCE_PROJECT } from '../../src/emulators/salesforce/app.ts';
-import { loadSchema } from '../../src/emulators/salesforce/schema.ts';
+import { DEFAULT_TOUCHPOINTS } from '@boucle/shared';
+import { loadCustomMetadata, loadSchema } from '../../src/emulators/salesforce/schema.ts';
 import {
   SALESFORCE_FIELDS_WRITTEN,
   accountRollupRecord,
   callbackRecord,
+  journeyFromMetadata,
   responseRatingRecord,
+  rulesOutsideJourney,
+  TOUCHPOINT_FIELDS,
   surveyResponseRecord,
 } from '../../src/crm/salesforce/mappers.ts';
 
@@ -100,5 +104,80 @@ describe('the Salesforce package and the server agree', () => {
         .filter((f) => f !== 'attributes' && f !== 'id')
         .sort(),
     ).toEqual([...(SALESFORCE_FIELDS_WRITTEN.Account ?? [])].sort());
+  });
+});
+
+describe('the journey in Touchpoint__mdt', () => {
+  const shipped = loadCustomMetadata(DEFAULT_SALESFORCE_PROJECT).get('Touchpoint__mdt') ?? [];
+  const record = (name: string, fields: Record<string, unknown>) => ({
+    DeveloperName: name,
+    Key__c: name.toLowerCase(),
+    Label_En__c: name,
+    Label_Fr__c: `${name} FR`,
+    Order__c: 1,
+    Target_NPS__c: 10,
+    ...fields,
+  });
+
+  it('ships the seeds’ B2B journey, the same as the shared default', () => {
+    expect(journeyFromMetadata(shipped, [])).toEqual({
+      touchpoints: [...DEFAULT_TOUCHPOINTS].sort((a, b) => a.key.localeCompare(b.key)),
+      problems: [],
+    });
+  });
+
+  it('declares every field the server reads', () => {
+    const declared = loadSchema(DEFAULT_SALESFORCE_PROJECT).get('Touchpoint__mdt')?.fields;
+    expect(Object.values(TOUCHPOINT_FIELDS).filter((f) => !declared?.has(f))).toEqual([]);
+  });
+
+  it('refuses a configuration naming the record and the field, and keeps the last valid one', () => {
+    const read = journeyFromMetadata(
+      [
+        record('Pre', { Order__c: 1 }),
+        record('Post', { Order__c: 3, Target_NPS__c: 150 }),
+        record('Dup', { Order__c: 2, Label_Fr__c: 'pre' }),
+        record('Blank', { Order__c: 4, Key__c: null }),
+      ],
+      DEFAULT_TOUCHPOINTS,
+    );
+    expect(read.touchpoints).toBe(DEFAULT_TOUCHPOINTS);
+    expect(read.problems).toEqual([
+      'Touchpoint__mdt Post: Target_NPS__c must be an NPS from -100 to 100',
+      'Touchpoint__mdt Blank: Key__c is required',
+    ]);
+  });
+
+  it('names duplicate labels and gaps across records', () => {
+    const read = journeyFromMetadata(
+      [record('Pre', {}), record('Dup', { Order__c: 3, Label_Fr__c: 'PRE' })],
+      DEFAULT_TOUCHPOINTS,
+    );
+    expect(read.touchpoints).toBe(DEFAULT_TOUCHPOINTS);
+    expect(read.problems).toEqual([
+      expect.stringMatching(
+        /^Touchpoint__mdt Dup: Label_Fr__c "PRE" is already a key or label of touchpoint "pre"/,
+      ),
+      expect.stringMatching(/^Touchpoint__mdt Dup: Order__c must be a whole number from 1 to 2/),
+    ]);
+  });
+
+  it('says when there is no record at all, and keeps the journey in force', () => {
+    expect(journeyFromMetadata([], DEFAULT_TOUCHPOINTS)).toEqual({
+      touchpoints: DEFAULT_TOUCHPOINTS,
+      problems: ['no Touchpoint__mdt record: add the journey in Setup → Custom Metadata Types'],
+    });
+  });
+
+  it('finds a threshold whose Touchpoint__c names no touchpoint', () => {
+    const rule = { id: 'X', touchpoint: 'Onboarding' } as never;
+    expect(
+      rulesOutsideJourney(
+        [rule, { id: 'Y', touchpoint: 'Après-vente' } as never],
+        DEFAULT_TOUCHPOINTS,
+      ),
+    ).toEqual([
+      'Alert_Threshold__mdt X: Touchpoint__c "Onboarding" is not the key or a label of a Touchpoint__mdt record',
+    ]);
   });
 });

@@ -70,8 +70,9 @@ describe('survey-tool webhooks', () => {
       post('typeform', body, headers),
     ]);
     again.push(await post('typeform', body, headers));
-    expect(again.map((r) => r.body)).toEqual(
-      Array.from({ length: 4 }, () => ({ accepted: 0, duplicates: 1 })),
+    // A replay answers 200 {"duplicate": true}, as the contract says.
+    expect(again).toEqual(
+      Array.from({ length: 4 }, () => ({ status: 200, body: { duplicate: true } })),
     );
     await waitFor(
       async () =>
@@ -172,9 +173,9 @@ describe('survey-tool webhooks', () => {
       status: 202,
       body: { accepted: 1, duplicates: 0 },
     });
-    expect((await post('generic', body, standardHeaders(body, 'msg_1'))).body).toEqual({
-      accepted: 0,
-      duplicates: 1,
+    expect(await post('generic', body, standardHeaders(body, 'msg_1'))).toEqual({
+      status: 200,
+      body: { duplicate: true },
     });
     expect((await h.server.store.getAnswers(['generic:form-1'])).size).toBe(1);
   });
@@ -332,7 +333,12 @@ describe('webhook rate limit behind a proxy', () => {
   it('never turns away at the door an address that delivers genuine requests', async () => {
     const send = (id?: string) => {
       const body = Buffer.from(
-        JSON.stringify({ id: id ?? 'x', score: 9, answeredAt: new Date().toISOString() }),
+        JSON.stringify({
+          id: id ?? 'x',
+          score: 9,
+          answeredAt: new Date().toISOString(),
+          respondent: { email: 'claire@acme.example' },
+        }),
       );
       return postFrom(
         '127.0.0.3',
@@ -363,7 +369,12 @@ describe('webhook rate limit of a source', () => {
     let retryAfter: string | null = null;
     for (let i = 0; i < 4; i++) {
       const body = Buffer.from(
-        JSON.stringify({ id: `rate-${i}`, score: 9, answeredAt: new Date().toISOString() }),
+        JSON.stringify({
+          id: `rate-${i}`,
+          score: 9,
+          answeredAt: new Date().toISOString(),
+          respondent: { email: 'claire@acme.example' },
+        }),
       );
       const response = await fetch(`${h.server.url}/webhooks/generic`, {
         method: 'POST',

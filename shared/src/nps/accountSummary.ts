@@ -9,6 +9,8 @@ import {
 } from './groups.ts';
 import { compareWithNorm, type NormComparison, type NpsWithMargin } from './norm.ts';
 import type { NpsOptions } from './stats.ts';
+import { journeySteps, type JourneyStep } from '../journey/steps.ts';
+import { DEFAULT_TOUCHPOINTS, type Touchpoint } from '../journey/touchpoints.ts';
 
 /** What an account summary needs of an answer. */
 export interface SummaryAnswer {
@@ -40,7 +42,13 @@ export interface AccountSummary {
   readonly overall: ScoreSummary;
   /** Month by month over the trend window, oldest first, empty months included. */
   readonly trend: GroupSummary[];
+  /** Per touchpoint label as sent, sorted by label. */
   readonly touchpoints: GroupSummary[];
+  /**
+   * The configured touchpoints in journey order, each against its targets, then the unknown
+   * touchpoints answers used, then the answers without one.
+   */
+  readonly journey: JourneyStep[];
   /** Latest non-empty comments of the window, newest first. */
   readonly verbatims: Verbatim[];
   /** The norm (e.g. the org-wide NPS over the same window) and how the account compares. */
@@ -59,6 +67,8 @@ export interface AccountSummaryOptions extends NpsOptions {
   readonly verbatimCount?: number;
   /** The NPS the account is compared with. */
   readonly norm?: NpsWithMargin;
+  /** The configured journey; default the shipped one ({@link DEFAULT_TOUCHPOINTS}). */
+  readonly touchpoints?: readonly Touchpoint[];
 }
 
 const DAY_MS = 86_400_000;
@@ -119,6 +129,7 @@ export function summarizeAccount(
     overall,
     trend,
     touchpoints: breakdownByTouchpoint(inWindow, options),
+    journey: journeySteps(inWindow, options.touchpoints ?? DEFAULT_TOUCHPOINTS, options),
     verbatims,
     norm: options.norm
       ? { ...options.norm, comparison: compareWithNorm(overall, options.norm) }

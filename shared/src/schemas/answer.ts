@@ -102,10 +102,30 @@ export type Answer = z.output<typeof answerSchema>;
 /** An answer as a client may send it (source and metric optional). */
 export type AnswerInput = z.input<typeof answerSchema>;
 
+/**
+ * An answer the sync can deliver: it names its respondent (an e-mail or a contact id) or its
+ * account. One with neither could never be matched to a CRM record and would wait for ever.
+ */
+export const deliverableAnswerSchema = answerSchema.superRefine((answer, ctx) => {
+  const { respondent } = answer;
+  if (respondent?.email ?? respondent?.crmContactId ?? respondent?.hubspotContactId) return;
+  if (answer.account) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['respondent'],
+    message: 'required (an email, crmContactId or hubspotContactId) unless account is given',
+  });
+  ctx.addIssue({
+    code: 'custom',
+    path: ['account'],
+    message: 'required unless respondent has an email or a contact id',
+  });
+});
+
 /** A batch of 1 to 1,000 answers. */
 export const answerBatchSchema = z.strictObject({
   answers: z
-    .array(answerSchema)
+    .array(deliverableAnswerSchema)
     .min(1, { error: 'must hold at least one answer' })
     .max(1000, { error: 'must hold at most 1,000 answers' }),
 });
@@ -116,8 +136,17 @@ export const answerBatchSchema = z.strictObject({
  * (`answers.3.score`) rather than "matches neither form". Output: always the list of answers.
  */
 export const answersBodySchema = z.unknown().transform((body, ctx): Answer[] => {
+  if (Array.isArray(body)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be one answer object, or {"answers": [...]} for several, not a list',
+    });
+    return z.NEVER;
+  }
   const isBatch = typeof body === 'object' && body !== null && 'answers' in body;
-  const result = isBatch ? answerBatchSchema.safeParse(body) : answerSchema.safeParse(body);
+  const result = isBatch
+    ? answerBatchSchema.safeParse(body)
+    : deliverableAnswerSchema.safeParse(body);
   if (result.success) return 'answers' in result.data ? result.data.answers : [result.data];
   for (const issue of result.error.issues) {
     ctx.issues.push({ ...issue, input: body } as (typeof ctx.issues)[number]);

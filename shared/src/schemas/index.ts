@@ -11,4 +11,5 @@ export * from './threshold.ts';
 export * from './callback.ts';
 export * from './settings.ts';
 export * from './answerFile.ts';
+export * from './touchpoint.ts';
 export * from './insights.ts';

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { isValidTimeZone } from '../time/zone.ts';
 import { DAYS_OF_WEEK } from '../thresholds/businessHours.ts';
 import { thresholdRulesSchema } from './threshold.ts';
+import { touchpointsSchema } from './touchpoint.ts';
+import { DEFAULT_TOUCHPOINTS, touchpointMatcher } from '../journey/touchpoints.ts';
 
 const clockTime = (end: boolean) =>
   z
@@ -116,17 +118,31 @@ export type SurveyPressureSettings = z.output<typeof surveyPressureSchema>;
 
 /**
  * The settings an admin edits on the HubSpot app's settings page: the alert thresholds, the
- * business hours SLAs count in (none: around the clock), and the survey-pressure caps.
+ * business hours SLAs count in (none: around the clock), the survey-pressure caps and the journey
+ * (none: the shipped one). A rule's touchpoint must name one of the journey's.
  */
-export const serverSettingsSchema = z.strictObject({
-  rules: thresholdRulesSchema,
-  businessHours: businessHoursSchema.optional(),
-  pressure: surveyPressureSchema.default({
-    contactMinDays: 90,
-    accountWindowDays: 30,
-    quietPeriods: [],
-  }),
-});
+export const serverSettingsSchema = z
+  .strictObject({
+    rules: thresholdRulesSchema,
+    businessHours: businessHoursSchema.optional(),
+    pressure: surveyPressureSchema.default({
+      contactMinDays: 90,
+      accountWindowDays: 30,
+      quietPeriods: [],
+    }),
+    touchpoints: touchpointsSchema.optional(),
+  })
+  .superRefine((settings, ctx) => {
+    const match = touchpointMatcher(settings.touchpoints ?? DEFAULT_TOUCHPOINTS);
+    settings.rules.forEach((rule, index) => {
+      if (rule.touchpoint && !match(rule.touchpoint))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', index, 'touchpoint'],
+          message: `"${rule.touchpoint}" is not a key or label of a touchpoint of the journey`,
+        });
+    });
+  });
 
 /** Validated server settings. */
 export type ServerSettings = z.output<typeof serverSettingsSchema>;

@@ -5,6 +5,13 @@ import type { BusinessHoursSettings, DissonanceSettings } from '../schemas/setti
 import type { ThresholdRule } from '../schemas/threshold.ts';
 import { dueInstant } from './businessHours.ts';
 import type { AlertKind, AssigneeRule } from './kinds.ts';
+import {
+  DEFAULT_TOUCHPOINTS,
+  normalizeTouchpointLabel,
+  touchpointMatcher,
+  type Touchpoint,
+  type TouchpointMatcher,
+} from '../journey/touchpoints.ts';
 
 /** What threshold evaluation needs of an answer. */
 export interface EvaluatedAnswer {
@@ -48,18 +55,30 @@ export interface ThresholdInput {
   readonly now: string;
   readonly businessHours?: BusinessHoursSettings;
   readonly dissonance?: DissonanceSettings;
+  /**
+   * The configured journey: a rule's touchpoint and an answer's meet when they name the same
+   * touchpoint (by key or either label); default the shipped journey.
+   */
+  readonly touchpoints?: readonly Touchpoint[];
 }
 
-function sameTouchpoint(rule: ThresholdRule, touchpoint: string | undefined): boolean {
+function sameTouchpoint(
+  rule: ThresholdRule,
+  touchpoint: string | undefined,
+  match: TouchpointMatcher,
+): boolean {
   if (!rule.touchpoint) return true;
-  return (touchpoint ?? '').trim().toLowerCase() === rule.touchpoint.trim().toLowerCase();
+  const [ruleStep, answerStep] = [match(rule.touchpoint), match(touchpoint)];
+  if (ruleStep) return ruleStep === answerStep;
+  return normalizeTouchpointLabel(touchpoint ?? '') === normalizeTouchpointLabel(rule.touchpoint);
 }
 
 /**
  * Evaluates an answer, and the employee rating sharing its `interactionId`, against threshold
  * rules. Semantics:
  * - a rule matches when it is active, its metric is the answer's, the score is within
- *   [minScore, maxScore] and its touchpoint is blank or the answer's (case-insensitive);
+ *   [minScore, maxScore] and its touchpoint is blank or names the answer's (by key or either
+ *   label of the configured touchpoint, case- and accent-insensitively);
  * - a `dissonance` rule also needs a rating of the same interaction whose pair with the score is
  *   review-worthy ({@link classifyDissonance});
  * - every matching rule fires, but at most one alert per kind: among rules of the same kind the
@@ -82,6 +101,7 @@ export function evaluateThresholds(input: ThresholdInput): Alert[] {
     ? classifyDissonance(answer, rating.rating, input.dissonance)
     : undefined;
 
+  const match = touchpointMatcher(input.touchpoints ?? DEFAULT_TOUCHPOINTS);
   const chosen = new Map<AlertKind, ThresholdRule>();
   for (const rule of rules) {
     const matches =
@@ -89,7 +109,7 @@ export function evaluateThresholds(input: ThresholdInput): Alert[] {
       rule.metric === answer.metric &&
       answer.score >= rule.minScore &&
       answer.score <= rule.maxScore &&
-      sameTouchpoint(rule, answer.touchpoint) &&
+      sameTouchpoint(rule, answer.touchpoint, match) &&
       (rule.kind !== 'dissonance' || dissonance?.reviewWorthy === true);
     if (!matches) continue;
     const current = chosen.get(rule.kind);

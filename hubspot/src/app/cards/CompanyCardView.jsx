@@ -16,10 +16,12 @@ import {
   Tag,
   Text,
 } from '@hubspot/ui-extensions';
+import { touchpointLabel } from './boucle-core.js';
 import { translator } from './i18n.js';
 import { LoadingOrError, useBoucle } from './useBoucle.jsx';
 
 const SLA_VARIANT = { overdue: 'danger', due_soon: 'warning', on_time: 'success' };
+const TARGET_VARIANT = { met: 'success', missed: 'danger', not_enough: 'default' };
 const signed = (n) => (n === null || n === undefined ? '—' : `${n > 0 ? '+' : ''}${n}`);
 
 /** The open callbacks of an account or contact, with where each stands against its SLA. */
@@ -52,8 +54,23 @@ export function OpenCallbacks({ callbacks, t }) {
 }
 
 /**
+ * The touchpoints in journey order, each against its target, then those outside the journey. A
+ * server from before the journey sends only `touchpoints`: they show as they were sent.
+ */
+function journeyOf(card) {
+  if (card.journey) return card.journey;
+  return card.touchpoints.map((group) => ({
+    ...group,
+    kind: group.key === 'unspecified' ? 'unspecified' : 'unknown',
+    labelEn: group.key,
+    labelFr: group.key,
+  }));
+}
+
+/**
  * The company's NPS, as on the Salesforce account card: score with its margin of error (and a
- * low-sample warning), the promoter / passive / detractor split, the monthly trend, touchpoints,
+ * low-sample warning), the promoter / passive / detractor split, the monthly trend, the journey
+ * (touchpoints in order, by their label in the user's language, each against its target),
  * latest verbatims, open callbacks and the norm. The figures come from the Boucle server, which
  * computes them with the shared logic; verbatims are shown as text components (never HTML).
  */
@@ -110,16 +127,30 @@ export function CompanyCardView({ context, fetch }) {
             <TableHeader>{t('touchpoint')}</TableHeader>
             <TableHeader>NPS</TableHeader>
             <TableHeader>n</TableHeader>
+            <TableHeader>{t('target')}</TableHeader>
           </TableRow>
         </TableHead>
         <TableBody>
-          {card.touchpoints.map((touchpoint) => (
-            <TableRow key={touchpoint.key}>
+          {journeyOf(card).map((step) => (
+            <TableRow key={`${step.kind}:${step.key}`}>
               <TableCell>
-                {touchpoint.key === 'unspecified' ? t('unspecified') : touchpoint.key}
+                {step.kind === 'unspecified'
+                  ? t('unspecified')
+                  : step.kind === 'unknown'
+                    ? t('unknownTouchpoint', { label: step.labelEn })
+                    : touchpointLabel(step, context?.user?.locale)}
               </TableCell>
-              <TableCell>{signed(touchpoint.nps)}</TableCell>
-              <TableCell>{touchpoint.n}</TableCell>
+              <TableCell>{signed(step.nps)}</TableCell>
+              <TableCell>{step.n}</TableCell>
+              <TableCell>
+                {step.status ? (
+                  <StatusTag variant={TARGET_VARIANT[step.status.nps] ?? 'default'}>
+                    {t(`target_${step.status.nps}`, { target: signed(step.targetNps) })}
+                  </StatusTag>
+                ) : (
+                  '—'
+                )}
+              </TableCell>
             </TableRow>
           ))}
         </TableBody>

@@ -32,7 +32,7 @@ export async function boucle(fetchImpl, path, options = {}) {
   if (!response.ok) {
     throw new BoucleError(
       body?.error?.message ?? `Boucle answered ${response.status}`,
-      body?.error?.details ?? [],
+      body?.error?.issues ?? [],
     );
   }
   return body;

@@ -50,6 +50,19 @@ const WORDS = {
     contactMinDays: 'Days between two surveys of a contact',
     accountMaxSurveys: 'Surveys per account at most (empty: no cap)',
     accountWindowDays: '… within (days)',
+    journey: 'Journey',
+    journeyHelp:
+      'The touchpoints where customers are surveyed, in order, with their targets. An answer meets a touchpoint by its key or either label, whatever the case and accents ("Après-vente", "apres vente" and "after-sale" are one); other labels are kept as sent and listed apart.',
+    key: 'Key',
+    labelEn: 'English label',
+    labelFr: 'French label',
+    journeyName: 'Journey',
+    order: 'Order',
+    targetNps: 'Target NPS',
+    targetCsat: 'Target CSAT (%)',
+    targetCes: 'Target CES',
+    addTouchpoint: 'Add a touchpoint',
+    removeTouchpoint: 'Remove',
     save: 'Save settings',
     saved: 'Saved. The settings apply from the next answer.',
     invalid: 'Nothing was saved: fix these fields.',
@@ -81,6 +94,19 @@ const WORDS = {
     contactMinDays: 'Jours entre deux enquêtes d’un contact',
     accountMaxSurveys: 'Enquêtes par compte au plus (vide : sans limite)',
     accountWindowDays: '… sur (jours)',
+    journey: 'Parcours',
+    journeyHelp:
+      'Les points de contact où les clients sont interrogés, dans l’ordre, avec leurs objectifs. Une réponse rejoint un point de contact par sa clé ou l’un de ses libellés, sans tenir compte des majuscules ni des accents (« Après-vente », « apres vente » et « after-sale » ne font qu’un) ; les autres libellés sont gardés tels quels et listés à part.',
+    key: 'Clé',
+    labelEn: 'Libellé anglais',
+    labelFr: 'Libellé français',
+    journeyName: 'Parcours',
+    order: 'Ordre',
+    targetNps: 'NPS cible',
+    targetCsat: 'CSAT cible (%)',
+    targetCes: 'CES cible',
+    addTouchpoint: 'Ajouter un point de contact',
+    removeTouchpoint: 'Retirer',
     save: 'Enregistrer les réglages',
     saved: 'Enregistré. Les réglages s’appliquent dès la prochaine réponse.',
     invalid: 'Rien n’a été enregistré : corrigez ces champs.',
@@ -97,7 +123,8 @@ const DEFAULT_HOURS = {
 
 /**
  * Where admins edit what Boucle does with answers: the alert thresholds (range, SLA, escalation,
- * assignee, on/off), the business hours SLAs count in, and the survey-pressure caps. The server
+ * assignee, on/off), the journey (touchpoints with their labels, order and targets), the business
+ * hours SLAs count in, and the survey-pressure caps. The server
  * validates with the shared schemas and names each field it refuses; nothing is saved then.
  */
 export function SettingsView({ context, fetch }) {
@@ -135,6 +162,61 @@ export function SettingsView({ context, fetch }) {
         return next;
       }),
     }));
+  const touchpoints = settings.touchpoints ?? [];
+  const setTouchpoint = (index, field, value) =>
+    setSettings((current) => ({
+      ...current,
+      touchpoints: current.touchpoints.map((touchpoint, i) => {
+        if (i !== index) return touchpoint;
+        const next = { ...touchpoint, [field]: value };
+        if (value === undefined || value === null || value === '') delete next[field];
+        return next;
+      }),
+    }));
+  const addTouchpoint = () =>
+    setSettings((current) => {
+      const list = current.touchpoints ?? [];
+      const journey = list[list.length - 1]?.journey ?? 'b2b';
+      return {
+        ...current,
+        touchpoints: [
+          ...list,
+          {
+            key: '',
+            labelEn: '',
+            labelFr: '',
+            journey,
+            order: list.filter((t) => t.journey === journey).length + 1,
+            targetNps: 0,
+          },
+        ],
+      };
+    });
+  const removeTouchpoint = (index) =>
+    setSettings((current) => ({
+      ...current,
+      touchpoints: current.touchpoints.filter((_, i) => i !== index),
+    }));
+  const touchpointText = (index, field) => (
+    <Input
+      name={`touchpoints.${index}.${field}`}
+      label={words[field === 'journey' ? 'journeyName' : field]}
+      value={touchpoints[index][field]}
+      error={Boolean(issue(`touchpoints.${index}.${field}`))}
+      validationMessage={issue(`touchpoints.${index}.${field}`)}
+      onChange={(value) => setTouchpoint(index, field, value)}
+    />
+  );
+  const touchpointNumber = (index, field) => (
+    <NumberInput
+      name={`touchpoints.${index}.${field}`}
+      label={words[field]}
+      value={touchpoints[index][field]}
+      error={Boolean(issue(`touchpoints.${index}.${field}`))}
+      validationMessage={issue(`touchpoints.${index}.${field}`)}
+      onChange={(value) => setTouchpoint(index, field, value)}
+    />
+  );
   const setHours = (field, value) =>
     setSettings((current) => ({
       ...current,
@@ -245,6 +327,46 @@ export function SettingsView({ context, fetch }) {
             ))}
           </TableBody>
         </Table>
+
+        <Heading>{words.journey}</Heading>
+        <Text>{words.journeyHelp}</Text>
+        <Table bordered={true}>
+          <TableHead>
+            <TableRow>
+              <TableHeader>{words.key}</TableHeader>
+              <TableHeader>{words.labelEn}</TableHeader>
+              <TableHeader>{words.order}</TableHeader>
+              <TableHeader>{words.targetNps}</TableHeader>
+              <TableHeader>{words.removeTouchpoint}</TableHeader>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {touchpoints.map((touchpoint, index) => (
+              <TableRow key={index}>
+                <TableCell>
+                  {touchpointText(index, 'key')}
+                  {touchpointText(index, 'journey')}
+                </TableCell>
+                <TableCell>
+                  {touchpointText(index, 'labelEn')}
+                  {touchpointText(index, 'labelFr')}
+                </TableCell>
+                <TableCell>{touchpointNumber(index, 'order')}</TableCell>
+                <TableCell>
+                  {touchpointNumber(index, 'targetNps')}
+                  {touchpointNumber(index, 'targetCsat')}
+                  {touchpointNumber(index, 'targetCes')}
+                </TableCell>
+                <TableCell>
+                  <Button variant="destructive" size="sm" onClick={() => removeTouchpoint(index)}>
+                    {`${words.removeTouchpoint} ${touchpoint.key}`.trim()}
+                  </Button>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+        <Button onClick={addTouchpoint}>{words.addTouchpoint}</Button>
 
         <Heading>{words.businessHours}</Heading>
         <Toggle

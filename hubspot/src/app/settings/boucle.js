@@ -15,7 +15,8 @@ export async function boucle(fetchImpl, path, options = {}) {
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
     throw Object.assign(new Error(body?.error?.message ?? `Boucle answered ${response.status}`), {
-      details: body?.error?.details ?? [],
+      // The server names refused fields in `error.issues` (the API's error body).
+      details: body?.error?.issues ?? [],
     });
   }
   return body;

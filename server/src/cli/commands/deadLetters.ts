@@ -1,5 +1,16 @@
+import { existsSync } from 'node:fs';
 import type { StoreLocation } from '../../store/open.ts';
 import { EXIT, commandStore, type CliIo } from '../io.ts';
+
+/** A SQLite file not created yet holds no job: say so rather than create an empty store. */
+function noStoreYet(location: StoreLocation, io: CliIo): boolean {
+  if (location.databaseUrl || location.dbPath === ':memory:' || existsSync(location.dbPath))
+    return false;
+  io.stdout(
+    `No store at ${location.dbPath} yet (BOUCLE_DB; the server creates it at its first start): no dead letters.\n`,
+  );
+  return true;
+}
 
 /** `boucle dead-letters list`: the jobs that gave up, with their last CRM error. */
 export async function deadLettersList(
@@ -7,6 +18,7 @@ export async function deadLettersList(
   options: { json?: boolean; limit: number },
   io: CliIo,
 ): Promise<number> {
+  if (noStoreYet(location, io)) return EXIT.ok;
   const store = await commandStore('dead-letters list', location, io);
   if (!store) return EXIT.failure;
   try {
@@ -47,6 +59,7 @@ export async function deadLettersReplay(
     io.stderr(`boucle dead-letters replay: job ids are whole numbers; not: ${bad.join(', ')}\n`);
     return EXIT.badInput;
   }
+  if (noStoreYet(location, io)) return EXIT.ok;
   const store = await commandStore('dead-letters replay', location, io);
   if (!store) return EXIT.failure;
   try {

@@ -1,24 +1,59 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Config } from '../../config/config.ts';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { HubSpotAdapter } from '../../crm/hubspot/adapter.ts';
 import { SalesforceAdapter } from '../../crm/salesforce/adapter.ts';
+import { SANDBOX_FILE } from '../../server.ts';
+import {
+  DEFAULT_TOUCHPOINTS,
+  MAX_ADVISED_JOURNEY_STEPS,
+  orderJourney,
+  oversizedJourneys,
+  unknownTouchpoints,
+  type Touchpoint,
+} from '@boucle/shared';
+import { rulesOutsideJourney } from '../../crm/salesforce/mappers.ts';
+import { hubspotJourney } from '../../http/hubspotApp.ts';
 import { describeStore, openStore, StoreUnavailableError } from '../../store/open.ts';
 import type { Store } from '../../store/store.ts';
 import { EXIT, commandConfig, type CliIo } from '../io.ts';
 
+/** The sandbox `npm start` runs, as it recorded itself beside the store, if it still runs. */
+export function runningSandbox(
+  config: Config,
+): { pid: number; url: string; salesforceUrl: string; hubspotUrl: string } | undefined {
+  if (config.dbPath === ':memory:') return undefined;
+  try {
+    const found = JSON.parse(readFileSync(join(dirname(config.dbPath), SANDBOX_FILE), 'utf8')) as {
+      pid: number;
+      url: string;
+      salesforceUrl: string;
+      hubspotUrl: string;
+    };
+    process.kill(found.pid, 0); // throws when no such process
+    return found;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where the CRMs are: the configured ones, or the sandbox emulators of a running `npm start`. */
 export function crmTargets(config: Config) {
   if (!config.sandbox) return { salesforce: config.salesforce, hubspot: config.hubspot };
+  const running = runningSandbox(config);
   return {
     salesforce: {
       auth: 'client_credentials' as const,
-      loginUrl: `http://127.0.0.1:${config.port + 1}`,
+      loginUrl: running?.salesforceUrl ?? `http://127.0.0.1:${config.port + 1}`,
       clientId: 'boucle-sandbox',
       clientSecret: 'sandbox',
       apiVersion: '62.0',
     },
-    hubspot: { baseUrl: `http://127.0.0.1:${config.port + 2}`, accessToken: 'pat-sandbox' },
+    hubspot: {
+      baseUrl: running?.hubspotUrl ?? `http://127.0.0.1:${config.port + 2}`,
+      accessToken: 'pat-sandbox',
+    },
   };
 }
 
@@ -36,6 +71,22 @@ export async function doctorCommand(
     failures++;
     io.stdout(`  ✗ ${text}\n    → ${fix}\n`);
   };
+  const warn = (text: string, advice: string) => io.stdout(`  ! ${text}\n    → ${advice}\n`);
+  const journeyLines = (where: string, touchpoints: readonly Touchpoint[]) => {
+    ok(
+      `${where}: ${touchpoints.length} touchpoints (${orderJourney(touchpoints)
+        .map((t) => `${t.journey} ${t.order}. ${t.key}`)
+        .join(', ')})`,
+    );
+    for (const { journey, steps } of oversizedJourneys(touchpoints))
+      warn(
+        `journey "${journey}" has ${steps} touchpoints`,
+        `the seeds advise a simple journey: one industrial customer keeps each to 11–${MAX_ADVISED_JOURNEY_STEPS} steps at most; listen at the moments that matter`,
+      );
+  };
+  let touchpointCounts: { label: string; answers: number }[] = [];
+  let settingsJourney: readonly Touchpoint[] = DEFAULT_TOUCHPOINTS;
+  let salesforceJourney: readonly Touchpoint[] | undefined;
   io.stdout('Configuration\n');
   let config: Config;
   try {
@@ -46,9 +97,15 @@ export async function doctorCommand(
       fail(line, 'set it in the environment (README.md, Configuration)');
     return EXIT.failure;
   }
+  const sandbox = config.sandbox ? runningSandbox(config) : undefined;
+  const targets = crmTargets(config);
+  // Sandbox not found: where it was looked for, and how to point doctor at one on another PORT.
+  const startSandbox = `start the sandbox with \`npm start\`, or, if it runs with another PORT, run \`PORT=<that port> npx boucle doctor\` (no sandbox recorded in ${join(dirname(config.dbPath), SANDBOX_FILE)})`;
   ok(
     config.sandbox
-      ? `sandbox mode (no CRM configured): checking the emulators of npm start on ports ${config.port + 1} and ${config.port + 2}`
+      ? sandbox
+        ? `sandbox mode (no CRM configured): found the sandbox of npm start (pid ${sandbox.pid}) at ${sandbox.url}; checking its emulators at ${sandbox.salesforceUrl} and ${sandbox.hubspotUrl}`
+        : `sandbox mode (no CRM configured): no running sandbox recorded; checking the emulators of npm start at ${targets.salesforce?.loginUrl} and ${targets.hubspot?.baseUrl} (PORT + 1 and + 2)`
       : `CRMs: ${[config.salesforce && `Salesforce (${config.salesforce.auth === 'jwt' ? 'JWT bearer' : 'client credentials'} at ${config.salesforce.loginUrl})`, config.hubspot && `HubSpot (${config.hubspot.baseUrl})`].filter(Boolean).join(', ')}`,
   );
   const sources = Object.keys(config.webhooks).filter((k) => k !== 'ratePerMinute');
@@ -78,6 +135,8 @@ export async function doctorCommand(
       const waiting = Object.entries(stats)
         .filter(([k]) => k.endsWith('.ready') || k.endsWith('.running'))
         .reduce((n, [, v]) => n + v, 0);
+      touchpointCounts = await store.touchpointCounts();
+      settingsJourney = await hubspotJourney(store);
       await store.close();
       ok(`${describeStore(config)}: ${waiting} jobs waiting`);
       if (dead > 0)
@@ -88,7 +147,6 @@ export async function doctorCommand(
     }
   }
 
-  const targets = crmTargets(config);
   if (targets.salesforce) {
     io.stdout('Salesforce\n');
     const salesforce = new SalesforceAdapter(targets.salesforce);
@@ -97,7 +155,7 @@ export async function doctorCommand(
       fail(
         reach.detail,
         config.sandbox
-          ? 'start the sandbox with `npm start`'
+          ? startSandbox
           : 'check SALESFORCE_LOGIN_URL, the external client app and its credentials',
       );
     else {
@@ -121,6 +179,16 @@ export async function doctorCommand(
         );
       for (const problem of salesforce.ruleProblems)
         fail(problem, 'fix the record in Setup → Custom Metadata Types');
+      salesforceJourney = await salesforce.touchpoints();
+      if (salesforce.touchpointProblems.length === 0)
+        journeyLines('journey (Touchpoint__mdt)', salesforceJourney);
+      for (const problem of salesforce.touchpointProblems)
+        fail(
+          problem,
+          'fix the record in Setup → Custom Metadata Types → Touchpoint → Manage Records; the last valid journey stays in force meanwhile',
+        );
+      for (const problem of rulesOutsideJourney(rules, salesforceJourney))
+        fail(problem, 'name a Touchpoint__mdt key or label in Touchpoint__c, or leave it blank');
     }
   }
   if (targets.hubspot) {
@@ -137,15 +205,34 @@ export async function doctorCommand(
           ? 'survey responses: the boucle_survey_response custom object'
           : 'survey responses: as notes (no custom object; Enterprise portals can have one: `npx boucle setup hubspot`)',
       );
+      journeyLines('journey (settings page)', settingsJourney);
     } catch (error) {
+      const { message } = error as Error;
       fail(
-        (error as Error).message,
+        /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH/.test(message)
+          ? `HubSpot is unreachable at ${targets.hubspot.baseUrl}: ${message}`
+          : message,
         config.sandbox
-          ? 'start the sandbox with `npm start`'
+          ? startSandbox
           : "check HUBSPOT_ACCESS_TOKEN and the private app's scopes (README.md)",
       );
     }
   }
+  io.stdout('Touchpoints answers used\n');
+  const unknown = unknownTouchpoints(touchpointCounts, salesforceJourney ?? settingsJourney);
+  if (unknown.length === 0) ok('every touchpoint answers carry is in the journey');
+  for (const touchpoint of unknown)
+    warn(
+      `unknown touchpoint "${touchpoint.label}" (${touchpoint.answers} answer${touchpoint.answers > 1 ? 's' : ''}${
+        touchpoint.variants.length > 1
+          ? `; also spelled ${touchpoint.variants
+              .slice(1)
+              .map((v) => `"${v}"`)
+              .join(', ')}`
+          : ''
+      }): kept as sent, shown apart on the cards`,
+      'add it to the journey (a key or label), or fix the label the survey sends; GET /v1/touchpoints?unknown=true lists them',
+    );
   io.stdout(
     failures === 0
       ? '\nEverything Boucle needs is in place.\n'

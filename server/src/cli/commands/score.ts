@@ -1,5 +1,7 @@
 import Table from 'cli-table3';
 import {
+  DEFAULT_TOUCHPOINTS,
+  touchpointMatcher,
   UNSPECIFIED_KEY,
   addToTally,
   newTally,
@@ -34,8 +36,13 @@ export interface ScoreReport {
   readonly groups: (ScoreSummary & { readonly key: string })[];
 }
 
+// Offline scoring knows no CRM: touchpoints are matched to the shipped journey, like the cards
+// match them to the configured one ("Après-vente" and "after-sale" are one group).
+const shippedTouchpoint = touchpointMatcher(DEFAULT_TOUCHPOINTS);
+
 function groupKey(answer: FileAnswer, by: ScoreDimension): string | { error: string } {
-  if (by === 'touchpoint') return answer.touchpoint ?? UNSPECIFIED_KEY;
+  if (by === 'touchpoint')
+    return shippedTouchpoint(answer.touchpoint)?.key ?? answer.touchpoint ?? UNSPECIFIED_KEY;
   if (by === 'account') return answer.accountKey ?? UNSPECIFIED_KEY;
   if (!answer.answeredAt) return { error: 'answeredAt: is required to group by month' };
   return periodKey(parseInstant(answer.answeredAt, 'answeredAt'), 'month');
@@ -88,7 +95,7 @@ function tableOf(report: ScoreReport, by: ScoreDimension | undefined): string {
   const table = new Table({
     head: [
       by ?? '',
-      'answers',
+      'NPS answers',
       'promoters',
       'passives',
       'detractors',

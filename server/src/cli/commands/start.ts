@@ -1,3 +1,4 @@
+import type { Config } from '../../config/config.ts';
 import { startServer } from '../../server.ts';
 import { EXIT, commandConfig, type CliIo } from '../io.ts';
 
@@ -12,6 +13,23 @@ export async function startCommand(
 ): Promise<number> {
   const config = commandConfig('start', env, io);
   if (!config) return EXIT.badInput;
+  // Listening for the stop signals before anything starts: a SIGTERM that arrives while the
+  // server starts, or just as it says it runs, still stops it cleanly.
+  let stop = () => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  signal?.addEventListener('abort', stop, { once: true });
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await run(config, io, stopped);
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+async function run(config: Config, io: CliIo, stopped: Promise<void>): Promise<number> {
   let running;
   try {
     running = await startServer(config);
@@ -39,11 +57,7 @@ export async function startCommand(
     '',
   );
   io.stdout(lines.join('\n'));
-  await new Promise<void>((resolve) => {
-    signal?.addEventListener('abort', () => resolve(), { once: true });
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await stopped;
   io.stdout('Stopping: finishing the jobs in progress…\n');
   await running.close();
   io.stdout('Stopped.\n');

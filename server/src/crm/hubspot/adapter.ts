@@ -1,7 +1,7 @@
 import { Client } from '@hubspot/api-client';
 import { CATEGORY_VALUES } from '../salesforce/mappers.ts';
 import type { Answer, ThresholdRule } from '@boucle/shared/schemas';
-import { DEFAULT_THRESHOLD_RULES } from '@boucle/shared';
+import { DEFAULT_THRESHOLD_RULES, DEFAULT_TOUCHPOINTS, type Touchpoint } from '@boucle/shared';
 import type { HubSpotConfig } from '../../config/config.ts';
 import { CrmError } from '../../errors.ts';
 import type {
@@ -84,6 +84,8 @@ export interface HubSpotAdapterOptions {
   readonly searchesPerSecond?: number;
   /** The thresholds in force (the settings page's); the shipped defaults when absent. */
   readonly rules?: () => Promise<ThresholdRule[] | undefined>;
+  /** The journey in force (the settings page's); the shipped one when absent. */
+  readonly touchpoints?: () => Promise<readonly Touchpoint[] | undefined>;
   readonly clock?: () => number;
 }
 
@@ -181,6 +183,11 @@ export class HubSpotAdapter implements CrmAdapter {
   async thresholdRules(): Promise<ThresholdRule[]> {
     // HubSpot has no custom metadata: thresholds live in the server (edited from the settings page).
     return (await this.options.rules?.()) ?? [...DEFAULT_THRESHOLD_RULES];
+  }
+
+  async touchpoints(): Promise<readonly Touchpoint[]> {
+    // Like the thresholds: the journey lives in the server, edited from the settings page.
+    return (await this.options.touchpoints?.()) ?? DEFAULT_TOUCHPOINTS;
   }
 
   private async batchRead(

@@ -1,6 +1,7 @@
 import { createSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import jsforce, { type Connection } from 'jsforce';
+import { DEFAULT_TOUCHPOINTS, type Touchpoint } from '@boucle/shared';
 import type { Answer, ThresholdRule } from '@boucle/shared/schemas';
 import type { SalesforceConfig } from '../../config/config.ts';
 import { CrmError } from '../../errors.ts';
@@ -22,7 +23,9 @@ import {
   accountRollupRecord,
   callbackRecord,
   callbackState,
+  journeyFromMetadata,
   responseRatingRecord,
+  TOUCHPOINT_SOQL,
   surveyResponseRecord,
   thresholdFromMetadata,
 } from './mappers.ts';
@@ -62,6 +65,9 @@ type Row = {
 };
 
 /** A SOQL string literal. */
+
+/** Errors of a connection that never got an answer (refused, unknown host, timed out, reset). */
+const NETWORK_FAILURE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH/;
 export const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
@@ -97,6 +103,11 @@ export class SalesforceAdapter implements CrmAdapter {
   private readonly resolved: ResolutionCache;
   /** Alert_Threshold__mdt records an admin left incomplete, reported by `check()`. */
   ruleProblems: string[] = [];
+  private journey: { at: number; touchpoints: readonly Touchpoint[] } | undefined;
+  /** The last valid journey read from Touchpoint__mdt (the shipped one until then). */
+  private lastJourney: readonly Touchpoint[] = DEFAULT_TOUCHPOINTS;
+  /** Why the Touchpoint__mdt records were refused (the last valid journey stays), for `doctor`. */
+  touchpointProblems: string[] = [];
 
   constructor(
     private readonly config: SalesforceConfig,
@@ -141,7 +152,14 @@ export class SalesforceAdapter implements CrmAdapter {
         });
       }
     } catch (error) {
-      const e = error as { name?: string; message?: string };
+      const e = error as { name?: string; message?: string; code?: string };
+      // A connection that failed is not a refused login: say what could not be reached.
+      if (NETWORK_FAILURE.test(`${e.code ?? ''} ${e.message ?? ''}`))
+        throw new CrmError(
+          'network_error',
+          `Salesforce is unreachable at ${this.config.loginUrl}: ${e.message ?? String(error)}`,
+          true,
+        );
       const flow = this.config.auth === 'jwt' ? 'JWT bearer' : 'client-credentials';
       throw new CrmError(
         'salesforce_auth_failed',
@@ -263,6 +281,32 @@ export class SalesforceAdapter implements CrmAdapter {
     this.ruleProblems = problems;
     this.rules = { at: now, rules };
     return rules;
+  }
+
+  /**
+   * The journey from the Touchpoint__mdt records, read every 5 minutes like the thresholds; a
+   * configuration with problems leaves the last valid one in force ({@link journeyFromMetadata}).
+   */
+  async touchpoints(): Promise<readonly Touchpoint[]> {
+    const now = this.clock();
+    if (this.journey && now - this.journey.at < RULES_TTL_MS) return this.journey.touchpoints;
+    let touchpoints: readonly Touchpoint[];
+    try {
+      const records = await this.queries<Record<string, unknown>>([TOUCHPOINT_SOQL]);
+      const read = journeyFromMetadata(records, this.lastJourney);
+      touchpoints = read.touchpoints;
+      this.touchpointProblems = read.problems;
+    } catch (error) {
+      // An org on an older package has no Touchpoint__mdt: answers still sync, grouped by the
+      // last valid journey, and doctor says why.
+      touchpoints = this.lastJourney;
+      this.touchpointProblems = [
+        `cannot read Touchpoint__mdt (${(error as Error).message}): deploy the package`,
+      ];
+    }
+    this.lastJourney = touchpoints;
+    this.journey = { at: now, touchpoints };
+    return touchpoints;
   }
 
   async resolve(
@@ -574,9 +618,12 @@ export class SalesforceAdapter implements CrmAdapter {
       );
       const daily = limits.DailyApiRequests;
       const rules =
-        this.ruleProblems.length > 0
+        (this.ruleProblems.length > 0
           ? `; ${this.ruleProblems.length} Alert_Threshold__mdt record(s) ignored: ${this.ruleProblems.join('; ')}`
-          : '';
+          : '') +
+        (this.touchpointProblems.length > 0
+          ? `; Touchpoint__mdt refused, the last valid journey stays in force: ${this.touchpointProblems.join('; ')}`
+          : '');
       return {
         ok: true,
         detail: `${daily ? `connected; ${daily.Remaining} of ${daily.Max} daily API calls left` : 'connected'}${rules}`,

@@ -1,11 +1,17 @@
 import { classifyScore, roundOneDecimal, type ScoreCategory } from '@boucle/shared';
 import {
+  touchpointSchema,
   thresholdRuleSchema,
   type Answer,
   type Rating,
   type ThresholdRule,
 } from '@boucle/shared/schemas';
-import type { DissonanceKind } from '@boucle/shared';
+import {
+  adoptJourney,
+  touchpointMatcher,
+  type DissonanceKind,
+  type Touchpoint,
+} from '@boucle/shared';
 import type {
   AnswerWrite,
   CallbackWrite,
@@ -215,6 +221,91 @@ export function thresholdFromMetadata(
   return {
     error: `Alert_Threshold__mdt ${String(record.DeveloperName)}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
   };
+}
+
+/** The `Touchpoint__mdt` field of each touchpoint field, to name it in problems. */
+export const TOUCHPOINT_FIELDS: Readonly<Record<keyof Touchpoint, string>> = {
+  key: 'Key__c',
+  labelEn: 'Label_En__c',
+  labelFr: 'Label_Fr__c',
+  journey: 'Journey__c',
+  order: 'Order__c',
+  targetNps: 'Target_NPS__c',
+  targetCsat: 'Target_CSAT__c',
+  targetCes: 'Target_CES__c',
+};
+
+/** The SOQL that reads the journey. */
+export const TOUCHPOINT_SOQL = `SELECT DeveloperName, ${Object.values(TOUCHPOINT_FIELDS).join(', ')} FROM Touchpoint__mdt`;
+
+const present = (value: unknown) => value !== null && value !== undefined && value !== '';
+
+/**
+ * The journey from the `Touchpoint__mdt` records. A configuration with any problem (a record with
+ * a field missing or out of range, a key or label two records share, orders with gaps) is refused
+ * as a whole and `current`, the last valid one, stays in force; each problem names the record and
+ * the field, e.g. `Touchpoint__mdt After_Sale: Order__c must be…`.
+ * @param records the records as SOQL returns them
+ * @param current the journey in force
+ */
+export function journeyFromMetadata(
+  records: readonly Record<string, unknown>[],
+  current: readonly Touchpoint[],
+): { touchpoints: readonly Touchpoint[]; problems: string[] } {
+  const problems: string[] = [];
+  const parsed: Touchpoint[] = [];
+  const names: string[] = [];
+  for (const record of records) {
+    const name = `Touchpoint__mdt ${String(record.DeveloperName)}`;
+    const result = touchpointSchema.safeParse(
+      Object.fromEntries(
+        Object.entries(TOUCHPOINT_FIELDS)
+          .filter(([, field]) => present(record[field]))
+          .map(([key, field]) => [key, record[field]]),
+      ),
+    );
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        const field = TOUCHPOINT_FIELDS[issue.path[0] as keyof Touchpoint];
+        problems.push(
+          `${name}: ${field} ${present(record[field]) ? issue.message : 'is required'}`,
+        );
+      }
+      continue;
+    }
+    parsed.push(result.data);
+    names.push(name);
+  }
+  if (records.length === 0)
+    problems.push('no Touchpoint__mdt record: add the journey in Setup → Custom Metadata Types');
+  if (problems.length > 0) return { touchpoints: current, problems };
+  const adopted = adoptJourney(current, parsed);
+  return {
+    touchpoints: adopted.touchpoints,
+    problems: adopted.problems.map(
+      (problem) =>
+        `${names[problem.index]}: ${TOUCHPOINT_FIELDS[problem.field]} ${problem.message}`,
+    ),
+  };
+}
+
+/**
+ * Threshold rules whose `Touchpoint__c` names no touchpoint of the journey: such a rule never
+ * fires for a configured touchpoint, which is almost always a typo.
+ * @param rules the rules in force
+ * @param touchpoints the journey in force
+ */
+export function rulesOutsideJourney(
+  rules: readonly ThresholdRule[],
+  touchpoints: readonly Touchpoint[],
+): string[] {
+  const match = touchpointMatcher(touchpoints);
+  return rules
+    .filter((rule) => rule.touchpoint && !match(rule.touchpoint))
+    .map(
+      (rule) =>
+        `Alert_Threshold__mdt ${rule.id}: Touchpoint__c "${String(rule.touchpoint)}" is not the key or a label of a Touchpoint__mdt record`,
+    );
 }
 
 /** The category of an answer's score. */

@@ -136,6 +136,27 @@ export class SalesforceOrg {
     return row;
   }
 
+  /**
+   * Replaces the records of a custom metadata type, as an admin does in Setup (Custom Metadata
+   * Types → Manage Records): the API cannot write them, tests and people can.
+   * @param type e.g. `Touchpoint__mdt`
+   * @param records each with its DeveloperName and field values
+   */
+  replaceCustomMetadata(type: string, records: readonly Row[]): void {
+    const object = this.object(type);
+    if (!object.customMetadata) throw new Error(`${type} is not a custom metadata type`);
+    for (const id of this.records.get(type)?.keys() ?? []) this.typeOfId.delete(id);
+    this.records.set(type, new Map());
+    for (const record of records)
+      this.insertRow(type, {
+        MasterLabel: record.DeveloperName,
+        Label: record.DeveloperName,
+        QualifiedApiName: record.DeveloperName,
+        NamespacePrefix: null,
+        ...record,
+      });
+  }
+
   typeOf(id: string): string | undefined {
     return this.typeOfId.get(id);
   }

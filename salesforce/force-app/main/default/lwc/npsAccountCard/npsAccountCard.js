@@ -1,13 +1,17 @@
 import { LightningElement, api, wire } from 'lwc';
 import { gql, graphql } from 'lightning/graphql';
 import {
+  adoptJourney,
   classifyScore,
+  DEFAULT_TOUCHPOINTS,
   hoursLeft,
   npsFromCounts,
   roundSummary,
   slaStatus,
   summarizeAccount,
+  touchpointLabel,
 } from 'c/npsCore';
+import LANG from '@salesforce/i18n/lang';
 import { SLA_BADGES, errorMessage, fieldValue as value } from 'c/boucleUi';
 import BOUCLE_CARD_TITLE from '@salesforce/label/c.Boucle_Card_Title';
 import BOUCLE_LOADING from '@salesforce/label/c.Boucle_Loading';
@@ -33,6 +37,11 @@ import BOUCLE_CALLBACKS from '@salesforce/label/c.Boucle_Callbacks';
 import BOUCLE_NO_CALLBACKS from '@salesforce/label/c.Boucle_No_Callbacks';
 import BOUCLE_DUE from '@salesforce/label/c.Boucle_Due';
 import BOUCLE_UNSPECIFIED from '@salesforce/label/c.Boucle_Unspecified';
+import BOUCLE_TARGET from '@salesforce/label/c.Boucle_Target';
+import BOUCLE_TARGET_MET from '@salesforce/label/c.Boucle_Target_Met';
+import BOUCLE_TARGET_MISSED from '@salesforce/label/c.Boucle_Target_Missed';
+import BOUCLE_TARGET_NOT_ENOUGH from '@salesforce/label/c.Boucle_Target_Not_Enough';
+import BOUCLE_NOT_IN_JOURNEY from '@salesforce/label/c.Boucle_Not_In_Journey';
 
 const LABELS = {
   title: BOUCLE_CARD_TITLE,
@@ -55,6 +64,12 @@ const LABELS = {
   callbacks: BOUCLE_CALLBACKS,
   noCallbacks: BOUCLE_NO_CALLBACKS,
   due: BOUCLE_DUE,
+  target: BOUCLE_TARGET,
+};
+const TARGET_STATUS = {
+  met: { label: BOUCLE_TARGET_MET, className: 'slds-badge slds-theme_success' },
+  missed: { label: BOUCLE_TARGET_MISSED, className: 'slds-badge slds-theme_error' },
+  not_enough: { label: BOUCLE_TARGET_NOT_ENOUGH, className: 'slds-badge' },
 };
 const NORM = { above: BOUCLE_NORM_ABOVE, below: BOUCLE_NORM_BELOW, level: BOUCLE_NORM_LEVEL };
 const METRICS = { NPS: 'nps', CSAT: 'csat', CES: 'ces' };
@@ -162,6 +177,47 @@ const QUERY = gql`
   }
 `;
 
+// The journey (Touchpoint__mdt), in a query of its own: if this org's GraphQL cannot read custom
+// metadata, the card still shows everything else, against the shipped journey.
+const JOURNEY_QUERY = gql`
+  query accountNpsJourney {
+    uiapi {
+      query {
+        Touchpoint__mdt(first: 200) {
+          edges {
+            node {
+              Key__c {
+                value
+              }
+              Label_En__c {
+                value
+              }
+              Label_Fr__c {
+                value
+              }
+              Journey__c {
+                value
+              }
+              Order__c {
+                value
+              }
+              Target_NPS__c {
+                value
+              }
+              Target_CSAT__c {
+                value
+              }
+              Target_CES__c {
+                value
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
 function signed(n) {
   if (n === null || n === undefined) return '—';
   return `${n > 0 ? '+' : ''}${n.toFixed(1)}`;
@@ -184,6 +240,7 @@ export default class NpsAccountCard extends LightningElement {
   data;
   error;
   verbatimCount = 3;
+  journey = DEFAULT_TOUCHPOINTS;
 
   get query() {
     return this.recordId ? QUERY : undefined;
@@ -207,6 +264,32 @@ export default class NpsAccountCard extends LightningElement {
       this.error = undefined;
       this.data = data;
     }
+  }
+
+  @wire(graphql, { query: JOURNEY_QUERY })
+  wiredJourney({ data }) {
+    const edges = data?.uiapi?.query?.Touchpoint__mdt?.edges;
+    if (!edges) return;
+    const touchpoints = edges.map(({ node }) => {
+      const csat = value(node.Target_CSAT__c);
+      const ces = value(node.Target_CES__c);
+      return {
+        key: value(node.Key__c),
+        labelEn: value(node.Label_En__c),
+        labelFr: value(node.Label_Fr__c),
+        journey: value(node.Journey__c) || 'b2b',
+        order: value(node.Order__c),
+        targetNps: value(node.Target_NPS__c),
+        ...(csat !== null && csat !== undefined && { targetCsat: csat }),
+        ...(ces !== null && ces !== undefined && { targetCes: ces }),
+      };
+    });
+    // A configuration with problems (doctor names them) leaves the shipped journey in force.
+    const complete = touchpoints.every((t) => t.key && t.labelEn && t.labelFr);
+    this.journey =
+      touchpoints.length > 0 && complete
+        ? adoptJourney(DEFAULT_TOUCHPOINTS, touchpoints).touchpoints
+        : DEFAULT_TOUCHPOINTS;
   }
 
   get loading() {
@@ -242,7 +325,11 @@ export default class NpsAccountCard extends LightningElement {
 
   get summary() {
     const norm = this.norm;
-    return summarizeAccount(this.answers, { now: new Date().toISOString(), ...(norm && { norm }) });
+    return summarizeAccount(this.answers, {
+      now: new Date().toISOString(),
+      touchpoints: this.journey,
+      ...(norm && { norm }),
+    });
   }
 
   get callbacks() {
@@ -348,16 +435,27 @@ export default class NpsAccountCard extends LightningElement {
     });
   }
 
+  // The journey in order, by the label in the user's language, each against its target; then the
+  // touchpoints outside the journey (as sent) and the answers without one.
   get touchpoints() {
-    return this.summary.touchpoints
-      .filter((t) => t.n > 0)
-      .map((t) => {
-        const rounded = roundSummary(t);
+    return this.summary.journey
+      .filter((step) => step.kind === 'configured' || step.n > 0)
+      .map((step) => {
+        const rounded = roundSummary(step);
+        const status = step.status && TARGET_STATUS[step.status.nps];
         return {
-          key: t.key,
-          label: t.key === 'unspecified' ? BOUCLE_UNSPECIFIED : t.key,
+          key: `${step.kind}:${step.key}`,
+          label:
+            step.kind === 'unspecified'
+              ? BOUCLE_UNSPECIFIED
+              : step.kind === 'unknown'
+                ? `${step.labelEn} (${BOUCLE_NOT_IN_JOURNEY})`
+                : touchpointLabel(step, LANG),
           n: rounded.n,
           nps: signed(rounded.nps),
+          target: step.kind === 'configured' ? signed(step.targetNps) : '—',
+          status: status?.label ?? '',
+          statusClass: status?.className ?? '',
         };
       });
   }

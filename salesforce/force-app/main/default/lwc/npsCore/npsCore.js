@@ -416,6 +416,157 @@ function compareGroupsWithNorm(answers, keyOf, options) {
   };
 }
 
+// shared/src/journey/targets.ts
+var Z952 = 1.96;
+var CES_MAX_SD = 3;
+function statusOf(value, margin, target, higherIsBetter) {
+  const [worst, best] = higherIsBetter ? [value - margin, value + margin] : [value + margin, value - margin];
+  const beats = (a) => higherIsBetter ? a >= target : a <= target;
+  if (beats(worst)) return "met";
+  if (!beats(best)) return "missed";
+  return "not_enough";
+}
+function npsTargetStatus(stats, target) {
+  if (stats.nps === null || stats.margin === null || stats.lowSample) return "not_enough";
+  return statusOf(stats.nps, stats.margin, target, true);
+}
+function csatTargetStatus(stats, target, minSample = DEFAULT_MIN_SAMPLE) {
+  if (stats.csat === null || stats.n < minSample) return "not_enough";
+  const p = stats.csat / 100;
+  return statusOf(stats.csat, Z952 * Math.sqrt(p * (1 - p) / stats.n) * 100, target, true);
+}
+function cesTargetStatus(stats, target, minSample = DEFAULT_MIN_SAMPLE) {
+  if (stats.ces === null || stats.n < minSample) return "not_enough";
+  return statusOf(stats.ces, Z952 * CES_MAX_SD / Math.sqrt(stats.n), target, false);
+}
+
+// shared/src/journey/touchpoints.ts
+var MAX_ADVISED_JOURNEY_STEPS = 15;
+var DEFAULT_JOURNEY_NAME = "b2b";
+var DEFAULT_TOUCHPOINTS = [
+  {
+    key: "pre-sale",
+    labelEn: "Pre-sale",
+    labelFr: "Avant-vente",
+    journey: DEFAULT_JOURNEY_NAME,
+    order: 1,
+    targetNps: 40
+  },
+  {
+    key: "contracting",
+    labelEn: "Contracting",
+    labelFr: "Contractualisation",
+    journey: DEFAULT_JOURNEY_NAME,
+    order: 2,
+    targetNps: 30
+  },
+  {
+    key: "after-sale",
+    labelEn: "After-sale",
+    labelFr: "Apr\xE8s-vente",
+    journey: DEFAULT_JOURNEY_NAME,
+    order: 3,
+    targetNps: 20,
+    targetCsat: 80
+  }
+];
+function normalizeTouchpointLabel(label) {
+  return label.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+}
+function touchpointForms(touchpoint) {
+  return [
+    ...new Set(
+      [touchpoint.key, touchpoint.labelEn, touchpoint.labelFr].map(normalizeTouchpointLabel)
+    )
+  ];
+}
+function touchpointMatcher(touchpoints) {
+  const byForm = /* @__PURE__ */ new Map();
+  for (const touchpoint of touchpoints)
+    for (const form of touchpointForms(touchpoint))
+      if (!byForm.has(form)) byForm.set(form, touchpoint);
+  return (label) => label ? byForm.get(normalizeTouchpointLabel(label)) : void 0;
+}
+function matchTouchpoint(label, touchpoints) {
+  return touchpointMatcher(touchpoints)(label);
+}
+function orderJourney(touchpoints) {
+  const journeys = [];
+  for (const touchpoint of touchpoints)
+    if (!journeys.includes(touchpoint.journey)) journeys.push(touchpoint.journey);
+  return [...touchpoints].sort(
+    (a, b) => journeys.indexOf(a.journey) - journeys.indexOf(b.journey) || a.order - b.order
+  );
+}
+function touchpointLabel(labels, language) {
+  return /^fr(\b|[-_])/i.test(language ?? "") ? labels.labelFr : labels.labelEn;
+}
+
+// shared/src/journey/steps.ts
+var answered = (group) => group.n + (group.csat?.n ?? 0) + (group.ces?.n ?? 0);
+function journeySteps(answers, touchpoints, options = {}) {
+  const match = touchpointMatcher(touchpoints);
+  const unknownLabels = /* @__PURE__ */ new Map();
+  const groups = new Map(
+    groupScores(
+      answers,
+      (answer) => {
+        if (!answer.touchpoint || normalizeTouchpointLabel(answer.touchpoint) === "")
+          return void 0;
+        const touchpoint = match(answer.touchpoint);
+        if (touchpoint) return `k:${touchpoint.key}`;
+        const form = normalizeTouchpointLabel(answer.touchpoint);
+        if (!unknownLabels.has(form)) unknownLabels.set(form, answer.touchpoint.trim());
+        return `u:${form}`;
+      },
+      options
+    ).map((group) => [group.key, group])
+  );
+  const figures = (key) => groups.get(key) ?? { key, ...summarizeScores([], options) };
+  const minSample = options.minSample;
+  const configured = orderJourney(touchpoints).map((touchpoint) => {
+    const group = figures(`k:${touchpoint.key}`);
+    return {
+      ...group,
+      key: touchpoint.key,
+      kind: "configured",
+      labelEn: touchpoint.labelEn,
+      labelFr: touchpoint.labelFr,
+      journey: touchpoint.journey,
+      order: touchpoint.order,
+      targetNps: touchpoint.targetNps,
+      ...touchpoint.targetCsat !== void 0 && { targetCsat: touchpoint.targetCsat },
+      ...touchpoint.targetCes !== void 0 && { targetCes: touchpoint.targetCes },
+      status: {
+        nps: npsTargetStatus(group, touchpoint.targetNps),
+        ...touchpoint.targetCsat !== void 0 && {
+          csat: csatTargetStatus(
+            group.csat ?? { n: 0, csat: null },
+            touchpoint.targetCsat,
+            minSample
+          )
+        },
+        ...touchpoint.targetCes !== void 0 && {
+          ces: cesTargetStatus(group.ces ?? { n: 0, ces: null }, touchpoint.targetCes, minSample)
+        }
+      }
+    };
+  });
+  const unknown = [...unknownLabels].map(([form, label]) => ({
+    ...figures(`u:${form}`),
+    key: form,
+    kind: "unknown",
+    labelEn: label,
+    labelFr: label
+  })).sort((a, b) => answered(b) - answered(a));
+  const unspecified = groups.get(UNSPECIFIED_KEY);
+  return [
+    ...configured,
+    ...unknown,
+    ...unspecified ? [{ ...unspecified, kind: "unspecified", labelEn: "", labelFr: "" }] : []
+  ];
+}
+
 // shared/src/nps/accountSummary.ts
 var DAY_MS = 864e5;
 function summarizeAccount(answers, options) {
@@ -461,6 +612,7 @@ function summarizeAccount(answers, options) {
     overall,
     trend,
     touchpoints: breakdownByTouchpoint(inWindow, options),
+    journey: journeySteps(inWindow, options.touchpoints ?? DEFAULT_TOUCHPOINTS, options),
     verbatims,
     norm: options.norm ? { ...options.norm, comparison: compareWithNorm(overall, options.norm) } : null
   };
@@ -638,9 +790,11 @@ function classifyDissonance(customer, employeeRating, settings = DEFAULT_DISSONA
 }
 
 // shared/src/thresholds/evaluate.ts
-function sameTouchpoint(rule, touchpoint) {
+function sameTouchpoint(rule, touchpoint, match) {
   if (!rule.touchpoint) return true;
-  return (touchpoint ?? "").trim().toLowerCase() === rule.touchpoint.trim().toLowerCase();
+  const [ruleStep, answerStep] = [match(rule.touchpoint), match(touchpoint)];
+  if (ruleStep) return ruleStep === answerStep;
+  return normalizeTouchpointLabel(touchpoint ?? "") === normalizeTouchpointLabel(rule.touchpoint);
 }
 function evaluateThresholds(input) {
   const { answer, rules, businessHours } = input;
@@ -648,9 +802,10 @@ function evaluateThresholds(input) {
   const nowMs = parseInstant(input.now, "now");
   const rating = input.rating && answer.interactionId && input.rating.interactionId === answer.interactionId ? input.rating : void 0;
   const dissonance = rating ? classifyDissonance(answer, rating.rating, input.dissonance) : void 0;
+  const match = touchpointMatcher(input.touchpoints ?? DEFAULT_TOUCHPOINTS);
   const chosen = /* @__PURE__ */ new Map();
   for (const rule of rules) {
-    const matches = rule.active && rule.metric === answer.metric && answer.score >= rule.minScore && answer.score <= rule.maxScore && sameTouchpoint(rule, answer.touchpoint) && (rule.kind !== "dissonance" || dissonance?.reviewWorthy === true);
+    const matches = rule.active && rule.metric === answer.metric && answer.score >= rule.minScore && answer.score <= rule.maxScore && sameTouchpoint(rule, answer.touchpoint, match) && (rule.kind !== "dissonance" || dissonance?.reviewWorthy === true);
     if (!matches) continue;
     const current = chosen.get(rule.kind);
     if (!current || rule.slaHours < current.slaHours) chosen.set(rule.kind, rule);
@@ -1020,6 +1175,76 @@ function decideSurveyPressure(input) {
     allowedFrom: new Date(at).toISOString()
   };
 }
+
+// shared/src/journey/validate.ts
+var RANGES = [
+  ["targetNps", -100, 100, "must be an NPS from -100 to 100"],
+  ["targetCsat", 0, 100, "must be a CSAT percentage from 0 to 100"],
+  ["targetCes", 1, 7, "must be a CES from 1 to 7"]
+];
+function journeyProblems(touchpoints) {
+  const problems = [];
+  const owners = /* @__PURE__ */ new Map();
+  touchpoints.forEach((touchpoint, index) => {
+    for (const field of ["key", "labelEn", "labelFr"]) {
+      const form = normalizeTouchpointLabel(touchpoint[field]);
+      const owner = owners.get(form);
+      if (form === "") problems.push({ index, field, message: "must contain a letter or a digit" });
+      else if (owner !== void 0 && owner !== index)
+        problems.push({
+          index,
+          field,
+          message: `"${touchpoint[field]}" is already a key or label of touchpoint "${touchpoints[owner].key}" (case and accents aside)`
+        });
+      else owners.set(form, index);
+    }
+    for (const [field, min, max, message] of RANGES) {
+      const value = touchpoint[field];
+      if (value !== void 0 && !(Number(value) >= min && Number(value) <= max))
+        problems.push({ index, field, message });
+    }
+  });
+  const byJourney = /* @__PURE__ */ new Map();
+  touchpoints.forEach((touchpoint, index) => {
+    byJourney.set(touchpoint.journey, [...byJourney.get(touchpoint.journey) ?? [], index]);
+  });
+  for (const [journey, indexes] of byJourney) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const index of indexes) {
+      const { order } = touchpoints[index];
+      const message = !Number.isInteger(order) || order < 1 || order > indexes.length ? `must be a whole number from 1 to ${indexes.length}: journey "${journey}" has ${indexes.length} touchpoint${indexes.length > 1 ? "s" : ""}, ordered 1, 2, 3\u2026 without gaps` : seen.has(order) ? `repeats order ${order} of journey "${journey}"` : void 0;
+      if (message) problems.push({ index, field: "order", message });
+      seen.add(order);
+    }
+  }
+  return problems.sort((a, b) => a.index - b.index);
+}
+function adoptJourney(current, candidate) {
+  const problems = journeyProblems(candidate);
+  return problems.length === 0 ? { touchpoints: candidate, kept: false, problems } : { touchpoints: current, kept: true, problems };
+}
+function oversizedJourneys(touchpoints) {
+  const sizes = /* @__PURE__ */ new Map();
+  for (const touchpoint of touchpoints)
+    sizes.set(touchpoint.journey, (sizes.get(touchpoint.journey) ?? 0) + 1);
+  return [...sizes].filter(([, steps]) => steps > MAX_ADVISED_JOURNEY_STEPS).map(([journey, steps]) => ({ journey, steps }));
+}
+
+// shared/src/journey/unknown.ts
+function unknownTouchpoints(counts, touchpoints) {
+  const match = touchpointMatcher(touchpoints);
+  const byForm = /* @__PURE__ */ new Map();
+  for (const { label, answers } of counts) {
+    const form = normalizeTouchpointLabel(label);
+    if (form === "" || match(label)) continue;
+    const known = byForm.get(form);
+    if (known) {
+      known.answers += answers;
+      if (!known.variants.includes(label)) known.variants.push(label);
+    } else byForm.set(form, { label, variants: [label], answers });
+  }
+  return [...byForm.values()].sort((a, b) => b.answers - a.answers);
+}
 export {
   ALERT_KINDS,
   ASSIGNEE_RULES,
@@ -1028,18 +1253,23 @@ export {
   CALLBACK_TRANSITIONS,
   DAYS_OF_WEEK,
   DEFAULT_DISSONANCE_SETTINGS,
+  DEFAULT_JOURNEY_NAME,
   DEFAULT_MIN_SAMPLE,
   DEFAULT_THRESHOLD_RULES,
+  DEFAULT_TOUCHPOINTS,
   DomainError,
   FINAL_CALLBACK_STATUSES,
+  MAX_ADVISED_JOURNEY_STEPS,
   METRICS,
   SCORE_RANGES,
   UNSPECIFIED_KEY,
   addBusinessHours,
   addToTally,
+  adoptJourney,
   assertValidScore,
   breakdownByTouchpoint,
   canTransition,
+  cesTargetStatus,
   classifyDissonance,
   classifyNps,
   classifyScore,
@@ -1049,6 +1279,7 @@ export {
   computeCsat,
   computeNps,
   countNps,
+  csatTargetStatus,
   customerMood,
   dayOfWeek,
   decideEscalation,
@@ -1061,14 +1292,21 @@ export {
   isFurtherAlong,
   isValidScore,
   isValidTimeZone,
+  journeyProblems,
+  journeySteps,
   loopClosureBy,
   loopClosureMetrics,
+  matchTouchpoint,
   median,
   newTally,
   nextCallbackState,
   nextLocalDate,
+  normalizeTouchpointLabel,
   npsFromCounts,
   npsMargin,
+  npsTargetStatus,
+  orderJourney,
+  oversizedJourneys,
   parseInstant,
   percentile,
   periodKey,
@@ -1081,7 +1319,11 @@ export {
   summarizeAccount,
   summarizeScores,
   summaryOfTally,
+  touchpointForms,
+  touchpointLabel,
+  touchpointMatcher,
   trendBy,
+  unknownTouchpoints,
   weightedNps,
   zoneOffsetMs,
   zonedFields,

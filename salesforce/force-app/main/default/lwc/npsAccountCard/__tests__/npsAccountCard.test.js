@@ -65,7 +65,7 @@ describe('c-nps-account-card', () => {
     expect(element.shadowRoot.querySelectorAll('.trend tbody tr')).toHaveLength(12);
     expect(
       [...element.shadowRoot.querySelectorAll('.touchpoints tbody th')].map((th) => th.textContent),
-    ).toEqual(['after-sale', 'pre-sale', 'c.Boucle_Unspecified']);
+    ).toEqual(['Pre-sale', 'Contracting', 'After-sale', 'c.Boucle_Unspecified']);
   });
 
   it('renders verbatims as text, never as HTML', async () => {
@@ -127,5 +127,84 @@ describe('c-nps-account-card', () => {
     graphql.emit(data);
     await flush();
     await expect(element).toBeAccessible();
+  });
+
+  describe('the journey', () => {
+    const journey = require('./data/journey.json');
+    const answer = (id, score, touchpoint, daysAgo = 3) => ({
+      node: {
+        Id: id,
+        Metric__c: { value: 'NPS' },
+        Score__c: { value: score },
+        Comment__c: { value: null },
+        Touchpoint__c: { value: touchpoint },
+        Answered_At__c: { value: new Date(Date.parse(NOW) - daysAgo * 86400000).toISOString() },
+        Language__c: { value: null },
+      },
+    });
+    const many = (prefix, count, score, touchpoint) =>
+      Array.from({ length: count }, (_, i) => answer(`${prefix}${i}`, score, touchpoint));
+    const withAnswers = (edges) => ({
+      uiapi: {
+        query: {
+          ...journey.uiapi.query,
+          Survey_Response__c: { edges },
+          Callback__c: { edges: [] },
+        },
+        aggregate: { Survey_Response__c: { edges: [] } },
+      },
+    });
+    const rows = (element) =>
+      [...element.shadowRoot.querySelectorAll('.touchpoints tbody tr')].map((tr) => [
+        tr.querySelector('th').textContent,
+        tr.querySelector('.target').textContent.replace(/\s+/g, ' ').trim(),
+      ]);
+
+    it('shows the touchpoints of Touchpoint__mdt in journey order, each against its target', async () => {
+      const element = mount();
+      graphql.emit(
+        withAnswers([
+          // After-sale: NPS +40 over 40 answers, above its target of +20 but within the margin.
+          ...many('a', 22, 10, 'Après-vente'),
+          ...many('b', 12, 8, 'after-sale'),
+          ...many('c', 6, 2, 'apres vente'),
+          ...many('d', 35, 10, 'Avant-vente'),
+          ...many('e', 30, 1, 'support'),
+          answer('f', 9, 'Onboarding'),
+        ]),
+      );
+      await flush();
+      expect(rows(element)).toEqual([
+        ['Pre-sale', '+40.0 c.Boucle_Target_Met'],
+        ['Support', '0.0 c.Boucle_Target_Missed'],
+        ['After-sale', '+20.0 c.Boucle_Target_Not_Enough'],
+        ['Onboarding (c.Boucle_Not_In_Journey)', '—'],
+      ]);
+      expect(element.shadowRoot.querySelector('.target .slds-theme_success')).not.toBeNull();
+      expect(element.shadowRoot.querySelector('.target .slds-theme_error')).not.toBeNull();
+      jest.useRealTimers();
+      await expect(element).toBeAccessible();
+    });
+
+    it('keeps the shipped journey when the records are refused (orders with a gap)', async () => {
+      const element = mount();
+      const gap = JSON.parse(JSON.stringify(journey));
+      gap.uiapi.query.Touchpoint__mdt.edges[2].node.Order__c.value = 5;
+      graphql.emit({
+        uiapi: {
+          ...withAnswers([answer('a', 9, 'after-sale')]).uiapi,
+          query: {
+            ...withAnswers([answer('a', 9, 'after-sale')]).uiapi.query,
+            Touchpoint__mdt: gap.uiapi.query.Touchpoint__mdt,
+          },
+        },
+      });
+      await flush();
+      expect(rows(element).map(([label]) => label)).toEqual([
+        'Pre-sale',
+        'Contracting',
+        'After-sale',
+      ]);
+    });
   });
 });
