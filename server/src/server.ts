@@ -131,6 +131,7 @@ export async function startServer(
     logger,
     analyse: verbatims.analyse,
     businessHours: async () => (await currentSettings(store)).businessHours,
+    jobRetentionMs: (config.jobRetentionDays ?? 7) * 86_400_000,
     ...options.engine,
   });
   const poller =
@@ -168,6 +169,7 @@ export async function startServer(
   const app = createApp({
     store,
     apiKey,
+    ...(config.metricsToken && { metricsToken: config.metricsToken }),
     crms: adapters.map((a) => a.crm),
     logger,
     metrics,
@@ -426,19 +428,28 @@ async function settleDemoCallbacks(
     if (stillOpen.has(callback.id)) continue;
     const target = outcomes[index % 6];
     if (!target) continue;
-    let current = callback;
     const steps =
       target[0] === 'resolved'
         ? (['reached', 'resolved'] as const)
         : target[0] === 'closed_no_contact'
           ? (['attempted', 'closed_no_contact'] as const)
           : ([target[0]] as const);
-    for (const status of steps) {
-      const result = nextCallbackState(current, { status, ...target[1] }, new Date().toISOString());
-      if (result.ok) current = { ...current, ...result.callback };
-    }
-    await store.saveCallback(current);
-    await store.enqueue(callback.crm, 'callback', [callback.id], Date.now());
+    await store.updateCallback(
+      callback.id,
+      (stored) => {
+        let current = stored;
+        for (const status of steps) {
+          const result = nextCallbackState(
+            current,
+            { status, ...target[1] },
+            new Date().toISOString(),
+          );
+          if (result.ok) current = { ...current, ...result.callback };
+        }
+        return current;
+      },
+      { enqueueAt: Date.now() },
+    );
     moved++;
   }
   logger.info({ callbacks: callbacks.length, moved }, 'demo callbacks ready');

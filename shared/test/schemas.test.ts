@@ -9,6 +9,7 @@ import {
   callbackOutcomeSchema,
   callbackSchema,
   describeIssues,
+  isDatedAhead,
   dissonanceSettingsSchema,
   insightsQuerySchema,
   ratingSchema,
@@ -87,6 +88,44 @@ describe('answerSchema', () => {
     [{ scor: 4 }, 'scor', 'unknown field'],
   ])('refuses %o, naming the field', (change, path, message) => {
     expect(issuesOf(answerSchema, { ...validAnswer, ...change })).toContainEqual({ path, message });
+  });
+
+  const RANGE =
+    'must be from 1700-01-01T00:00:00Z to 4000-12-31T00:00:00Z (what Salesforce stores)';
+  it.each([
+    ['0000-01-01T00:00:00Z'],
+    ['1699-12-31T23:59:59Z'],
+    ['1700-01-01T00:00:00+01:00'], // 1699-12-31T23:00Z
+    ['4000-12-31T00:00:01Z'],
+    ['9999-12-31T23:59:59Z'],
+    ['9999-12-31T23:59:59-14:00'], // year 10000 in UTC, which sorts before every other instant
+  ])('refuses answeredAt %s, which Salesforce would refuse', (answeredAt) => {
+    expect(issuesOf(answerSchema, { ...validAnswer, answeredAt })).toEqual([
+      { path: 'answeredAt', message: RANGE },
+    ]);
+    expect(
+      issuesOf(ratingSchema, {
+        id: 'r1',
+        interactionId: 'case-1',
+        employeeEmail: 'paul@vendor.example',
+        rating: 4,
+        ratedAt: answeredAt,
+      }),
+    ).toEqual([{ path: 'ratedAt', message: RANGE }]);
+  });
+
+  it.each([['1700-01-01T00:00:00Z'], ['4000-12-31T00:00:00Z'], ['1970-01-01T00:00:00Z']])(
+    'accepts answeredAt %s, at or within the bounds',
+    (answeredAt) => {
+      expect(answerSchema.parse({ ...validAnswer, answeredAt }).answeredAt).toBe(answeredAt);
+    },
+  );
+
+  it('tells an instant dated further ahead than clocks drift', () => {
+    const now = Date.parse('2026-11-20T09:00:00Z');
+    expect(isDatedAhead('2026-11-20T09:09:59Z', now)).toBe(false);
+    expect(isDatedAhead('2026-11-20T09:10:01Z', now)).toBe(true);
+    expect(isDatedAhead('2029-01-01T00:00:00Z', now)).toBe(true);
   });
 
   it.each([null, 5, 'answer'])('refuses %j as a body, without throwing', (body) => {

@@ -89,6 +89,14 @@ const environmentSchema = z.object({
     .default(600),
   /** An admin's additions to the default theme taxonomy (JSON, see README "Verbatims"). */
   BOUCLE_TAXONOMY_FILE: optionalText,
+  BOUCLE_METRICS_TOKEN: optionalText.pipe(
+    z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  ),
+  BOUCLE_JOB_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int({ error: 'must be a whole number of days' })
+    .min(1, { error: 'must be at least 1 day' })
+    .default(7),
   BOUCLE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -156,6 +164,10 @@ export interface Config {
   readonly webhooks: WebhooksConfig;
   /** How often HubSpot feedback submissions are polled; 0 turns it off. */
   readonly hubspotFeedbackPollSeconds: number;
+  /** Reads `/metrics` and `/health` details (the API key does too). */
+  readonly metricsToken?: string;
+  /** Days done sync jobs are kept before they are pruned. */
+  readonly jobRetentionDays?: number;
   readonly logLevel: string;
   /** A JSON file of themes and words added to the default taxonomy. */
   readonly taxonomyFile?: string;
@@ -320,6 +332,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ...(e.BOUCLE_WEBHOOK_SECRET && { webhookSecret: e.BOUCLE_WEBHOOK_SECRET }),
     webhooks,
     hubspotFeedbackPollSeconds: e.HUBSPOT_FEEDBACK_POLL_SECONDS,
+    ...(e.BOUCLE_METRICS_TOKEN && { metricsToken: e.BOUCLE_METRICS_TOKEN }),
+    jobRetentionDays: e.BOUCLE_JOB_RETENTION_DAYS,
     logLevel: e.BOUCLE_LOG_LEVEL,
     ...(e.BOUCLE_TAXONOMY_FILE && { taxonomyFile: e.BOUCLE_TAXONOMY_FILE }),
   };

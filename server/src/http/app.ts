@@ -21,6 +21,7 @@ import {
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ApiError } from '../errors.ts';
+import { isBatch, refuseDatedAhead } from './datedAhead.ts';
 import type { CallbackFilter, Crm, Store } from '../store/store.ts';
 import type { Metrics } from './metrics.ts';
 import { insights } from './insights.ts';
@@ -34,6 +35,8 @@ import type { WebhooksConfig } from '../config/config.ts';
 export interface AppDeps {
   readonly store: Store;
   readonly apiKey: string;
+  /** A bearer token that reads `/metrics` and `/health` details without the API key. */
+  readonly metricsToken?: string;
   readonly crms: readonly Crm[];
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -125,20 +128,40 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
-  app.get('/health', async (_req, res) => {
+  // Details (CRM quotas, queue depths, the runtime) only for the API key or the metrics token;
+  // anyone may learn whether the server is up.
+  const mayReadDetails = (req: Request) => {
+    const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+    return Boolean(
+      token &&
+      (sameSecret(token, deps.apiKey) ||
+        (deps.metricsToken !== undefined && sameSecret(token, deps.metricsToken))),
+    );
+  };
+  app.get('/health', async (req, res) => {
     let storeOk = true;
     try {
-      await store.queueStats();
+      await store.ping();
     } catch {
       storeOk = false;
     }
+    if (!mayReadDetails(req))
+      return void res.status(storeOk ? 200 : 503).json({ status: storeOk ? 'up' : 'down' });
     const crms = deps.crmHealth ? await deps.crmHealth() : {};
     const ready = storeOk && Object.values(crms).every((c) => c.ok);
     res
       .status(storeOk ? 200 : 503)
       .json({ status: ready ? 'ok' : 'degraded', store: storeOk ? 'ok' : 'unavailable', crms });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', async (req, res) => {
+    if (!mayReadDetails(req))
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'Send BOUCLE_METRICS_TOKEN (or the API key) as "Authorization: Bearer <token>"',
+        [],
+        { 'WWW-Authenticate': 'Bearer' },
+      );
     res.set('Content-Type', metrics.contentType).send(await metrics.render());
   });
   app.get('/openapi.json', (_req, res) => res.json(openApiDocument()));
@@ -179,6 +202,12 @@ export function createApp(deps: AppDeps): express.Express {
   v1.post('/answers', async (req, res) => {
     const parsed = answersBodySchema.safeParse(req.body);
     if (!parsed.success) throw validation(parsed.error, req.body);
+    refuseDatedAhead(
+      parsed.data,
+      'answeredAt',
+      clock(),
+      isBatch(req.body, 'answers') ? 'answers' : undefined,
+    );
     const refOf = (a: Answer) => `${a.source}:${a.id}`;
     const known = await store.getAnswers(parsed.data.map(refOf));
     const result = await store.ingestAnswers(parsed.data, deps.crms, clock());
@@ -206,6 +235,12 @@ export function createApp(deps: AppDeps): express.Express {
     const parsed = ratingsBodySchema.safeParse(req.body);
     if (!parsed.success) throw validation(parsed.error, req.body);
     const ratings = parsed.data;
+    refuseDatedAhead(
+      ratings,
+      'ratedAt',
+      clock(),
+      isBatch(req.body, 'ratings') ? 'ratings' : undefined,
+    );
     const result = await store.ingestRatings(ratings, deps.crms, clock());
     deps.onQueued?.();
     res.status(202).json(result);
@@ -306,17 +341,22 @@ export function createApp(deps: AppDeps): express.Express {
   v1.patch('/callbacks/:id', async (req, res) => {
     const parsed = callbackOutcomeSchema.safeParse(req.body);
     if (!parsed.success) throw validation(parsed.error, req.body);
-    const callback = await store.getCallback(String(req.params.id));
-    if (!callback) throw new ApiError(404, 'not_found', `No callback ${String(req.params.id)}`);
     const now = new Date(clock()).toISOString();
-    const result = nextCallbackState(callback, parsed.data, now);
-    if (!result.ok)
-      throw new ApiError(409, 'invalid_transition', result.reason, [
-        { path: 'status', message: result.reason },
-      ]);
-    const updated = { ...callback, ...result.callback };
-    await store.saveCallback(updated);
-    await store.enqueue(callback.crm, 'callback', [callback.id], clock());
+    // The move is decided on the callback as stored at the moment of the write, and its sync
+    // queued in the same transaction.
+    const updated = await store.updateCallback(
+      String(req.params.id),
+      (callback) => {
+        const result = nextCallbackState(callback, parsed.data, now);
+        if (!result.ok)
+          throw new ApiError(409, 'invalid_transition', result.reason, [
+            { path: 'status', message: result.reason },
+          ]);
+        return { ...callback, ...result.callback };
+      },
+      { enqueueAt: clock() },
+    );
+    if (!updated) throw new ApiError(404, 'not_found', `No callback ${String(req.params.id)}`);
     deps.onQueued?.();
     res.json(callbackView(updated, now));
   });

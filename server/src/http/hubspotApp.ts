@@ -15,7 +15,7 @@ import {
 import type { Logger } from 'pino';
 import type { HubSpotAdapter } from '../crm/hubspot/adapter.ts';
 import { ApiError } from '../errors.ts';
-import type { Crm, Store } from '../store/store.ts';
+import type { Crm, Store, StoredCallback } from '../store/store.ts';
 import { verifyHubSpotV3 } from '../webhooks/signatures.ts';
 import { accountCard, callbackView } from './summary.ts';
 import type { Verbatims } from '../verbatims/taxonomy.ts';
@@ -199,27 +199,34 @@ export function hubspotApp(deps: HubSpotAppDeps): express.Router {
         'The outcome is not valid',
         toFieldIssues(parsed.error),
       );
-    const callback = await deps.store.getCallback(String(req.params.id));
-    if (!callback || callback.crm !== 'hubspot')
-      throw new ApiError(404, 'not_found', `No HubSpot callback ${String(req.params.id)}`);
     const now = new Date(clock()).toISOString();
     const outcome = parsed.data;
-    const already =
-      callback.status === outcome.status &&
-      (['outcome', 'rootCause', 'notes', 'followUpAction'] as const).every(
-        (f) => outcome[f] === undefined || outcome[f] === callback[f],
-      );
-    if (already) return void res.json(callbackView(callback, now)); // HubSpot's retry of a request that went through
-    const result = nextCallbackState(callback, outcome, now);
-    if (!result.ok)
-      throw new ApiError(409, 'invalid_transition', result.reason, [
-        { path: 'status', message: result.reason },
-      ]);
-    const updated = { ...callback, ...result.callback };
-    await deps.store.saveCallback(updated);
-    await deps.store.enqueue('hubspot', 'callback', [callback.id], clock());
-    deps.onQueued?.();
-    res.json(callbackView(updated, now));
+    const seen: { callback?: StoredCallback } = {};
+    // Decided and saved on the callback as stored at the moment of the write (compare-and-set).
+    const updated = await deps.store.updateCallback(
+      String(req.params.id),
+      (callback) => {
+        if (callback.crm !== 'hubspot') return undefined;
+        seen.callback = callback;
+        const already =
+          callback.status === outcome.status &&
+          (['outcome', 'rootCause', 'notes', 'followUpAction'] as const).every(
+            (f) => outcome[f] === undefined || outcome[f] === callback[f],
+          );
+        if (already) return undefined; // HubSpot's retry of a request that went through
+        const result = nextCallbackState(callback, outcome, now);
+        if (!result.ok)
+          throw new ApiError(409, 'invalid_transition', result.reason, [
+            { path: 'status', message: result.reason },
+          ]);
+        return { ...callback, ...result.callback };
+      },
+      { enqueueAt: clock() },
+    );
+    if (!seen.callback)
+      throw new ApiError(404, 'not_found', `No HubSpot callback ${String(req.params.id)}`);
+    if (updated) deps.onQueued?.();
+    res.json(callbackView(updated ?? seen.callback, now));
   });
 
   router.post('/ratings', async (req, res) => {

@@ -26,12 +26,12 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'boucle_jobs',
-      help: 'Sync jobs by CRM and state (ready, running, done, dead)',
+      help: 'Open sync jobs by CRM and state (ready, running, dead); done jobs are pruned',
       labelNames: ['crm', 'state'],
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const [key, count] of Object.entries(await store.queueStats())) {
+        for (const [key, count] of Object.entries(await store.openJobCounts())) {
           const [crm, state] = key.split('.') as [string, string];
           this.set({ crm, state }, count);
         }

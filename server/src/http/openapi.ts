@@ -589,18 +589,18 @@ export function openApiDocument(): Record<string, unknown> {
       '/health': {
         get: {
           security: [],
-          summary: 'Liveness, and readiness of the store and CRM connections',
+          summary:
+            'Liveness ({"status": "up"} or "down"); with the API key or BOUCLE_METRICS_TOKEN, readiness of the store and CRM connections',
           responses: {
-            '200': { description: 'ok or degraded' },
+            '200': { description: 'up; with a key, ok or degraded' },
             '503': { description: 'store unavailable' },
           },
         },
       },
       '/metrics': {
         get: {
-          security: [],
-          summary: 'Prometheus metrics',
-          responses: { '200': { description: 'text exposition format' } },
+          summary: 'Prometheus metrics (bearer: BOUCLE_METRICS_TOKEN or the API key)',
+          responses: { '200': { description: 'text exposition format' }, ...errors(401) },
         },
       },
     },

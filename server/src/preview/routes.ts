@@ -109,7 +109,24 @@ export function preview(deps: PreviewDeps): Preview {
     };
   }
 
-  router.get('/', async (req: Request, res: Response) => {
+  // The bridge reads and writes emulator records without a key because only this machine can
+  // reach it; a DNS-rebinding page would reach it through the browser under its own name, so
+  // requests must name the loopback address and port in Host.
+  const loopbackOnly = (req: Request, _res: Response, next: (error?: unknown) => void) => {
+    const port = new URL(deps.selfUrl()).port;
+    const host = (req.get('host') ?? '').toLowerCase();
+    if ([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host)) return next();
+    next(
+      new ApiError(
+        403,
+        'forbidden_host',
+        `The preview answers only as http://127.0.0.1:${port} or http://localhost:${port}, not as ${host || 'no Host'}`,
+      ),
+    );
+  };
+  router.use('/preview', loopbackOnly);
+
+  router.get('/', loopbackOnly, async (req: Request, res: Response) => {
     const language = req.query.lang === 'fr' ? 'fr' : 'en';
     res.set(
       'Content-Security-Policy',

@@ -67,6 +67,12 @@ export const MIGRATIONS: readonly string[] = [
      first_contact_at = ${utcOf('firstContactAt')},
      closed_at = ${utcOf('closedAt')};
    CREATE INDEX callbacks_created_at ON callbacks (created_at);`,
+  // A record queued again while its job runs (a callback changed during its sync) is run once
+  // more when that job settles, instead of being dropped. Open jobs are counted, and done ones
+  // pruned, through indexes that do not grow with the history.
+  `ALTER TABLE jobs ADD COLUMN rerun BOOLEAN NOT NULL DEFAULT false;
+   CREATE INDEX jobs_open ON jobs (crm, state) WHERE state IN ('ready', 'running', 'dead');
+   CREATE INDEX jobs_done ON jobs (updated_at) WHERE state = 'done';`,
 ];
 
 /** An instant of the callback's JSON body, as UTC ISO text like Date#toISOString (or NULL). */
@@ -168,8 +174,9 @@ export class PostgresStore implements Store {
     await db.query(
       `INSERT INTO jobs (crm, kind, ref, state, run_at, created_at, updated_at)
        SELECT $1, $2, ref, 'ready', $3, $3, $3 FROM unnest($4::text[]) AS ref
-       ON CONFLICT (crm, kind, ref) WHERE state IN ('ready', 'running') DO NOTHING`,
-      [crm, kind, runAt, refs],
+       ON CONFLICT (crm, kind, ref) WHERE state IN ('ready', 'running')
+       DO UPDATE SET rerun = true WHERE jobs.state = 'running'`,
+      [crm, kind, runAt, [...new Set(refs)]],
     );
   }
 
@@ -396,27 +403,36 @@ export class PostgresStore implements Store {
     return result;
   }
 
-  async createCallback(callback: StoredCallback) {
-    const result = await this.pool.query(
-      `INSERT INTO callbacks (id, crm, answer_ref, kind, status, account_key, due_at, respondent_email, body,
-         created_at, first_contact_at, closed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
-      [
-        callback.id,
-        callback.crm,
-        callback.answerRef,
-        callback.kind,
-        callback.status,
-        callback.accountKey ?? null,
-        callback.dueAt,
-        callback.respondentEmail?.toLowerCase() ?? null,
-        JSON.stringify(callback),
-        utc(callback.createdAt),
-        utc(callback.firstContactAt),
-        utc(callback.closedAt),
-      ],
-    );
-    return (result.rowCount ?? 0) > 0;
+  async createCallbacks(callbacks: readonly StoredCallback[], now: number) {
+    if (callbacks.length === 0) return [];
+    return this.transaction(async (db) => {
+      const created: string[] = [];
+      for (const callback of callbacks) {
+        const result = await db.query(
+          `INSERT INTO callbacks (id, crm, answer_ref, kind, status, account_key, due_at, respondent_email, body,
+             created_at, first_contact_at, closed_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
+          [
+            callback.id,
+            callback.crm,
+            callback.answerRef,
+            callback.kind,
+            callback.status,
+            callback.accountKey ?? null,
+            callback.dueAt,
+            callback.respondentEmail?.toLowerCase() ?? null,
+            JSON.stringify(callback),
+            utc(callback.createdAt),
+            utc(callback.firstContactAt),
+            utc(callback.closedAt),
+          ],
+        );
+        if ((result.rowCount ?? 0) === 0) continue;
+        created.push(callback.id);
+        await this.enqueueIn(db, callback.crm, 'callback', [callback.id], now);
+      }
+      return created;
+    });
   }
 
   async getCallback(id: string) {
@@ -434,21 +450,52 @@ export class PostgresStore implements Store {
     return result;
   }
 
-  async saveCallback(callback: StoredCallback) {
-    await this.pool.query(
-      `UPDATE callbacks SET status = $1, due_at = $2, account_key = $3, respondent_email = $4, body = $5,
-       first_contact_at = $7, closed_at = $8 WHERE id = $6`,
-      [
-        callback.status,
-        callback.dueAt,
-        callback.accountKey ?? null,
-        callback.respondentEmail?.toLowerCase() ?? null,
-        JSON.stringify(callback),
-        callback.id,
-        utc(callback.firstContactAt),
-        utc(callback.closedAt),
-      ],
+  async updateCallback(
+    id: string,
+    change: (current: StoredCallback) => StoredCallback | undefined,
+    options: { enqueueAt?: number } = {},
+  ) {
+    // The row stays locked from the read to the write: replicas changing it wait their turn.
+    return this.transaction(async (db) => {
+      const { rows } = await db.query<{ body: string }>(
+        'SELECT body FROM callbacks WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      if (!rows[0]) return undefined;
+      const next = change(JSON.parse(rows[0].body) as StoredCallback);
+      if (!next) return undefined;
+      await db.query(
+        `UPDATE callbacks SET status = $1, due_at = $2, account_key = $3, respondent_email = $4, body = $5,
+         first_contact_at = $7, closed_at = $8 WHERE id = $6`,
+        [
+          next.status,
+          next.dueAt,
+          next.accountKey ?? null,
+          next.respondentEmail?.toLowerCase() ?? null,
+          JSON.stringify(next),
+          id,
+          utc(next.firstContactAt),
+          utc(next.closedAt),
+        ],
+      );
+      if (options.enqueueAt !== undefined)
+        await this.enqueueIn(db, next.crm, 'callback', [id], options.enqueueAt);
+      return next;
+    });
+  }
+
+  async queueUnsyncedCallbacks(now: number) {
+    const result = await this.pool.query(
+      `INSERT INTO jobs (crm, kind, ref, state, run_at, created_at, updated_at)
+       SELECT c.crm, 'callback', c.id, 'ready', $1, $1, $1 FROM callbacks c
+       WHERE NOT EXISTS (SELECT 1 FROM sync_state s WHERE s.crm = c.crm AND s.kind = 'callback'
+         AND s.ref = c.id AND s.state IN ('synced', 'dead'))
+       AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.crm = c.crm AND j.kind = 'callback'
+         AND j.ref = c.id AND j.state IN ('ready', 'running', 'dead'))
+       ON CONFLICT (crm, kind, ref) WHERE state IN ('ready', 'running') DO NOTHING`,
+      [now],
     );
+    return result.rowCount ?? 0;
   }
 
   async listCallbacks(filter: CallbackFilter) {
@@ -516,7 +563,9 @@ export class PostgresStore implements Store {
   async complete(ids: readonly number[], now: number) {
     if (ids.length === 0) return;
     await this.pool.query(
-      `UPDATE jobs SET state = 'done', lease_until = NULL, updated_at = $1 WHERE id = ANY($2::bigint[])`,
+      `UPDATE jobs SET state = CASE WHEN rerun THEN 'ready' ELSE 'done' END,
+       run_at = CASE WHEN rerun THEN $1 ELSE run_at END, attempts = CASE WHEN rerun THEN 0 ELSE attempts END,
+       rerun = false, lease_until = NULL, updated_at = $1 WHERE id = ANY($2::bigint[])`,
       [now, ids],
     );
   }
@@ -531,7 +580,7 @@ export class PostgresStore implements Store {
     const { rows } = await this.pool.query<{ state: string }>(
       `UPDATE jobs SET attempts = attempts + $1,
          state = CASE WHEN attempts + $1 >= $2 THEN 'dead' ELSE 'ready' END,
-         run_at = $3, last_error = $4, lease_until = NULL, locked_by = NULL, updated_at = $5
+         run_at = $3, last_error = $4, rerun = false, lease_until = NULL, locked_by = NULL, updated_at = $5
        WHERE id = $6 RETURNING state`,
       [options.countAttempt ? 1 : 0, options.maxAttempts, now + delayMs, error, now, id],
     );
@@ -594,6 +643,25 @@ export class PostgresStore implements Store {
       'SELECT crm, state, COUNT(*) AS n FROM jobs GROUP BY crm, state',
     );
     return Object.fromEntries(rows.map((r) => [`${r.crm}.${r.state}`, r.n]));
+  }
+
+  async openJobCounts() {
+    const { rows } = await this.pool.query<{ crm: string; state: string; n: number }>(
+      `SELECT crm, state, COUNT(*) AS n FROM jobs WHERE state IN ('ready', 'running', 'dead') GROUP BY crm, state`,
+    );
+    return Object.fromEntries(rows.map((r) => [`${r.crm}.${r.state}`, r.n]));
+  }
+
+  async pruneDoneJobs(before: number, limit: number) {
+    const result = await this.pool.query(
+      `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state = 'done' AND updated_at < $1 LIMIT $2)`,
+      [before, limit],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async ping() {
+    await this.pool.query('SELECT 1');
   }
 
   async linkContact(crm: Crm, contactId: string, email: string) {

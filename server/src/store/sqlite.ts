@@ -70,6 +70,12 @@ export const MIGRATIONS: readonly string[] = [
      first_contact_at = strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(body, '$.firstContactAt')),
      closed_at = strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(body, '$.closedAt'));
    CREATE INDEX callbacks_created_at ON callbacks (created_at);`,
+  // A record queued again while its job runs (a callback changed during its sync) is run once
+  // more when that job settles, instead of being dropped. Open jobs are counted, and done ones
+  // pruned, through indexes that do not grow with the history.
+  `ALTER TABLE jobs ADD COLUMN rerun INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX jobs_open ON jobs (crm, state) WHERE state IN ('ready', 'running', 'dead');
+   CREATE INDEX jobs_done ON jobs (updated_at) WHERE state = 'done';`,
 ];
 
 /** An optional instant as the callbacks' time columns keep it: UTC ISO text, or NULL. */
@@ -113,7 +119,8 @@ export class SqliteStore implements Store {
   private enqueueSync(crm: Queue, kind: JobKind, refs: readonly string[], runAt: number): void {
     const insert = this.db.prepare(
       `INSERT INTO jobs (crm, kind, ref, state, run_at, created_at, updated_at) VALUES (?, ?, ?, 'ready', ?, ?, ?)
-       ON CONFLICT (crm, kind, ref) WHERE state IN ('ready', 'running') DO NOTHING`,
+       ON CONFLICT (crm, kind, ref) WHERE state IN ('ready', 'running')
+       DO UPDATE SET rerun = 1 WHERE state = 'running'`,
     );
     for (const ref of refs) insert.run(crm, kind, ref, runAt, runAt, runAt);
   }
@@ -313,27 +320,34 @@ export class SqliteStore implements Store {
     return result;
   }
 
-  async createCallback(callback: StoredCallback) {
-    const result = this.db
-      .prepare(
-        `INSERT INTO callbacks (id, crm, answer_ref, kind, status, account_key, due_at, body,
-           created_at, first_contact_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT DO NOTHING`,
-      )
-      .run(
-        callback.id,
-        callback.crm,
-        callback.answerRef,
-        callback.kind,
-        callback.status,
-        callback.accountKey ?? null,
-        callback.dueAt,
-        JSON.stringify(callback),
-        utc(callback.createdAt),
-        utc(callback.firstContactAt),
-        utc(callback.closedAt),
-      );
-    return result.changes > 0;
+  async createCallbacks(callbacks: readonly StoredCallback[], now: number) {
+    const insert = this.db.prepare(
+      `INSERT INTO callbacks (id, crm, answer_ref, kind, status, account_key, due_at, body,
+         created_at, first_contact_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    );
+    return this.db.transaction(() => {
+      const created: string[] = [];
+      for (const callback of callbacks) {
+        const result = insert.run(
+          callback.id,
+          callback.crm,
+          callback.answerRef,
+          callback.kind,
+          callback.status,
+          callback.accountKey ?? null,
+          callback.dueAt,
+          JSON.stringify(callback),
+          utc(callback.createdAt),
+          utc(callback.firstContactAt),
+          utc(callback.closedAt),
+        );
+        if (result.changes === 0) continue;
+        created.push(callback.id);
+        this.enqueueSync(callback.crm, 'callback', [callback.id], now);
+      }
+      return created;
+    })();
   }
 
   async getCallback(id: string) {
@@ -351,21 +365,49 @@ export class SqliteStore implements Store {
     return result;
   }
 
-  async saveCallback(callback: StoredCallback) {
-    this.db
+  async updateCallback(
+    id: string,
+    change: (current: StoredCallback) => StoredCallback | undefined,
+    options: { enqueueAt?: number } = {},
+  ) {
+    // One synchronous transaction: nothing else runs between the read and the write.
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT body FROM callbacks WHERE id = ?').get(id) as
+        { body: string } | undefined;
+      if (!row) return undefined;
+      const next = change(JSON.parse(row.body) as StoredCallback);
+      if (!next) return undefined;
+      this.db
+        .prepare(
+          `UPDATE callbacks SET status = ?, due_at = ?, account_key = ?, body = ?,
+           first_contact_at = ?, closed_at = ? WHERE id = ?`,
+        )
+        .run(
+          next.status,
+          next.dueAt,
+          next.accountKey ?? null,
+          JSON.stringify(next),
+          utc(next.firstContactAt),
+          utc(next.closedAt),
+          id,
+        );
+      if (options.enqueueAt !== undefined)
+        this.enqueueSync(next.crm, 'callback', [id], options.enqueueAt);
+      return next;
+    })();
+  }
+
+  async queueUnsyncedCallbacks(now: number) {
+    return this.db
       .prepare(
-        `UPDATE callbacks SET status = ?, due_at = ?, account_key = ?, body = ?,
-         first_contact_at = ?, closed_at = ? WHERE id = ?`,
+        `INSERT INTO jobs (crm, kind, ref, state, run_at, created_at, updated_at)
+         SELECT c.crm, 'callback', c.id, 'ready', ?, ?, ? FROM callbacks c
+         WHERE NOT EXISTS (SELECT 1 FROM sync_state s WHERE s.crm = c.crm AND s.kind = 'callback'
+           AND s.ref = c.id AND s.state IN ('synced', 'dead'))
+         AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.crm = c.crm AND j.kind = 'callback'
+           AND j.ref = c.id AND j.state IN ('ready', 'running', 'dead'))`,
       )
-      .run(
-        callback.status,
-        callback.dueAt,
-        callback.accountKey ?? null,
-        JSON.stringify(callback),
-        utc(callback.firstContactAt),
-        utc(callback.closedAt),
-        callback.id,
-      );
+      .run(now, now, now).changes;
   }
 
   async listCallbacks(filter: CallbackFilter) {
@@ -433,9 +475,11 @@ export class SqliteStore implements Store {
     if (ids.length === 0) return;
     this.db
       .prepare(
-        `UPDATE jobs SET state = 'done', lease_until = NULL, updated_at = ? WHERE id IN (${placeholders(ids.length)})`,
+        `UPDATE jobs SET state = CASE rerun WHEN 1 THEN 'ready' ELSE 'done' END,
+         run_at = CASE rerun WHEN 1 THEN ? ELSE run_at END, attempts = CASE rerun WHEN 1 THEN 0 ELSE attempts END,
+         rerun = 0, lease_until = NULL, updated_at = ? WHERE id IN (${placeholders(ids.length)})`,
       )
-      .run(now, ...ids);
+      .run(now, now, ...ids);
   }
 
   async retry(
@@ -452,7 +496,7 @@ export class SqliteStore implements Store {
       const dead = attempts >= options.maxAttempts;
       this.db
         .prepare(
-          `UPDATE jobs SET state = ?, attempts = ?, run_at = ?, last_error = ?, lease_until = NULL, locked_by = NULL, updated_at = ? WHERE id = ?`,
+          `UPDATE jobs SET state = ?, attempts = ?, run_at = ?, last_error = ?, rerun = 0, lease_until = NULL, locked_by = NULL, updated_at = ? WHERE id = ?`,
         )
         .run(dead ? 'dead' : 'ready', attempts, now + delayMs, error, now, id);
       return dead ? ('dead' as const) : ('retry' as const);
@@ -526,6 +570,28 @@ export class SqliteStore implements Store {
       .prepare('SELECT crm, state, COUNT(*) AS n FROM jobs GROUP BY crm, state')
       .all() as { crm: string; state: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [`${r.crm}.${r.state}`, r.n]));
+  }
+
+  async openJobCounts() {
+    // The same condition as the jobs_open index, so that SQLite counts from it.
+    const rows = this.db
+      .prepare(
+        `SELECT crm, state, COUNT(*) AS n FROM jobs WHERE state IN ('ready', 'running', 'dead') GROUP BY crm, state`,
+      )
+      .all() as { crm: string; state: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [`${r.crm}.${r.state}`, r.n]));
+  }
+
+  async pruneDoneJobs(before: number, limit: number) {
+    return this.db
+      .prepare(
+        `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state = 'done' AND updated_at < ? LIMIT ?)`,
+      )
+      .run(before, limit).changes;
+  }
+
+  async ping() {
+    this.db.prepare('SELECT 1').get();
   }
 
   async linkContact(crm: Crm, contactId: string, email: string) {

@@ -101,11 +101,31 @@ export interface Store {
     refs: readonly string[],
   ): Promise<Map<string, { state: SyncState; crmId?: string }>>;
 
-  /** Inserts a callback unless one of the same kind exists for the answer; true when created. */
-  createCallback(callback: StoredCallback): Promise<boolean>;
+  /**
+   * Inserts callbacks and queues each new one's sync in its CRM, in one transaction, so that a
+   * crash never leaves a callback without its job. A callback of the same kind already raised for
+   * the answer is skipped. Returns the ids created.
+   */
+  createCallbacks(callbacks: readonly StoredCallback[], now: number): Promise<string[]>;
   getCallback(id: string): Promise<StoredCallback | undefined>;
   getCallbacks(ids: readonly string[]): Promise<Map<string, StoredCallback>>;
-  saveCallback(callback: StoredCallback): Promise<void>;
+  /**
+   * Changes one callback atomically: `change` receives the callback as stored at that moment
+   * (under a row lock on PostgreSQL) and returns its new state, or undefined to leave it as it is.
+   * A caller that decided on an older read compares it with `current` inside `change`: that is the
+   * compare-and-set that keeps a manager's update from being overwritten. With `enqueueAt`, the
+   * callback's sync is queued in the same transaction. Returns the callback saved, if any.
+   */
+  updateCallback(
+    id: string,
+    change: (current: StoredCallback) => StoredCallback | undefined,
+    options?: { enqueueAt?: number },
+  ): Promise<StoredCallback | undefined>;
+  /**
+   * Queues the sync of every callback never written to its CRM that has no job waiting (left so
+   * by a crash of a version that stored callbacks and jobs apart); returns how many it queued.
+   */
+  queueUnsyncedCallbacks(now: number): Promise<number>;
   listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]>;
   /** Every callback raised since an instant, open or closed, oldest first (loop-closure figures). */
   callbacksCreatedSince(sinceIso: string): Promise<StoredCallback[]>;
@@ -127,7 +147,17 @@ export interface Store {
   listDead(limit: number): Promise<DeadJob[]>;
   /** Moves dead jobs (all, or these ids) back to the queue; returns how many. */
   replay(ids: readonly number[] | 'all', now: number): Promise<number>;
+  /** Jobs by `crm.state`, done ones included: a full count, for `doctor` and tests. */
   queueStats(): Promise<Record<string, number>>;
+  /**
+   * Jobs still ready, running or dead by `crm.state`: an indexed count that does not grow with
+   * the history of done jobs (what `/metrics` reads on every scrape).
+   */
+  openJobCounts(): Promise<Record<string, number>>;
+  /** Deletes up to `limit` done jobs settled before `before`; returns how many. */
+  pruneDoneJobs(before: number, limit: number): Promise<number>;
+  /** A cheap round trip that fails when the store cannot be used (`/health`). */
+  ping(): Promise<void>;
 
   /** Remembers which CRM contact a respondent's e-mail resolved to. */
   linkContact(crm: Crm, contactId: string, email: string): Promise<void>;

@@ -60,6 +60,8 @@ export interface EngineOptions {
    * taxonomy. Deterministic, so a re-sync writes the same values.
    */
   readonly analyse?: VerbatimAnalyser;
+  /** How long done jobs are kept before they are pruned; default 7 days. */
+  readonly jobRetentionMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -105,11 +107,21 @@ export class SyncEngine {
     return this.options.adapters.map((a) => a.crm);
   }
 
-  /** Starts one loop per CRM; they poll for due jobs until `stop()`. */
+  /**
+   * Starts one loop per CRM; they poll for due jobs until `stop()`. First, callbacks that a crash
+   * of an older version left without a job are queued.
+   */
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loops = this.options.adapters.map((adapter) => this.loop(adapter));
+    const recovered = this.store.queueUnsyncedCallbacks(this.clock()).then(
+      (queued) => {
+        if (queued > 0) this.logger.warn({ queued }, 'queued callbacks that had no sync job');
+      },
+      (error: Error) =>
+        this.logger.error({ err: error.message }, 'could not look for callbacks without a job'),
+    );
+    this.loops = this.options.adapters.map((adapter) => recovered.then(() => this.loop(adapter)));
   }
 
   async stop(): Promise<void> {
@@ -128,8 +140,10 @@ export class SyncEngine {
       let processed = 0;
       try {
         processed = await this.runOnce(adapter);
-        if (adapter === this.options.adapters[0] && this.clock() - this.lastSweep > 60_000)
+        if (adapter === this.options.adapters[0] && this.clock() - this.lastSweep > 60_000) {
           await this.sweepEscalations();
+          await this.pruneDoneJobs();
+        }
       } catch (error) {
         this.logger.error({ crm: adapter.crm, err: (error as Error).message }, 'sync round failed');
       }
@@ -325,7 +339,7 @@ export class SyncEngine {
     alerts: readonly Alert[],
     resolution: Resolution,
   ): Promise<string[]> {
-    const created: string[] = [];
+    const callbacks: StoredCallback[] = [];
     for (const alert of alerts) {
       let assignee: string | undefined;
       if (alert.assignTo === 'account_owner') assignee = resolution.ownerId;
@@ -354,9 +368,10 @@ export class SyncEngine {
         reason: alert.reason,
         assignTo: alert.assignTo,
       };
-      if (await this.store.createCallback(callback)) created.push(callback.id);
+      callbacks.push(callback);
     }
-    return created;
+    // Each callback and its sync job in one transaction: a crash leaves both or neither.
+    return this.store.createCallbacks(callbacks, this.clock());
   }
 
   private async syncAnswers(adapter: CrmAdapter, jobs: readonly Job[]): Promise<void> {
@@ -375,7 +390,6 @@ export class SyncEngine {
     // A rule's touchpoint and an answer's meet by key or either label (the answer keeps its label).
     const touchpoints = await adapter.touchpoints();
     const writes: (AnswerWrite & { job: Job })[] = [];
-    const newCallbacks: string[] = [];
     const now = new Date(this.clock()).toISOString();
     for (const item of items) {
       const resolution = resolutions.get(item.ref);
@@ -419,9 +433,7 @@ export class SyncEngine {
             touchpoints,
             ...(businessHours && { businessHours }),
           });
-      newCallbacks.push(
-        ...(await this.raiseCallbacks(adapter, item.answer, item.ref, alerts, resolution)),
-      );
+      await this.raiseCallbacks(adapter, item.answer, item.ref, alerts, resolution);
       const analyse = this.options.analyse ?? analyzeVerbatim;
       writes.push({
         job: item.job,
@@ -434,8 +446,6 @@ export class SyncEngine {
         }),
       });
     }
-    if (newCallbacks.length > 0)
-      await this.store.enqueue(adapter.crm, 'callback', newCallbacks, this.clock());
     if (writes.length === 0) return;
     const results = await adapter.writeAnswers(writes);
     const rollups = new Set<string>();
@@ -521,7 +531,6 @@ export class SyncEngine {
         reviews.map(({ answer }) => ({ ref: refOf(answer), answer })),
       );
       const now = new Date(this.clock()).toISOString();
-      const created: string[] = [];
       for (const { answer, rating } of reviews) {
         const alerts = evaluateThresholds({
           answer,
@@ -531,18 +540,14 @@ export class SyncEngine {
           touchpoints,
           ...(businessHours && { businessHours }),
         });
-        created.push(
-          ...(await this.raiseCallbacks(
-            adapter,
-            answer,
-            refOf(answer),
-            alerts,
-            resolutions.get(refOf(answer)) ?? {},
-          )),
+        await this.raiseCallbacks(
+          adapter,
+          answer,
+          refOf(answer),
+          alerts,
+          resolutions.get(refOf(answer)) ?? {},
         );
       }
-      if (created.length > 0)
-        await this.store.enqueue(adapter.crm, 'callback', created, this.clock());
     }
     if (writes.length === 0) return;
     const results = await adapter.writeRatings(writes);
@@ -604,7 +609,10 @@ export class SyncEngine {
       async (job, crmId) => {
         const write = writes.find((w) => w.job.id === job.id);
         if (!write) return;
-        await this.store.saveCallback({ ...write.callback, crmId });
+        // Only the CRM id: a manager's update that landed during the write is kept (and queued).
+        await this.store.updateCallback(write.callback.id, (current) =>
+          current.crmId === crmId ? undefined : { ...current, crmId },
+        );
         if (write.callback.crmAccountId)
           rollups.add(
             `${write.callback.crmAccountId}|${write.callback.accountKey ?? write.callback.crmAccountId}`,
@@ -678,22 +686,38 @@ export class SyncEngine {
       if (!logged.has(stored.crm)) continue;
       let callback = stored;
       const state = logged.get(stored.crm)?.get(stored.id);
-      if (state && isFurtherAlong(stored.status, state.status)) {
+      if (state && isFurtherAlong(stored.status, state.status))
         callback = mergeCrmState(stored, state, now);
-        await this.store.saveCallback(callback);
-      }
-      if (!decideEscalation(callback, now).escalate) continue;
-      await this.store.saveCallback({
-        ...callback,
-        status: 'escalated',
-        escalatedAt: now,
-        ...(callback.escalateTo && { assignee: callback.escalateTo }),
-      });
-      await this.store.enqueue(callback.crm, 'callback', [callback.id], this.clock());
-      escalated++;
+      const escalate = decideEscalation(callback, now).escalate;
+      if (escalate)
+        callback = {
+          ...callback,
+          status: 'escalated',
+          escalatedAt: now,
+          ...(callback.escalateTo && { assignee: callback.escalateTo }),
+        };
+      if (callback === stored) continue;
+      // Compare-and-set on what was read before the read-back: a PATCH, a card or a logger update
+      // that landed meanwhile wins, and this callback waits for the next sweep.
+      const read = JSON.stringify(stored);
+      const saved = await this.store.updateCallback(
+        stored.id,
+        (current) => (JSON.stringify(current) === read ? callback : undefined),
+        escalate ? { enqueueAt: this.clock() } : {},
+      );
+      if (saved && escalate) escalated++;
     }
     if (escalated > 0) this.logger.info({ escalated }, 'escalated late callbacks');
     return escalated;
+  }
+
+  /**
+   * Deletes done jobs older than the retention (`BOUCLE_JOB_RETENTION_DAYS`), a batch at a time,
+   * so that the jobs table holds the open work and a bounded history, not every job ever run.
+   */
+  async pruneDoneJobs(): Promise<number> {
+    const retentionMs = this.options.jobRetentionMs ?? 7 * DAY_MS;
+    return this.store.pruneDoneJobs(this.clock() - retentionMs, 10_000);
   }
 
   /** Per CRM that could be consulted: the callbacks' states there (empty when it keeps none). */

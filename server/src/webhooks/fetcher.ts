@@ -12,6 +12,10 @@ import {
   surveyMonkeySurveySchema,
 } from './vendors.ts';
 
+/** A survey or response id as SurveyMonkey and Qualtrics write them: safe in a URL path. */
+export const VENDOR_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const isVendorId = (id: string | undefined): id is string => id !== undefined && VENDOR_ID.test(id);
+
 /** A vendor API answer that tells whether trying again can help. */
 class FetchError extends Error {
   constructor(
@@ -85,15 +89,38 @@ export class VendorFetcher {
     this.wake?.();
   }
 
+  /**
+   * GETs a vendor API resource with its credential. Redirects are followed by hand, only within
+   * the vendor's origin (scheme, host and port of `url`), so that the credential never reaches
+   * another host; a redirect elsewhere is refused.
+   */
   private async get(url: string, headers: Record<string, string>): Promise<unknown> {
+    const origin = new URL(url).origin;
     let response: Response;
-    try {
-      response = await fetch(url, {
-        headers: { accept: 'application/json', ...headers },
-        signal: AbortSignal.timeout(15_000),
-      });
-    } catch (error) {
-      throw new FetchError(`cannot reach ${new URL(url).host}: ${(error as Error).message}`, true);
+    let target = url;
+    for (let hops = 0; ; hops++) {
+      try {
+        response = await fetch(target, {
+          headers: { accept: 'application/json', ...headers },
+          redirect: 'manual',
+          signal: AbortSignal.timeout(15_000),
+        });
+      } catch (error) {
+        throw new FetchError(
+          `cannot reach ${new URL(target).host}: ${(error as Error).message}`,
+          true,
+        );
+      }
+      if (response.status < 300 || response.status > 399) break;
+      const location = response.headers.get('location');
+      const next = location ? new URL(location, target) : undefined;
+      if (!next || next.origin !== origin)
+        throw new FetchError(
+          `${new URL(target).host} redirected to ${next?.origin ?? 'nowhere'}: Boucle follows redirects only within ${origin}, so that its credential stays there`,
+          false,
+        );
+      if (hops >= 3) throw new FetchError(`${origin} redirected more than 3 times`, false);
+      target = next.href;
     }
     if (response.ok) return response.json();
     const retryAfter = response.headers.get('retry-after');
@@ -106,7 +133,10 @@ export class VendorFetcher {
   }
 
   private async fetchAnswer(ref: string): Promise<unknown> {
-    const [source, surveyId, responseId] = ref.split(':') as [string, string, string];
+    const [source, surveyId, responseId, ...rest] = ref.split(':');
+    // Ids go into URL paths: only plain id characters, never "..", "/", ":" or "%".
+    if (rest.length > 0 || !isVendorId(surveyId) || !isVendorId(responseId))
+      throw new FetchError(`${ref} does not name a survey and a response by plain ids`, false);
     const { config } = this.options;
     if (source === 'surveymonkey') {
       const sm = config.surveymonkey;

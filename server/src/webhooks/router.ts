@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { WebhooksConfig } from '../config/config.ts';
 import { ConfigError } from '../config/config.ts';
 import { ApiError } from '../errors.ts';
+import { isBatch, refuseDatedAhead } from '../http/datedAhead.ts';
 import type { Crm, Store } from '../store/store.ts';
 import {
   verifyHubSpotV3,
@@ -19,6 +20,7 @@ import {
   verifyTypeform,
   type Verdict,
 } from './signatures.ts';
+import { VENDOR_ID } from './fetcher.ts';
 import { hubspotEventSchema } from './hubspotEvents.ts';
 import {
   typeformAnswer,
@@ -63,14 +65,50 @@ function parseJson(raw: Buffer): unknown {
   }
 }
 
-function denied(verdict: Verdict): void {
-  if (!verdict.ok) throw new ApiError(401, 'invalid_signature', verdict.reason);
+/** Requests counted over a one-minute window, per key (a source, or a client address). */
+class MinuteWindows {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  constructor(private readonly limit: number) {}
+
+  /** Seconds until the key may send again once over its limit; undefined while within it. */
+  blocked(key: string, now: number): number | undefined {
+    const window = this.windows.get(key);
+    if (!window || now - window.start >= 60_000 || window.count < this.limit) return undefined;
+    return Math.ceil((window.start + 60_000 - now) / 1000);
+  }
+
+  /** Whether the key sent a request within its current window. */
+  seen(key: string, now: number): boolean {
+    const window = this.windows.get(key);
+    return window !== undefined && now - window.start < 60_000;
+  }
+
+  /** Counts one request; returns the seconds to wait when it is over the limit. */
+  spend(key: string, now: number): number | undefined {
+    const window = this.windows.get(key);
+    if (!window || now - window.start >= 60_000) {
+      if (this.windows.size >= 10_000)
+        for (const [other, w] of this.windows)
+          if (now - w.start >= 60_000) this.windows.delete(other);
+      this.windows.set(key, { start: now, count: 1 });
+      return undefined;
+    }
+    window.count++;
+    return window.count > this.limit ? Math.ceil((window.start + 60_000 - now) / 1000) : undefined;
+  }
 }
 
+const rateLimited = (message: string, retryAfter: number) =>
+  new ApiError(429, 'rate_limited', `${message}; retry after ${retryAfter} s`, [], {
+    'Retry-After': String(retryAfter),
+  });
+
 /**
- * `POST /webhooks/{source}`: survey tools' deliveries. Each is rate-limited per source, its
- * signature checked on the raw bytes before anything parses it, turned into answers, stored and
- * queued (the CRM sync happens later), and answered within a second. A delivery seen before
+ * `POST /webhooks/{source}`: survey tools' deliveries. Each has its signature checked on the raw
+ * bytes before anything parses it (verified deliveries count against their source's rate, refused
+ * ones against their client address's), is turned into answers, stored and queued (the CRM sync
+ * happens later), and answered within a second. A delivery seen before
  * answers 200 with `duplicate: true`.
  */
 export function webhookRouter(deps: WebhookDeps): express.Router {
@@ -86,7 +124,30 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
       );
     mappings.set(form, parsed.data);
   }
-  const windows = new Map<string, { start: number; count: number }>();
+  // A source's budget is spent by verified deliveries only, so that unsigned traffic cannot use
+  // up a genuine sender's; refused requests are counted per client address, and a client over
+  // its budget is turned away before its body is read.
+  const verified = new MinuteWindows(deps.config.ratePerMinute);
+  const refused = new MinuteWindows(deps.config.ratePerMinute);
+  // An address that delivered a verified request within the minute is never turned away at the
+  // door: behind a proxy every sender shares one address, genuine ones included.
+  const deliveredFrom = new MinuteWindows(Number.MAX_SAFE_INTEGER);
+  const client = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  const denied = (req: Request, verdict: Verdict): void => {
+    const source = String(req.params.source);
+    const now = clock();
+    if (!verdict.ok) {
+      refused.spend(client(req), now);
+      throw new ApiError(401, 'invalid_signature', verdict.reason);
+    }
+    deliveredFrom.spend(client(req), now);
+    const wait = verified.spend(source, now);
+    if (wait !== undefined)
+      throw rateLimited(
+        `More than ${deps.config.ratePerMinute} deliveries a minute from ${source}`,
+        wait,
+      );
+  };
   const router = express.Router();
 
   // SurveyMonkey checks the URL with a HEAD request when the webhook is registered.
@@ -102,21 +163,14 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
           `Unknown webhook source "${source}": one of ${WEBHOOK_SOURCES.join(', ')}`,
         ),
       );
-    const now = clock();
-    const window = windows.get(source);
-    if (!window || now - window.start >= 60_000) windows.set(source, { start: now, count: 1 });
-    else if (++window.count > deps.config.ratePerMinute) {
-      const retryAfter = String(Math.ceil((window.start + 60_000 - now) / 1000));
+    const wait = refused.blocked(client(req), clock());
+    if (wait !== undefined && !deliveredFrom.seen(client(req), clock()))
       return next(
-        new ApiError(
-          429,
-          'rate_limited',
-          `More than ${deps.config.ratePerMinute} deliveries a minute from ${source}; retry after ${retryAfter} s`,
-          [],
-          { 'Retry-After': retryAfter },
+        rateLimited(
+          `More than ${deps.config.ratePerMinute} refused requests a minute from ${client(req)}`,
+          wait,
         ),
       );
-    }
     next();
   });
   router.post('/:source', express.raw({ type: () => true, limit: '1mb' }));
@@ -160,6 +214,7 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
           'The generic webhook is off: set BOUCLE_WEBHOOK_SECRET',
         );
       denied(
+        req,
         verifyStandardWebhook(
           {
             raw,
@@ -191,6 +246,12 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
           'The delivery is not an answer of the API',
           toFieldIssues(parsed.error),
         );
+      refuseDatedAhead(
+        parsed.data,
+        'answeredAt',
+        clock(),
+        isBatch(normalized, 'answers') ? 'answers' : undefined,
+      );
       return ingest(res, source, String(header(req, 'webhook-id')), parsed.data);
     }
     if (source === 'typeform') {
@@ -201,7 +262,7 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
           'not_configured',
           'The Typeform webhook is off: set TYPEFORM_SECRET',
         );
-      denied(verifyTypeform(raw, header(req, 'typeform-signature'), secrets));
+      denied(req, verifyTypeform(raw, header(req, 'typeform-signature'), secrets));
       const payload = typeformPayloadSchema.safeParse(parseJson(raw));
       if (!payload.success)
         throw new ApiError(
@@ -234,6 +295,7 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
       // HubSpot signs the URL it called: behind a proxy, the forwarded scheme and host.
       const url = `${header(req, 'x-forwarded-proto') ?? req.protocol}://${header(req, 'x-forwarded-host') ?? req.get('host')}${req.originalUrl}`;
       denied(
+        req,
         verifyHubSpotV3(
           {
             method: req.method,
@@ -302,6 +364,7 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
             'The SurveyMonkey webhook is off: set SURVEYMONKEY_CLIENT_ID and SURVEYMONKEY_CLIENT_SECRET',
           );
         denied(
+          req,
           verifySurveyMonkey(
             raw,
             header(req, 'sm-signature'),
@@ -319,12 +382,24 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
           ...(typeof event?.event_id === 'string'
             ? []
             : [{ path: 'event_id', message: 'must be a string' }]),
-          ...(typeof event?.object_id === 'string'
+          // Both ids go into SurveyMonkey API paths: plain id characters only.
+          ...(typeof event?.object_id === 'string' && VENDOR_ID.test(event.object_id)
             ? []
-            : [{ path: 'object_id', message: 'must be a string' }]),
-          ...(typeof event?.resources?.survey_id === 'string'
+            : [
+                {
+                  path: 'object_id',
+                  message: 'must be a SurveyMonkey id (letters, digits, - or _)',
+                },
+              ]),
+          ...(typeof event?.resources?.survey_id === 'string' &&
+          VENDOR_ID.test(event.resources.survey_id)
             ? []
-            : [{ path: 'resources.survey_id', message: 'must be a string' }]),
+            : [
+                {
+                  path: 'resources.survey_id',
+                  message: 'must be a SurveyMonkey id (letters, digits, - or _)',
+                },
+              ]),
         ];
         if (issues.length > 0)
           throw new ApiError(
@@ -346,6 +421,7 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
             'The Qualtrics webhook is off: set QUALTRICS_WEBHOOK_TOKEN',
           );
         denied(
+          req,
           verifyToken(typeof req.query.token === 'string' ? req.query.token : undefined, tokens),
         );
         const form = new URLSearchParams(raw.toString('utf8'));

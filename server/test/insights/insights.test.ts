@@ -376,7 +376,7 @@ async function get(path: string, key = API_KEY) {
 beforeAll(async () => {
   store = new SqliteStore(':memory:');
   await store.ingestAnswers(data.answers, [], NOW);
-  for (const callback of data.callbacks) await store.createCallback(callback);
+  await store.createCallbacks(data.callbacks, NOW);
   const app = createApp({
     store,
     apiKey: API_KEY,

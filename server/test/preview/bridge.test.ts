@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -220,6 +221,49 @@ describe('the demo in both emulators', () => {
       }
     },
   );
+});
+
+describe('the preview bridge and DNS rebinding', () => {
+  /** A request naming `host` in its Host header, as a rebinding page's browser would send it. */
+  const asHost = (host: string, method: string, path: string, body?: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(
+        `${server.url}${path}`,
+        { method, headers: { host, 'content-type': 'application/json' } },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+  const port = () => new URL(server.url).port;
+
+  it.each([
+    ['GET', '/'],
+    ['POST', '/preview/api/salesforce/graphql'],
+    ['GET', '/preview/api/salesforce/records/001000000000001AAA'],
+    ['PATCH', '/preview/api/salesforce/records/001000000000001AAA'],
+    ['GET', '/preview/api/hubspot/company'],
+  ])('refuses %s %s under another name than the loopback one', async (method, path) => {
+    const body =
+      method === 'GET'
+        ? undefined
+        : '{"query": "{ uiapi { query { Account { edges { node { Id } } } } } }"}';
+    for (const host of [`rebound.attacker.example:${port()}`, 'rebound.attacker.example']) {
+      const response = await asHost(host, method, path, body);
+      expect(response.status).toBe(403);
+      expect(JSON.parse(response.body).error.code).toBe('forbidden_host');
+    }
+  });
+
+  it('answers under 127.0.0.1 and localhost with the port it listens on', async () => {
+    expect((await asHost(`localhost:${port()}`, 'GET', '/')).status).toBe(200);
+    expect((await asHost(`127.0.0.1:${port()}`, 'GET', '/')).status).toBe(200);
+    expect((await asHost(`localhost:${Number(port()) + 9}`, 'GET', '/')).status).toBe(403);
+  });
 });
 
 describe('the preview page while its components compile', () => {

@@ -196,16 +196,19 @@ describe.each(stores)('the %s store', (_name, open) => {
 
   it('creates a callback once and lists the open, overdue and per-account ones', async () => {
     store = await open();
-    expect(await store.createCallback(callback('c1'))).toBe(true);
-    expect(await store.createCallback(callback('c1'))).toBe(false);
-    await store.createCallback(
-      callback('c2', {
-        answerRef: 'api:a2',
-        dueAt: iso(T0 - 3_600_000),
-        accountKey: 'globex.example',
-      }),
+    expect(await store.createCallbacks([callback('c1')], T0)).toEqual(['c1']);
+    expect(await store.createCallbacks([callback('c1')], T0)).toEqual([]);
+    await store.createCallbacks(
+      [
+        callback('c2', {
+          answerRef: 'api:a2',
+          dueAt: iso(T0 - 3_600_000),
+          accountKey: 'globex.example',
+        }),
+        callback('c3', { answerRef: 'api:a3', status: 'resolved' }),
+      ],
+      T0,
     );
-    await store.createCallback(callback('c3', { answerRef: 'api:a3', status: 'resolved' }));
     const now = iso(T0);
     expect((await store.listCallbacks({ now })).map((c) => c.id)).toEqual(['c2', 'c1']);
     expect((await store.listCallbacks({ now, status: 'overdue' })).map((c) => c.id)).toEqual([
@@ -214,7 +217,7 @@ describe.each(stores)('the %s store', (_name, open) => {
     expect(
       (await store.listCallbacks({ now, accountKey: 'ACME.EXAMPLE' })).map((c) => c.id),
     ).toEqual(['c1']);
-    await store.saveCallback({ ...callback('c1'), status: 'resolved', outcome: 'done' });
+    await store.updateCallback('c1', (c) => ({ ...c, status: 'resolved', outcome: 'done' }));
     expect((await store.getCallback('c1'))?.status).toBe('resolved');
     expect([...(await store.getCallbacks(['c1', 'c2', 'nope'])).keys()].sort()).toEqual([
       'c1',
@@ -226,21 +229,22 @@ describe.each(stores)('the %s store', (_name, open) => {
     store = await open();
     // 11:30 at UTC−1 is 12:30 UTC, after T0 (though its text sorts before); 13:00 at UTC+2 is
     // 11:00 UTC, before it.
-    await store.createCallback(
-      callback('late-offset', { answerRef: 'api:a1', createdAt: '2026-11-01T11:30:00-01:00' }),
+    await store.createCallbacks(
+      [
+        callback('late-offset', { answerRef: 'api:a1', createdAt: '2026-11-01T11:30:00-01:00' }),
+        callback('early-offset', { answerRef: 'api:a2', createdAt: '2026-11-01T13:00:00+02:00' }),
+        callback('at-t0', { answerRef: 'api:a3' }),
+      ],
+      T0,
     );
-    await store.createCallback(
-      callback('early-offset', { answerRef: 'api:a2', createdAt: '2026-11-01T13:00:00+02:00' }),
-    );
-    await store.createCallback(callback('at-t0', { answerRef: 'api:a3' }));
-    await store.saveCallback({
-      ...callback('at-t0', { answerRef: 'api:a3' }),
+    await store.updateCallback('at-t0', (current) => ({
+      ...current,
       status: 'resolved',
       firstContactAt: '2026-11-01T15:00:00+01:00',
       reachedAt: '2026-11-01T15:00:00+01:00',
       closedAt: iso(T0 + 7_200_000),
       outcome: 'solved',
-    });
+    }));
     const since = await store.callbacksCreatedSince(iso(T0));
     expect(since.map((c) => [c.id, c.status])).toEqual([
       ['at-t0', 'resolved'],
@@ -273,11 +277,11 @@ describe.each(stores)('the %s store', (_name, open) => {
     ]);
     expect(await store.claim('salesforce', 'w2', 10, 30_000, T0 + 1_000)).toEqual([]);
     // A pending record is queued once; once done it can be queued again.
-    await store.enqueue('salesforce', 'answer', ['api:a1'], T0);
     await store.complete(
       jobs.map((j) => j.id),
       T0 + 2_000,
     );
+    await store.enqueue('salesforce', 'answer', ['api:a1'], T0 + 3_000);
     await store.enqueue('salesforce', 'answer', ['api:a1'], T0 + 3_000);
     expect(await store.queueStats()).toEqual({ 'salesforce.done': 3, 'salesforce.ready': 2 });
   });
@@ -345,7 +349,7 @@ describe.each(stores)('the %s store', (_name, open) => {
     store = await open();
     await store.ingestAnswers([answer('a1')], ['hubspot'], T0);
     // A manager's notes may hold any character, NUL included.
-    await store.createCallback(callback('c1', { notes: 'Rappel \u0000 fait' }));
+    await store.createCallbacks([callback('c1', { notes: 'Rappel \u0000 fait' })], T0);
     await store.linkContact('hubspot', '901', 'CLAIRE@acme.example');
     expect(await store.eraseContact('hubspot', '901', T0)).toBe(1);
     const erased = (await store.getAnswers(['api:a1'])).get('api:a1');
@@ -358,6 +362,97 @@ describe.each(stores)('the %s store', (_name, open) => {
     await store.ingestAnswers([answer('a9')], ['hubspot'], T0);
     expect((await store.getAnswers(['api:a9'])).get('api:a9')).not.toHaveProperty('respondent');
     expect(await store.eraseContact('hubspot', '901', T0)).toBe(0);
+  });
+
+  it('queues the sync of each callback it creates, in the same transaction', async () => {
+    store = await open();
+    await store.createCallbacks([callback('c1'), callback('c2', { answerRef: 'api:a2' })], T0);
+    const jobs = await store.claim('salesforce', 'w1', 10, 30_000, T0);
+    expect(jobs.map((j) => `${j.kind} ${j.ref}`)).toEqual(['callback c1', 'callback c2']);
+  });
+
+  it('queues again the callbacks never written that have no job, and only those', async () => {
+    store = await open();
+    await store.createCallbacks(
+      ['c1', 'c2', 'c3'].map((id) => callback(id, { answerRef: `api:${id}` })),
+      T0,
+    );
+    // c1 was written; c2's job is gone (a crash of an older version); c3's job still waits.
+    const jobs = await store.claim('salesforce', 'w1', 2, 30_000, T0);
+    await store.setSyncState('salesforce', 'callback', 'c1', 'synced', undefined, 'a0B1');
+    await store.complete(
+      jobs.map((j) => j.id),
+      T0,
+    );
+    expect(await store.queueUnsyncedCallbacks(T0 + 1_000)).toBe(1);
+    expect(await store.queueUnsyncedCallbacks(T0 + 2_000)).toBe(0);
+    const queued = await store.claim('salesforce', 'w1', 10, 30_000, T0 + 2_000);
+    expect(queued.map((j) => j.ref).sort()).toEqual(['c2', 'c3']);
+  });
+
+  it('updates a callback from its state at the moment of the write, and queues its sync with it', async () => {
+    store = await open();
+    await store.createCallbacks([callback('c1')], T0);
+    await store.complete(
+      (await store.claim('salesforce', 'w1', 10, 30_000, T0)).map((j) => j.id),
+      T0,
+    );
+    const stale = await store.getCallback('c1');
+    await store.updateCallback('c1', (c) => ({ ...c, status: 'reached', notes: 'Joint' }));
+    // A writer that decided on the stale read compares it with the current state, and loses.
+    const read = JSON.stringify(stale);
+    expect(
+      await store.updateCallback('c1', (c) =>
+        JSON.stringify(c) === read ? { ...c, status: 'escalated' } : undefined,
+      ),
+    ).toBeUndefined();
+    expect(await store.getCallback('c1')).toMatchObject({ status: 'reached', notes: 'Joint' });
+    // A change that throws leaves the callback and the queue as they were.
+    await expect(
+      store.updateCallback(
+        'c1',
+        () => {
+          throw new Error('refused');
+        },
+        { enqueueAt: T0 },
+      ),
+    ).rejects.toThrow('refused');
+    expect(await store.claim('salesforce', 'w1', 10, 30_000, T0)).toEqual([]);
+    const saved = await store.updateCallback(
+      'c1',
+      (c) => ({ ...c, status: 'resolved', outcome: 'Avoir' }),
+      { enqueueAt: T0 },
+    );
+    expect(saved).toMatchObject({ status: 'resolved', outcome: 'Avoir' });
+    expect((await store.claim('salesforce', 'w1', 10, 30_000, T0)).map((j) => j.ref)).toEqual([
+      'c1',
+    ]);
+    expect(await store.updateCallback('nope', (c) => c)).toBeUndefined();
+  });
+
+  it('runs a job once more when its record is queued again while it runs', async () => {
+    store = await open();
+    await store.enqueue('salesforce', 'callback', ['c1'], T0);
+    const [running] = await store.claim('salesforce', 'w1', 10, 30_000, T0);
+    // A manager's update lands while the sync of the previous state is under way.
+    await store.enqueue('salesforce', 'callback', ['c1'], T0 + 1_000);
+    await store.complete([running!.id], T0 + 2_000);
+    const [again] = await store.claim('salesforce', 'w1', 10, 30_000, T0 + 2_000);
+    expect(again).toMatchObject({ ref: 'c1', attempts: 0 });
+    await store.complete([again!.id], T0 + 3_000);
+    expect(await store.claim('salesforce', 'w1', 10, 30_000, T0 + 3_000)).toEqual([]);
+  });
+
+  it('counts open jobs without the done ones, and prunes done jobs past their retention', async () => {
+    store = await open();
+    await store.enqueue('salesforce', 'answer', ['api:a1', 'api:a2', 'api:a3'], T0);
+    const [first, second] = await store.claim('salesforce', 'w1', 2, 30_000, T0);
+    await store.complete([first!.id], T0);
+    await store.complete([second!.id], T0 + 10_000);
+    expect(await store.openJobCounts()).toEqual({ 'salesforce.ready': 1 });
+    expect(await store.pruneDoneJobs(T0 + 5_000, 100)).toBe(1);
+    expect(await store.queueStats()).toEqual({ 'salesforce.done': 1, 'salesforce.ready': 1 });
+    await store.ping();
   });
 
   it('runs exclusive work, handing back its result', async () => {

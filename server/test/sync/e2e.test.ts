@@ -204,6 +204,32 @@ describe.each(STORES)('answers in, CRM records out (%s store)', (_store, storeOp
     );
   });
 
+  it('writes an answer whose id fills its 255 characters, and its callback, under keys that fit', async () => {
+    const id = `long-${'é'.repeat(250)}`;
+    expect((await h.api('POST', '/v1/answers', answer({ id, score: 1 }))).status).toBe(202);
+    const ref = `api:${id}`;
+    const callbackId = `salesforce:${ref}:detractor_recovery`;
+    await waitFor(
+      async () =>
+        Boolean((await h.server.store.getCallback(callbackId))?.crmId) &&
+        ((await h.hs()).objects.tasks ?? []).some((t) =>
+          t.properties.boucle_external_id?.startsWith('hubspot:api:long-'),
+        ),
+      20_000,
+      'the long answer and its callbacks in both CRMs',
+    );
+    const sf = await h.sf();
+    const keys = [
+      ...(sf.Survey_Response__c ?? []).map((r) => String(r.External_Id__c)),
+      ...(sf.Callback__c ?? []).map((r) => String(r.External_Id__c)),
+    ].filter((key) => key.includes('long-'));
+    expect(keys).toHaveLength(2);
+    expect(keys.every((key) => key.length <= 255)).toBe(true);
+    expect(keys[0]).toMatch(/^api:long-é+#[0-9a-f]{32}$/);
+    expect(new Set(keys).size).toBe(2);
+    expect(await h.server.store.listDead(10)).toEqual([]);
+  });
+
   it('lists callbacks by any state of the state machine, `open` being every loop not closed', async () => {
     const open = (await h.api('GET', '/v1/callbacks?status=open')).body.callbacks as {
       status: string;
@@ -429,6 +455,48 @@ describe.each(STORES)('bad input (%s store)', (_store, storeOptions) => {
     });
   });
 
+  it('refuses answers and ratings dated ahead of its clock, naming the field', async () => {
+    const ahead = new Date(Date.now() + 86_400_000).toISOString();
+    const single = await h.api('POST', '/v1/answers', answer({ id: 'ahead-1', answeredAt: ahead }));
+    expect(single.status).toBe(400);
+    expect((single.body.error as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual(
+      ['answeredAt'],
+    );
+    const batch = await h.api('POST', '/v1/answers', {
+      answers: [answer({ id: 'ahead-2' }), answer({ id: 'ahead-3', answeredAt: ahead })],
+    });
+    expect((batch.body.error as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual([
+      'answers.1.answeredAt',
+    ]);
+    const rating = await h.api('POST', '/v1/ratings', {
+      id: 'r-ahead',
+      interactionId: 'case-ahead',
+      employeeEmail: 'paul@vendor.example',
+      rating: 2,
+      ratedAt: ahead,
+    });
+    expect((rating.body.error as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual(
+      ['ratedAt'],
+    );
+    expect((await h.server.store.getAnswers(['api:ahead-2'])).size).toBe(0);
+    // A few minutes of clock drift are no reason to refuse an answer.
+    const drift = new Date(Date.now() + 60_000).toISOString();
+    expect(
+      (await h.api('POST', '/v1/answers', answer({ id: 'drift-1', answeredAt: drift }))).status,
+    ).toBe(202);
+  });
+
+  it.each([['0000-01-01T00:00:00Z'], ['9999-12-31T23:59:59-14:00']])(
+    'refuses answeredAt %s, which Salesforce would never take',
+    async (answeredAt) => {
+      const response = await h.api('POST', '/v1/answers', answer({ answeredAt }));
+      expect(response.status).toBe(400);
+      expect(
+        (response.body.error as { issues: { path: string }[] }).issues.map((i) => i.path),
+      ).toEqual(['answeredAt']);
+    },
+  );
+
   it('names every invalid field of every answer of a batch, storing none', async () => {
     const response = await h.api('POST', '/v1/answers', {
       answers: [answer({ id: 'ok-1' }), answer({ score: 11, respondent: { email: 'nope' } })],
@@ -450,7 +518,7 @@ describe.each(STORES)('bad input (%s store)', (_store, storeOptions) => {
     expect(response).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
   });
 
-  it('describes itself in OpenAPI and reports health and metrics without a key', async () => {
+  it('describes itself in OpenAPI without a key, and health and metrics with it', async () => {
     const openapi = await fetch(`${h.server.url}/openapi.json`).then(
       (r) =>
         r.json() as Promise<{
@@ -476,14 +544,29 @@ describe.each(STORES)('bad input (%s store)', (_store, storeOptions) => {
     const paths = openapi.paths as Record<string, Record<string, Record<string, unknown>>>;
     expect(paths['/v1/answers']?.post?.description).toContain('the first one stored wins');
     expect(JSON.stringify(paths['/v1/callbacks']?.get?.parameters)).toContain('closed_no_contact');
-    const health = await fetch(`${h.server.url}/health`).then((r) => r.json());
+    const key = { authorization: `Bearer ${API_KEY}` };
+    const health = await fetch(`${h.server.url}/health`, { headers: key }).then((r) => r.json());
     expect(health).toMatchObject({
       status: 'ok',
       store: 'ok',
       crms: { salesforce: { ok: true }, hubspot: { ok: true } },
     });
-    const metrics = await fetch(`${h.server.url}/metrics`).then((r) => r.text());
+    const metrics = await fetch(`${h.server.url}/metrics`, { headers: key }).then((r) => r.text());
     expect(metrics).toContain('boucle_answers_accepted_total');
     expect(metrics).toContain('# TYPE boucle_jobs gauge');
+  });
+
+  it('says only up or down to whoever asks without a key, and keeps its metrics for the key', async () => {
+    const health = await fetch(`${h.server.url}/health`);
+    expect([health.status, await health.json()]).toEqual([200, { status: 'up' }]);
+    const metrics = await fetch(`${h.server.url}/metrics`);
+    expect(metrics.status).toBe(401);
+    const text = await metrics.text();
+    expect(text).not.toContain('nodejs_version_info');
+    expect(text).not.toContain('boucle_jobs');
+    const wrong = await fetch(`${h.server.url}/health`, {
+      headers: { authorization: 'Bearer not-the-key-0123456789' },
+    });
+    expect(await wrong.json()).toEqual({ status: 'up' });
   });
 });

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer, startHarness, waitFor, type Harness } from './harness.ts';
+import pino from 'pino';
 import type { StoredCallback } from '../../src/store/store.ts';
+import type { CrmAdapter } from '../../src/sync/adapter.ts';
+import { SyncEngine } from '../../src/sync/engine.ts';
 
 /**
  * Late callbacks escalate to the owner's manager, once. Managers may log a callback in Salesforce
@@ -20,7 +23,11 @@ describe('escalating late callbacks', () => {
   /** Moves a callback's due and escalation times an hour into the past. */
   async function makeLate(callback: StoredCallback) {
     const past = new Date(Date.now() - 3_600_000).toISOString();
-    await h.server.store.saveCallback({ ...callback, dueAt: past, escalateAt: past });
+    await h.server.store.updateCallback(callback.id, (current) => ({
+      ...current,
+      dueAt: past,
+      escalateAt: past,
+    }));
   }
 
   async function storedSalesforceCallbacks() {
@@ -152,7 +159,11 @@ describe('escalating late callbacks', () => {
     ) as StoredCallback;
     const escalatedAt = new Date().toISOString();
     // Escalated in the store; its update to Salesforce (still Open there) has not run yet.
-    await h.server.store.saveCallback({ ...pending, status: 'escalated', escalatedAt });
+    await h.server.store.updateCallback(pending.id, (current) => ({
+      ...current,
+      status: 'escalated',
+      escalatedAt,
+    }));
     await h.server.engine.sweepEscalations();
     expect(await h.server.store.getCallback(pending.id)).toMatchObject({
       status: 'escalated',
@@ -177,5 +188,56 @@ describe('escalating late callbacks', () => {
     const after = await h.server.store.getCallback(attempted.id);
     expect(after?.status).toBe('attempted');
     expect(Date.parse(after?.firstContactAt as string)).toBeGreaterThanOrEqual(sweptFrom);
+  });
+
+  it('keeps a manager update that lands while the sweep waits for the Salesforce read-back', async () => {
+    const past = new Date(Date.now() - 3_600_000).toISOString();
+    const id = 'salesforce:api:race-1:dissonance';
+    await h.server.store.createCallbacks(
+      [
+        {
+          id,
+          crm: 'salesforce',
+          answerRef: 'api:race-1',
+          answerId: 'race-1',
+          kind: 'dissonance',
+          status: 'open',
+          slaHours: 24,
+          createdAt: past,
+          dueAt: past,
+          escalateAt: past,
+          crmId: 'a0C000000000001AAA',
+          escalateTo: h.ids.manager,
+        },
+      ],
+      Date.now(),
+    );
+    // The read-back is where the sweep waits: the manager's PATCH lands exactly then.
+    const patched: number[] = [];
+    const salesforce = {
+      crm: 'salesforce',
+      readCallbacks: async () => {
+        patched.push(
+          (
+            await h.api('PATCH', `/v1/callbacks/${encodeURIComponent(id)}`, {
+              status: 'reached',
+              notes: 'Joint pendant le balayage',
+            })
+          ).status,
+        );
+        return new Map();
+      },
+    } as unknown as CrmAdapter;
+    const sweeper = new SyncEngine({
+      store: h.server.store,
+      adapters: [salesforce],
+      logger: pino({ level: 'silent' }),
+    });
+    expect(await sweeper.sweepEscalations()).toBe(0);
+    expect(patched).toEqual([200]);
+    const after = await h.server.store.getCallback(id);
+    expect(after).toMatchObject({ status: 'reached', notes: 'Joint pendant le balayage' });
+    expect(after?.reachedAt).toBeDefined();
+    expect(after?.escalatedAt).toBeUndefined();
   });
 });

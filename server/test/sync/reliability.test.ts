@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulators, type RunningEmulators } from '../../src/emulators/start.ts';
+import { PostgresStore } from '../../src/store/postgres.ts';
+import { SqliteStore } from '../../src/store/sqlite.ts';
 import { freshDatabase } from '../store/postgres.ts';
 import { API_KEY, answer, startHarness, waitFor, type Harness } from './harness.ts';
 
@@ -219,13 +221,46 @@ describe('a worker killed in the middle of a sync', () => {
         expect(response.status).toBe(202);
       }
       const written = () => emulators?.salesforce.org.rows('Survey_Response__c').length ?? 0;
-      await waitFor(() => written() > 0, 20_000, 'the first records');
-      first.child.kill('SIGKILL');
-      await new Promise((resolve) => first.child.once('exit', resolve));
-      expect(written()).toBeLessThan(3000);
+      const kill = async (worker: ReturnType<typeof spawnWorker>) => {
+        worker.child.kill('SIGKILL');
+        await new Promise((resolve) => worker.child.once('exit', resolve));
+      };
+      // Kills while answers are written and their callbacks raised and written: each lands
+      // somewhere else in a sync round (storing callbacks, queueing them, writing, settling).
+      const inPortal = (type: string) => {
+        try {
+          return emulators?.hubspot.portal.list(type).length ?? 0;
+        } catch {
+          return 0; // the custom object is not defined yet
+        }
+      };
+      const progress = () =>
+        written() +
+        (emulators?.salesforce.org.rows('Callback__c').length ?? 0) +
+        inPortal('boucle_survey_response') +
+        inPortal('tasks');
+      await waitFor(() => written() > 0, 60_000, 'the first records');
+      let current = first;
+      let kills = 0;
+      for (; kills < 6; kills++) {
+        const before = progress();
+        try {
+          await waitFor(() => progress() > before + 250, 30_000, 'progress');
+        } catch {
+          break; // everything was written: no sync left to interrupt
+        }
+        await kill(current);
+        current = spawnWorker();
+        await current.url;
+      }
+      expect(kills).toBeGreaterThanOrEqual(1);
+      await kill(current);
 
       const second = replica ?? spawnWorker();
       await second.url;
+      const store = postgres
+        ? await PostgresStore.open(env.DATABASE_URL as string)
+        : new SqliteStore(dbPath);
       try {
         await waitFor(
           () =>
@@ -245,10 +280,42 @@ describe('a worker killed in the middle of a sync', () => {
               .map((r) => r.properties.boucle_external_id),
           ).size,
         ).toBe(3000);
+        // Every callback raised is written once in its CRM: none lost between being stored and
+        // being queued, none written twice.
+        const callbacks = await store.listCallbacks({
+          now: new Date().toISOString(),
+          limit: 10_000,
+        });
+        const expected = (crm: string) =>
+          callbacks
+            .filter((c) => c.crm === crm)
+            .map((c) => c.id)
+            .sort();
+        expect(expected('salesforce').length).toBeGreaterThan(2000);
+        expect(expected('hubspot').length).toBe(expected('salesforce').length);
+        const inSalesforce = () =>
+          (emulators?.salesforce.org.rows('Callback__c') ?? []).map((r) =>
+            String(r.External_Id__c),
+          );
+        const inHubSpot = () =>
+          (emulators?.hubspot.portal.list('tasks') ?? []).map((r) =>
+            String(r.properties.boucle_external_id),
+          );
+        await waitFor(
+          () =>
+            inSalesforce().length >= expected('salesforce').length &&
+            inHubSpot().length >= expected('hubspot').length,
+          60_000,
+          'every callback in both CRMs',
+        );
+        expect(inSalesforce().sort()).toEqual(expected('salesforce'));
+        expect(inHubSpot().sort()).toEqual(expected('hubspot'));
       } finally {
+        await store.close();
         second.child.kill('SIGTERM');
         await new Promise((resolve) => second.child.once('exit', resolve));
       }
     },
+    480_000,
   );
 });

@@ -17,3 +17,6 @@ process.once('SIGTERM', () => {
     () => process.exit(1),
   );
 });
+// A test that fails or times out never kills its workers: end with the parent (the IPC channel
+// closes when it exits), so no orphan keeps polling the store and loading the machine.
+process.once('disconnect', () => process.exit(1));

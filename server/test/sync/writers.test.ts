@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { answer, startHarness, waitFor, type Harness } from './harness.ts';
+import { API_KEY, answer, startHarness, waitFor, type Harness } from './harness.ts';
 
 describe('CRM writers', () => {
   let h: Harness | undefined;
@@ -71,7 +71,9 @@ describe('CRM writers', () => {
         .map((a) => a.to.split(':')[0])
         .sort(),
     ).toEqual(['companies', 'contacts']);
-    const health = await (await fetch(`${h.server.url}/health`)).json();
+    const health = await (
+      await fetch(`${h.server.url}/health`, { headers: { authorization: `Bearer ${API_KEY}` } })
+    ).json();
     expect(health).toMatchObject({
       crms: { hubspot: { ok: true, detail: 'connected; survey responses stored as notes' } },
     });

@@ -102,3 +102,27 @@ describe('HOST', () => {
     expect(() => loadConfig({ HOST: 'http://x' })).toThrow('HOST: must be an address to listen on');
   });
 });
+
+describe('BOUCLE_METRICS_TOKEN and BOUCLE_JOB_RETENTION_DAYS', () => {
+  it('reads the metrics token and the days done jobs are kept (7 by default)', () => {
+    expect(loadConfig({})).toMatchObject({ jobRetentionDays: 7 });
+    expect(loadConfig({})).not.toHaveProperty('metricsToken');
+    expect(
+      loadConfig({
+        BOUCLE_METRICS_TOKEN: 'scrape-0123456789abcdef',
+        BOUCLE_JOB_RETENTION_DAYS: '30',
+      }),
+    ).toMatchObject({ metricsToken: 'scrape-0123456789abcdef', jobRetentionDays: 30 });
+  });
+
+  it.each([
+    [{ BOUCLE_METRICS_TOKEN: 'short' }, 'BOUCLE_METRICS_TOKEN: must be at least 16 characters'],
+    [{ BOUCLE_JOB_RETENTION_DAYS: '0' }, 'BOUCLE_JOB_RETENTION_DAYS: must be at least 1 day'],
+    [
+      { BOUCLE_JOB_RETENTION_DAYS: '2.5' },
+      'BOUCLE_JOB_RETENTION_DAYS: must be a whole number of days',
+    ],
+  ])('names a bad value: %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import express from 'express';
@@ -163,6 +164,28 @@ describe('SurveyMonkey and Qualtrics webhooks', () => {
     });
     expect(forged.status).toBe(401);
   });
+
+  it.each([['..'], ['12/../../v3/users/me'], ['5123:45678']])(
+    'refuses a signed SurveyMonkey delivery whose survey id is %s, naming the field',
+    async (surveyId) => {
+      const event = JSON.parse(
+        fixture('surveymonkey-response_completed.raw-body.json').toString('utf8'),
+      ) as { resources: Record<string, unknown> };
+      event.resources.survey_id = surveyId;
+      const body = Buffer.from(JSON.stringify(event));
+      const signature = createHmac('sha1', 'sm_client_id&sm_client_secret')
+        .update(body)
+        .digest('base64');
+      const response = await fetch(`${h.server.url}/webhooks/surveymonkey`, {
+        method: 'POST',
+        headers: { 'sm-apikey': 'sm_client_id', 'sm-signature': signature },
+        body,
+      });
+      expect(response.status).toBe(400);
+      const { error } = (await response.json()) as { error: { issues: { path: string }[] } };
+      expect(error.issues.map((i) => i.path)).toEqual(['resources.survey_id']);
+    },
+  );
 
   it('fetches the Qualtrics response announced by a form-encoded notification with the URL token', async () => {
     const body = fixture('qualtrics-completedResponse.form-urlencoded.txt');

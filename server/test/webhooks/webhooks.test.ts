@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, waitFor, type Harness } from '../sync/harness.ts';
@@ -253,7 +254,74 @@ describe('survey-tool webhooks', () => {
   });
 });
 
+/** A POST from a given loopback address (127.0.0.2 is another client of the same machine). */
+function postFrom(
+  localAddress: string,
+  url: string,
+  body: Buffer,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; retryAfter?: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      url,
+      { method: 'POST', localAddress, headers: { 'content-type': 'application/json', ...headers } },
+      (response) => {
+        response.resume();
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            ...(response.headers['retry-after'] && {
+              retryAfter: String(response.headers['retry-after']),
+            }),
+          }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 describe('webhook rate limit', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      webhooks: { generic: { secrets: [GENERIC_SECRET] }, ratePerMinute: 600 },
+    });
+  });
+  afterAll(() => h.close());
+
+  const genuine = (id: string) => {
+    const body = Buffer.from(
+      JSON.stringify({
+        id,
+        score: 9,
+        answeredAt: new Date().toISOString(),
+        respondent: { email: 'claire@acme.example' },
+      }),
+    );
+    return { body, headers: standardHeaders(body, id) };
+  };
+  const unsigned = (from: string, n: number) =>
+    Promise.all(
+      Array.from({ length: n }, () =>
+        postFrom(from, `${h.server.url}/webhooks/generic`, Buffer.from('{}')),
+      ),
+    );
+
+  it('accepts a genuine delivery after 620 unsigned posts, which are limited per client address', async () => {
+    const statuses = await unsigned('127.0.0.2', 620);
+    expect(statuses.filter((s) => s.status === 401)).toHaveLength(600);
+    expect(statuses.filter((s) => s.status === 429)).toHaveLength(20);
+    expect(Number(statuses.find((s) => s.status === 429)?.retryAfter)).toBeGreaterThan(0);
+    const { body, headers } = genuine('after-flood-1');
+    expect(
+      (await postFrom('127.0.0.1', `${h.server.url}/webhooks/generic`, body, headers)).status,
+    ).toBe(202);
+  });
+});
+
+describe('webhook rate limit behind a proxy', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({
@@ -262,18 +330,61 @@ describe('webhook rate limit', () => {
   });
   afterAll(() => h.close());
 
-  it('answers 429 with Retry-After past the per-source rate', async () => {
+  it('never turns away at the door an address that delivers genuine requests', async () => {
+    const send = (id?: string) => {
+      const body = Buffer.from(
+        JSON.stringify({
+          id: id ?? 'x',
+          score: 9,
+          answeredAt: new Date().toISOString(),
+          respondent: { email: 'claire@acme.example' },
+        }),
+      );
+      return postFrom(
+        '127.0.0.3',
+        `${h.server.url}/webhooks/generic`,
+        body,
+        id ? standardHeaders(body, id) : {},
+      );
+    };
+    expect((await send('behind-proxy-1')).status).toBe(202);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await send()).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401]);
+    expect((await send('behind-proxy-2')).status).toBe(202);
+  });
+});
+
+describe('webhook rate limit of a source', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      webhooks: { generic: { secrets: [GENERIC_SECRET] }, ratePerMinute: 3 },
+    });
+  });
+  afterAll(() => h.close());
+
+  it('answers 429 with Retry-After past the per-source rate of verified deliveries', async () => {
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 4; i++) {
+      const body = Buffer.from(
+        JSON.stringify({
+          id: `rate-${i}`,
+          score: 9,
+          answeredAt: new Date().toISOString(),
+          respondent: { email: 'claire@acme.example' },
+        }),
+      );
       const response = await fetch(`${h.server.url}/webhooks/generic`, {
         method: 'POST',
-        body: '{}',
+        headers: { 'content-type': 'application/json', ...standardHeaders(body, `rate-${i}`) },
+        body: new Uint8Array(body),
       });
       statuses.push(response.status);
       retryAfter = response.headers.get('retry-after') ?? retryAfter;
     }
-    expect(statuses).toEqual([401, 401, 401, 429]);
+    expect(statuses).toEqual([202, 202, 202, 429]);
     expect(Number(retryAfter)).toBeGreaterThan(0);
   });
 });

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { METRICS, SCORE_RANGES, isValidScore, type Metric } from '../nps/metrics.ts';
 import {
   emailSchema,
+  eventInstantSchema,
   idSchema,
-  instantSchema,
   labelSchema,
   longTextSchema,
   sourceSchema,
@@ -83,7 +83,7 @@ export const answerSchema = z
     score: z.number({ error: 'must be a number' }),
     comment: longTextSchema.optional(),
     touchpoint: labelSchema.optional(),
-    answeredAt: instantSchema,
+    answeredAt: eventInstantSchema,
     language: z
       .string({ error: 'must be a string' })
       .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, {

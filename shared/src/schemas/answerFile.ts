@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { emailSchema, idSchema, instantSchema, labelSchema, longTextSchema } from './common.ts';
+import {
+  emailSchema,
+  eventInstantSchema,
+  idSchema,
+  labelSchema,
+  longTextSchema,
+} from './common.ts';
 import { metricSchema, scoreFitsMetric, scoreFitsMetricParams } from './answer.ts';
 
 /** The columns a CSV answer file may have (any order; `id` and `score` required). */
@@ -33,7 +39,7 @@ export const answerFileRowSchema = z
       .regex(/^-?\d+$/, { error: 'must be a whole number' })
       .transform(Number),
     touchpoint: optionalCell(labelSchema),
-    answeredAt: optionalCell(instantSchema),
+    answeredAt: optionalCell(eventInstantSchema),
     accountKey: optionalCell(labelSchema),
     email: optionalCell(emailSchema),
     comment: optionalCell(longTextSchema),

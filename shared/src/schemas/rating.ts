@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { emailSchema, idSchema, instantSchema, longTextSchema, sourceSchema } from './common.ts';
+import {
+  emailSchema,
+  eventInstantSchema,
+  idSchema,
+  longTextSchema,
+  sourceSchema,
+} from './common.ts';
 
 /**
  * An employee's rating (1–5) of the answer they gave on an interaction (`POST /v1/ratings`),
@@ -16,7 +22,7 @@ export const ratingSchema = z.strictObject({
     .min(1, { error: 'must be an integer from 1 to 5' })
     .max(5, { error: 'must be an integer from 1 to 5' }),
   comment: longTextSchema.optional(),
-  ratedAt: instantSchema,
+  ratedAt: eventInstantSchema,
 });
 
 /** A validated employee rating. */

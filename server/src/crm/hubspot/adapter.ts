@@ -17,7 +17,22 @@ import type {
 import { RollingWindowLimiter } from '../../sync/rateLimiter.ts';
 import { ResolutionCache } from '../../sync/resolutionCache.ts';
 import { hubspotRetry } from '../../sync/retryPolicy.ts';
+import { crmKey } from '../keys.ts';
 import { PROPERTIES, SURVEY_OBJECT, setupHubSpot, type SetupReport } from './setup.ts';
+
+/** Per-record results by Boucle's own keys, from those of the CRM keys they were written under. */
+async function byOwnKey(
+  keys: readonly string[],
+  written: Promise<Map<string, RecordResult>>,
+): Promise<Map<string, RecordResult>> {
+  const results = await written;
+  return new Map(
+    keys.flatMap((key) => {
+      const result = results.get(crmKey(key));
+      return result ? [[key, result] as const] : [];
+    }),
+  );
+}
 
 /** HubSpot batch endpoints take 100 inputs. */
 const BATCH = 100;
@@ -515,57 +530,66 @@ export class HubSpotAdapter implements CrmAdapter {
       ...(i.resolution.accountId && { companyId: i.resolution.accountId }),
     });
     if (setup.surveyStorage === 'custom_object') {
-      return this.createOrUpsert(
-        SURVEY_OBJECT,
-        items.map((item) => ({
-          key: item.ref,
-          ...links(item),
-          properties: defined({
-            boucle_metric: item.answer.metric,
-            boucle_score: item.answer.score,
-            boucle_category: CATEGORY_VALUES[item.category],
-            boucle_comment: item.answer.comment,
-            boucle_touchpoint: item.answer.touchpoint,
-            boucle_answered_at: item.answer.answeredAt,
-            boucle_source: item.answer.source,
-            boucle_interaction_id: item.answer.interactionId,
-            boucle_language: item.answer.language,
-            boucle_themes: themesField(item.analysis, 65_536),
-            boucle_sentiment: item.analysis?.sentiment,
-          }),
-        })),
-        { ...(await this.types()), category: 'USER_DEFINED' },
+      return byOwnKey(
+        items.map((item) => item.ref),
+        this.createOrUpsert(
+          SURVEY_OBJECT,
+          items.map((item) => ({
+            key: crmKey(item.ref),
+            ...links(item),
+            properties: defined({
+              boucle_metric: item.answer.metric,
+              boucle_score: item.answer.score,
+              boucle_category: CATEGORY_VALUES[item.category],
+              boucle_comment: item.answer.comment,
+              boucle_touchpoint: item.answer.touchpoint,
+              boucle_answered_at: item.answer.answeredAt,
+              boucle_source: item.answer.source,
+              boucle_interaction_id: item.answer.interactionId,
+              boucle_language: item.answer.language,
+              boucle_themes: themesField(item.analysis, 65_536),
+              boucle_sentiment: item.analysis?.sentiment,
+            }),
+          })),
+          { ...(await this.types()), category: 'USER_DEFINED' },
+        ),
       );
     }
-    return this.createOrUpsert(
-      'notes',
-      items.map((item) => ({
-        key: item.ref,
-        ...links(item),
-        properties: {
-          hs_timestamp: item.answer.answeredAt,
-          hs_note_body: `Survey answer (${item.answer.metric.toUpperCase()} ${item.answer.score}, ${CATEGORY_VALUES[item.category]}${item.answer.touchpoint ? `, ${item.answer.touchpoint}` : ''})${item.answer.comment ? `: ${item.answer.comment}` : ''}${analysisLine(item.analysis)}`,
+    return byOwnKey(
+      items.map((item) => item.ref),
+      this.createOrUpsert(
+        'notes',
+        items.map((item) => ({
+          key: crmKey(item.ref),
+          ...links(item),
+          properties: {
+            hs_timestamp: item.answer.answeredAt,
+            hs_note_body: `Survey answer (${item.answer.metric.toUpperCase()} ${item.answer.score}, ${CATEGORY_VALUES[item.category]}${item.answer.touchpoint ? `, ${item.answer.touchpoint}` : ''})${item.answer.comment ? `: ${item.answer.comment}` : ''}${analysisLine(item.analysis)}`,
+          },
+        })),
+        {
+          toContact: DEFAULT_TYPES.noteToContact,
+          toCompany: DEFAULT_TYPES.noteToCompany,
+          category: 'HUBSPOT_DEFINED',
         },
-      })),
-      {
-        toContact: DEFAULT_TYPES.noteToContact,
-        toCompany: DEFAULT_TYPES.noteToCompany,
-        category: 'HUBSPOT_DEFINED',
-      },
+      ),
     );
   }
 
   async writeRatings(items: readonly RatingWrite[]): Promise<Map<string, RecordResult>> {
     await this.ensureSetup();
-    return this.upsert(
-      'notes',
-      items.map(({ ref, rating, dissonance }) => ({
-        key: ref,
-        properties: {
-          hs_timestamp: rating.ratedAt,
-          hs_note_body: `Employee rating ${rating.rating}/5 by ${rating.employeeEmail} on interaction ${rating.interactionId}${dissonance ? ` (${dissonance})` : ''}${rating.comment ? `: ${rating.comment}` : ''}`,
-        },
-      })),
+    return byOwnKey(
+      items.map((item) => item.ref),
+      this.upsert(
+        'notes',
+        items.map(({ ref, rating, dissonance }) => ({
+          key: crmKey(ref),
+          properties: {
+            hs_timestamp: rating.ratedAt,
+            hs_note_body: `Employee rating ${rating.rating}/5 by ${rating.employeeEmail} on interaction ${rating.interactionId}${dissonance ? ` (${dissonance})` : ''}${rating.comment ? `: ${rating.comment}` : ''}`,
+          },
+        })),
+      ),
     );
   }
 
@@ -577,39 +601,42 @@ export class HubSpotAdapter implements CrmAdapter {
       dissonance: 'Review dissonance',
       account_alert: 'Account alert',
     };
-    return this.createOrUpsert(
-      'tasks',
-      items.map(({ callback, resolution }) => ({
-        key: callback.id,
-        ...(resolution.contactId && { contactId: resolution.contactId }),
-        ...(resolution.accountId && { companyId: resolution.accountId }),
-        properties: defined({
-          hs_timestamp: callback.dueAt,
-          hs_task_subject: `${subjects[callback.kind]}${callback.respondentEmail ? ` (${callback.respondentEmail})` : ''}`,
-          hs_task_body: callback.reason,
-          hs_task_type: 'CALL',
-          hs_task_priority:
-            callback.kind === 'detractor_recovery' || callback.kind === 'dissonance'
-              ? 'HIGH'
-              : 'MEDIUM',
-          hs_task_status:
-            callback.status === 'resolved' || callback.status === 'closed_no_contact'
-              ? 'COMPLETED'
-              : callback.status === 'open'
-                ? 'NOT_STARTED'
-                : 'IN_PROGRESS',
-          hubspot_owner_id: callback.assignee,
-          boucle_callback_kind: callback.kind,
-          boucle_callback_status: callback.status,
-          boucle_outcome: callback.outcome,
-          boucle_root_cause: callback.rootCause,
-        }),
-      })),
-      {
-        toContact: DEFAULT_TYPES.taskToContact,
-        toCompany: DEFAULT_TYPES.taskToCompany,
-        category: 'HUBSPOT_DEFINED',
-      },
+    return byOwnKey(
+      items.map((item) => item.callback.id),
+      this.createOrUpsert(
+        'tasks',
+        items.map(({ callback, resolution }) => ({
+          key: crmKey(callback.id),
+          ...(resolution.contactId && { contactId: resolution.contactId }),
+          ...(resolution.accountId && { companyId: resolution.accountId }),
+          properties: defined({
+            hs_timestamp: callback.dueAt,
+            hs_task_subject: `${subjects[callback.kind]}${callback.respondentEmail ? ` (${callback.respondentEmail})` : ''}`,
+            hs_task_body: callback.reason,
+            hs_task_type: 'CALL',
+            hs_task_priority:
+              callback.kind === 'detractor_recovery' || callback.kind === 'dissonance'
+                ? 'HIGH'
+                : 'MEDIUM',
+            hs_task_status:
+              callback.status === 'resolved' || callback.status === 'closed_no_contact'
+                ? 'COMPLETED'
+                : callback.status === 'open'
+                  ? 'NOT_STARTED'
+                  : 'IN_PROGRESS',
+            hubspot_owner_id: callback.assignee,
+            boucle_callback_kind: callback.kind,
+            boucle_callback_status: callback.status,
+            boucle_outcome: callback.outcome,
+            boucle_root_cause: callback.rootCause,
+          }),
+        })),
+        {
+          toContact: DEFAULT_TYPES.taskToContact,
+          toCompany: DEFAULT_TYPES.taskToCompany,
+          category: 'HUBSPOT_DEFINED',
+        },
+      ),
     );
   }
 

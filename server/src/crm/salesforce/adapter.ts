@@ -16,6 +16,7 @@ import type {
   RollupWrite,
 } from '../../sync/adapter.ts';
 import { ResolutionCache } from '../../sync/resolutionCache.ts';
+import { crmKey } from '../keys.ts';
 import { asCrmError, salesforceRetryable } from '../../sync/retryPolicy.ts';
 import {
   SALESFORCE_FIELDS_WRITTEN,
@@ -444,17 +445,19 @@ export class SalesforceAdapter implements CrmAdapter {
 
   /** Callbacks as managers left them in Salesforce (the npsCallbackLogger writes there). */
   async readCallbacks(ids: readonly string[]): Promise<Map<string, CrmCallbackState>> {
+    const idOf = new Map(ids.map((id) => [crmKey(id), id]));
     const records = await this.queryIn<
       { External_Id__c: string } & Parameters<typeof callbackState>[0]
     >(
       (list) =>
         `SELECT External_Id__c, Status__c, Reached_At__c, Outcome__c, Root_Cause__c, Notes__c, Follow_Up_Action__c FROM Callback__c WHERE External_Id__c IN (${list})`,
-      ids,
+      [...idOf.keys()],
     );
     const states = new Map<string, CrmCallbackState>();
     for (const record of records) {
       const state = callbackState(record);
-      if (state) states.set(record.External_Id__c, state);
+      const id = idOf.get(record.External_Id__c);
+      if (state && id) states.set(id, state);
     }
     return states;
   }

@@ -21,6 +21,7 @@ import type {
   RollupWrite,
 } from '../../sync/adapter.ts';
 import type { StoredCallback } from '../../store/store.ts';
+import { crmKey } from '../keys.ts';
 
 /** Picklist values of the package (the metadata in salesforce/force-app). */
 export const METRIC_VALUES = { nps: 'NPS', csat: 'CSAT', ces: 'CES' } as const;
@@ -139,7 +140,7 @@ export function surveyResponseRecord({
 }: AnswerWrite): SObject {
   return defined({
     attributes: { type: 'Survey_Response__c' },
-    External_Id__c: ref,
+    External_Id__c: crmKey(ref),
     Account__c: resolution.accountId,
     Contact__c: resolution.contactId,
     Metric__c: METRIC_VALUES[answer.metric],
@@ -170,7 +171,7 @@ export function responseRatingRecord({
 }: RatingWrite): SObject {
   return defined({
     attributes: { type: 'Response_Rating__c' },
-    External_Id__c: ref,
+    External_Id__c: crmKey(ref),
     Employee__c: employeeId,
     OwnerId: employeeId,
     Rating__c: rating.rating,
@@ -188,7 +189,7 @@ export function callbackRecord({ callback, answerCrmId, resolution }: CallbackWr
   const queue = callback.assignee && /^00G/.test(callback.assignee) ? callback.assignee : undefined;
   return defined({
     attributes: { type: 'Callback__c' },
-    External_Id__c: callback.id,
+    External_Id__c: crmKey(callback.id),
     Survey_Response__c: answerCrmId,
     Account__c: resolution.accountId,
     Contact__c: resolution.contactId,
