@@ -416,12 +416,15 @@ async function settleDemoCallbacks(
   for (const [index, callback] of [...latest.values()].entries()) {
     if (index % 2 !== 0) continue;
     const late = 2 + (index % 7);
-    await store.saveCallback({
-      ...callback,
-      createdAt: new Date(Date.now() - (callback.slaHours + late) * hour).toISOString(),
-      dueAt: new Date(Date.now() - late * hour).toISOString(),
-    });
-    await store.enqueue(callback.crm, 'callback', [callback.id], Date.now());
+    await store.updateCallback(
+      callback.id,
+      (stored) => ({
+        ...stored,
+        createdAt: new Date(Date.now() - (stored.slaHours + late) * hour).toISOString(),
+        dueAt: new Date(Date.now() - late * hour).toISOString(),
+      }),
+      { enqueueAt: Date.now() },
+    );
     moved++;
   }
   for (const [index, callback] of callbacks.entries()) {
