@@ -1,9 +1,11 @@
 import {
   compareGroupsWithNorm,
   DEFAULT_TOUCHPOINTS,
+  journeySteps,
   loopClosureBy,
   loopClosureMetrics,
   roundOneDecimal,
+  roundSummary,
   touchpointMatcher,
   type GroupVersusNorm,
   type Touchpoint,
@@ -152,5 +154,12 @@ export async function insights(
     });
   }
   hints.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { ...head, groups, hints };
+  if (query.by !== 'touchpoint') return { ...head, groups, hints };
+  // Touchpoints also in journey order, each against its targets, as the cards show them: groups
+  // and hints rank; the journey reads in the order customers live it.
+  const inWindow = answers.filter(
+    (answer) => answer.answeredAt >= from && answer.answeredAt <= now,
+  );
+  const journey = journeySteps(inWindow, touchpoints, { minSample: query.minSample });
+  return { ...head, groups, hints, journey: journey.map(roundSummary) };
 }

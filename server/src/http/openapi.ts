@@ -536,7 +536,7 @@ export function openApiDocument(): Record<string, unknown> {
           summary:
             'Me versus the norm: NPS per owner, team, region or touchpoint over a window, with its margin, compared with the rest of the org, and the loop-closure figures of each group',
           description:
-            'Each group is compared with the answers outside it (the two samples are then independent, as the combined margin assumes); significant means the gap exceeds sqrt(m1² + m2²). Groups with fewer than minSample answers, or all in one category, come as unranked hints without a margin. The owner is the employee an answer names (employeeEmail); a callback counts in the group of the answer that raised it. team and region are not stored yet: they answer 200 with no groups and a reason.',
+            'Each group is compared with the answers outside it (the two samples are then independent, as the combined margin assumes); significant means the gap exceeds sqrt(m1² + m2²). Groups with fewer than minSample answers, or all in one category, come as unranked hints without a margin. The owner is the employee an answer names (employeeEmail); a callback counts in the group of the answer that raised it. team and region are not stored yet: they answer 200 with no groups and a reason. With by=touchpoint, `journey` also lists the configured touchpoints in journey order, each against its targets (met, missed, not_enough), then the unknown ones.',
           parameters: queryParameters(insightsQuerySchema, {
             by: 'the breakdown',
             window: 'days back from now, 1d to 730d',

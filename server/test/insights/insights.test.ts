@@ -416,7 +416,9 @@ describe('GET /v1/insights', () => {
 
   it('gives the same per touchpoint, over another window and minimum sample', async () => {
     const { body } = await get('/v1/insights?by=touchpoint&window=30d&minSample=20');
-    expect(body).toEqual({
+    const { journey, ...ranked } = body;
+    expect(journey).toBeInstanceOf(Array);
+    expect(ranked).toEqual({
       by: 'touchpoint',
       ...expected(data, (a) => a.touchpoint, 'salesforce', 30, 20),
     });
@@ -498,6 +500,52 @@ describe('insights by touchpoint follow the journey', () => {
       expect([...result.groups, ...result.hints].map((g) => [g.key, g.n]).sort()).toEqual([
         ['Onboarding', 1],
         ['after-sale', 3],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reads the touchpoints in journey order, each against its target, unknown ones after', async () => {
+    const store = new SqliteStore(':memory:');
+    try {
+      const scores = [
+        ...Array.from({ length: 40 }, (_, i) => ['Contractualisation', i < 36 ? 10 : 8] as const),
+        ...Array.from({ length: 40 }, (_, i) => ['after-sale', i < 36 ? 0 : 6] as const),
+        ['Renouvellement', 9] as const,
+      ];
+      await store.ingestAnswers(
+        scores.map(([touchpoint, score], i) => ({
+          id: `journey-${i}`,
+          source: 'api',
+          metric: 'nps' as const,
+          score,
+          answeredAt: new Date(NOW - DAY).toISOString(),
+          touchpoint,
+        })),
+        [],
+        NOW,
+      );
+      const result = await insights(
+        store,
+        insightsQuerySchema.parse({ by: 'touchpoint', window: '30d', minSample: '30' }),
+        undefined,
+        NOW,
+        DEFAULT_TOUCHPOINTS,
+      );
+      expect(
+        (
+          result as {
+            journey: { key: string; kind: string; n: number; status?: { nps: string } }[];
+          }
+        ).journey
+          .filter((step) => step.kind !== 'unspecified')
+          .map((step) => [step.key, step.kind, step.n, step.status?.nps]),
+      ).toEqual([
+        ['pre-sale', 'configured', 0, 'not_enough'],
+        ['contracting', 'configured', 40, 'met'],
+        ['after-sale', 'configured', 40, 'missed'],
+        ['renouvellement', 'unknown', 1, undefined],
       ]);
     } finally {
       await store.close();
