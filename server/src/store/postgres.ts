@@ -281,6 +281,31 @@ export class PostgresStore implements Store {
     });
   }
 
+  async reviseRatings(ratings: readonly Rating[], crms: readonly Crm[], now: number) {
+    const { accepted } = await this.ingestRatings(ratings, crms, now);
+    if (ratings.length === 0) return { accepted, revised: 0 };
+    return this.transaction(async (db) => {
+      const updated = await db.query<{ source: string; id: string }>(
+        `UPDATE ratings r SET interaction_id = k.interaction_id, rating = k.rating, rated_at = k.rated_at, body = k.body
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
+           AS k(source, id, interaction_id, rating, rated_at, body)
+         WHERE r.source = k.source AND r.id = k.id AND r.body <> k.body
+         RETURNING r.source, r.id`,
+        [
+          ratings.map((r) => r.source),
+          ratings.map((r) => r.id),
+          ratings.map((r) => r.interactionId),
+          ratings.map((r) => r.rating),
+          ratings.map((r) => r.ratedAt),
+          ratings.map((r) => JSON.stringify(r)),
+        ],
+      );
+      const refs = [...new Set(updated.rows.map((r) => `${r.source}:${r.id}`))];
+      for (const crm of crms) await this.enqueueIn(db, crm, 'rating', refs, now);
+      return { accepted, revised: refs.length };
+    });
+  }
+
   private async byRefs<T>(table: 'answers' | 'ratings', refs: readonly string[]) {
     const result = new Map<string, T>();
     if (refs.length === 0) return result;

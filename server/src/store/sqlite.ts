@@ -202,6 +202,33 @@ export class SqliteStore implements Store {
     })();
   }
 
+  async reviseRatings(ratings: readonly Rating[], crms: readonly Crm[], now: number) {
+    const { accepted } = await this.ingestRatings(ratings, crms, now);
+    const select = this.db.prepare('SELECT body FROM ratings WHERE source = ? AND id = ?');
+    const update = this.db.prepare(
+      'UPDATE ratings SET interaction_id = ?, rating = ?, rated_at = ?, body = ? WHERE source = ? AND id = ?',
+    );
+    return this.db.transaction(() => {
+      const refs: string[] = [];
+      for (const rating of ratings) {
+        const body = JSON.stringify(rating);
+        const row = select.get(rating.source, rating.id) as { body: string } | undefined;
+        if (!row || row.body === body) continue;
+        update.run(
+          rating.interactionId,
+          rating.rating,
+          rating.ratedAt,
+          body,
+          rating.source,
+          rating.id,
+        );
+        refs.push(refOf(rating));
+      }
+      for (const crm of crms) this.enqueueSync(crm, 'rating', refs, now);
+      return { accepted, revised: refs.length };
+    })();
+  }
+
   private byRefs<T>(table: 'answers' | 'ratings', refs: readonly string[]): Map<string, T> {
     const result = new Map<string, T>();
     const select = this.db.prepare(`SELECT body FROM ${table} WHERE source = ? AND id = ?`);

@@ -72,6 +72,15 @@ export interface Store {
     crms: readonly Crm[],
     now: number,
   ): Promise<{ accepted: number; duplicates: number }>;
+  /**
+   * Stores ratings read back from a CRM where they can be edited: new ones as `ingestRatings`
+   * does, and a stored one whose content changed is replaced (the latest wins) and queued again.
+   */
+  reviseRatings(
+    ratings: readonly Rating[],
+    crms: readonly Crm[],
+    now: number,
+  ): Promise<{ accepted: number; revised: number }>;
   getAnswers(refs: readonly string[]): Promise<Map<string, Answer>>;
   getRatings(refs: readonly string[]): Promise<Map<string, Rating>>;
   /** Answers about an account (by domain, Salesforce id or HubSpot id) since an instant. */

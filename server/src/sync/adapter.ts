@@ -52,6 +52,16 @@ export interface RatingWrite {
   readonly dissonance?: DissonanceKind;
 }
 
+/**
+ * Ratings employees entered in the CRM itself, changed at or after a cursor: the ratings, the
+ * cursor to read from next time, and why records were left out (for the log).
+ */
+export interface RatingsReadBack {
+  readonly ratings: readonly Rating[];
+  readonly cursor?: string;
+  readonly problems: readonly string[];
+}
+
 export interface CallbackWrite {
   readonly callback: StoredCallback;
   readonly answerCrmId: string;
@@ -96,6 +106,12 @@ export interface CrmAdapter {
    * managers log callbacks outside Boucle's API implement it.
    */
   readCallbacks?(ids: readonly string[]): Promise<Map<string, CrmCallbackState>>;
+  /**
+   * Ratings created or changed in the CRM since `since` (exclusive of nothing: records at the
+   * cursor come again, and re-reading one is idempotent). Only CRMs where employees rate outside
+   * Boucle's API implement it (Salesforce's npsResponseRating).
+   */
+  readRatings?(since: string | undefined): Promise<RatingsReadBack>;
   /** Reachability and credentials, for `/health` and `doctor`. */
   check(): Promise<{ ok: boolean; detail: string }>;
 }

@@ -142,6 +142,7 @@ export class SyncEngine {
         processed = await this.runOnce(adapter);
         if (adapter === this.options.adapters[0] && this.clock() - this.lastSweep > 60_000) {
           await this.sweepEscalations();
+          await this.readBackRatings();
           await this.pruneDoneJobs();
         }
       } catch (error) {
@@ -709,6 +710,49 @@ export class SyncEngine {
     }
     if (escalated > 0) this.logger.info({ escalated }, 'escalated late callbacks');
     return escalated;
+  }
+
+  /**
+   * Reads back the ratings employees entered in a CRM itself (Salesforce's npsResponseRating),
+   * from a cursor kept in the store, and takes them in as ratings sent to the API are: stored
+   * (an edited one replaces the stored one), then synced to every CRM, which links them to their
+   * answer, raises the dissonance review and completes the CRM record. A CRM that cannot be read
+   * leaves its cursor where it was: the next sweep reads the same records again.
+   */
+  async readBackRatings(): Promise<number> {
+    // One replica at a time, as the escalation sweep: two would read and move the same cursor.
+    return (await this.store.runExclusive('ratings-read-back', () => this.readRatings())) ?? 0;
+  }
+
+  private async readRatings(): Promise<number> {
+    let taken = 0;
+    for (const adapter of this.options.adapters) {
+      if (!adapter.readRatings) continue;
+      const cursorName = `${adapter.crm}.ratingsReadBackCursor`;
+      const since = await this.store.getSetting<string>(cursorName);
+      let page;
+      try {
+        page = await adapter.readRatings(since);
+      } catch (error) {
+        this.logger.warn(
+          { crm: adapter.crm, err: error instanceof Error ? error.message : String(error) },
+          'could not read ratings back; they are read at the next sweep',
+        );
+        continue;
+      }
+      for (const problem of page.problems)
+        this.logger.warn({ crm: adapter.crm, problem }, 'a rating in the CRM was left out');
+      const now = this.clock();
+      const { accepted, revised } = await this.store.reviseRatings(page.ratings, this.crms, now);
+      if (page.cursor && page.cursor !== since)
+        await this.store.setSetting(cursorName, page.cursor, now);
+      if (accepted + revised > 0) {
+        this.logger.info({ crm: adapter.crm, accepted, revised }, 'read ratings back');
+        this.poke();
+      }
+      taken += accepted + revised;
+    }
+    return taken;
   }
 
   /**

@@ -11,6 +11,7 @@ import type {
   CrmAdapter,
   CrmCallbackState,
   RatingWrite,
+  RatingsReadBack,
   RecordResult,
   Resolution,
   RollupWrite,
@@ -24,7 +25,10 @@ import {
   callbackRecord,
   callbackState,
   journeyFromMetadata,
+  RATING_READ_BACK_FIELDS,
+  ratingFromRecord,
   responseRatingRecord,
+  salesforceInstant,
   TOUCHPOINT_SOQL,
   surveyResponseRecord,
   thresholdFromMetadata,
@@ -47,6 +51,8 @@ const COLLECTIONS_PER_COMPOSITE = 5;
 const IN_CHUNK = 500;
 const QUERIES_PER_COMPOSITE = 5;
 const RULES_TTL_MS = 5 * 60_000;
+/** Ratings read back per sweep; the rest come at the next one (the cursor moves by page). */
+const RATINGS_PAGE = 2000;
 /** Resolutions (contact, account, owner) are reused this long: batches repeat respondents. */
 const RESOLUTION_TTL_MS = 10 * 60_000;
 
@@ -460,6 +466,44 @@ export class SalesforceAdapter implements CrmAdapter {
       if (state && id) states.set(id, state);
     }
     return states;
+  }
+
+  /**
+   * `Response_Rating__c` records employees entered in the org, changed at or after `since` (by
+   * SystemModstamp, which every change moves), oldest first, a page at a time. The cursor is cut
+   * to the second (the SOQL date-time literal has no fraction), so records of its second come
+   * again: re-reading one is idempotent. Employee__c is mapped to the user's e-mail (batched,
+   * cached like the other resolutions).
+   */
+  async readRatings(since: string | undefined): Promise<RatingsReadBack> {
+    const from = since ? `${new Date(since).toISOString().slice(0, 19)}Z` : undefined;
+    const records = await this.queries<Record<string, unknown>>([
+      `SELECT ${RATING_READ_BACK_FIELDS} FROM Response_Rating__c WHERE External_Id__c LIKE 'salesforce:%'${from ? ` AND SystemModstamp >= ${from}` : ''} ORDER BY SystemModstamp ASC LIMIT ${RATINGS_PAGE}`,
+    ]);
+    const userIds = records
+      .map((r) => r.Employee__c)
+      .filter((id): id is string => typeof id === 'string' && id.length > 0);
+    const emails = await this.resolved.get('userEmail', userIds, async (missing) => {
+      const users = await this.queryIn<{ Id: string; Email?: string }>(
+        (list) => `SELECT Id, Email FROM User WHERE Id IN (${list})`,
+        missing,
+      );
+      return new Map(
+        users.filter((u) => u.Email).map((u) => [u.Id, String(u.Email).toLowerCase()]),
+      );
+    });
+    const ratings = [];
+    const problems: string[] = [];
+    for (const record of records) {
+      const read = ratingFromRecord(
+        record,
+        typeof record.Employee__c === 'string' ? emails.get(record.Employee__c) : undefined,
+      );
+      if ('rating' in read) ratings.push(read.rating);
+      else if ('error' in read) problems.push(read.error);
+    }
+    const last = salesforceInstant(records.at(-1)?.SystemModstamp);
+    return { ratings, problems, ...((last ?? since) && { cursor: last ?? since }) };
   }
 
   async resolveUsers(emails: readonly string[]): Promise<Map<string, string>> {

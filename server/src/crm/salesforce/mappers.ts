@@ -1,5 +1,6 @@
 import { classifyScore, roundOneDecimal, type ScoreCategory } from '@boucle/shared';
 import {
+  ratingSchema,
   touchpointSchema,
   thresholdRuleSchema,
   type Answer,
@@ -169,17 +170,69 @@ export function responseRatingRecord({
   employeeId,
   dissonance,
 }: RatingWrite): SObject {
+  // A rating an employee entered in the org (read back, source `salesforce`) keeps its score and
+  // comment as they stand there: the write completes the record with the computed fields and
+  // never overwrites an edit that landed after the read.
+  const enteredInOrg = rating.source === 'salesforce';
   return defined({
     attributes: { type: 'Response_Rating__c' },
     External_Id__c: crmKey(ref),
     Employee__c: employeeId,
     OwnerId: employeeId,
-    Rating__c: rating.rating,
+    Rating__c: enteredInOrg ? undefined : rating.rating,
     Interaction_Id__c: rating.interactionId,
     Survey_Response__c: answerCrmId,
-    Comment__c: truncateToField(rating.comment, 32000),
+    Comment__c: enteredInOrg ? undefined : truncateToField(rating.comment, 32000),
     Dissonance__c: dissonance ? DISSONANCE_VALUES[dissonance] : undefined,
   });
+}
+
+/** What the read-back of ratings entered in the org selects of `Response_Rating__c`. */
+export const RATING_READ_BACK_FIELDS =
+  'Id, External_Id__c, Interaction_Id__c, Employee__c, Rating__c, Comment__c, CreatedDate, SystemModstamp';
+
+/** A Salesforce date-time (`2026-12-01T21:30:00.000+0000`) as an ISO instant, or undefined. */
+export function salesforceInstant(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const at = Date.parse(value.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+  return Number.isNaN(at) ? undefined : new Date(at).toISOString();
+}
+
+/**
+ * A `Response_Rating__c` an employee entered in the org (npsResponseRating) as a Boucle rating.
+ * Its key `salesforce:<interaction id>:<user id>` (set by the component, checked by the
+ * Rated_By_Running_User rule) is its ref, so the writer's upsert by `External_Id__c` completes
+ * this very record. `ratedAt` is the creation time: Boucle's own write changes the modification
+ * time, which must not make the record read as changed. Records Boucle wrote from the API (other
+ * keys) and records without a key are not ratings entered in the org: `skip`.
+ */
+export function ratingFromRecord(
+  record: Record<string, unknown>,
+  employeeEmail: string | undefined,
+): { rating: Rating } | { skip: true } | { error: string } {
+  const key = record.External_Id__c;
+  if (typeof key !== 'string' || !key.startsWith('salesforce:')) return { skip: true };
+  const where = `Response_Rating__c ${String(record.Id)}`;
+  if (!employeeEmail)
+    return {
+      error: `${where}: Employee__c ${String(record.Employee__c)} is not a user with an e-mail`,
+    };
+  const parsed = ratingSchema.safeParse({
+    id: key.slice('salesforce:'.length),
+    source: 'salesforce',
+    interactionId: record.Interaction_Id__c,
+    employeeEmail,
+    rating: record.Rating__c,
+    ...(typeof record.Comment__c === 'string' && record.Comment__c.trim()
+      ? { comment: record.Comment__c }
+      : {}),
+    ratedAt: salesforceInstant(record.CreatedDate),
+  });
+  if (!parsed.success)
+    return {
+      error: `${where}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'record'} ${i.message}`).join('; ')}`,
+    };
+  return { rating: parsed.data };
 }
 
 /** A `Callback__c` upserted by `External_Id__c` (the callback's id). */
