@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SalesforceAdapter } from '../../src/crm/salesforce/adapter.ts';
+import { NORM_RESULT_KEY } from '../../src/sync/adapter.ts';
 import { answer, startHarness, waitFor, type Harness } from './harness.ts';
 
 const DAY_MS = 86_400_000;
@@ -58,5 +60,42 @@ describe('the org-wide norm in Salesforce (SQLite store)', () => {
     expect(updated).toHaveLength(1);
     // 3 promoters, 2 detractors of 6: (3 − 2) / 6 = 16.7.
     expect(updated[0]).toMatchObject({ NPS__c: 16.7, Responses__c: 6 });
+  });
+
+  it("writes the norm as one more collection of the rollups' Composite call, not a call of its own", async () => {
+    const calls = async () =>
+      (
+        (await (await fetch(`${h.emulators.salesforceUrl}/__emulator/calls`)).json()) as {
+          byEndpoint: Record<string, number>;
+        }
+      ).byEndpoint;
+    const adapter = new SalesforceAdapter(h.config.salesforce!);
+    await adapter.check(); // logs in first, so that only the write is counted
+    const before = await calls();
+    const now = new Date().toISOString();
+    const results = await adapter.writeRollups(
+      [
+        {
+          accountId: h.ids.account,
+          summary: { overall: { nps: 12, margin: 30, n: 9 } } as never,
+          openCallbacks: 0,
+          now,
+          respondents: [],
+        },
+      ],
+      { id: 'org', scope: 'org', nps: -12.34, margin: 8.06, responses: 321, windowDays: 90, now },
+    );
+    expect(results.get(h.ids.account)?.ok).toBe(true);
+    expect(results.get(NORM_RESULT_KEY)?.ok).toBe(true);
+    const after = await calls();
+    const added = Object.fromEntries(
+      Object.entries(after)
+        .map(([endpoint, n]) => [endpoint, n - (before[endpoint] ?? 0)] as const)
+        .filter(([, n]) => n > 0),
+    );
+    expect(added).toEqual({ 'POST /services/data/vXX.X/composite': 1 });
+    const norms = (await h.sf()).NPS_Norm__c ?? [];
+    expect(norms).toHaveLength(1);
+    expect(norms[0]).toMatchObject({ NPS__c: -12.3, Margin__c: 8.1, Responses__c: 321 });
   });
 });

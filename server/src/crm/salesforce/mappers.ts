@@ -420,6 +420,7 @@ export const SALESFORCE_FIELDS_WRITTEN: Readonly<Record<string, readonly string[
     'Follow_Up_Action__c',
   ],
   NPS_Norm__c: [
+    'Name',
     'External_Id__c',
     'Scope__c',
     'Key__c',
