@@ -78,6 +78,29 @@ export interface RollupWrite {
   readonly respondents: readonly { email: string; score: number; answeredAt: string }[];
 }
 
+/** Where a norm applies: the whole org today; an owner's, a region's, a touchpoint's later. */
+export type NormScope = 'org';
+
+/**
+ * A norm the CRM's cards compare an account with, computed by the server from every answer (not
+ * from what the viewing user can see), over the same window as the account rollups.
+ */
+export interface NormWrite {
+  /** Boucle's own id of the norm (`org` for the org-wide norm): the upsert key. */
+  readonly id: string;
+  readonly scope: NormScope;
+  /** Whose norm it is within its scope; absent for the org-wide norm. */
+  readonly key?: string;
+  readonly nps: number | null;
+  readonly margin: number | null;
+  readonly responses: number;
+  readonly windowDays: number;
+  readonly now: string;
+}
+
+/** The result key of the norm in `writeRollups`' results (never an account id). */
+export const NORM_RESULT_KEY = 'norm:org';
+
 /**
  * Everything the sync engine asks of a CRM. One implementation per CRM, the only code that imports
  * its client library; every write is an idempotent upsert keyed by Boucle's own id, and results
@@ -100,7 +123,11 @@ export interface CrmAdapter {
   writeAnswers(items: readonly AnswerWrite[]): Promise<Map<string, RecordResult>>;
   writeRatings(items: readonly RatingWrite[]): Promise<Map<string, RecordResult>>;
   writeCallbacks(items: readonly CallbackWrite[]): Promise<Map<string, RecordResult>>;
-  writeRollups(items: readonly RollupWrite[]): Promise<Map<string, RecordResult>>;
+  /**
+   * Writes the account rollups; with `norm`, the org-wide norm too, in the same calls where the CRM
+   * can (its result under NORM_RESULT_KEY). A CRM without a norm record ignores it.
+   */
+  writeRollups(items: readonly RollupWrite[], norm?: NormWrite): Promise<Map<string, RecordResult>>;
   /**
    * The callbacks' state in the CRM, by Boucle id (missing when not written yet). Only CRMs where
    * managers log callbacks outside Boucle's API implement it.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   classifyDissonance,
   classifyScore,
+  computeNps,
   decideEscalation,
   evaluateThresholds,
   isFurtherAlong,
@@ -30,6 +31,7 @@ import type {
   Resolution,
   RollupWrite,
 } from './adapter.ts';
+import { NORM_RESULT_KEY } from './adapter.ts';
 import { backoffMs } from './retryPolicy.ts';
 
 export interface EngineOptions {
@@ -65,6 +67,8 @@ export interface EngineOptions {
 }
 
 const DAY_MS = 86_400_000;
+/** The window of the org-wide norm: the rollups' own (summarizeAccount's default). */
+const NORM_WINDOW_DAYS = 90;
 const callbackId = (crm: Crm, answerRef: string, kind: string) => `${crm}:${answerRef}:${kind}`;
 
 /**
@@ -654,7 +658,28 @@ export class SyncEngine {
         now,
       });
     }
-    const results = await adapter.writeRollups(writes);
+    // The org-wide norm, from every answer of the rollups' window (not from what a user can see),
+    // once per round, in the same calls as the rollups.
+    const norm = computeNps(
+      await this.store.answersSince(
+        new Date(this.clock() - NORM_WINDOW_DAYS * DAY_MS).toISOString(),
+      ),
+    );
+    const results = await adapter.writeRollups(writes, {
+      id: 'org',
+      scope: 'org',
+      nps: norm.nps,
+      margin: norm.margin,
+      responses: norm.n,
+      windowDays: NORM_WINDOW_DAYS,
+      now,
+    });
+    const normResult = results.get(NORM_RESULT_KEY);
+    if (normResult && !normResult.ok)
+      this.logger.warn(
+        { crm: adapter.crm, err: normResult.error.message },
+        'could not write the org-wide norm; the next rollup round writes it again',
+      );
     await this.settle(
       adapter.crm,
       jobs,

@@ -221,6 +221,48 @@ describe('the demo in both emulators', () => {
       }
     },
   );
+
+  it(
+    "gives the account card the server's org-wide norm, from every demo answer of 90 days",
+    { timeout: 60_000 },
+    async () => {
+      const normQuery = JSON.stringify({
+        query: `query { uiapi { query { norm: NPS_Norm__c(where: { External_Id__c: { eq: "org" } }, first: 1) {
+          edges { node { nps: NPS__c { value } responses: Responses__c { value } } } } } } }`,
+      });
+      type Norm = { nps: { value: number }; responses: { value: number } };
+      const read = async () =>
+        (
+          (await (await post('/preview/api/salesforce/graphql', normQuery)).json()) as {
+            data: { uiapi: { query: { norm: { edges: { node: Norm }[] } } } };
+          }
+        ).data.uiapi.query.norm.edges[0]?.node;
+      // Independently: the NPS answers of the last 90 days in the org, by category.
+      const expected = async () => {
+        const sf = (await state(server.emulators?.salesforceUrl)) as {
+          objects: Record<string, Record<string, unknown>[]>;
+        };
+        const since = Date.now() - 90 * 86_400_000;
+        const recent = (sf.objects.Survey_Response__c ?? []).filter(
+          (r) => r.Metric__c === 'NPS' && Date.parse(String(r.Answered_At__c)) > since,
+        );
+        const share = (category: string) =>
+          recent.filter((r) => r.Category__c === category).length / recent.length;
+        return {
+          n: recent.length,
+          nps: Math.round((share('Promoter') - share('Detractor')) * 1000) / 10,
+        };
+      };
+      await waitFor(
+        async () => (await read())?.responses.value === (await expected()).n,
+        50_000,
+        'the org-wide norm',
+      );
+      const { n, nps } = await expected();
+      expect(n).toBeGreaterThan(0);
+      expect(await read()).toEqual({ nps: { value: nps }, responses: { value: n } });
+    },
+  );
 });
 
 describe('the preview bridge and DNS rebinding', () => {

@@ -113,6 +113,7 @@ describe.skipIf(!available)('the preview page in Chromium', () => {
     await nps.waitFor({ timeout: 60_000 });
     const summary = await api<{
       overall: { nps: number | null; margin: number | null; n: number };
+      norm: { nps: number } | null;
     }>(`/v1/accounts/${ACCOUNT}/summary`);
     expect(summary.overall.n).toBeGreaterThan(0);
     expect((await nps.textContent())?.trim()).toBe(signed(summary.overall.nps));
@@ -121,6 +122,11 @@ describe.skipIf(!available)('the preview page in Chromium', () => {
     );
     expect(await page.locator('c-nps-account-card .count').textContent()).toContain(
       String(summary.overall.n),
+    );
+    // The org-wide norm: the server's NPS_Norm__c record, the same figure as its summary's norm.
+    expect(summary.norm).not.toBeNull();
+    expect(await page.locator('c-nps-account-card .norm').textContent()).toContain(
+      `org-wide NPS of ${signed(summary.norm?.nps ?? null)}`,
     );
     // The HubSpot company card's data for the same account, from the signed /hubspot backend.
     await expect

@@ -10,6 +10,7 @@ import {
 import {
   SALESFORCE_FIELDS_WRITTEN,
   accountRollupRecord,
+  npsNormRecord,
   callbackRecord,
   journeyFromMetadata,
   responseRatingRecord,
@@ -90,6 +91,17 @@ describe('the Salesforce package and the server agree', () => {
           resolution: { accountId: '001', contactId: '003' },
         }),
       ),
+      NPS_Norm__c: Object.keys(
+        npsNormRecord({
+          id: 'org',
+          scope: 'org',
+          nps: 20,
+          margin: 10.5,
+          responses: 250,
+          windowDays: 90,
+          now: 'x',
+        }),
+      ),
     };
     for (const [object, fields] of Object.entries(written)) {
       expect(fields.filter((f) => f !== 'attributes').sort()).toEqual(
@@ -127,7 +139,7 @@ describe('the Salesforce package and the server agree', () => {
         .filter(([, access]) => access.create)
         .map(([object]) => object)
         .sort(),
-    ).toEqual(['Callback__c', 'Response_Rating__c', 'Survey_Response__c']);
+    ).toEqual(['Callback__c', 'NPS_Norm__c', 'Response_Rating__c', 'Survey_Response__c']);
     expect([...(integration?.customPermissions ?? [])]).toEqual(['Boucle_Rate_On_Behalf']);
   });
 });

@@ -16,6 +16,7 @@ import type {
   Resolution,
   RollupWrite,
 } from '../../sync/adapter.ts';
+import { NORM_RESULT_KEY, type NormWrite } from '../../sync/adapter.ts';
 import { ResolutionCache } from '../../sync/resolutionCache.ts';
 import { crmKey } from '../keys.ts';
 import { asCrmError, salesforceRetryable } from '../../sync/retryPolicy.ts';
@@ -23,6 +24,7 @@ import {
   SALESFORCE_FIELDS_WRITTEN,
   accountRollupRecord,
   callbackRecord,
+  npsNormRecord,
   callbackState,
   journeyFromMetadata,
   RATING_READ_BACK_FIELDS,
@@ -538,19 +540,28 @@ export class SalesforceAdapter implements CrmAdapter {
    * refused for its contents fails its records with that error.
    */
   private async composite(
-    records: readonly { key: string; record: SObject }[],
+    records: readonly { key: string; record: SObject; path?: string }[],
     method: 'PATCH',
     path: string,
   ): Promise<Map<string, RecordResult>> {
     const conn = await this.conn();
     const results = new Map<string, RecordResult>();
     let outage: CrmError | undefined;
-    for (const call of chunks(records, COLLECTION_SIZE * COLLECTIONS_PER_COMPOSITE)) {
+    // A record with a path of its own (the norm's upsert beside the rollups' updates) gets a
+    // collection of its own, in the same Composite call when there is room.
+    const byPath = new Map<string, (typeof records)[number][]>();
+    for (const item of records) {
+      const group = byPath.get(item.path ?? path) ?? [];
+      group.push(item);
+      byPath.set(item.path ?? path, group);
+    }
+    const allCollections = [...byPath.values()].flatMap((group) => chunks(group, COLLECTION_SIZE));
+    for (const collections of chunks(allCollections, COLLECTIONS_PER_COMPOSITE)) {
+      const call = collections.flat();
       if (outage) {
         for (const item of call) results.set(item.key, { ok: false, error: outage, unsent: true });
         continue;
       }
-      const collections = chunks(call, COLLECTION_SIZE);
       let response: {
         compositeResponse: { httpStatusCode: number; body: unknown; referenceId: string }[];
       };
@@ -562,7 +573,7 @@ export class SalesforceAdapter implements CrmAdapter {
             allOrNone: false,
             compositeRequest: collections.map((collection, index) => ({
               method,
-              url: this.url(namespacePath(path, this.config.namespace)),
+              url: this.url(namespacePath(collection[0]?.path ?? path, this.config.namespace)),
               referenceId: `c${index}`,
               body: {
                 allOrNone: false,
@@ -641,9 +652,21 @@ export class SalesforceAdapter implements CrmAdapter {
     );
   }
 
-  writeRollups(items: readonly RollupWrite[]) {
+  /** The Account rollups (updates by id) and the norm (an upsert by External_Id__c), one call. */
+  writeRollups(items: readonly RollupWrite[], norm?: NormWrite) {
     return this.composite(
-      items.map((item) => ({ key: item.accountId, record: accountRollupRecord(item) })),
+      [
+        ...items.map((item) => ({ key: item.accountId, record: accountRollupRecord(item) })),
+        ...(norm
+          ? [
+              {
+                key: NORM_RESULT_KEY,
+                record: npsNormRecord(norm),
+                path: '/composite/sobjects/NPS_Norm__c/External_Id__c',
+              },
+            ]
+          : []),
+      ],
       'PATCH',
       '/composite/sobjects',
     );

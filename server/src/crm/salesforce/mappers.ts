@@ -19,6 +19,7 @@ import type {
   CallbackWrite,
   CrmCallbackState,
   RatingWrite,
+  NormWrite,
   RollupWrite,
 } from '../../sync/adapter.ts';
 import type { StoredCallback } from '../../store/store.ts';
@@ -281,6 +282,25 @@ export function accountRollupRecord({
   };
 }
 
+/** `Scope__c` picklist values by scope. */
+const NORM_SCOPE_VALUES: Readonly<Record<NormWrite['scope'], string>> = { org: 'Org' };
+
+/** The `NPS_Norm__c` record of a norm, upserted by its External_Id__c. */
+export function npsNormRecord(norm: NormWrite): SObject {
+  return {
+    attributes: { type: 'NPS_Norm__c' },
+    Name: norm.scope === 'org' ? 'Org-wide NPS' : `${norm.scope}: ${norm.key ?? ''}`.slice(0, 80),
+    External_Id__c: norm.id,
+    Scope__c: NORM_SCOPE_VALUES[norm.scope],
+    Key__c: norm.key ?? null,
+    NPS__c: norm.nps === null ? null : roundOneDecimal(norm.nps),
+    Margin__c: norm.margin === null ? null : roundOneDecimal(norm.margin),
+    Responses__c: norm.responses,
+    Window_Days__c: norm.windowDays,
+    Updated_At__c: norm.now,
+  };
+}
+
 /**
  * A threshold rule from an `Alert_Threshold__mdt` record; `undefined` (with the reason) when an
  * admin left it incomplete, so that one bad record does not stop the others.
@@ -451,6 +471,17 @@ export const SALESFORCE_FIELDS_WRITTEN: Readonly<Record<string, readonly string[
     'Root_Cause__c',
     'Notes__c',
     'Follow_Up_Action__c',
+  ],
+  NPS_Norm__c: [
+    'Name',
+    'External_Id__c',
+    'Scope__c',
+    'Key__c',
+    'NPS__c',
+    'Margin__c',
+    'Responses__c',
+    'Window_Days__c',
+    'Updated_At__c',
   ],
   Account: [
     'NPS_Score__c',

@@ -7,7 +7,6 @@ import {
   classifyScore,
   DEFAULT_TOUCHPOINTS,
   hoursLeft,
-  npsFromCounts,
   roundSummary,
   slaStatus,
   summarizeAccount,
@@ -49,6 +48,7 @@ import BOUCLE_NO_CALLBACKS from '@salesforce/label/c.Boucle_No_Callbacks';
 import BOUCLE_DUE from '@salesforce/label/c.Boucle_Due';
 import BOUCLE_UNSPECIFIED from '@salesforce/label/c.Boucle_Unspecified';
 import BOUCLE_NORM_TEXT from '@salesforce/label/c.Boucle_Norm_Text';
+import BOUCLE_NORM_UNAVAILABLE from '@salesforce/label/c.Boucle_Norm_Unavailable';
 import BOUCLE_PARTIAL from '@salesforce/label/c.Boucle_Partial';
 import BOUCLE_TARGET from '@salesforce/label/c.Boucle_Target';
 import BOUCLE_TARGET_MET from '@salesforce/label/c.Boucle_Target_Met';
@@ -124,11 +124,13 @@ const METRICS = { NPS: 'nps', CSAT: 'csat', CES: 'ces' };
 const DAY_MS = 86400000;
 
 // One query: the account's answers (12 months), its NPS rollups (written by the server), its open
-// callbacks, and the org-wide NPS counts of the last 90 days (the norm). Lightning Data Service
+// callbacks, and the org-wide norm the server writes to NPS_Norm__c (External_Id__c "org") from
+// every answer of the last 90 days: never from the answers the viewing user can see, so
+// Survey_Response__c sharing can be Private. Lightning Data Service
 // only: no Apex. Every object and field has an alias, so that the answer keeps its shape when a
 // managed package's namespace prefixes their names.
 const QUERY = gql`
-  query accountNps($accountId: ID, $since: DateTime, $normSince: DateTime) {
+  query accountNps($accountId: ID, $since: DateTime) {
     uiapi {
       query {
         answers: Survey_Response__c(
@@ -226,25 +228,18 @@ const QUERY = gql`
             }
           }
         }
-      }
-      aggregate {
-        norm: Survey_Response__c(
-          where: {
-            and: [{ Metric__c: { eq: "NPS" } }, { Answered_At__c: { gte: { value: $normSince } } }]
-          }
-          groupBy: { Category__c: { group: true } }
-        ) {
+        norm: NPS_Norm__c(where: { External_Id__c: { eq: "org" } }, first: 1) {
           edges {
             node {
-              aggregate {
-                category: Category__c {
-                  value
-                }
-                count: Id {
-                  count {
-                    value
-                  }
-                }
+              Id
+              nps: NPS__c {
+                value
+              }
+              margin: Margin__c {
+                value
+              }
+              responses: Responses__c {
+                value
               }
             }
           }
@@ -340,7 +335,6 @@ export default class NpsAccountCard extends NavigationMixin(LightningElement) {
     return {
       accountId: this.recordId,
       since: daysBefore(now, 366),
-      normSince: daysBefore(now, 90),
     };
   }
 
@@ -415,16 +409,11 @@ export default class NpsAccountCard extends NavigationMixin(LightningElement) {
       .filter((a) => Number.isInteger(a.score) && a.answeredAt);
   }
 
+  /** The org-wide norm as the server wrote it; `undefined` until its first rollup round. */
   get norm() {
-    const counts = { promoters: 0, passives: 0, detractors: 0 };
-    for (const { node } of this.data?.uiapi?.aggregate?.norm?.edges ?? []) {
-      const key = { Promoter: 'promoters', Passive: 'passives', Detractor: 'detractors' }[
-        value(node.aggregate.category)
-      ];
-      if (key) counts[key] += value(node.aggregate.count.count) ?? 0;
-    }
-    const stats = npsFromCounts(counts);
-    return stats.nps === null ? undefined : { nps: stats.nps, margin: stats.margin };
+    const node = this.data?.uiapi?.query?.norm?.edges?.[0]?.node;
+    const nps = value(node?.nps);
+    return typeof nps === 'number' ? { nps, margin: value(node.margin) ?? 0 } : undefined;
   }
 
   get summary() {
@@ -548,7 +537,7 @@ export default class NpsAccountCard extends NavigationMixin(LightningElement) {
   /** "Above the org-wide NPS: +52.9 pts against the org-wide NPS of 0.0 (last 90 days)". */
   get normText() {
     const norm = this.summary.norm;
-    if (!norm) return '';
+    if (!norm) return BOUCLE_NORM_UNAVAILABLE;
     const comparison = norm.comparison;
     const round = (n) => (n === null ? null : Math.round(n * 10) / 10);
     return format(

@@ -1,7 +1,7 @@
 import { createElement } from 'lwc';
 import { gql, graphql } from 'lightning/graphql';
 import { getNavigateCalledWith } from 'lightning/navigation';
-import { roundSummary, summarizeAccount, npsFromCounts } from 'c/npsCore';
+import { roundSummary, summarizeAccount } from 'c/npsCore';
 import NpsAccountCard from 'c/npsAccountCard';
 
 // The one label whose placeholders the tests read filled in.
@@ -62,16 +62,16 @@ describe('c-nps-account-card', () => {
       touchpoint: node.touchpoint.value ?? undefined,
       comment: node.comment.value ?? undefined,
     }));
-    const norm = npsFromCounts({ promoters: 120, passives: 60, detractors: 70 });
     const expected = roundSummary(
-      summarizeAccount(answers, { now: NOW, norm: { nps: norm.nps, margin: norm.margin } }).overall,
+      summarizeAccount(answers, { now: NOW, norm: { nps: 20, margin: 10.5 } }).overall,
     );
     // Over 90 days: 3, 10, 9, 8 → 2 promoters, 1 passive, 1 detractor: NPS 25.
     expect(expected.nps).toBe(25);
     expect(text(element, '.nps')).toBe('+25.0');
     expect(text(element, '.margin')).toBe(`± ${expected.margin.toFixed(1)}`);
     expect(text(element, '.low-sample')).toBe('c.Boucle_Low_Sample');
-    // Org-wide 120 / 60 / 70 → NPS 20; the account's 25 is within the margins: in line.
+    // The server's org-wide norm (NPS_Norm__c "org"): 20 ± 10.5; the account's 25 is within the
+    // margins: in line.
     expect(text(element, '.norm')).toBe(
       'c.Boucle_Norm_Level: +5.0 pts against the org-wide NPS of +20.0 (last 90 days)',
     );
@@ -142,16 +142,16 @@ describe('c-nps-account-card', () => {
     for (const alias of [
       'answers: Survey_Response__c(',
       'callbacks: Callback__c(',
-      'norm: Survey_Response__c(',
+      'norm: NPS_Norm__c(',
+      'nps: NPS__c',
+      'margin: Margin__c',
       'score: Score__c',
-      'count: Id',
     ])
       expect(QUERY_TEXT).toContain(alias);
     // 12:00 on 22 November: from midnight UTC, 366 and 90 days before.
     expect(graphql.getLastConfig().variables).toEqual({
       accountId: '001000000000001AAA',
       since: '2025-11-21T00:00:00.000Z',
-      normSince: '2026-08-24T00:00:00.000Z',
     });
   });
 
@@ -210,6 +210,55 @@ describe('c-nps-account-card', () => {
     expect(element.shadowRoot.querySelector('.show-more')).toBeNull();
   });
 
+  describe('the org-wide norm', () => {
+    const normMissing = require('./data/normMissing.json');
+    const errors = require('./data/errors.json');
+
+    it('reads the norm the server wrote, not the answers the user can see', async () => {
+      mount();
+      await flush();
+      expect(QUERY_TEXT).toContain('External_Id__c: { eq: "org" }');
+      expect(QUERY_TEXT).not.toContain('aggregate');
+    });
+
+    it('says the norm is not available yet before the server has written it', async () => {
+      const element = mount();
+      graphql.emit(normMissing);
+      await flush();
+      expect(text(element, '.nps')).toBe('+25.0');
+      expect(text(element, '.norm')).toBe('c.Boucle_Norm_Unavailable');
+    });
+
+    it('says the norm is not available yet while it has no figure (no NPS answer in 90 days)', async () => {
+      const element = mount();
+      const blank = JSON.parse(JSON.stringify(data));
+      blank.uiapi.query.norm.edges[0].node.nps.value = null;
+      blank.uiapi.query.norm.edges[0].node.margin.value = null;
+      blank.uiapi.query.norm.edges[0].node.responses.value = 0;
+      graphql.emit(blank);
+      await flush();
+      expect(text(element, '.norm')).toBe('c.Boucle_Norm_Unavailable');
+    });
+
+    it('shows the error when the norm cannot be read', async () => {
+      const element = mount();
+      graphql.emitErrors(errors);
+      await flush();
+      expect(text(element, '[role="alert"]')).toBe(
+        'c.Boucle_Error Insufficient access to NPS_Norm__c',
+      );
+      expect(element.shadowRoot.querySelector('.norm')).toBeNull();
+    });
+
+    it('is accessible without a norm', async () => {
+      jest.useRealTimers();
+      const element = mount();
+      graphql.emit(normMissing);
+      await flush();
+      await expect(element).toBeAccessible();
+    }, 30_000);
+  });
+
   it('says when the account has no answers', async () => {
     const element = mount();
     graphql.emit(empty);
@@ -257,8 +306,8 @@ describe('c-nps-account-card', () => {
           ...journey.uiapi.query,
           answers: { edges, pageInfo: { hasNextPage: false } },
           callbacks: { edges: [] },
+          norm: { edges: [] },
         },
-        aggregate: { norm: { edges: [] } },
       },
     });
     const rows = (element) =>
