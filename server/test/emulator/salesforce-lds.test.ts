@@ -118,11 +118,24 @@ beforeAll(async () => {
 afterAll(async () => close());
 
 describe('GraphQL API', () => {
-  it("answers the account card's query: the account's answers of the year, its open callbacks, the org's NPS split", async () => {
+  it("answers the account card's query: the account's answers of the year, its open callbacks, the org's norm the server wrote", async () => {
+    await admin(url, 'records', {
+      NPS_Norm__c: [
+        {
+          Name: 'Org-wide NPS',
+          External_Id__c: 'org',
+          Scope__c: 'Org',
+          Key__c: 'org',
+          NPS__c: 12.5,
+          Margin__c: 30.1,
+          Responses__c: 8,
+          Window_Days__c: 90,
+        },
+      ],
+    });
     const { data, errors } = await graphql(componentQuery('npsAccountCard'), {
       accountId: ids.acme,
       since: iso(-366 * 24 * HOUR),
-      normSince: iso(-90 * 24 * HOUR),
     });
     expect(errors).toEqual([]);
     const answers = data.uiapi.query.answers.edges.map((e: Json) => e.node);
@@ -141,13 +154,13 @@ describe('GraphQL API', () => {
       status: { value: 'Open', displayValue: 'Open' },
       slaHours: { value: 24 },
     });
-    const split = Object.fromEntries(
-      data.uiapi.aggregate.norm.edges.map((e: Json) => [
-        e.node.aggregate.category.value,
-        e.node.aggregate.count.count.value,
-      ]),
-    );
-    expect(split).toEqual({ Promoter: 2, Detractor: 2 });
+    expect(data.uiapi.query.norm.edges.map((e: Json) => e.node)).toEqual([
+      expect.objectContaining({
+        nps: { value: 12.5 },
+        margin: { value: 30.1 },
+        responses: { value: 8 },
+      }),
+    ]);
   });
 
   it("answers the account card's journey query from the Touchpoint__mdt records", async () => {
@@ -158,13 +171,10 @@ describe('GraphQL API', () => {
     const nodes = (
       data as {
         uiapi: {
-          query: { Touchpoint__mdt: { edges: { node: Record<string, { value: unknown }> }[] } };
+          query: { touchpoints: { edges: { node: Record<string, { value: unknown }> }[] } };
         };
       }
-    ).uiapi.query.Touchpoint__mdt.edges.map(({ node }) => [
-      node.Key__c?.value,
-      node.Order__c?.value,
-    ]);
+    ).uiapi.query.touchpoints.edges.map(({ node }) => [node.key?.value, node.order?.value]);
     expect(nodes.sort()).toEqual([
       ['after-sale', 3],
       ['contracting', 2],

@@ -259,31 +259,31 @@ const JOURNEY_QUERY = gql`
   query accountNpsJourney {
     uiapi {
       query {
-        Touchpoint__mdt(first: 200) {
+        touchpoints: Touchpoint__mdt(first: 200) {
           edges {
             node {
-              Key__c {
+              key: Key__c {
                 value
               }
-              Label_En__c {
+              labelEn: Label_En__c {
                 value
               }
-              Label_Fr__c {
+              labelFr: Label_Fr__c {
                 value
               }
-              Journey__c {
+              journey: Journey__c {
                 value
               }
-              Order__c {
+              order: Order__c {
                 value
               }
-              Target_NPS__c {
+              targetNps: Target_NPS__c {
                 value
               }
-              Target_CSAT__c {
+              targetCsat: Target_CSAT__c {
                 value
               }
-              Target_CES__c {
+              targetCes: Target_CES__c {
                 value
               }
             }
@@ -366,18 +366,18 @@ export default class NpsAccountCard extends NavigationMixin(LightningElement) {
 
   @wire(graphql, { query: JOURNEY_QUERY })
   wiredJourney({ data }) {
-    const edges = data?.uiapi?.query?.Touchpoint__mdt?.edges;
+    const edges = data?.uiapi?.query?.touchpoints?.edges;
     if (!edges) return;
     const touchpoints = edges.map(({ node }) => {
-      const csat = value(node.Target_CSAT__c);
-      const ces = value(node.Target_CES__c);
+      const csat = value(node.targetCsat);
+      const ces = value(node.targetCes);
       return {
-        key: value(node.Key__c),
-        labelEn: value(node.Label_En__c),
-        labelFr: value(node.Label_Fr__c),
-        journey: value(node.Journey__c) || 'b2b',
-        order: value(node.Order__c),
-        targetNps: value(node.Target_NPS__c),
+        key: value(node.key),
+        labelEn: value(node.labelEn),
+        labelFr: value(node.labelFr),
+        journey: value(node.journey) || 'b2b',
+        order: value(node.order),
+        targetNps: value(node.targetNps),
         ...(csat !== null && csat !== undefined && { targetCsat: csat }),
         ...(ces !== null && ces !== undefined && { targetCes: ces }),
       };

@@ -345,13 +345,13 @@ describe('c-nps-account-card', () => {
     it('keeps the shipped journey when the records are refused (orders with a gap)', async () => {
       const element = mount();
       const gap = JSON.parse(JSON.stringify(journey));
-      gap.uiapi.query.Touchpoint__mdt.edges[2].node.Order__c.value = 5;
+      gap.uiapi.query.touchpoints.edges[2].node.order.value = 5;
       graphql.emit({
         uiapi: {
           ...withAnswers([answer('a', 9, 'after-sale')]).uiapi,
           query: {
             ...withAnswers([answer('a', 9, 'after-sale')]).uiapi.query,
-            Touchpoint__mdt: gap.uiapi.query.Touchpoint__mdt,
+            touchpoints: gap.uiapi.query.touchpoints,
           },
         },
       });
