@@ -1,6 +1,6 @@
 import {
   classifyScore,
-  computeNps,
+  npsFromCounts,
   hoursLeft,
   parseInstant,
   roundSummary,
@@ -54,8 +54,8 @@ export async function accountCard(
   ).flat();
   const open = [...new Map(callbacks.map((c) => [c.id, c])).values()];
   if (answers.length === 0 && open.length === 0) return undefined;
-  const norm = computeNps(
-    await store.answersSince(new Date(nowMs - windowDays * DAY_MS).toISOString()),
+  const norm = npsFromCounts(
+    await store.npsCountsSince(new Date(nowMs - windowDays * DAY_MS).toISOString()),
   );
   const summary = summarizeAccount(answers, {
     now,

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { NpsCounts } from '@boucle/shared';
 import type { Answer, Rating } from '@boucle/shared/schemas';
 import { hashEmail, redact } from './privacy.ts';
 import {
@@ -354,6 +355,19 @@ export class PostgresStore implements Store {
     return this.bodies<Answer>('SELECT body FROM answers WHERE answered_at >= $1', [
       new Date(sinceIso).toISOString(),
     ]);
+  }
+
+  async npsCountsSince(sinceIso: string): Promise<NpsCounts> {
+    const { rows } = await this.pool.query<Record<keyof NpsCounts, string>>(
+      "SELECT COUNT(*) FILTER (WHERE score >= 9) AS promoters, COUNT(*) FILTER (WHERE score BETWEEN 7 AND 8) AS passives, COUNT(*) FILTER (WHERE score <= 6) AS detractors FROM answers WHERE metric = 'nps' AND answered_at >= $1",
+      [new Date(sinceIso).toISOString()],
+    );
+    const row = rows[0];
+    return {
+      promoters: Number(row?.promoters ?? 0),
+      passives: Number(row?.passives ?? 0),
+      detractors: Number(row?.detractors ?? 0),
+    };
   }
 
   async answerForInteraction(interactionId: string) {

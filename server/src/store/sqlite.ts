@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { hashEmail, redact } from './privacy.ts';
+import type { NpsCounts } from '@boucle/shared';
 import type { Answer, Rating } from '@boucle/shared/schemas';
 import {
   type Queue,
@@ -276,6 +277,15 @@ export class SqliteStore implements Store {
       .prepare('SELECT body FROM answers WHERE answered_at >= ?')
       .all(new Date(sinceIso).toISOString()) as { body: string }[];
     return rows.map((row) => JSON.parse(row.body) as Answer);
+  }
+
+  async npsCountsSince(sinceIso: string): Promise<NpsCounts> {
+    const row = this.db
+      .prepare(
+        "SELECT COUNT(*) FILTER (WHERE score >= 9) AS promoters, COUNT(*) FILTER (WHERE score BETWEEN 7 AND 8) AS passives, COUNT(*) FILTER (WHERE score <= 6) AS detractors FROM answers WHERE metric = 'nps' AND answered_at >= ?",
+      )
+      .get(new Date(sinceIso).toISOString()) as NpsCounts;
+    return { promoters: row.promoters, passives: row.passives, detractors: row.detractors };
   }
 
   async answerForInteraction(interactionId: string) {

@@ -1,5 +1,5 @@
 import type { Answer, Callback, Rating } from '@boucle/shared/schemas';
-import type { CallbackStatus } from '@boucle/shared';
+import type { CallbackStatus, NpsCounts } from '@boucle/shared';
 
 /** The CRMs Boucle writes to. */
 export type Crm = 'salesforce' | 'hubspot';
@@ -85,8 +85,13 @@ export interface Store {
   getRatings(refs: readonly string[]): Promise<Map<string, Rating>>;
   /** Answers about an account (by domain, Salesforce id or HubSpot id) since an instant. */
   answersForAccount(keys: readonly string[], sinceIso: string): Promise<Answer[]>;
-  /** Every answer since an instant, for the norm. */
+  /** Every answer since an instant. */
   answersSince(sinceIso: string): Promise<Answer[]>;
+  /**
+   * The NPS categories of every NPS answer since an instant, counted by the database: the org-wide
+   * norm, which card requests and every rollup round need, without reading each answer's body.
+   */
+  npsCountsSince(sinceIso: string): Promise<NpsCounts>;
   /** Each touchpoint label answers carry, as sent, with how many answers carry it. */
   touchpointCounts(): Promise<{ label: string; answers: number }[]>;
   answerForInteraction(interactionId: string): Promise<Answer | undefined>;

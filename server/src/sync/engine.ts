@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   classifyDissonance,
   classifyScore,
-  computeNps,
+  npsFromCounts,
   decideEscalation,
   evaluateThresholds,
   isFurtherAlong,
@@ -660,8 +660,8 @@ export class SyncEngine {
     }
     // The org-wide norm, from every answer of the rollups' window (not from what a user can see),
     // once per round, in the same calls as the rollups.
-    const norm = computeNps(
-      await this.store.answersSince(
+    const norm = npsFromCounts(
+      await this.store.npsCountsSince(
         new Date(this.clock() - NORM_WINDOW_DAYS * DAY_MS).toISOString(),
       ),
     );

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { countNps } from '@boucle/shared';
 import type { Answer, Rating } from '@boucle/shared/schemas';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -134,6 +135,30 @@ describe.each(stores)('the %s store', (_name, open) => {
     expect(await store.queueStats()).toEqual({ 'salesforce.ready': 3, 'hubspot.ready': 2 });
     const states = await store.syncStates('hubspot', 'answer', ['api:a1', 'typeform:a1']);
     expect([...states.entries()]).toEqual([['api:a1', { state: 'pending' }]]);
+  });
+
+  it('counts the NPS categories since an instant in the database, as computeNps counts the answers', async () => {
+    store = await open();
+    const answers = [
+      answer('p1', { score: 10 }),
+      answer('p2', { score: 9 }),
+      answer('pa', { score: 7 }),
+      answer('d1', { score: 6 }),
+      answer('d0', { score: 0 }),
+      answer('old', { score: 0, answeredAt: iso(T0 - 400 * 86_400_000) }),
+      answer('csat', { metric: 'csat', score: 2 }),
+    ];
+    await store.ingestAnswers(answers, ['salesforce'], T0);
+    const since = iso(T0 - 30 * 86_400_000);
+    expect(await store.npsCountsSince(since)).toEqual(
+      countNps(answers.filter((a) => a.answeredAt >= since)),
+    );
+    expect(await store.npsCountsSince(since)).toEqual({ promoters: 2, passives: 1, detractors: 2 });
+    expect(await store.npsCountsSince(iso(T0 + 86_400_000))).toEqual({
+      promoters: 0,
+      passives: 0,
+      detractors: 0,
+    });
   });
 
   it('finds answers by account, time, interaction and respondent', async () => {
