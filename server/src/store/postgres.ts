@@ -505,7 +505,7 @@ export class PostgresStore implements Store {
       if (!next) return undefined;
       await db.query(
         `UPDATE callbacks SET status = $1, due_at = $2, account_key = $3, respondent_email = $4, body = $5,
-         first_contact_at = $7, closed_at = $8 WHERE id = $6`,
+         first_contact_at = $7, closed_at = $8, created_at = $9 WHERE id = $6`,
         [
           next.status,
           next.dueAt,
@@ -515,6 +515,7 @@ export class PostgresStore implements Store {
           id,
           utc(next.firstContactAt),
           utc(next.closedAt),
+          utc(next.createdAt),
         ],
       );
       if (options.enqueueAt !== undefined)

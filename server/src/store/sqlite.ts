@@ -417,13 +417,14 @@ export class SqliteStore implements Store {
       this.db
         .prepare(
           `UPDATE callbacks SET status = ?, due_at = ?, account_key = ?, body = ?,
-           first_contact_at = ?, closed_at = ? WHERE id = ?`,
+           created_at = ?, first_contact_at = ?, closed_at = ? WHERE id = ?`,
         )
         .run(
           next.status,
           next.dueAt,
           next.accountKey ?? null,
           JSON.stringify(next),
+          utc(next.createdAt),
           utc(next.firstContactAt),
           utc(next.closedAt),
           id,

@@ -285,6 +285,12 @@ describe.each(stores)('the %s store', (_name, open) => {
       first_contact_at: null,
       closed_at: null,
     });
+    // An update that moves createdAt (the demo backdates its late callbacks) moves the column.
+    await store.updateCallback('late-offset', (current) => ({
+      ...current,
+      createdAt: iso(T0 - 86_400_000),
+    }));
+    expect((await store.callbacksCreatedSince(iso(T0))).map((c) => c.id)).toEqual(['at-t0']);
   });
 
   it('queues a record once while pending, and claims answers before ratings and callbacks', async () => {
