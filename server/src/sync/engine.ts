@@ -754,7 +754,7 @@ export class SyncEngine {
     for (const adapter of this.options.adapters) {
       if (!adapter.readRatings) continue;
       const cursorName = `${adapter.crm}.ratingsReadBackCursor`;
-      const since = await this.store.getSetting<string>(cursorName);
+      const since = await this.store.getCursor(cursorName);
       let page;
       try {
         page = await adapter.readRatings(since);
@@ -770,7 +770,7 @@ export class SyncEngine {
       const now = this.clock();
       const { accepted, revised } = await this.store.reviseRatings(page.ratings, this.crms, now);
       if (page.cursor && page.cursor !== since)
-        await this.store.setSetting(cursorName, page.cursor, now);
+        await this.store.setCursor(cursorName, page.cursor);
       if (accepted + revised > 0) {
         this.logger.info({ crm: adapter.crm, accepted, revised }, 'read ratings back');
         this.poke();
