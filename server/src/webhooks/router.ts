@@ -335,11 +335,16 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
           continue;
         }
         const event = parsed.data;
+        // Erase before remembering the event, as `ingest` stores before it remembers: an erasure
+        // that fails is then done on HubSpot's retry, not skipped as already seen. Erasing again
+        // on a replay is harmless.
+        const erasedNow =
+          event.subscriptionType === 'contact.privacyDeletion' && event.objectId !== undefined
+            ? await deps.store.eraseContact('hubspot', String(event.objectId), clock())
+            : 0;
         if (!(await deps.store.recordDelivery('hubspot', String(event.eventId), clock()))) continue;
         received++;
-        if (event.subscriptionType === 'contact.privacyDeletion' && event.objectId !== undefined) {
-          erased += await deps.store.eraseContact('hubspot', String(event.objectId), clock());
-        }
+        erased += erasedNow;
       }
       if (rejected.length > 0)
         deps.logger.warn(

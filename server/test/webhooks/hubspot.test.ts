@@ -1,5 +1,5 @@
 import { Signature } from '@hubspot/api-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { answer, startHarness, waitFor, type Harness } from '../sync/harness.ts';
 
 const SECRET = 'hs-client-secret-for-tests';
@@ -196,6 +196,50 @@ describe('HubSpot feedback surveys and privacy deletions', () => {
     expect(
       (await h.server.store.getAnswers(['api:claire-2'])).get('api:claire-2'),
     ).not.toHaveProperty('comment');
+  });
+
+  it("erases a contact on HubSpot's retry when the first erasure failed", async () => {
+    const marc = h.emulators.hubspot.portal.create('contacts', {
+      properties: { email: 'marc@acme.example', firstname: 'Marc' },
+    }).id;
+    await h.api(
+      'POST',
+      '/v1/answers',
+      answer({
+        id: 'marc-1',
+        score: 4,
+        comment: 'Marc Dupont, rappelez-moi',
+        respondent: { email: 'marc@acme.example', name: 'Marc Dupont' },
+      }),
+    );
+    // What the sync records when it resolves the answer's contact in HubSpot.
+    await h.server.store.linkContact('hubspot', marc, 'marc@acme.example');
+    const events = JSON.stringify([
+      {
+        eventId: 9101,
+        subscriptionId: 1,
+        portalId: 1,
+        appId: 1,
+        occurredAt: Date.now(),
+        subscriptionType: 'contact.privacyDeletion',
+        attemptNumber: 0,
+        objectId: Number(marc),
+      },
+    ]);
+    const erase = vi
+      .spyOn(h.server.store, 'eraseContact')
+      .mockRejectedValueOnce(new Error('store unavailable'));
+    try {
+      expect((await signed(events)).status).toBeGreaterThanOrEqual(500);
+      const retry = await signed(events);
+      expect(retry.status).toBe(200);
+      expect(await retry.json()).toMatchObject({ received: 1 });
+      expect(
+        (await h.server.store.getAnswers(['api:marc-1'])).get('api:marc-1'),
+      ).not.toHaveProperty('comment');
+    } finally {
+      erase.mockRestore();
+    }
   });
 
   it.each([
