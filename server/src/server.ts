@@ -17,7 +17,12 @@ import { openStore } from './store/open.ts';
 import type { Store, StoredCallback } from './store/store.ts';
 import type { CrmAdapter } from './sync/adapter.ts';
 import { SyncEngine } from './sync/engine.ts';
-import { loadTaxonomy, withExtension, type Verbatims } from './verbatims/taxonomy.ts';
+import {
+  DEFAULT_VERBATIMS,
+  loadTaxonomy,
+  withExtension,
+  type Verbatims,
+} from './verbatims/taxonomy.ts';
 import { VendorFetcher } from './webhooks/fetcher.ts';
 import { HubSpotFeedbackPoller } from './webhooks/hubspotFeedback.ts';
 
@@ -114,9 +119,7 @@ export async function startServer(
   );
   // A bad taxonomy file is refused with its entries named, and the default taxonomy is kept.
   // The sandbox shows an admin's extension at work unless it is given a taxonomy file.
-  let verbatims: Verbatims = config.sandbox
-    ? withExtension(DEMO_TAXONOMY)
-    : loadTaxonomy(undefined);
+  let verbatims: Verbatims = config.sandbox ? withExtension(DEMO_TAXONOMY) : DEFAULT_VERBATIMS;
   try {
     if (config.taxonomyFile) verbatims = loadTaxonomy(config.taxonomyFile);
   } catch (error) {

@@ -22,13 +22,13 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ApiError } from '../errors.ts';
 import { isBatch, refuseDatedAhead } from './datedAhead.ts';
-import type { CallbackFilter, Crm, Store } from '../store/store.ts';
+import { refOf, type CallbackFilter, type Crm, type Store } from '../store/store.ts';
 import type { Metrics } from './metrics.ts';
 import { insights } from './insights.ts';
 import { openApiDocument } from './openapi.ts';
 import { accountCard, callbackView } from './summary.ts';
 import { themesQuerySchema, themesReport } from './themes.ts';
-import { loadTaxonomy, type Verbatims } from '../verbatims/taxonomy.ts';
+import { DEFAULT_VERBATIMS, type Verbatims } from '../verbatims/taxonomy.ts';
 import { webhookRouter } from '../webhooks/router.ts';
 import type { WebhooksConfig } from '../config/config.ts';
 
@@ -166,7 +166,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/openapi.json', (_req, res) => res.json(openApiDocument()));
 
-  const verbatims = deps.verbatims ?? loadTaxonomy(undefined);
+  const verbatims = deps.verbatims ?? DEFAULT_VERBATIMS;
   const v1 = express.Router();
   v1.use((req, _res, next) => {
     const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
@@ -208,7 +208,6 @@ export function createApp(deps: AppDeps): express.Express {
       clock(),
       isBatch(req.body, 'answers') ? 'answers' : undefined,
     );
-    const refOf = (a: Answer) => `${a.source}:${a.id}`;
     const known = await store.getAnswers(parsed.data.map(refOf));
     const result = await store.ingestAnswers(parsed.data, deps.crms, clock());
     metrics.answersAccepted.inc(result.accepted);

@@ -8,9 +8,9 @@ import {
   summarizeAccount,
   type Touchpoint,
 } from '@boucle/shared';
-import { summarizeThemes } from '@boucle/shared/themes';
+import { summarizeThemes, type VerbatimAnalysis } from '@boucle/shared/themes';
 import type { Store, StoredCallback } from '../store/store.ts';
-import { loadTaxonomy, type Verbatims } from '../verbatims/taxonomy.ts';
+import { DEFAULT_VERBATIMS, type Verbatims } from '../verbatims/taxonomy.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -25,7 +25,6 @@ export function callbackView(callback: StoredCallback, now: string) {
   };
 }
 
-const DEFAULT_VERBATIMS = loadTaxonomy(undefined);
 /** How many irritants the cards show. */
 const TOP_IRRITANTS = 3;
 
@@ -69,12 +68,18 @@ export async function accountCard(
     const at = parseInstant(answer.answeredAt, 'answeredAt');
     return at > fromMs && at <= nowMs;
   });
+  // Each comment analysed once, for the irritants and for the verbatims shown.
+  const analyses = new Map<string, VerbatimAnalysis>();
+  const analysisOf = (comment: string, language: string | undefined) => {
+    const key = `${language ?? ''}\u0000${comment}`;
+    let analysis = analyses.get(key);
+    if (!analysis) analyses.set(key, (analysis = verbatims.analyse(comment, { language })));
+    return analysis;
+  };
   const irritants = summarizeThemes(
     inWindow.map((answer) => ({
       themes: answer.comment?.trim()
-        ? verbatims
-            .analyse(answer.comment, { language: answer.language })
-            .themes.map((t) => t.theme)
+        ? analysisOf(answer.comment, answer.language).themes.map((t) => t.theme)
         : [],
       unhappy: ['detractor', 'dissatisfied', 'high_effort'].includes(
         classifyScore(answer.metric, answer.score),
@@ -94,7 +99,7 @@ export async function accountCard(
   return {
     ...summary,
     verbatims: summary.verbatims.map((verbatim) => {
-      const analysis = verbatims.analyse(verbatim.comment, { language: verbatim.language });
+      const analysis = analysisOf(verbatim.comment, verbatim.language);
       return {
         ...verbatim,
         sentiment: analysis.sentiment,

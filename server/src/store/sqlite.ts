@@ -358,6 +358,7 @@ export class SqliteStore implements Store {
   }
 
   async createCallbacks(callbacks: readonly StoredCallback[], now: number) {
+    if (callbacks.length === 0) return [];
     const insert = this.db.prepare(
       `INSERT INTO callbacks (id, crm, answer_ref, kind, status, account_key, due_at, body,
          created_at, first_contact_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -38,8 +38,14 @@ function valueAt(json: unknown, path: string): unknown {
  * default taxonomy, validated whole. A bad file is refused with the entries named
  * ({@link TaxonomyError}); nothing of it is used.
  */
+/** The default taxonomy and its analyser, built once for whoever has no file of its own. */
+export const DEFAULT_VERBATIMS: Verbatims = {
+  taxonomy: DEFAULT_TAXONOMY,
+  analyse: createVerbatimAnalyser(),
+};
+
 export function loadTaxonomy(path: string | undefined): Verbatims {
-  if (!path) return { taxonomy: DEFAULT_TAXONOMY, analyse: createVerbatimAnalyser() };
+  if (!path) return DEFAULT_VERBATIMS;
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));

@@ -22,7 +22,7 @@ import {
   type VendorFormat,
 } from '../../answerFiles/vendorExports.ts';
 import type { Metric } from '@boucle/shared';
-import type { Crm } from '../../store/store.ts';
+import { refOf, type Crm } from '../../store/store.ts';
 import { accountRef } from '../../webhooks/typeform.ts';
 import { EXIT, commandConfig, commandStore, type CliIo } from '../io.ts';
 import { hubspotJourney } from '../../http/hubspotApp.ts';
@@ -210,7 +210,6 @@ export async function importCommand(
     counts.rejected++;
     report.write(`${line},${escape(reason)},${text === undefined ? '' : escape(text)}\n`);
   };
-  const refOf = (answer: Answer) => `${answer.source}:${answer.id}`;
   const flush = async () => {
     if (batch.length > 0) {
       // An id already in the store is a duplicate of an earlier line when this run read it before
