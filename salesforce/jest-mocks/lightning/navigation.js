@@ -16,7 +16,9 @@ export const NavigationMixin = (Base) =>
     }
     [GenerateUrl](pageReference) {
       const { recordId, objectApiName, actionName } = pageReference.attributes;
-      return Promise.resolve(`/lightning/r/${objectApiName}/${recordId}/${actionName}`);
+      // Not the /lightning/r/… form a component could build by hand: a test of the href then
+      // proves the URL came from GenerateUrl.
+      return Promise.resolve(`/generated/${objectApiName}/${recordId}/${actionName}`);
     }
   };
 NavigationMixin.Navigate = Navigate;

@@ -8,6 +8,7 @@ import BOUCLE_DUE_SOON from '@salesforce/label/c.Boucle_Due_Soon';
 import BOUCLE_ON_TIME from '@salesforce/label/c.Boucle_On_Time';
 import BOUCLE_QUEUE_SLA_MET from '@salesforce/label/c.Boucle_Queue_Sla_Met';
 import BOUCLE_QUEUE_SLA_MISSED from '@salesforce/label/c.Boucle_Queue_Sla_Missed';
+import { NavigationMixin } from 'lightning/navigation';
 
 /** The value of a GraphQL (UI API) field node, or null. */
 export function fieldValue(field) {
@@ -56,6 +57,25 @@ export function recordPage(recordId, objectApiName) {
     type: 'standard__recordPage',
     attributes: { recordId, objectApiName, actionName: 'view' },
   };
+}
+
+/**
+ * Fills `component.urls` (record id → URL, the links' href) with the record page URL of each node
+ * of `edges` it has not asked for yet, from NavigationMixin; the component mixes NavigationMixin in.
+ */
+export function generateRecordUrls(component, edges, objectApiName) {
+  for (const { node } of edges) {
+    if (component.urls[node.Id]) continue;
+    component[NavigationMixin.GenerateUrl](recordPage(node.Id, objectApiName)).then((url) => {
+      component.urls = { ...component.urls, [node.Id]: url };
+    });
+  }
+}
+
+/** Opens the record page a link's `data-id` names through NavigationMixin, not its href. */
+export function openRecordPage(component, event, objectApiName) {
+  event.preventDefault();
+  component[NavigationMixin.Navigate](recordPage(event.currentTarget.dataset.id, objectApiName));
 }
 
 /**

@@ -21,7 +21,8 @@ import {
   format,
   formatDate,
   formatDateTime,
-  recordPage,
+  generateRecordUrls,
+  openRecordPage,
 } from 'c/boucleUi';
 import BOUCLE_CARD_TITLE from '@salesforce/label/c.Boucle_Card_Title';
 import BOUCLE_LOADING from '@salesforce/label/c.Boucle_Loading';
@@ -346,22 +347,16 @@ export default class NpsAccountCard extends NavigationMixin(LightningElement) {
     } else if (data) {
       this.error = undefined;
       this.data = data;
-      for (const { node } of data.uiapi?.query?.callbacks?.edges ?? []) {
-        if (this.urls[node.Id]) continue;
-        this[NavigationMixin.GenerateUrl](recordPage(node.Id, CALLBACK_OBJECT.objectApiName)).then(
-          (url) => {
-            this.urls = { ...this.urls, [node.Id]: url };
-          },
-        );
-      }
+      generateRecordUrls(
+        this,
+        data.uiapi?.query?.callbacks?.edges ?? [],
+        CALLBACK_OBJECT.objectApiName,
+      );
     }
   }
 
   handleOpen(event) {
-    event.preventDefault();
-    this[NavigationMixin.Navigate](
-      recordPage(event.currentTarget.dataset.id, CALLBACK_OBJECT.objectApiName),
-    );
+    openRecordPage(this, event, CALLBACK_OBJECT.objectApiName);
   }
 
   @wire(graphql, { query: JOURNEY_QUERY })

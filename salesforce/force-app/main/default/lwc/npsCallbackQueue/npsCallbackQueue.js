@@ -11,7 +11,8 @@ import {
   fieldValue as value,
   format,
   formatDateTime,
-  recordPage,
+  generateRecordUrls,
+  openRecordPage,
 } from 'c/boucleUi';
 import BOUCLE_QUEUE_TITLE from '@salesforce/label/c.Boucle_Queue_Title';
 import BOUCLE_QUEUE_EMPTY from '@salesforce/label/c.Boucle_Queue_Empty';
@@ -123,21 +124,15 @@ export default class NpsCallbackQueue extends NavigationMixin(LightningElement) 
   wiredCallbacks({ data, errors }) {
     this.data = data;
     this.errors = errors && errors.length ? errors : undefined;
-    for (const { node } of data?.uiapi?.query?.callbacks?.edges ?? []) {
-      if (this.urls[node.Id]) continue;
-      this[NavigationMixin.GenerateUrl](recordPage(node.Id, CALLBACK_OBJECT.objectApiName)).then(
-        (url) => {
-          this.urls = { ...this.urls, [node.Id]: url };
-        },
-      );
-    }
+    generateRecordUrls(
+      this,
+      data?.uiapi?.query?.callbacks?.edges ?? [],
+      CALLBACK_OBJECT.objectApiName,
+    );
   }
 
   handleOpen(event) {
-    event.preventDefault();
-    this[NavigationMixin.Navigate](
-      recordPage(event.currentTarget.dataset.id, CALLBACK_OBJECT.objectApiName),
-    );
+    openRecordPage(this, event, CALLBACK_OBJECT.objectApiName);
   }
 
   get loading() {

@@ -124,7 +124,7 @@ describe('c-nps-account-card', () => {
     graphql.emit(data);
     await flush();
     const link = element.shadowRoot.querySelector('.callback a');
-    expect(link.getAttribute('href')).toBe('/lightning/r/Callback__c/a01000000000001AAA/view');
+    expect(link.getAttribute('href')).toBe('/generated/Callback__c/a01000000000001AAA/view');
     link.click();
     expect(getNavigateCalledWith().pageReference).toEqual({
       type: 'standard__recordPage',

@@ -103,7 +103,7 @@ describe('c-nps-callback-queue', () => {
     graphql.emit(team);
     await flush();
     const link = $(element, 'a.open');
-    expect(link.getAttribute('href')).toBe('/lightning/r/Callback__c/a03000000000004AAA/view');
+    expect(link.getAttribute('href')).toBe('/generated/Callback__c/a03000000000004AAA/view');
     link.click();
     expect(getNavigateCalledWith().pageReference).toEqual({
       type: 'standard__recordPage',
