@@ -769,8 +769,7 @@ export class SyncEngine {
         this.logger.warn({ crm: adapter.crm, problem }, 'a rating in the CRM was left out');
       const now = this.clock();
       const { accepted, revised } = await this.store.reviseRatings(page.ratings, this.crms, now);
-      if (page.cursor && page.cursor !== since)
-        await this.store.setCursor(cursorName, page.cursor);
+      if (page.cursor && page.cursor !== since) await this.store.setCursor(cursorName, page.cursor);
       if (accepted + revised > 0) {
         this.logger.info({ crm: adapter.crm, accepted, revised }, 'read ratings back');
         this.poke();
