@@ -301,7 +301,9 @@ async function main(): Promise<void> {
     console.log(
       `store methods, synchronous time on the server's event loop: API requests ${(storeSum('api.') / 1000).toFixed(1)} s (${((storeSum('api.') / windowMs) * 100).toFixed(0)}% of the window), sync ${(storeSum('sync.') / 1000).toFixed(1)} s (${((storeSum('sync.') / windowMs) * 100).toFixed(0)}%)\n${top(serverReport.store, 16)}`,
     );
-    console.log(`CRM adapter methods, wall time (awaited, not blocking):\n${top(serverReport.adapters)}`);
+    console.log(
+      `CRM adapter methods, wall time (awaited, not blocking):\n${top(serverReport.adapters)}`,
+    );
     if (Object.keys(serverReport.limiterWait).length > 0)
       console.log(`rate limiter waits:\n${top(serverReport.limiterWait)}`);
 
@@ -312,7 +314,9 @@ async function main(): Promise<void> {
         (Array.isArray(record) ? record : Object.entries(record))
           .sort(([, a], [, b]) => b - a)
           .slice(0, n)
-          .map(([k, ms]) => `  ${pct(ms).padStart(6)}  ${(ms / 1000).toFixed(2).padStart(6)} s  ${k}`)
+          .map(
+            ([k, ms]) => `  ${pct(ms).padStart(6)}  ${(ms / 1000).toFixed(2).padStart(6)} s  ${k}`,
+          )
           .join('\n');
       console.log(
         `\nCPU profile of the server process over ${(profile.totalMs / 1000).toFixed(1)} s (busy ${pct(profile.busyMs)}; raw profile: ${profileFile}):`,

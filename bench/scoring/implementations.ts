@@ -195,12 +195,10 @@ export function summariesByCounting(
       csat: w[3]! > 0 ? (w[4]! / w[3]!) * 100 : null,
       ces: w[5]! > 0 ? w[6]! / w[5]! : null,
       trend: Array.from({ length: months }, (_, m) => npsOf(account.trend, m * SLOTS).nps),
-      touchpoints: [...account.touchpoints.keys()]
-        .sort()
-        .map((touchpoint) => ({
-          touchpoint,
-          nps: npsOf(account.touchpoints.get(touchpoint) as Int32Array, 0).nps,
-        })),
+      touchpoints: [...account.touchpoints.keys()].sort().map((touchpoint) => ({
+        touchpoint,
+        nps: npsOf(account.touchpoints.get(touchpoint) as Int32Array, 0).nps,
+      })),
       verbatims: account.latest.map((v) => v.id),
     });
   }

@@ -238,6 +238,8 @@ if (values.child) {
   console.log(
     `shared and loop agree on every account (NPS, margin, trend, touchpoints, verbatims): ${problems.length === 0 ? 'yes' : `NO (${problems.join(', ')})`}`,
   );
-  console.log(`shared and naive agree on the ${naiveAccounts} sampled accounts: ${sampleAgrees ? 'yes' : 'NO'}`);
+  console.log(
+    `shared and naive agree on the ${naiveAccounts} sampled accounts: ${sampleAgrees ? 'yes' : 'NO'}`,
+  );
   if (!sampleAgrees || problems.length > 0) process.exitCode = 1;
 }

@@ -11,17 +11,21 @@ import { seededRandom } from '../../server/src/random.ts';
  *
  *   npm run bench:sync [-- --answers 10000 --accounts 200 --contacts 2000 --store sqlite|postgres]
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import express from 'express';
 import pino from 'pino';
 import { answersBodySchema } from '@boucle/shared/schemas';
 import { startServer } from '../../server/src/server.ts';
 import { startPostgres } from '../../server/test/postgresServer.ts';
+import { callsAgainstFloor, floorTable } from '../support/calls.ts';
+import { startChild } from '../support/child.ts';
+import { emulatorAdmin, type EmulatorsReport } from '../support/emulators.ts';
+import { seedCrms } from '../support/seed.ts';
 
 let postgres: Awaited<ReturnType<typeof startPostgres>> | undefined;
 
@@ -64,84 +68,51 @@ async function ingest(url: string, answers: unknown[]): Promise<number> {
   return answers.length / ((performance.now() - started) / 1000);
 }
 
+/** Why calls of a kind are above the floor (`purpose object`), as read in the adapters. */
+const SALESFORCE_WHY: Record<string, string> = {
+  'read Contact':
+    'respondents resolved by e-mail (Composite query subrequests), once per answer round: not in the floor',
+  'read Account': 'accounts resolved by domain for respondents not found as contacts',
+  'read User': 'employees resolved by e-mail for ratings, owners and managers',
+  'read Callback__c': 'escalation sweep reads back the callbacks managers logged in Salesforce',
+  'read Response_Rating__c': 'ratings employees entered in Salesforce, read back',
+  'read Group': 'callback queue resolved by name',
+  'read Alert_Threshold__mdt': 'threshold rules (custom metadata), cached per process',
+  'read Touchpoint__mdt': 'the journey (custom metadata), cached per process',
+  'write Survey_Response__c': 'answers split over several rounds (partial batches)',
+  'write Callback__c':
+    'callbacks raised during the answer rounds are written in later rounds (partial batches)',
+  'write Response_Rating__c': 'ratings written before and after their answers (partial batches)',
+  'write Account': 'rollups queued by answer rounds and again by callback rounds',
+};
+const HUBSPOT_WHY: Record<string, string> = {
+  'read contacts': 'respondents resolved by e-mail (batch read by email), once per answer round',
+  'search companies':
+    'accounts resolved by domain (search, 5/s limit) for respondents without a company',
+  'read association labels': 'association type ids of the custom object, read once per process',
+  'owners owners': 'owners listed once to assign callbacks',
+  'write boucle_survey_response': 'answers split over several rounds (partial batches)',
+  'write tasks': 'callbacks written in later rounds than their answers (partial batches)',
+  'write notes': 'ratings written in several rounds (partial batches)',
+  'write companies': 'rollups queued by answer rounds and again by callback rounds',
+  'write contacts':
+    'last score per contact written with each rollup round: a contact in two rounds is written twice',
+};
+
 async function main(): Promise<void> {
   console.log(
     `bench/sync: ${ANSWERS.toLocaleString('en')} answers, ${ACCOUNTS} accounts, ${CONTACTS.toLocaleString('en')} contacts, node ${process.version}`,
   );
-  const emulator = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'server/src/cli/bin.ts',
-      'emulator',
-      '--salesforce-port',
-      '0',
-      '--hubspot-port',
-      '0',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+  const emulators = await startChild<{ salesforce: string; hubspot: string }>(
+    fileURLToPath(new URL('../support/emulators.ts', import.meta.url)),
   );
-  const urls = await new Promise<{ sf: string; hs: string }>((resolve) => {
-    let text = '';
-    emulator.stdout.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const sf = /Salesforce emulator: (\S+)/.exec(text)?.[1];
-      const hs = /HubSpot emulator: +(\S+)/.exec(text)?.[1];
-      if (sf && hs && text.includes('Ctrl-C')) resolve({ sf, hs });
-    });
-  });
-  const admin = async (base: string, path: string, body?: unknown) =>
-    (
-      await fetch(`${base}/__emulator/${path}`, {
-        method: body ? 'POST' : 'GET',
-        headers: { 'content-type': 'application/json' },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      })
-    ).json() as Promise<Record<string, unknown>>;
+  const urls = { sf: emulators.ready.salesforce, hs: emulators.ready.hubspot };
+  const admin = emulatorAdmin;
   try {
-    // Seed: an owner per 10 accounts, accounts with domains, contacts spread over them.
     const next = seededRandom(7);
-    const owners = (
-      await admin(urls.sf, 'records', {
-        User: Array.from({ length: Math.ceil(ACCOUNTS / 10) }, (_, i) => ({
-          Username: `owner${i}@vendor.example`,
-          LastName: `Owner ${i}`,
-          Email: `owner${i}@vendor.example`,
-        })),
-      })
-    ).User as { id: string }[];
-    const accounts = (
-      await admin(urls.sf, 'records', {
-        Account: Array.from({ length: ACCOUNTS }, (_, i) => ({
-          Name: `Account ${i}`,
-          Website: `account${i}.example`,
-          OwnerId: owners[Math.floor(i / 10)]?.id,
-        })),
-      })
-    ).Account as { id: string }[];
-    const contacts = Array.from({ length: CONTACTS }, (_, i) => ({
-      email: `contact${i}@account${i % ACCOUNTS}.example`,
-      account: i % ACCOUNTS,
-    }));
-    await admin(urls.sf, 'records', {
-      Contact: contacts.map((c) => ({
-        LastName: `Contact ${c.email}`,
-        Email: c.email,
-        AccountId: accounts[c.account]?.id,
-      })),
-    });
-    await admin(urls.hs, 'records', {
-      owners: owners.map((_, i) => ({ id: String(500 + i), email: `owner${i}@vendor.example` })),
-      companies: Array.from({ length: ACCOUNTS }, (_, i) => ({
-        properties: {
-          name: `Account ${i}`,
-          domain: `account${i}.example`,
-          hubspot_owner_id: String(500 + Math.floor(i / 10)),
-        },
-      })),
-      contacts: contacts.map((c) => ({ properties: { email: c.email } })),
-    });
+    const seeded = await seedCrms(emulators.ready, ACCOUNTS, CONTACTS);
+    const owners = { length: seeded.owners };
+    const contacts = seeded.contacts;
 
     const now = Date.now();
     const answers = Array.from({ length: ANSWERS }, (_, i) => {
@@ -227,8 +198,12 @@ async function main(): Promise<void> {
       hs: ((await admin(urls.hs, 'calls')) as { total: number }).total,
     };
     const started = performance.now();
+    const startedWall = Date.now();
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
     server.engine.start();
     for (;;) {
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
       const stats = await server.store.queueStats();
       const pending = Object.entries(stats)
         .filter(([key]) => key.endsWith('.ready') || key.endsWith('.running'))
@@ -312,8 +287,62 @@ async function main(): Promise<void> {
     console.log(
       `peak RSS of the server process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (store: ${values.store})`,
     );
+    console.log(
+      `RSS of this process during the sync (sampled every 200 ms): peak ${(rssPeak / 1048576).toFixed(0)} MiB, ${(rssBefore / 1048576).toFixed(0)} MiB when it started (the bench's data and the bare endpoint included; bench:load measures the server in its own process)`,
+    );
+
+    // The calls of the sync, as the emulators answered them.
+    const report = await emulators.request<EmulatorsReport>('report');
+    const calls = report.calls.filter((c) => c.at >= startedWall);
+    const statuses = (crm: string) => {
+      const counts: Record<string, number> = {};
+      for (const c of calls.filter((x) => x.crm === crm))
+        counts[c.status] = (counts[c.status] ?? 0) + 1;
+      return counts;
+    };
+    const hsCalls429 = calls.filter((c) => c.crm === 'hubspot' && c.status === 429).length;
+    const hsTimes = calls
+      .filter((c) => c.crm === 'hubspot' && !/\/search /.test(`${c.what} `))
+      .map((c) => c.at)
+      .sort((a, b) => a - b);
+    let busiest = 0;
+    for (let i = 0, j = 0; i < hsTimes.length; i++) {
+      while ((hsTimes[i] as number) - (hsTimes[j] as number) >= 10_000) j++;
+      busiest = Math.max(busiest, i - j + 1);
+    }
+    const drainMs = (hsTimes[hsTimes.length - 1] ?? 0) - (hsTimes[0] ?? 0);
+    const per10s = drainMs > 0 ? ((hsTimes.length - 1) / drainMs) * 10_000 : Number.NaN;
+    console.log(
+      `HubSpot backlog drain: ${hsTimes.length} rate-limited calls in ${(drainMs / 1000).toFixed(1)} s = ${per10s.toFixed(1)} per 10 s, ${per10s.toFixed(0)}% of the allowed 100 / 10 s (busiest 10 s: ${busiest}); 429s: HubSpot ${hsCalls429}, statuses ${JSON.stringify(statuses('hubspot'))}; Salesforce statuses ${JSON.stringify(statuses('salesforce'))}`,
+    );
+    const sfRows = callsAgainstFloor(
+      'salesforce',
+      calls.filter((c) => c.crm === 'salesforce'),
+      sfRecords,
+      1000,
+      SALESFORCE_WHY,
+    );
+    const hsRows = callsAgainstFloor(
+      'hubspot',
+      calls.filter((c) => c.crm === 'hubspot'),
+      {
+        boucle_survey_response: hsRecords.survey_response,
+        notes: hsRecords['notes (ratings)'],
+        tasks: hsRecords['tasks (callbacks)'],
+        companies: hsRecords['companies (rollups)'],
+        contacts: hsRecords['contacts (last score)'],
+      },
+      100,
+      HUBSPOT_WHY,
+    );
+    console.log(
+      `\nSalesforce calls against the floor (⌈records / 1,000⌉ per kind):\n${floorTable(sfRows)}`,
+    );
+    console.log(
+      `\nHubSpot calls against the floor (⌈records / 100⌉ per kind):\n${floorTable(hsRows)}`,
+    );
   } finally {
-    emulator.kill('SIGTERM');
+    await emulators.close();
     await postgres?.stop();
   }
 }
