@@ -341,6 +341,8 @@ process.on('message', (message: { id: number; cmd: string }) => {
             .reduce((sum, [, n]) => sum + n, 0),
         ),
       );
+    case 'dead':
+      return void server.store.listDead(1000).then((dead) => reply(dead.length));
     case 'report':
       return reply(report());
     case 'emulators-report':

@@ -25,6 +25,7 @@ import { startPostgres } from '../../server/test/postgresServer.ts';
 import { callsAgainstFloor, floorTable } from '../support/calls.ts';
 import { startChild } from '../support/child.ts';
 import { emulatorAdmin, type EmulatorsReport } from '../support/emulators.ts';
+import type { ServerReport } from '../support/server.ts';
 import { seedCrms } from '../support/seed.ts';
 
 let postgres: Awaited<ReturnType<typeof startPostgres>> | undefined;
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     contacts: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '16' },
     store: { type: 'string', default: 'sqlite' },
+    'server-process': { type: 'boolean', default: false },
   },
 });
 const ANSWERS = Number(values.answers);
@@ -43,6 +45,9 @@ const ACCOUNTS = Number(values.accounts);
 const CONTACTS = Number(values.contacts);
 const CONCURRENCY = Number(values.concurrency);
 const KEY = 'bench-key-0123456789abcdef';
+const SERVER_PROCESS = values['server-process'];
+if (SERVER_PROCESS && values.store !== 'sqlite')
+  throw new Error('--server-process runs the SQLite store only');
 if (values.store !== 'sqlite' && values.store !== 'postgres')
   throw new Error(`--store ${values.store}: use sqlite or postgres`);
 
@@ -98,6 +103,16 @@ const HUBSPOT_WHY: Record<string, string> = {
   'write contacts':
     'last score per contact written with each rollup round: a contact in two rounds is written twice',
 };
+
+/** The server under measure, in this process or in its own. */
+interface BenchServer {
+  readonly url: string;
+  startEngine(): Promise<unknown>;
+  pending(): Promise<number>;
+  dead(): Promise<number>;
+  peakRssMiB(): Promise<number>;
+  close(): Promise<void>;
+}
 
 async function main(): Promise<void> {
   console.log(
@@ -165,28 +180,57 @@ async function main(): Promise<void> {
 
     const dbPath = join(mkdtempSync(join(tmpdir(), 'boucle-bench-')), 'boucle.db');
     postgres = values.store === 'postgres' ? await startPostgres() : undefined;
-    const server = await startServer(
-      {
-        port: 0,
-        host: '127.0.0.1',
-        dbPath,
-        ...(postgres && { databaseUrl: postgres.url }),
-        sandbox: false,
-        apiKey: KEY,
-        salesforce: {
-          auth: 'client_credentials',
-          loginUrl: urls.sf,
-          clientId: 'boucle-sandbox',
-          clientSecret: 'sandbox',
-          apiVersion: '62.0',
+    // In this process (the default: the ingest ratio compares two servers in the same seat), or
+    // alone in its own (`--server-process`: its peak RSS is then the server's alone).
+    let server: BenchServer;
+    if (SERVER_PROCESS) {
+      const child = await startChild<{ url: string }>(
+        fileURLToPath(new URL('../support/server.ts', import.meta.url)),
+        [JSON.stringify({ dbPath, apiKey: KEY, emulators: emulators.ready, profile: false })],
+      );
+      server = {
+        url: child.ready.url,
+        startEngine: () => child.request('start-engine'),
+        pending: () => child.request<number>('pending'),
+        dead: () => child.request<number>('dead'),
+        peakRssMiB: async () => (await child.request<ServerReport>('report')).peakRssMiB,
+        close: () => child.close(),
+      };
+    } else {
+      const running = await startServer(
+        {
+          port: 0,
+          host: '127.0.0.1',
+          dbPath,
+          ...(postgres && { databaseUrl: postgres.url }),
+          sandbox: false,
+          apiKey: KEY,
+          salesforce: {
+            auth: 'client_credentials',
+            loginUrl: urls.sf,
+            clientId: 'boucle-sandbox',
+            clientSecret: 'sandbox',
+            apiVersion: '62.0',
+          },
+          hubspot: { baseUrl: urls.hs, accessToken: 'pat-sandbox' },
+          logLevel: 'silent',
+          webhooks: { ratePerMinute: 600 },
+          hubspotFeedbackPollSeconds: 0,
         },
-        hubspot: { baseUrl: urls.hs, accessToken: 'pat-sandbox' },
-        logLevel: 'silent',
-        webhooks: { ratePerMinute: 600 },
-        hubspotFeedbackPollSeconds: 0,
-      },
-      { logger: pino({ level: 'silent' }), startEngine: false, hubspotRequestsPer10s: 100 },
-    );
+        { logger: pino({ level: 'silent' }), startEngine: false, hubspotRequestsPer10s: 100 },
+      );
+      server = {
+        url: running.url,
+        startEngine: async () => running.engine.start(),
+        pending: async () =>
+          Object.entries(await running.store.queueStats())
+            .filter(([key]) => key.endsWith('.ready') || key.endsWith('.running'))
+            .reduce((sum, [, n]) => sum + n, 0),
+        dead: async () => (await running.store.listDead(1000)).length,
+        peakRssMiB: async () => process.resourceUsage().maxRSS / 1024,
+        close: () => running.close(),
+      };
+    }
     const rate = await ingest(`${server.url}/v1/answers`, answers);
     for (let i = 0; i < ratings.length; i += 1000)
       await post(`${server.url}/v1/ratings`, { ratings: ratings.slice(i, i + 1000) });
@@ -201,18 +245,15 @@ async function main(): Promise<void> {
     const startedWall = Date.now();
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;
-    server.engine.start();
+    await server.startEngine();
     for (;;) {
       rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-      const stats = await server.store.queueStats();
-      const pending = Object.entries(stats)
-        .filter(([key]) => key.endsWith('.ready') || key.endsWith('.running'))
-        .reduce((sum, [, n]) => sum + n, 0);
-      if (pending === 0) break;
+      if ((await server.pending()) === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const syncSeconds = (performance.now() - started) / 1000;
-    const dead = (await server.store.listDead(1000)).length;
+    const dead = await server.dead();
+    const serverPeakRss = await server.peakRssMiB();
     await server.close();
 
     const sfCalls = ((await admin(urls.sf, 'calls')) as { total: number }).total - before.sf;
@@ -284,12 +325,14 @@ async function main(): Promise<void> {
     console.log(
       `ingest: Boucle ${Math.round(rate).toLocaleString('en')} answers/s vs bare Express + zod ${Math.round(bareRate).toLocaleString('en')} answers/s = ${(rate / bareRate).toFixed(2)}× (one answer per request, ${CONCURRENCY} concurrent)`,
     );
-    console.log(
-      `peak RSS of the server process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (store: ${values.store})`,
-    );
-    console.log(
-      `RSS of this process during the sync (sampled every 200 ms): peak ${(rssPeak / 1048576).toFixed(0)} MiB, ${(rssBefore / 1048576).toFixed(0)} MiB when it started (the bench's data and the bare endpoint included; bench:load measures the server in its own process)`,
-    );
+    if (SERVER_PROCESS)
+      console.log(
+        `peak RSS of the server, alone in its process: ${serverPeakRss.toFixed(0)} MiB (store: sqlite; the ingest ratio above then compares a server in its own process with a bare endpoint in the bench's)`,
+      );
+    else
+      console.log(
+        `peak RSS of the process (server, bench data and bare endpoint): ${serverPeakRss.toFixed(0)} MiB (store: ${values.store}); during the sync (sampled every 200 ms) ${(rssPeak / 1048576).toFixed(0)} MiB, ${(rssBefore / 1048576).toFixed(0)} MiB when it started; --server-process measures the server alone`,
+      );
 
     // The calls of the sync, as the emulators answered them.
     const report = await emulators.request<EmulatorsReport>('report');
