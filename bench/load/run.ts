@@ -237,6 +237,7 @@ async function main(): Promise<void> {
       `then ${drained ? 'every accepted answer was in both CRMs' : 'NOT every accepted answer was in both CRMs'} ${drainSeconds.toFixed(1)} s after the last send`,
     );
     const ingested = serverReport.ingested;
+    const e2eP99: Record<string, number> = {};
     for (const crm of CRMS) {
       const e2e: number[] = [];
       const missing: string[] = [];
@@ -261,7 +262,10 @@ async function main(): Promise<void> {
         if (t.writeStart !== undefined && t.writeEnd !== undefined)
           parts.write.push(t.writeEnd - t.writeStart);
       }
-      console.log(`\n${crm}: answer → CRM record`);
+      e2eP99[crm] = missing.length > 0 ? Number.POSITIVE_INFINITY : stats(e2e).p99;
+      console.log(
+        `\n${crm}: answer → CRM record (no batch-fill wait today: a round claims what is due)`,
+      );
       console.log(line('  2xx → record written in the CRM', stats(e2e)));
       console.log(line('  stored → claimed by the sync loop', stats(parts.claim)));
       console.log(line('  claimed → write call sent (prep)', stats(parts.prep)));
@@ -280,6 +284,10 @@ async function main(): Promise<void> {
       );
     }
 
+    const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+    console.log(
+      `\ntargets: request p99 < 250 ms with nothing skipped: ${verdict(req.p99 < 250 && skipped === 0 && failures.size === 0)}; answer → CRM p99 < 2 s: Salesforce ${verdict((e2eP99.salesforce ?? Infinity) < 2000)}, HubSpot ${verdict((e2eP99.hubspot ?? Infinity) < 2000)}`,
+    );
     const eld = serverReport.eventLoopDelay;
     console.log(
       `\nserver event loop: delay p50 ${fmt(eld.p50)}, p99 ${fmt(eld.p99)}, max ${fmt(eld.max)}; utilization ${(serverReport.eventLoopUtilization * 100).toFixed(0)}%; peak RSS ${serverReport.peakRssMiB.toFixed(0)} MiB`,
