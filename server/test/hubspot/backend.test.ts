@@ -156,6 +156,29 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
     }
   });
 
+  it('keeps the business hours and survey caps the settings page saves', async () => {
+    const settings = (await call('GET', '/settings')).body;
+    const businessHours = {
+      timeZone: 'Europe/Paris',
+      days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      start: '09:00',
+      end: '18:00',
+      holidays: ['2026-12-25'],
+    };
+    const pressure = { ...(settings.pressure as object), accountMaxSurveys: 3 };
+    try {
+      const saved = await recorded('settings-with-caps', 'PUT', '/settings', {
+        ...settings,
+        businessHours,
+        pressure,
+      });
+      expect(saved).toMatchObject({ status: 200, body: { businessHours, pressure } });
+      expect((await call('GET', '/settings')).body).toMatchObject({ businessHours, pressure });
+    } finally {
+      await call('PUT', '/settings', { rules: settings.rules, pressure: settings.pressure });
+    }
+  });
+
   it("shows a contact's answers, the ratings of their interactions and their open callbacks", async () => {
     const claire = h.emulators.hubspot.portal
       .list('contacts')
@@ -175,9 +198,12 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
 
   it('logs a callback outcome, idempotently under HubSpot retries, refusing forbidden moves', async () => {
     const { body } = await h.api('GET', '/v1/callbacks');
-    const callback = (body.callbacks as { id: string; crm: string; kind: string }[]).find(
-      (c) => c.crm === 'hubspot' && c.kind === 'detractor_recovery',
-    ) as { id: string };
+    const callback = (
+      body.callbacks as { id: string; crm: string; kind: string; crmContactId: string }[]
+    ).find((c) => c.crm === 'hubspot' && c.kind === 'detractor_recovery') as {
+      id: string;
+      crmContactId: string;
+    };
     const path = `/callbacks/${encodeURIComponent(callback.id)}`;
     const reached = await recorded('callback-reached', 'POST', path, {
       status: 'reached',
@@ -191,6 +217,14 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
     expect(
       await call('POST', path, { status: 'reached', outcome: 'Rappel fait', rootCause: 'Délais' }),
     ).toMatchObject({ status: 200, body: { status: 'reached' } });
+    const contact = await recorded(
+      'contact-callback-reached',
+      'GET',
+      `/contacts/${callback.crmContactId}`,
+    );
+    expect(contact.body.openCallbacks).toContainEqual(
+      expect.objectContaining({ id: callback.id, status: 'reached', outcome: 'Rappel fait' }),
+    );
     expect(
       await recorded('callback-invalid-transition', 'POST', path, { status: 'attempted' }),
     ).toMatchObject({
@@ -224,6 +258,15 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
         ratedAt: new Date().toISOString(),
       }),
     ).toEqual({ status: 202, body: { accepted: 1, duplicates: 0 } });
+    expect(
+      await recorded('rating-duplicate', 'POST', '/ratings', {
+        id: 'card-1',
+        interactionId: 'case-10',
+        employeeEmail: 'paul@vendor.example',
+        rating: 4,
+        ratedAt: new Date().toISOString(),
+      }),
+    ).toEqual({ status: 202, body: { accepted: 0, duplicates: 1 } });
     expect(
       await recorded('rating-invalid', 'POST', '/ratings', {
         id: 'card-2',

@@ -47,8 +47,14 @@ export async function boucle(fetchImpl, path, options = {}) {
   return body;
 }
 
-/** An error in one line: Boucle's message, then each field it refused and why. */
+/**
+ * An error in one line: Boucle's message, then each field it refused and why (a refusal whose
+ * message is the field's own, such as a forbidden callback move on `status`, is said once).
+ */
 export function describeError(error) {
-  const fields = (error?.issues ?? []).map((issue) => `${issue.path}: ${issue.message}`);
-  return [error?.message ?? String(error), ...fields].join(' — ');
+  const message = error?.message ?? String(error);
+  const fields = (error?.issues ?? [])
+    .filter((issue) => issue.message !== message)
+    .map((issue) => `${issue.path}: ${issue.message}`);
+  return [message, ...fields].join(' — ');
 }
