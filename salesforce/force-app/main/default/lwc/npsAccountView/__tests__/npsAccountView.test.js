@@ -191,9 +191,9 @@ describe('journeyFromRecords', () => {
     ['no records', []],
     [
       'a record without its French label',
-      edges.map((edge, i) =>
-        i === 1 ? { node: { ...edge.node, labelFr: { value: null } } } : edge,
-      ),
+      edges.map((edge, i) => {
+        return i === 1 ? { node: { ...edge.node, labelFr: { value: null } } } : edge;
+      }),
     ],
   ])('keeps the shipped journey with %s', (_label, records) => {
     expect(journeyFromRecords(records)).toBe(DEFAULT_TOUCHPOINTS);
