@@ -111,6 +111,8 @@ interface BenchServer {
   pending(): Promise<number>;
   dead(): Promise<number>;
   peakRssMiB(): Promise<number>;
+  /** Starts the server's own measures (in its own process only); the returned function ends them. */
+  measure?(): Promise<() => Promise<ServerReport>>;
   close(): Promise<void>;
 }
 
@@ -194,6 +196,13 @@ async function main(): Promise<void> {
         pending: () => child.request<number>('pending'),
         dead: () => child.request<number>('dead'),
         peakRssMiB: async () => (await child.request<ServerReport>('report')).peakRssMiB,
+        measure: async () => {
+          await child.request('start-measure');
+          return async () => {
+            await child.request('stop-measure');
+            return child.request<ServerReport>('report');
+          };
+        },
         close: () => child.close(),
       };
     } else {
@@ -245,6 +254,7 @@ async function main(): Promise<void> {
     const startedWall = Date.now();
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;
+    const endMeasure = await server.measure?.();
     await server.startEngine();
     for (;;) {
       rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
@@ -252,6 +262,7 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const syncSeconds = (performance.now() - started) / 1000;
+    const measured = await endMeasure?.();
     const dead = await server.dead();
     const serverPeakRss = await server.peakRssMiB();
     await server.close();
@@ -355,6 +366,15 @@ async function main(): Promise<void> {
     console.log(
       `ingest: Boucle ${Math.round(rate).toLocaleString('en')} answers/s vs bare Express + zod ${Math.round(bareRate).toLocaleString('en')} answers/s = ${(rate / bareRate).toFixed(2)}× (one answer per request, ${CONCURRENCY} concurrent)`,
     );
+    if (measured) {
+      const sum = (record: Record<string, { ms: number }>, prefix = '') =>
+        Object.entries(record)
+          .filter(([name]) => name.startsWith(prefix))
+          .reduce((total, [, t]) => total + t.ms, 0) / 1000;
+      console.log(
+        `server during the sync: event loop ${(measured.eventLoopUtilization * 100).toFixed(0)}% busy, delay p99 ${measured.eventLoopDelay.p99.toFixed(0)} ms; synchronous store time ${sum(measured.store).toFixed(1)} s; HubSpot rate limiter waits ${sum(measured.limiterWait, 'hubspot.limiter').toFixed(1)} s (search limiter ${sum(measured.limiterWait, 'hubspot.searchLimiter').toFixed(1)} s); HubSpot rounds ${measured.rounds.filter((r) => r.crm === 'hubspot').length}`,
+      );
+    }
     if (SERVER_PROCESS)
       console.log(
         `peak RSS of the server, alone in its process: ${serverPeakRss.toFixed(0)} MiB (store: sqlite; the ingest ratio above then compares a server in its own process with a bare endpoint in the bench's)`,
