@@ -30,6 +30,7 @@ export function objectRoutes(ctx: RouteContext): express.Router {
     const names = listParam(req, 'properties');
     return names.length > 0 ? names : undefined;
   };
+  /** `?associations=companies`: the record's associated ids per type, as the v3 read lists them. */
   const withAssociations = (req: Request, record: HubRecord, view: Record<string, unknown>) => {
     const types = listParam(req, 'associations');
     if (types.length === 0) return view;
@@ -48,7 +49,6 @@ export function objectRoutes(ctx: RouteContext): express.Router {
     return view;
   };
 
-  // CRM objects.
   router.post(
     '/crm/v3/objects/:type/batch/create',
     handle((req) => batchWrite(ctx, req, 'create')),
