@@ -136,7 +136,7 @@ export function sobjectsRoute(
       return save.success ? { status, body: save } : asRestErrors(save);
     }
     if (method === 'GET') {
-      const rows = org.rows(object.name).filter((row) => row[second] === third);
+      const rows = org.withValue(object.name, second, third);
       if (rows.length === 0)
         throw apiError(404, 'NOT_FOUND', 'The requested resource does not exist');
       if (rows.length > 1)
