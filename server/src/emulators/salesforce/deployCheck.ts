@@ -12,6 +12,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { METADATA_API_TYPES } from '../../crm/salesforce/metadataTypes.ts';
+import { checkAnalytics, classifyAnalytics } from './deployCheckAnalytics.ts';
 
 export interface DeployProblem {
   /** Relative to the project folder (`main/default`). */
@@ -252,6 +253,8 @@ function classify(rel: string): Omit<MetadataFile, 'path'> | undefined {
   const file = parts.at(-1) as string;
   const strip = (suffix: string) => file.slice(0, -suffix.length);
   const [folder] = parts;
+  const analytics = classifyAnalytics(parts);
+  if (analytics) return analytics;
   if (folder === 'objects' && parts.length === 3 && file.endsWith('.object-meta.xml'))
     return { type: 'CustomObject', name: strip('.object-meta.xml'), object: parts[1] };
   if (folder === 'objects' && parts.length === 4) {
@@ -489,6 +492,7 @@ export function checkPackage(projectDir: string): DeployProblem[] {
     checkElement(file.root, file.type, file.type, report);
     RULES[file.type]?.(file, file.root, index, report);
   }
+  problems.push(...checkAnalytics(files, index));
   return problems;
 }
 
