@@ -63,6 +63,7 @@ describe('the Salesforce package', () => {
       'npsCallbackQueue',
       'npsCore',
       'npsResponseRating',
+      'npsTeamOverview',
     ]);
   });
 
