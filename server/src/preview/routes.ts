@@ -85,7 +85,7 @@ export function preview(deps: PreviewDeps): Preview {
       Assignee__r: { Name: string } | null;
       Account__r: { Website: string | null } | null;
     };
-    const [accounts, callbacks] = await Promise.all([
+    const [accounts, callbacks, reports] = await Promise.all([
       deps.salesforce.queries<{ Id: string; Name: string }>([
         `SELECT Id, Name FROM Account WHERE Website = ${quote(website)} LIMIT 1`,
       ]),
@@ -93,9 +93,19 @@ export function preview(deps: PreviewDeps): Preview {
         `SELECT Id, Name, Assignee__c, Assignee__r.Name, Account__r.Website FROM Callback__c
          WHERE Status__c IN ('Open', 'Escalated', 'Attempted') ORDER BY Due_At__c ASC LIMIT 200`,
       ]),
+      deps.salesforce.queries<{ ManagerId: string }>([
+        'SELECT ManagerId FROM User WHERE ManagerId != null',
+      ]),
     ]);
     const account = accounts[0];
-    const callback = callbacks.find((c) => c.Account__r?.Website === website) ?? callbacks[0];
+    // A manager's callback first (someone reports to its assignee), so that the Home page's team
+    // overview has a team to show.
+    const managers = new Set(reports.map((user) => user.ManagerId));
+    const onAccount = callbacks.filter((c) => c.Account__r?.Website === website);
+    const callback =
+      onAccount.find((c) => c.Assignee__c && managers.has(c.Assignee__c)) ??
+      onAccount[0] ??
+      callbacks[0];
     return {
       language,
       accountKey,

@@ -152,6 +152,15 @@ describe.skipIf(!available)('the preview page in Chromium', () => {
     const rows = page.locator('c-nps-callback-queue tbody tr');
     await rows.first().waitFor();
     expect(await rows.count()).toBeGreaterThan(0);
+    // The manager's team overview beside the queue: a row per member who reports to them, then
+    // the whole team, each against the org-wide NPS.
+    const members = page.locator('c-nps-team-overview tr.member');
+    await members.first().waitFor({ timeout: 30_000 });
+    expect(await members.count()).toBeGreaterThan(0);
+    expect(await page.locator('c-nps-team-overview [role="alert"]').count()).toBe(0);
+    expect(await page.locator('c-nps-team-overview tr.total th').textContent()).toContain(
+      'Whole team',
+    );
     await page.screenshot({ path: join(SHOTS, 'preview.png'), fullPage: true });
     expect(await accessibilityProblems()).toEqual([]);
     expect(statSync(join(SHOTS, 'preview.png')).size).toBeGreaterThan(10_000);
