@@ -1,11 +1,7 @@
 /* Generated from shared/ by scripts/build-targets.ts: do not edit; run `npm run build:targets`. */
 var __defProp = Object.defineProperty;
-var __defNormalProp = (obj, key, value) =>
-  key in obj
-    ? __defProp(obj, key, { enumerable: true, configurable: true, writable: true, value })
-    : (obj[key] = value);
-var __publicField = (obj, key, value) =>
-  __defNormalProp(obj, typeof key !== 'symbol' ? key + '' : key, value);
+var __defNormalProp = (obj, key, value) => key in obj ? __defProp(obj, key, { enumerable: true, configurable: true, writable: true, value }) : obj[key] = value;
+var __publicField = (obj, key, value) => __defNormalProp(obj, typeof key !== "symbol" ? key + "" : key, value);
 
 // shared/src/errors.ts
 var DomainError = class extends Error {
@@ -17,21 +13,21 @@ var DomainError = class extends Error {
   constructor(code, field, message) {
     super(message);
     /** Stable machine-readable code, e.g. `score_out_of_range`. */
-    __publicField(this, 'code');
+    __publicField(this, "code");
     /** Dotted path of the offending value, e.g. `score` or `businessHours.timeZone`. */
-    __publicField(this, 'field');
-    this.name = 'DomainError';
+    __publicField(this, "field");
+    this.name = "DomainError";
     this.code = code;
     this.field = field;
   }
 };
 
 // shared/src/nps/metrics.ts
-var METRICS = ['nps', 'csat', 'ces'];
+var METRICS = ["nps", "csat", "ces"];
 var SCORE_RANGES = {
   nps: { min: 0, max: 10 },
   csat: { min: 1, max: 5 },
-  ces: { min: 1, max: 7 },
+  ces: { min: 1, max: 7 }
 };
 function isValidScore(metric, score) {
   const range = SCORE_RANGES[metric];
@@ -41,26 +37,26 @@ function assertValidScore(metric, score) {
   if (!isValidScore(metric, score)) {
     const range = SCORE_RANGES[metric];
     throw new DomainError(
-      'score_out_of_range',
-      'score',
-      `score must be an integer from ${range.min} to ${range.max} for metric ${metric}, got ${String(score)}`,
+      "score_out_of_range",
+      "score",
+      `score must be an integer from ${range.min} to ${range.max} for metric ${metric}, got ${String(score)}`
     );
   }
 }
 function classifyNps(score) {
-  assertValidScore('nps', score);
-  if (score <= 6) return 'detractor';
-  return score <= 8 ? 'passive' : 'promoter';
+  assertValidScore("nps", score);
+  if (score <= 6) return "detractor";
+  return score <= 8 ? "passive" : "promoter";
 }
 function classifyScore(metric, score) {
-  if (metric === 'nps') return classifyNps(score);
+  if (metric === "nps") return classifyNps(score);
   assertValidScore(metric, score);
-  if (metric === 'csat') {
-    if (score <= 2) return 'dissatisfied';
-    return score === 3 ? 'neutral' : 'satisfied';
+  if (metric === "csat") {
+    if (score <= 2) return "dissatisfied";
+    return score === 3 ? "neutral" : "satisfied";
   }
-  if (score <= 3) return 'low_effort';
-  return score === 4 ? 'medium_effort' : 'high_effort';
+  if (score <= 3) return "low_effort";
+  return score === 4 ? "medium_effort" : "high_effort";
 }
 
 // shared/src/nps/stats.ts
@@ -76,9 +72,9 @@ function npsFromCounts(counts, options = {}) {
   for (const [field, value] of Object.entries(counts)) {
     if (!Number.isInteger(value) || value < 0) {
       throw new DomainError(
-        'invalid_count',
+        "invalid_count",
         field,
-        `${field} must be a non-negative integer, got ${String(value)}`,
+        `${field} must be a non-negative integer, got ${String(value)}`
       );
     }
   }
@@ -96,7 +92,7 @@ function npsFromCounts(counts, options = {}) {
     detractors,
     nps: (p - d) * 100,
     margin: npsMargin(p, d, n),
-    lowSample: n < minSample,
+    lowSample: n < minSample
   };
 }
 function countNps(answers) {
@@ -104,10 +100,10 @@ function countNps(answers) {
   let passives = 0;
   let detractors = 0;
   for (const answer of answers) {
-    if (answer.metric !== 'nps') continue;
+    if (answer.metric !== "nps") continue;
     const category = classifyNps(answer.score);
-    if (category === 'promoter') promoters++;
-    else if (category === 'passive') passives++;
+    if (category === "promoter") promoters++;
+    else if (category === "passive") passives++;
     else detractors++;
   }
   return { promoters, passives, detractors };
@@ -119,19 +115,19 @@ function computeCsat(answers) {
   let n = 0;
   let satisfied = 0;
   for (const answer of answers) {
-    if (answer.metric !== 'csat') continue;
-    assertValidScore('csat', answer.score);
+    if (answer.metric !== "csat") continue;
+    assertValidScore("csat", answer.score);
     n++;
     if (answer.score >= 4) satisfied++;
   }
-  return { n, csat: n === 0 ? null : (satisfied / n) * 100 };
+  return { n, csat: n === 0 ? null : satisfied / n * 100 };
 }
 function computeCes(answers) {
   let n = 0;
   let sum = 0;
   for (const answer of answers) {
-    if (answer.metric !== 'ces') continue;
-    assertValidScore('ces', answer.score);
+    if (answer.metric !== "ces") continue;
+    assertValidScore("ces", answer.score);
     n++;
     sum += answer.score;
   }
@@ -147,7 +143,7 @@ function roundNpsStats(stats) {
 }
 
 // shared/src/nps/groups.ts
-var UNSPECIFIED_KEY = 'unspecified';
+var UNSPECIFIED_KEY = "unspecified";
 function newTally() {
   return {
     promoters: 0,
@@ -156,17 +152,17 @@ function newTally() {
     csatN: 0,
     csatSatisfied: 0,
     cesN: 0,
-    cesSum: 0,
+    cesSum: 0
   };
 }
 function addToTally(tally, answer) {
   assertValidScore(answer.metric, answer.score);
   const { score } = answer;
-  if (answer.metric === 'nps') {
+  if (answer.metric === "nps") {
     if (score <= 6) tally.detractors++;
     else if (score <= 8) tally.passives++;
     else tally.promoters++;
-  } else if (answer.metric === 'csat') {
+  } else if (answer.metric === "csat") {
     tally.csatN++;
     if (score >= 4) tally.csatSatisfied++;
   } else {
@@ -178,7 +174,7 @@ function summaryOfTally(tally, options = {}) {
   const stats = npsFromCounts(tally, options);
   const extra = {};
   if (tally.csatN > 0)
-    extra.csat = { n: tally.csatN, csat: (tally.csatSatisfied / tally.csatN) * 100 };
+    extra.csat = { n: tally.csatN, csat: tally.csatSatisfied / tally.csatN * 100 };
   if (tally.cesN > 0) extra.ces = { n: tally.cesN, ces: tally.cesSum / tally.cesN };
   return { ...stats, ...extra };
 }
@@ -198,14 +194,12 @@ function groupScores(answers, keyOf, options = {}) {
     }
     addToTally(tally, answer);
   }
-  return [...tallies.keys()]
-    .sort()
-    .map((key) => ({ key, ...summaryOfTally(tallies.get(key), options) }));
+  return [...tallies.keys()].sort().map((key) => ({ key, ...summaryOfTally(tallies.get(key), options) }));
 }
 function parseInstant(iso, field) {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) {
-    throw new DomainError('invalid_date', field, `${field} must be an ISO 8601 date, got "${iso}"`);
+    throw new DomainError("invalid_date", field, `${field} must be an ISO 8601 date, got "${iso}"`);
   }
   return ms;
 }
@@ -213,36 +207,31 @@ function periodKey(epochMs, period) {
   const date = new Date(epochMs);
   const year = date.getUTCFullYear();
   const month = date.getUTCMonth();
-  return period === 'month'
-    ? `${year}-${String(month + 1).padStart(2, '0')}`
-    : `${year}-Q${Math.floor(month / 3) + 1}`;
+  return period === "month" ? `${year}-${String(month + 1).padStart(2, "0")}` : `${year}-Q${Math.floor(month / 3) + 1}`;
 }
 function nextPeriodStart(epochMs, period) {
   const date = new Date(epochMs);
-  const step = period === 'month' ? 1 : 3;
-  const firstMonth =
-    period === 'month' ? date.getUTCMonth() : Math.floor(date.getUTCMonth() / 3) * 3;
+  const step = period === "month" ? 1 : 3;
+  const firstMonth = period === "month" ? date.getUTCMonth() : Math.floor(date.getUTCMonth() / 3) * 3;
   return Date.UTC(date.getUTCFullYear(), firstMonth + step, 1);
 }
 function trendBy(answers, period, options = {}) {
   const dated = [...answers].map(({ metric, score, answeredAt }) => ({
     metric,
     score,
-    at: parseInstant(answeredAt, 'answeredAt'),
+    at: parseInstant(answeredAt, "answeredAt")
   }));
   let first;
   let last;
   if (options.range) {
-    first = parseInstant(options.range.from, 'range.from');
-    last = parseInstant(options.range.to, 'range.to');
+    first = parseInstant(options.range.from, "range.from");
+    last = parseInstant(options.range.to, "range.to");
   } else {
     const times = dated.map((entry) => entry.at);
     first = Math.min(...times);
     last = Math.max(...times);
   }
-  const kept = options.range
-    ? dated.filter((entry) => entry.at >= first && entry.at <= last)
-    : dated;
+  const kept = options.range ? dated.filter((entry) => entry.at >= first && entry.at <= last) : dated;
   const groups = groupScores(kept, (entry) => periodKey(entry.at, period), options);
   if (!options.range && (!options.fillGaps || groups.length < 2)) return groups;
   const byKey = new Map(groups.map((group) => [group.key, group]));
@@ -265,8 +254,8 @@ function roundSummary(summary) {
     ...summary,
     nps: roundOneDecimal(summary.nps),
     margin: roundOneDecimal(summary.margin),
-    ...(summary.csat && { csat: { n: summary.csat.n, csat: roundOneDecimal(summary.csat.csat) } }),
-    ...(summary.ces && { ces: { n: summary.ces.n, ces: roundOneDecimal(summary.ces.ces) } }),
+    ...summary.csat && { csat: { n: summary.csat.n, csat: roundOneDecimal(summary.csat.csat) } },
+    ...summary.ces && { ces: { n: summary.ces.n, ces: roundOneDecimal(summary.ces.ces) } }
   };
 }
 
@@ -278,21 +267,21 @@ function weightedNps(answers, weightOf, options = {}) {
   let promoterWeight = 0;
   let detractorWeight = 0;
   for (const answer of answers) {
-    if (answer.metric !== 'nps') continue;
+    if (answer.metric !== "nps") continue;
     const weight = weightOf(answer);
     if (!Number.isFinite(weight) || weight < 0) {
       throw new DomainError(
-        'invalid_weight',
-        'weight',
-        `weight must be a finite number \u2265 0, got ${String(weight)}`,
+        "invalid_weight",
+        "weight",
+        `weight must be a finite number \u2265 0, got ${String(weight)}`
       );
     }
     const category = classifyNps(answer.score);
     n++;
     total += weight;
     sumSquares += weight * weight;
-    if (category === 'promoter') promoterWeight += weight;
-    else if (category === 'detractor') detractorWeight += weight;
+    if (category === "promoter") promoterWeight += weight;
+    else if (category === "detractor") detractorWeight += weight;
   }
   const minSample = options.minSample ?? DEFAULT_MIN_SAMPLE;
   if (total === 0) {
@@ -303,20 +292,16 @@ function weightedNps(answers, weightOf, options = {}) {
       nps: null,
       margin: null,
       lowSample: true,
-      sample: 'no_answers',
+      sample: "no_answers"
     };
   }
-  const effectiveN = (total * total) / sumSquares;
+  const effectiveN = total * total / sumSquares;
   const p = promoterWeight / total;
   const d = detractorWeight / total;
-  let sample = 'enough';
-  if (effectiveN < minSample) sample = 'too_few_answers';
-  else if (
-    promoterWeight === total ||
-    detractorWeight === total ||
-    promoterWeight + detractorWeight === 0
-  )
-    sample = 'one_sided';
+  let sample = "enough";
+  if (effectiveN < minSample) sample = "too_few_answers";
+  else if (promoterWeight === total || detractorWeight === total || promoterWeight + detractorWeight === 0)
+    sample = "one_sided";
   return {
     n,
     totalWeight: total,
@@ -324,35 +309,29 @@ function weightedNps(answers, weightOf, options = {}) {
     nps: (p - d) * 100,
     margin: npsMargin(p, d, effectiveN),
     lowSample: effectiveN < minSample,
-    sample,
+    sample
   };
 }
 
 // shared/src/nps/norm.ts
 function compareWithNorm(subject, norm) {
-  if (
-    subject.nps === null ||
-    norm.nps === null ||
-    subject.margin === null ||
-    norm.margin === null
-  ) {
-    return { delta: null, combinedMargin: null, significant: false, direction: 'level' };
+  if (subject.nps === null || norm.nps === null || subject.margin === null || norm.margin === null) {
+    return { delta: null, combinedMargin: null, significant: false, direction: "level" };
   }
   const delta = subject.nps - norm.nps;
   const combinedMargin = Math.hypot(subject.margin, norm.margin);
   const significant = Math.abs(delta) > combinedMargin;
-  let direction = 'level';
-  if (significant) direction = delta > 0 ? 'above' : 'below';
+  let direction = "level";
+  if (significant) direction = delta > 0 ? "above" : "below";
   return { delta, combinedMargin, significant, direction };
 }
 
 // shared/src/nps/versusNorm.ts
 function sampleVerdict(stats, minSample = DEFAULT_MIN_SAMPLE) {
-  if (stats.n === 0) return 'no_answers';
-  if (stats.n < minSample) return 'too_few_answers';
-  const oneSided =
-    stats.promoters === stats.n || stats.passives === stats.n || stats.detractors === stats.n;
-  return oneSided ? 'one_sided' : 'enough';
+  if (stats.n === 0) return "no_answers";
+  if (stats.n < minSample) return "too_few_answers";
+  const oneSided = stats.promoters === stats.n || stats.passives === stats.n || stats.detractors === stats.n;
+  return oneSided ? "one_sided" : "enough";
 }
 function shown(stats, minSample) {
   const sample = sampleVerdict(stats, minSample);
@@ -362,31 +341,31 @@ function shown(stats, minSample) {
     passives: stats.passives,
     detractors: stats.detractors,
     nps: roundOneDecimal(stats.nps),
-    margin: sample === 'enough' ? roundOneDecimal(stats.margin) : null,
-    sample,
+    margin: sample === "enough" ? roundOneDecimal(stats.margin) : null,
+    sample
   };
 }
 function rounded(comparison) {
   return {
     ...comparison,
     delta: roundOneDecimal(comparison.delta),
-    combinedMargin: roundOneDecimal(comparison.combinedMargin),
+    combinedMargin: roundOneDecimal(comparison.combinedMargin)
   };
 }
 function compareGroupsWithNorm(answers, keyOf, options) {
-  const from = parseInstant(options.window.from, 'window.from');
-  const to = parseInstant(options.window.to, 'window.to');
+  const from = parseInstant(options.window.from, "window.from");
+  const to = parseInstant(options.window.to, "window.to");
   const minSample = options.minSample ?? DEFAULT_MIN_SAMPLE;
   const tallies = /* @__PURE__ */ new Map();
   for (const answer of answers) {
-    if (answer.metric !== 'nps') continue;
+    if (answer.metric !== "nps") continue;
     const at = Date.parse(answer.answeredAt);
     if (!(at > from && at <= to)) {
-      if (Number.isNaN(at)) parseInstant(answer.answeredAt, 'answeredAt');
+      if (Number.isNaN(at)) parseInstant(answer.answeredAt, "answeredAt");
       continue;
     }
     const score = answer.score;
-    if (!isValidScore('nps', score)) assertValidScore('nps', score);
+    if (!isValidScore("nps", score)) assertValidScore("nps", score);
     const key = keyOf(answer) || UNSPECIFIED_KEY;
     let tally = tallies.get(key);
     if (!tally) {
@@ -409,35 +388,31 @@ function compareGroupsWithNorm(answers, keyOf, options) {
       {
         promoters: org.promoters - promoters,
         passives: org.passives - passives,
-        detractors: org.detractors - detractors,
+        detractors: org.detractors - detractors
       },
-      { minSample },
+      { minSample }
     );
     const group = shown(stats, minSample);
     const rest = shown(restStats, minSample);
     const comparison = compareWithNorm(
       { nps: stats.nps, margin: group.margin === null ? null : stats.margin },
-      { nps: restStats.nps, margin: rest.margin === null ? null : restStats.margin },
+      { nps: restStats.nps, margin: rest.margin === null ? null : restStats.margin }
     );
     return { key, ...group, rank: null, rest, comparison: rounded(comparison), raw: stats.nps };
   });
   const groups = [];
-  for (const { raw: _raw, ...entry } of all
-    .filter((entry2) => entry2.sample === 'enough')
-    .sort((a, b) => b.raw - a.raw)) {
+  for (const { raw: _raw, ...entry } of all.filter((entry2) => entry2.sample === "enough").sort((a, b) => b.raw - a.raw)) {
     const previous = groups[groups.length - 1];
     const rank = previous && previous.nps === entry.nps ? previous.rank : groups.length + 1;
     groups.push({ ...entry, rank });
   }
-  const hints = all
-    .filter((entry) => entry.sample !== 'enough')
-    .map(({ raw: _raw, ...entry }) => entry);
+  const hints = all.filter((entry) => entry.sample !== "enough").map(({ raw: _raw, ...entry }) => entry);
   return {
     window: { from: options.window.from, to: options.window.to },
     minSample,
     org: shown(orgStats, minSample),
     groups,
-    hints,
+    hints
   };
 }
 
@@ -445,71 +420,64 @@ function compareGroupsWithNorm(answers, keyOf, options) {
 var Z952 = 1.96;
 var CES_MAX_SD = 3;
 function statusOf(value, margin, target, higherIsBetter) {
-  const [worst, best] = higherIsBetter
-    ? [value - margin, value + margin]
-    : [value + margin, value - margin];
-  const beats = (a) => (higherIsBetter ? a >= target : a <= target);
-  if (beats(worst)) return 'met';
-  if (!beats(best)) return 'missed';
-  return 'not_enough';
+  const [worst, best] = higherIsBetter ? [value - margin, value + margin] : [value + margin, value - margin];
+  const beats = (a) => higherIsBetter ? a >= target : a <= target;
+  if (beats(worst)) return "met";
+  if (!beats(best)) return "missed";
+  return "not_enough";
 }
 function npsTargetStatus(stats, target) {
-  if (stats.nps === null || stats.margin === null || stats.lowSample) return 'not_enough';
+  if (stats.nps === null || stats.margin === null || stats.lowSample) return "not_enough";
   return statusOf(stats.nps, stats.margin, target, true);
 }
 function csatTargetStatus(stats, target, minSample = DEFAULT_MIN_SAMPLE) {
-  if (stats.csat === null || stats.n < minSample) return 'not_enough';
+  if (stats.csat === null || stats.n < minSample) return "not_enough";
   const p = stats.csat / 100;
-  return statusOf(stats.csat, Z952 * Math.sqrt((p * (1 - p)) / stats.n) * 100, target, true);
+  return statusOf(stats.csat, Z952 * Math.sqrt(p * (1 - p) / stats.n) * 100, target, true);
 }
 function cesTargetStatus(stats, target, minSample = DEFAULT_MIN_SAMPLE) {
-  if (stats.ces === null || stats.n < minSample) return 'not_enough';
-  return statusOf(stats.ces, (Z952 * CES_MAX_SD) / Math.sqrt(stats.n), target, false);
+  if (stats.ces === null || stats.n < minSample) return "not_enough";
+  return statusOf(stats.ces, Z952 * CES_MAX_SD / Math.sqrt(stats.n), target, false);
 }
 
 // shared/src/journey/touchpoints.ts
 var MAX_ADVISED_JOURNEY_STEPS = 15;
-var DEFAULT_JOURNEY_NAME = 'b2b';
+var DEFAULT_JOURNEY_NAME = "b2b";
 var DEFAULT_TOUCHPOINTS = [
   {
-    key: 'pre-sale',
-    labelEn: 'Pre-sale',
-    labelFr: 'Avant-vente',
+    key: "pre-sale",
+    labelEn: "Pre-sale",
+    labelFr: "Avant-vente",
     journey: DEFAULT_JOURNEY_NAME,
     order: 1,
-    targetNps: 40,
+    targetNps: 40
   },
   {
-    key: 'contracting',
-    labelEn: 'Contracting',
-    labelFr: 'Contractualisation',
+    key: "contracting",
+    labelEn: "Contracting",
+    labelFr: "Contractualisation",
     journey: DEFAULT_JOURNEY_NAME,
     order: 2,
-    targetNps: 30,
+    targetNps: 30
   },
   {
-    key: 'after-sale',
-    labelEn: 'After-sale',
-    labelFr: 'Apr\xE8s-vente',
+    key: "after-sale",
+    labelEn: "After-sale",
+    labelFr: "Apr\xE8s-vente",
     journey: DEFAULT_JOURNEY_NAME,
     order: 3,
     targetNps: 20,
-    targetCsat: 80,
-  },
+    targetCsat: 80
+  }
 ];
 function normalizeTouchpointLabel(label) {
-  return label
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  return label.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 }
 function touchpointForms(touchpoint) {
   return [
     ...new Set(
-      [touchpoint.key, touchpoint.labelEn, touchpoint.labelFr].map(normalizeTouchpointLabel),
-    ),
+      [touchpoint.key, touchpoint.labelEn, touchpoint.labelFr].map(normalizeTouchpointLabel)
+    )
   ];
 }
 function touchpointMatcher(touchpoints) {
@@ -517,7 +485,7 @@ function touchpointMatcher(touchpoints) {
   for (const touchpoint of touchpoints)
     for (const form of touchpointForms(touchpoint))
       if (!byForm.has(form)) byForm.set(form, touchpoint);
-  return (label) => (label ? byForm.get(normalizeTouchpointLabel(label)) : void 0);
+  return (label) => label ? byForm.get(normalizeTouchpointLabel(label)) : void 0;
 }
 function matchTouchpoint(label, touchpoints) {
   return touchpointMatcher(touchpoints)(label);
@@ -527,11 +495,11 @@ function orderJourney(touchpoints) {
   for (const touchpoint of touchpoints)
     if (!journeys.includes(touchpoint.journey)) journeys.push(touchpoint.journey);
   return [...touchpoints].sort(
-    (a, b) => journeys.indexOf(a.journey) - journeys.indexOf(b.journey) || a.order - b.order,
+    (a, b) => journeys.indexOf(a.journey) - journeys.indexOf(b.journey) || a.order - b.order
   );
 }
 function touchpointLabel(labels, language) {
-  return /^fr(\b|[-_])/i.test(language ?? '') ? labels.labelFr : labels.labelEn;
+  return /^fr(\b|[-_])/i.test(language ?? "") ? labels.labelFr : labels.labelEn;
 }
 
 // shared/src/journey/steps.ts
@@ -543,15 +511,16 @@ function journeySteps(answers, touchpoints, options = {}) {
     groupScores(
       answers,
       (answer) => {
-        if (!answer.touchpoint || normalizeTouchpointLabel(answer.touchpoint) === '') return void 0;
+        if (!answer.touchpoint || normalizeTouchpointLabel(answer.touchpoint) === "")
+          return void 0;
         const touchpoint = match(answer.touchpoint);
         if (touchpoint) return `k:${touchpoint.key}`;
         const form = normalizeTouchpointLabel(answer.touchpoint);
         if (!unknownLabels.has(form)) unknownLabels.set(form, answer.touchpoint.trim());
         return `u:${form}`;
       },
-      options,
-    ).map((group) => [group.key, group]),
+      options
+    ).map((group) => [group.key, group])
   );
   const figures = (key) => groups.get(key) ?? { key, ...summarizeScores([], options) };
   const minSample = options.minSample;
@@ -560,43 +529,41 @@ function journeySteps(answers, touchpoints, options = {}) {
     return {
       ...group,
       key: touchpoint.key,
-      kind: 'configured',
+      kind: "configured",
       labelEn: touchpoint.labelEn,
       labelFr: touchpoint.labelFr,
       journey: touchpoint.journey,
       order: touchpoint.order,
       targetNps: touchpoint.targetNps,
-      ...(touchpoint.targetCsat !== void 0 && { targetCsat: touchpoint.targetCsat }),
-      ...(touchpoint.targetCes !== void 0 && { targetCes: touchpoint.targetCes }),
+      ...touchpoint.targetCsat !== void 0 && { targetCsat: touchpoint.targetCsat },
+      ...touchpoint.targetCes !== void 0 && { targetCes: touchpoint.targetCes },
       status: {
         nps: npsTargetStatus(group, touchpoint.targetNps),
-        ...(touchpoint.targetCsat !== void 0 && {
+        ...touchpoint.targetCsat !== void 0 && {
           csat: csatTargetStatus(
             group.csat ?? { n: 0, csat: null },
             touchpoint.targetCsat,
-            minSample,
-          ),
-        }),
-        ...(touchpoint.targetCes !== void 0 && {
-          ces: cesTargetStatus(group.ces ?? { n: 0, ces: null }, touchpoint.targetCes, minSample),
-        }),
-      },
+            minSample
+          )
+        },
+        ...touchpoint.targetCes !== void 0 && {
+          ces: cesTargetStatus(group.ces ?? { n: 0, ces: null }, touchpoint.targetCes, minSample)
+        }
+      }
     };
   });
-  const unknown = [...unknownLabels]
-    .map(([form, label]) => ({
-      ...figures(`u:${form}`),
-      key: form,
-      kind: 'unknown',
-      labelEn: label,
-      labelFr: label,
-    }))
-    .sort((a, b) => answered(b) - answered(a));
+  const unknown = [...unknownLabels].map(([form, label]) => ({
+    ...figures(`u:${form}`),
+    key: form,
+    kind: "unknown",
+    labelEn: label,
+    labelFr: label
+  })).sort((a, b) => answered(b) - answered(a));
   const unspecified = groups.get(UNSPECIFIED_KEY);
   return [
     ...configured,
     ...unknown,
-    ...(unspecified ? [{ ...unspecified, kind: 'unspecified', labelEn: '', labelFr: '' }] : []),
+    ...unspecified ? [{ ...unspecified, kind: "unspecified", labelEn: "", labelFr: "" }] : []
   ];
 }
 
@@ -604,62 +571,61 @@ function journeySteps(answers, touchpoints, options = {}) {
 var DAY_MS = 864e5;
 function summarizeAccount(answers, options) {
   const windowDays = options.windowDays ?? 90;
-  const nowMs = parseInstant(options.now, 'now');
+  const nowMs = parseInstant(options.now, "now");
   const fromMs = nowMs - windowDays * DAY_MS;
   const trendFromMs = Date.UTC(
     new Date(nowMs).getUTCFullYear(),
     new Date(nowMs).getUTCMonth() - ((options.trendMonths ?? 12) - 1),
-    1,
+    1
   );
   const inWindow = [];
   const inTrend = [];
   for (const answer of answers) {
-    const at = parseInstant(answer.answeredAt, 'answeredAt');
+    const at = parseInstant(answer.answeredAt, "answeredAt");
     if (at > nowMs) continue;
     if (at > fromMs) inWindow.push(answer);
     if (at >= trendFromMs) inTrend.push(answer);
   }
   const overall = summarizeScores(inWindow, options);
-  const verbatims = inWindow
-    .filter((answer) => answer.comment && answer.comment.trim() !== '')
-    .sort(
-      (a, b) => parseInstant(b.answeredAt, 'answeredAt') - parseInstant(a.answeredAt, 'answeredAt'),
-    )
-    .slice(0, options.verbatimCount ?? 5)
-    .map((answer) => ({
-      answerId: answer.id,
-      metric: answer.metric,
-      score: answer.score,
-      category: classifyScore(answer.metric, answer.score),
-      comment: answer.comment,
-      answeredAt: answer.answeredAt,
-      ...(answer.touchpoint !== void 0 && { touchpoint: answer.touchpoint }),
-      ...(answer.language !== void 0 && { language: answer.language }),
-    }));
-  const trend = trendBy(inTrend, 'month', {
+  const verbatims = inWindow.filter((answer) => answer.comment && answer.comment.trim() !== "").sort(
+    (a, b) => parseInstant(b.answeredAt, "answeredAt") - parseInstant(a.answeredAt, "answeredAt")
+  ).slice(0, options.verbatimCount ?? 5).map((answer) => ({
+    answerId: answer.id,
+    metric: answer.metric,
+    score: answer.score,
+    category: classifyScore(answer.metric, answer.score),
+    comment: answer.comment,
+    answeredAt: answer.answeredAt,
+    ...answer.touchpoint !== void 0 && { touchpoint: answer.touchpoint },
+    ...answer.language !== void 0 && { language: answer.language }
+  }));
+  const trend = trendBy(inTrend, "month", {
     ...options,
-    range: { from: new Date(trendFromMs).toISOString(), to: options.now },
+    range: { from: new Date(trendFromMs).toISOString(), to: options.now }
   });
   return {
     window: {
       from: new Date(fromMs).toISOString(),
       to: new Date(nowMs).toISOString(),
-      days: windowDays,
+      days: windowDays
     },
     overall,
     trend,
     touchpoints: breakdownByTouchpoint(inWindow, options),
     journey: journeySteps(inWindow, options.touchpoints ?? DEFAULT_TOUCHPOINTS, options),
     verbatims,
-    norm: options.norm
-      ? { ...options.norm, comparison: compareWithNorm(overall, options.norm) }
-      : null,
+    norm: options.norm ? { ...options.norm, comparison: compareWithNorm(overall, options.norm) } : null
   };
 }
 
 // shared/src/thresholds/kinds.ts
-var ALERT_KINDS = ['detractor_recovery', 'promoter_thanks', 'dissonance', 'account_alert'];
-var ASSIGNEE_RULES = ['account_owner', 'owners_manager', 'queue'];
+var ALERT_KINDS = [
+  "detractor_recovery",
+  "promoter_thanks",
+  "dissonance",
+  "account_alert"
+];
+var ASSIGNEE_RULES = ["account_owner", "owners_manager", "queue"];
 
 // shared/src/time/zone.ts
 var MINUTE_MS = 6e4;
@@ -668,15 +634,15 @@ var formatters = /* @__PURE__ */ new Map();
 function formatterFor(timeZone) {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
+    formatter = new Intl.DateTimeFormat("en-US", {
       timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric"
     });
     formatters.set(timeZone, formatter);
   }
@@ -693,7 +659,7 @@ function isValidTimeZone(timeZone) {
 function zonedFields(epochMs, timeZone) {
   const fields = {};
   for (const part of formatterFor(timeZone).formatToParts(epochMs)) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
+    if (part.type !== "literal") fields[part.type] = Number(part.value);
   }
   return {
     year: fields.year,
@@ -701,7 +667,7 @@ function zonedFields(epochMs, timeZone) {
     day: fields.day,
     hour: fields.hour,
     minute: fields.minute,
-    second: fields.second,
+    second: fields.second
   };
 }
 function zoneOffsetMs(epochMs, timeZone) {
@@ -714,7 +680,7 @@ function zonedToEpochMs(date, minuteOfDay, timeZone) {
   const before = zoneOffsetMs(naive - DAY_MS2, timeZone);
   const after = zoneOffsetMs(naive + DAY_MS2, timeZone);
   const candidates = [naive - before, naive - after].filter(
-    (instant, index) => zoneOffsetMs(instant, timeZone) === (index === 0 ? before : after),
+    (instant, index) => zoneOffsetMs(instant, timeZone) === (index === 0 ? before : after)
   );
   return candidates.length === 0 ? naive - before : Math.min(...candidates);
 }
@@ -726,16 +692,16 @@ function dayOfWeek(date) {
   return new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
 }
 function formatLocalDate(date) {
-  return `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
+  return `${date.year}-${String(date.month).padStart(2, "0")}-${String(date.day).padStart(2, "0")}`;
 }
 
 // shared/src/thresholds/businessHours.ts
-var DAYS_OF_WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+var DAYS_OF_WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 var HOUR_MS = 36e5;
-var JS_DAY_ORDER = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+var JS_DAY_ORDER = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 var MAX_DAYS_SCANNED = 3660;
 function minutesOf(clock) {
-  const [hours, minutes] = clock.split(':').map(Number);
+  const [hours, minutes] = clock.split(":").map(Number);
   return hours * 60 + minutes;
 }
 function addBusinessHours(fromMs, hours, businessHours) {
@@ -747,8 +713,7 @@ function addBusinessHours(fromMs, hours, businessHours) {
   let remaining = hours * HOUR_MS;
   let date = zonedFields(fromMs, timeZone);
   for (let scanned = 0; scanned < MAX_DAYS_SCANNED; scanned++) {
-    const isWorkingDay =
-      workingDays.has(JS_DAY_ORDER[dayOfWeek(date)]) && !holidays.has(formatLocalDate(date));
+    const isWorkingDay = workingDays.has(JS_DAY_ORDER[dayOfWeek(date)]) && !holidays.has(formatLocalDate(date));
     if (isWorkingDay) {
       const opens = zonedToEpochMs(date, startMinute, timeZone);
       const closes = zonedToEpochMs(date, endMinute, timeZone);
@@ -762,9 +727,9 @@ function addBusinessHours(fromMs, hours, businessHours) {
     date = nextLocalDate(date);
   }
   throw new DomainError(
-    'no_working_time',
-    'businessHours',
-    `businessHours leave no working time in the ${MAX_DAYS_SCANNED} days after the alert`,
+    "no_working_time",
+    "businessHours",
+    `businessHours leave no working time in the ${MAX_DAYS_SCANNED} days after the alert`
   );
 }
 function dueInstant(fromMs, hours, businessHours) {
@@ -778,50 +743,50 @@ var DEFAULT_DISSONANCE_SETTINGS = {
   bands: {
     nps: { unhappy: { min: 0, max: 4 }, happy: { min: 9, max: 10 } },
     csat: { unhappy: { min: 1, max: 2 }, happy: { min: 5, max: 5 } },
-    ces: { unhappy: { min: 6, max: 7 }, happy: { min: 1, max: 2 } },
-  },
+    ces: { unhappy: { min: 6, max: 7 }, happy: { min: 1, max: 2 } }
+  }
 };
 function customerMood(metric, score, settings = DEFAULT_DISSONANCE_SETTINGS) {
   assertValidScore(metric, score);
   const bands = settings.bands[metric];
-  if (score >= bands.unhappy.min && score <= bands.unhappy.max) return 'unhappy';
-  if (score >= bands.happy.min && score <= bands.happy.max) return 'happy';
-  return 'middle';
+  if (score >= bands.unhappy.min && score <= bands.unhappy.max) return "unhappy";
+  if (score >= bands.happy.min && score <= bands.happy.max) return "happy";
+  return "middle";
 }
 function classifyDissonance(customer, employeeRating, settings = DEFAULT_DISSONANCE_SETTINGS) {
   if (!Number.isInteger(employeeRating) || employeeRating < 1 || employeeRating > 5) {
     throw new DomainError(
-      'rating_out_of_range',
-      'rating',
-      `rating must be an integer from 1 to 5, got ${String(employeeRating)}`,
+      "rating_out_of_range",
+      "rating",
+      `rating must be an integer from 1 to 5, got ${String(employeeRating)}`
     );
   }
   const mood = customerMood(customer.metric, customer.score, settings);
   const confident = employeeRating >= settings.confidentMin;
   const doubtful = employeeRating <= settings.doubtfulMax;
   const pair = `employee rated ${employeeRating}/5, customer gave ${customer.score} (${customer.metric})`;
-  if (confident && mood === 'unhappy') {
+  if (confident && mood === "unhappy") {
     return {
-      kind: 'dissonance',
+      kind: "dissonance",
       reviewWorthy: true,
-      reason: `${pair}: confident employee, unhappy customer`,
+      reason: `${pair}: confident employee, unhappy customer`
     };
   }
-  if (confident && mood === 'middle') {
+  if (confident && mood === "middle") {
     return {
-      kind: 'fatalist',
+      kind: "fatalist",
       reviewWorthy: true,
-      reason: `${pair}: process followed, customer resigned`,
+      reason: `${pair}: process followed, customer resigned`
     };
   }
-  if (doubtful && mood === 'happy') {
+  if (doubtful && mood === "happy") {
     return {
-      kind: 'improvement',
+      kind: "improvement",
       reviewWorthy: false,
-      reason: `${pair}: customer values what the employee doubts`,
+      reason: `${pair}: customer values what the employee doubts`
     };
   }
-  return { kind: 'aligned', reviewWorthy: false, reason: `${pair}: aligned` };
+  return { kind: "aligned", reviewWorthy: false, reason: `${pair}: aligned` };
 }
 
 // shared/src/thresholds/evaluate.ts
@@ -829,51 +794,39 @@ function sameTouchpoint(rule, touchpoint, match) {
   if (!rule.touchpoint) return true;
   const [ruleStep, answerStep] = [match(rule.touchpoint), match(touchpoint)];
   if (ruleStep) return ruleStep === answerStep;
-  return normalizeTouchpointLabel(touchpoint ?? '') === normalizeTouchpointLabel(rule.touchpoint);
+  return normalizeTouchpointLabel(touchpoint ?? "") === normalizeTouchpointLabel(rule.touchpoint);
 }
 function evaluateThresholds(input) {
   const { answer, rules, businessHours } = input;
   assertValidScore(answer.metric, answer.score);
-  const nowMs = parseInstant(input.now, 'now');
-  const rating =
-    input.rating && answer.interactionId && input.rating.interactionId === answer.interactionId
-      ? input.rating
-      : void 0;
+  const nowMs = parseInstant(input.now, "now");
+  const rating = input.rating && answer.interactionId && input.rating.interactionId === answer.interactionId ? input.rating : void 0;
   const dissonance = rating ? classifyDissonance(answer, rating.rating, input.dissonance) : void 0;
   const match = touchpointMatcher(input.touchpoints ?? DEFAULT_TOUCHPOINTS);
   const chosen = /* @__PURE__ */ new Map();
   for (const rule of rules) {
-    const matches =
-      rule.active &&
-      rule.metric === answer.metric &&
-      answer.score >= rule.minScore &&
-      answer.score <= rule.maxScore &&
-      sameTouchpoint(rule, answer.touchpoint, match) &&
-      (rule.kind !== 'dissonance' || dissonance?.reviewWorthy === true);
+    const matches = rule.active && rule.metric === answer.metric && answer.score >= rule.minScore && answer.score <= rule.maxScore && sameTouchpoint(rule, answer.touchpoint, match) && (rule.kind !== "dissonance" || dissonance?.reviewWorthy === true);
     if (!matches) continue;
     const current = chosen.get(rule.kind);
     if (!current || rule.slaHours < current.slaHours) chosen.set(rule.kind, rule);
   }
   const alerts = [...chosen.values()].map((rule) => {
-    const scope = rule.touchpoint ? ` at ${rule.touchpoint}` : '';
-    const reason =
-      rule.kind === 'dissonance' && dissonance
-        ? dissonance.reason
-        : `${answer.metric.toUpperCase()} ${answer.score} within ${rule.minScore}\u2013${rule.maxScore}${scope} (rule ${rule.id})`;
+    const scope = rule.touchpoint ? ` at ${rule.touchpoint}` : "";
+    const reason = rule.kind === "dissonance" && dissonance ? dissonance.reason : `${answer.metric.toUpperCase()} ${answer.score} within ${rule.minScore}\u2013${rule.maxScore}${scope} (rule ${rule.id})`;
     return {
       ruleId: rule.id,
       kind: rule.kind,
       slaHours: rule.slaHours,
       dueAt: new Date(dueInstant(nowMs, rule.slaHours, businessHours)).toISOString(),
-      ...(rule.escalateAfterHours !== void 0 && {
+      ...rule.escalateAfterHours !== void 0 && {
         escalateAt: new Date(
-          dueInstant(nowMs, rule.escalateAfterHours, businessHours),
-        ).toISOString(),
-      }),
+          dueInstant(nowMs, rule.escalateAfterHours, businessHours)
+        ).toISOString()
+      },
       assignTo: rule.assignTo,
-      ...(rule.queue !== void 0 && { queue: rule.queue }),
+      ...rule.queue !== void 0 && { queue: rule.queue },
       reason,
-      ...(rule.kind === 'dissonance' && dissonance && { dissonance: dissonance.kind }),
+      ...rule.kind === "dissonance" && dissonance && { dissonance: dissonance.kind }
     };
   });
   return alerts.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
@@ -882,75 +835,75 @@ function evaluateThresholds(input) {
 // shared/src/thresholds/defaults.ts
 var DEFAULT_THRESHOLD_RULES = [
   {
-    id: 'detractor',
-    label: 'Detractor callback',
-    metric: 'nps',
+    id: "detractor",
+    label: "Detractor callback",
+    metric: "nps",
     minScore: 0,
     maxScore: 6,
-    kind: 'detractor_recovery',
+    kind: "detractor_recovery",
     slaHours: 24,
     escalateAfterHours: 48,
-    assignTo: 'account_owner',
-    active: true,
+    assignTo: "account_owner",
+    active: true
   },
   {
-    id: 'promoter',
-    label: 'Promoter thanks',
-    metric: 'nps',
+    id: "promoter",
+    label: "Promoter thanks",
+    metric: "nps",
     minScore: 9,
     maxScore: 10,
-    kind: 'promoter_thanks',
+    kind: "promoter_thanks",
     slaHours: 72,
-    assignTo: 'account_owner',
-    active: true,
+    assignTo: "account_owner",
+    active: true
   },
   {
-    id: 'dissonance',
-    label: 'Employee/customer dissonance review',
-    metric: 'nps',
+    id: "dissonance",
+    label: "Employee/customer dissonance review",
+    metric: "nps",
     minScore: 0,
     maxScore: 8,
-    kind: 'dissonance',
+    kind: "dissonance",
     slaHours: 48,
-    assignTo: 'owners_manager',
-    active: true,
-  },
+    assignTo: "owners_manager",
+    active: true
+  }
 ];
 
 // shared/src/callbacks/states.ts
 var CALLBACK_STATUSES = [
-  'open',
-  'attempted',
-  'reached',
-  'resolved',
-  'escalated',
-  'closed_no_contact',
+  "open",
+  "attempted",
+  "reached",
+  "resolved",
+  "escalated",
+  "closed_no_contact"
 ];
 var CALLBACK_TARGET_STATUSES = [
-  'attempted',
-  'reached',
-  'resolved',
-  'escalated',
-  'closed_no_contact',
+  "attempted",
+  "reached",
+  "resolved",
+  "escalated",
+  "closed_no_contact"
 ];
-var FINAL_CALLBACK_STATUSES = ['resolved', 'closed_no_contact'];
+var FINAL_CALLBACK_STATUSES = ["resolved", "closed_no_contact"];
 var CALLBACK_TRANSITIONS = {
-  open: ['attempted', 'reached', 'escalated'],
-  attempted: ['attempted', 'reached', 'escalated', 'closed_no_contact'],
-  reached: ['resolved', 'escalated'],
-  escalated: ['attempted', 'reached', 'resolved', 'closed_no_contact'],
+  open: ["attempted", "reached", "escalated"],
+  attempted: ["attempted", "reached", "escalated", "closed_no_contact"],
+  reached: ["resolved", "escalated"],
+  escalated: ["attempted", "reached", "resolved", "closed_no_contact"],
   resolved: [],
-  closed_no_contact: [],
+  closed_no_contact: []
 };
 
 // shared/src/callbacks/stateMachine.ts
 var LABELS = {
-  open: 'Open',
-  attempted: 'Attempted',
-  reached: 'Reached',
-  resolved: 'Resolved',
-  escalated: 'Escalated',
-  closed_no_contact: 'Closed no contact',
+  open: "Open",
+  attempted: "Attempted",
+  reached: "Reached",
+  resolved: "Resolved",
+  escalated: "Escalated",
+  closed_no_contact: "Closed no contact"
 };
 function refuse(code, reason) {
   return { ok: false, code, reason };
@@ -960,32 +913,32 @@ function nextCallbackState(callback, event, now) {
   const to = event.status;
   if (FINAL_CALLBACK_STATUSES.includes(from)) {
     return refuse(
-      'closed',
-      `the callback is already ${LABELS[from]}: a closed loop cannot be reopened`,
+      "closed",
+      `the callback is already ${LABELS[from]}: a closed loop cannot be reopened`
     );
   }
   if (!CALLBACK_TRANSITIONS[from].includes(to)) {
-    return refuse('not_allowed', `a callback cannot go from ${LABELS[from]} to ${LABELS[to]}`);
+    return refuse("not_allowed", `a callback cannot go from ${LABELS[from]} to ${LABELS[to]}`);
   }
   const at = event.at ?? now;
-  if (parseInstant(at, 'at') < parseInstant(callback.createdAt, 'createdAt')) {
-    return refuse('before_creation', 'at must not be before the callback was created');
+  if (parseInstant(at, "at") < parseInstant(callback.createdAt, "createdAt")) {
+    return refuse("before_creation", "at must not be before the callback was created");
   }
-  if (to === 'resolved' && !callback.reachedAt) {
-    return refuse('not_reached', 'a callback is resolved only after the customer was reached');
+  if (to === "resolved" && !callback.reachedAt) {
+    return refuse("not_reached", "a callback is resolved only after the customer was reached");
   }
-  if (to === 'resolved' && !(event.outcome ?? callback.outcome)) {
-    return refuse('outcome_required', 'an outcome is required to resolve a callback');
+  if (to === "resolved" && !(event.outcome ?? callback.outcome)) {
+    return refuse("outcome_required", "an outcome is required to resolve a callback");
   }
-  if (to === 'closed_no_contact' && !callback.firstContactAt) {
-    return refuse('no_attempt', 'log at least one contact attempt before closing without contact');
+  if (to === "closed_no_contact" && !callback.firstContactAt) {
+    return refuse("no_attempt", "log at least one contact attempt before closing without contact");
   }
   const next = { ...callback, status: to };
-  if ((to === 'attempted' || to === 'reached') && !next.firstContactAt) next.firstContactAt = at;
-  if (to === 'reached') next.reachedAt = at;
-  if (to === 'escalated') next.escalatedAt = at;
-  if (to === 'resolved' || to === 'closed_no_contact') next.closedAt = at;
-  for (const field of ['outcome', 'rootCause', 'notes', 'followUpAction']) {
+  if ((to === "attempted" || to === "reached") && !next.firstContactAt) next.firstContactAt = at;
+  if (to === "reached") next.reachedAt = at;
+  if (to === "escalated") next.escalatedAt = at;
+  if (to === "resolved" || to === "closed_no_contact") next.closedAt = at;
+  for (const field of ["outcome", "rootCause", "notes", "followUpAction"]) {
     if (event[field] !== void 0) next[field] = event[field];
   }
   return { ok: true, callback: next };
@@ -999,7 +952,7 @@ var PROGRESS = {
   attempted: 2,
   reached: 3,
   resolved: 4,
-  closed_no_contact: 4,
+  closed_no_contact: 4
 };
 function isFurtherAlong(known, seen) {
   return PROGRESS[seen] > PROGRESS[known];
@@ -1011,32 +964,30 @@ function slaStoppedAt(callback) {
   return callback.reachedAt ?? callback.closedAt;
 }
 function slaStatus(callback, now) {
-  const due = parseInstant(callback.dueAt, 'dueAt');
+  const due = parseInstant(callback.dueAt, "dueAt");
   const stopped = slaStoppedAt(callback);
-  if (stopped !== void 0) return parseInstant(stopped, 'reachedAt') <= due ? 'met' : 'missed';
-  const nowMs = parseInstant(now, 'now');
-  if (nowMs > due) return 'overdue';
+  if (stopped !== void 0) return parseInstant(stopped, "reachedAt") <= due ? "met" : "missed";
+  const nowMs = parseInstant(now, "now");
+  if (nowMs > due) return "overdue";
   const warning = Math.min(callback.slaHours / 4, 4) * HOUR_MS2;
-  return due - nowMs <= warning ? 'due_soon' : 'on_time';
+  return due - nowMs <= warning ? "due_soon" : "on_time";
 }
 function hoursLeft(callback, now) {
-  return (parseInstant(callback.dueAt, 'dueAt') - parseInstant(now, 'now')) / HOUR_MS2;
+  return (parseInstant(callback.dueAt, "dueAt") - parseInstant(now, "now")) / HOUR_MS2;
 }
 function decideEscalation(callback, now) {
-  if (callback.status === 'escalated' || callback.escalatedAt) {
-    return { escalate: false, reason: 'already escalated' };
+  if (callback.status === "escalated" || callback.escalatedAt) {
+    return { escalate: false, reason: "already escalated" };
   }
-  if (callback.status !== 'open' && callback.status !== 'attempted') {
+  if (callback.status !== "open" && callback.status !== "attempted") {
     return {
       escalate: false,
-      reason: `the customer was reached or the callback is closed (${callback.status})`,
+      reason: `the customer was reached or the callback is closed (${callback.status})`
     };
   }
   const limit = callback.escalateAt ?? callback.dueAt;
-  const late = parseInstant(now, 'now') >= parseInstant(limit, 'escalateAt');
-  return late
-    ? { escalate: true, reason: `nobody reached the customer by ${limit}` }
-    : { escalate: false, reason: `not late before ${limit}` };
+  const late = parseInstant(now, "now") >= parseInstant(limit, "escalateAt");
+  return late ? { escalate: true, reason: `nobody reached the customer by ${limit}` } : { escalate: false, reason: `not late before ${limit}` };
 }
 
 // shared/src/callbacks/loopClosure.ts
@@ -1056,15 +1007,14 @@ function median(values) {
 function recoveryIndex(answers, callbacks) {
   const index = /* @__PURE__ */ new Map();
   for (const callback of callbacks) {
-    if (callback.kind === 'detractor_recovery' && callback.respondentEmail)
+    if (callback.kind === "detractor_recovery" && callback.respondentEmail)
       index.set(callback.respondentEmail.toLowerCase(), []);
   }
   if (index.size === 0) return index;
   for (const answer of answers) {
-    if (answer.metric !== 'nps') continue;
-    const list =
-      index.get(answer.respondentEmail) ?? index.get(answer.respondentEmail.toLowerCase());
-    if (list) list.push(parseInstant(answer.answeredAt, 'answeredAt'), answer.score);
+    if (answer.metric !== "nps") continue;
+    const list = index.get(answer.respondentEmail) ?? index.get(answer.respondentEmail.toLowerCase());
+    if (list) list.push(parseInstant(answer.answeredAt, "answeredAt"), answer.score);
   }
   return index;
 }
@@ -1081,7 +1031,7 @@ function nextScore(answers, after) {
   return score;
 }
 function metricsOf(callbacks, recovery, now) {
-  const nowMs = parseInstant(now, 'now');
+  const nowMs = parseInstant(now, "now");
   let closed = 0;
   let contactedWithinSla = 0;
   let contactedLate = 0;
@@ -1091,24 +1041,27 @@ function metricsOf(callbacks, recovery, now) {
   let detractorsRecovered = 0;
   const firstContactHours = [];
   for (const callback of callbacks) {
-    if (callback.status === 'resolved' || callback.status === 'closed_no_contact') closed++;
-    if (callback.status === 'escalated' || callback.escalatedAt) escalated++;
-    const created = parseInstant(callback.createdAt, 'createdAt');
-    const due = parseInstant(callback.dueAt, 'dueAt');
+    if (callback.status === "resolved" || callback.status === "closed_no_contact") closed++;
+    if (callback.status === "escalated" || callback.escalatedAt) escalated++;
+    const created = parseInstant(callback.createdAt, "createdAt");
+    const due = parseInstant(callback.dueAt, "dueAt");
     if (slaStoppedAt(callback) === void 0 && nowMs > due) overdue++;
     if (callback.firstContactAt) {
-      const contacted = parseInstant(callback.firstContactAt, 'firstContactAt');
+      const contacted = parseInstant(callback.firstContactAt, "firstContactAt");
       firstContactHours.push((contacted - created) / HOUR_MS3);
       if (contacted <= due) contactedWithinSla++;
       else contactedLate++;
     } else if (nowMs > due) {
       contactedLate++;
     }
-    if (callback.kind !== 'detractor_recovery' || !callback.respondentEmail) continue;
-    const later = nextScore(recovery.get(callback.respondentEmail.toLowerCase()), created);
+    if (callback.kind !== "detractor_recovery" || !callback.respondentEmail) continue;
+    const later = nextScore(
+      recovery.get(callback.respondentEmail.toLowerCase()),
+      created
+    );
     if (later === void 0) continue;
     detractorsResurveyed++;
-    if (classifyNps(later) !== 'detractor') detractorsRecovered++;
+    if (classifyNps(later) !== "detractor") detractorsRecovered++;
   }
   const judged = contactedWithinSla + contactedLate;
   return {
@@ -1123,19 +1076,19 @@ function metricsOf(callbacks, recovery, now) {
     escalated,
     detractorsResurveyed,
     detractorsRecovered,
-    recoveryShare: detractorsResurveyed === 0 ? null : detractorsRecovered / detractorsResurveyed,
+    recoveryShare: detractorsResurveyed === 0 ? null : detractorsRecovered / detractorsResurveyed
   };
 }
 function loopClosureMetrics(callbacks, answers, now) {
   return metricsOf(callbacks, recoveryIndex(answers, callbacks), now);
 }
 function loopClosureBy(callbacks, keyOf, options) {
-  const from = options.window && parseInstant(options.window.from, 'window.from');
-  const to = options.window && parseInstant(options.window.to, 'window.to');
+  const from = options.window && parseInstant(options.window.from, "window.from");
+  const to = options.window && parseInstant(options.window.to, "window.to");
   const groups = /* @__PURE__ */ new Map();
   for (const callback of callbacks) {
     if (from !== void 0 && to !== void 0) {
-      const created = parseInstant(callback.createdAt, 'createdAt');
+      const created = parseInstant(callback.createdAt, "createdAt");
       if (created <= from || created > to) continue;
     }
     const key = keyOf(callback) || UNSPECIFIED_KEY;
@@ -1144,9 +1097,7 @@ function loopClosureBy(callbacks, keyOf, options) {
     groups.set(key, list);
   }
   const recovery = recoveryIndex(options.answers ?? [], [...groups.values()].flat());
-  return [...groups.keys()]
-    .sort()
-    .map((key) => ({ key, ...metricsOf(groups.get(key), recovery, options.now) }));
+  return [...groups.keys()].sort().map((key) => ({ key, ...metricsOf(groups.get(key), recovery, options.now) }));
 }
 
 // shared/src/pressure/decide.ts
@@ -1171,25 +1122,23 @@ function blockingCaps(atMs, input, contactTimes, accountTimes) {
   if (caps.contactMinDays > 0 && atMs < lastContact + caps.contactMinDays * DAY_MS3) {
     checks.push({
       reason: {
-        code: 'contact_recently_surveyed',
-        message: `this contact was surveyed on ${new Date(lastContact).toISOString().slice(0, 10)}; at most one survey every ${caps.contactMinDays} days`,
+        code: "contact_recently_surveyed",
+        message: `this contact was surveyed on ${new Date(lastContact).toISOString().slice(0, 10)}; at most one survey every ${caps.contactMinDays} days`
       },
-      until: lastContact + caps.contactMinDays * DAY_MS3,
+      until: lastContact + caps.contactMinDays * DAY_MS3
     });
   }
   if (caps.accountMaxSurveys !== void 0 && input.accountKey) {
     const windowMs = caps.accountWindowDays * DAY_MS3;
-    const inWindow = accountTimes
-      .filter((t) => t <= atMs && t > atMs - windowMs)
-      .sort((a, b) => a - b);
+    const inWindow = accountTimes.filter((t) => t <= atMs && t > atMs - windowMs).sort((a, b) => a - b);
     if (inWindow.length >= caps.accountMaxSurveys) {
       const leaving = inWindow[inWindow.length - caps.accountMaxSurveys];
       checks.push({
         reason: {
-          code: 'account_cap_reached',
-          message: `this account already had ${inWindow.length} surveys in the last ${caps.accountWindowDays} days (cap ${caps.accountMaxSurveys})`,
+          code: "account_cap_reached",
+          message: `this account already had ${inWindow.length} surveys in the last ${caps.accountWindowDays} days (cap ${caps.accountMaxSurveys})`
         },
-        until: leaving + windowMs,
+        until: leaving + windowMs
       });
     }
   }
@@ -1197,21 +1146,21 @@ function blockingCaps(atMs, input, contactTimes, accountTimes) {
     if (inQuietPeriod(atMs, period.from, period.to)) {
       checks.push({
         reason: {
-          code: 'quiet_period',
-          message: `no surveys from ${period.from} to ${period.to}${period.label ? ` (${period.label})` : ''}`,
+          code: "quiet_period",
+          message: `no surveys from ${period.from} to ${period.to}${period.label ? ` (${period.label})` : ""}`
         },
-        until: endOfQuietPeriod(atMs, period.from, period.to),
+        until: endOfQuietPeriod(atMs, period.from, period.to)
       });
     }
   }
   return checks;
 }
 function decideSurveyPressure(input) {
-  const nowMs = parseInstant(input.now, 'now');
+  const nowMs = parseInstant(input.now, "now");
   const contactTimes = [];
   const accountTimes = [];
   for (const event of input.history) {
-    const at2 = parseInstant(event.sentAt, 'sentAt');
+    const at2 = parseInstant(event.sentAt, "sentAt");
     if (event.contactKey === input.contactKey) contactTimes.push(at2);
     if (input.accountKey && event.accountKey === input.accountKey) accountTimes.push(at2);
   }
@@ -1226,29 +1175,29 @@ function decideSurveyPressure(input) {
   return {
     allowed: false,
     reasons: reasons.map((check) => check.reason),
-    allowedFrom: new Date(at).toISOString(),
+    allowedFrom: new Date(at).toISOString()
   };
 }
 
 // shared/src/journey/validate.ts
 var RANGES = [
-  ['targetNps', -100, 100, 'must be an NPS from -100 to 100'],
-  ['targetCsat', 0, 100, 'must be a CSAT percentage from 0 to 100'],
-  ['targetCes', 1, 7, 'must be a CES from 1 to 7'],
+  ["targetNps", -100, 100, "must be an NPS from -100 to 100"],
+  ["targetCsat", 0, 100, "must be a CSAT percentage from 0 to 100"],
+  ["targetCes", 1, 7, "must be a CES from 1 to 7"]
 ];
 function journeyProblems(touchpoints) {
   const problems = [];
   const owners = /* @__PURE__ */ new Map();
   touchpoints.forEach((touchpoint, index) => {
-    for (const field of ['key', 'labelEn', 'labelFr']) {
+    for (const field of ["key", "labelEn", "labelFr"]) {
       const form = normalizeTouchpointLabel(touchpoint[field]);
       const owner = owners.get(form);
-      if (form === '') problems.push({ index, field, message: 'must contain a letter or a digit' });
+      if (form === "") problems.push({ index, field, message: "must contain a letter or a digit" });
       else if (owner !== void 0 && owner !== index)
         problems.push({
           index,
           field,
-          message: `"${touchpoint[field]}" is already a key or label of touchpoint "${touchpoints[owner].key}" (case and accents aside)`,
+          message: `"${touchpoint[field]}" is already a key or label of touchpoint "${touchpoints[owner].key}" (case and accents aside)`
         });
       else owners.set(form, index);
     }
@@ -1260,19 +1209,14 @@ function journeyProblems(touchpoints) {
   });
   const byJourney = /* @__PURE__ */ new Map();
   touchpoints.forEach((touchpoint, index) => {
-    byJourney.set(touchpoint.journey, [...(byJourney.get(touchpoint.journey) ?? []), index]);
+    byJourney.set(touchpoint.journey, [...byJourney.get(touchpoint.journey) ?? [], index]);
   });
   for (const [journey, indexes] of byJourney) {
     const seen = /* @__PURE__ */ new Set();
     for (const index of indexes) {
       const { order } = touchpoints[index];
-      const message =
-        !Number.isInteger(order) || order < 1 || order > indexes.length
-          ? `must be a whole number from 1 to ${indexes.length}: journey "${journey}" has ${indexes.length} touchpoint${indexes.length > 1 ? 's' : ''}, ordered 1, 2, 3\u2026 without gaps`
-          : seen.has(order)
-            ? `repeats order ${order} of journey "${journey}"`
-            : void 0;
-      if (message) problems.push({ index, field: 'order', message });
+      const message = !Number.isInteger(order) || order < 1 || order > indexes.length ? `must be a whole number from 1 to ${indexes.length}: journey "${journey}" has ${indexes.length} touchpoint${indexes.length > 1 ? "s" : ""}, ordered 1, 2, 3\u2026 without gaps` : seen.has(order) ? `repeats order ${order} of journey "${journey}"` : void 0;
+      if (message) problems.push({ index, field: "order", message });
       seen.add(order);
     }
   }
@@ -1280,17 +1224,13 @@ function journeyProblems(touchpoints) {
 }
 function adoptJourney(current, candidate) {
   const problems = journeyProblems(candidate);
-  return problems.length === 0
-    ? { touchpoints: candidate, kept: false, problems }
-    : { touchpoints: current, kept: true, problems };
+  return problems.length === 0 ? { touchpoints: candidate, kept: false, problems } : { touchpoints: current, kept: true, problems };
 }
 function oversizedJourneys(touchpoints) {
   const sizes = /* @__PURE__ */ new Map();
   for (const touchpoint of touchpoints)
     sizes.set(touchpoint.journey, (sizes.get(touchpoint.journey) ?? 0) + 1);
-  return [...sizes]
-    .filter(([, steps]) => steps > MAX_ADVISED_JOURNEY_STEPS)
-    .map(([journey, steps]) => ({ journey, steps }));
+  return [...sizes].filter(([, steps]) => steps > MAX_ADVISED_JOURNEY_STEPS).map(([journey, steps]) => ({ journey, steps }));
 }
 
 // shared/src/journey/unknown.ts
@@ -1299,7 +1239,7 @@ function unknownTouchpoints(counts, touchpoints) {
   const byForm = /* @__PURE__ */ new Map();
   for (const { label, answers } of counts) {
     const form = normalizeTouchpointLabel(label);
-    if (form === '' || match(label)) continue;
+    if (form === "" || match(label)) continue;
     const known = byForm.get(form);
     if (known) {
       known.answers += answers;
@@ -1390,5 +1330,5 @@ export {
   weightedNps,
   zoneOffsetMs,
   zonedFields,
-  zonedToEpochMs,
+  zonedToEpochMs
 };
