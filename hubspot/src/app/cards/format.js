@@ -31,6 +31,15 @@ function localeOf(locale) {
 export function formatterFor(context) {
   const locale = localeOf(context?.user?.locale);
   const timeZone = zoneOf(context?.portal?.timezone ?? 'UTC');
+  const key = `${locale}|${timeZone}`;
+  // Built once per locale and zone: Intl formatters are costly to make on every render.
+  if (!FORMATTERS.has(key)) FORMATTERS.set(key, makeFormatter(locale, timeZone));
+  return FORMATTERS.get(key);
+}
+
+const FORMATTERS = new Map();
+
+function makeFormatter(locale, timeZone) {
   const points = new Intl.NumberFormat(locale, {
     maximumFractionDigits: 1,
     signDisplay: 'exceptZero',
