@@ -489,10 +489,14 @@ export function accountView(data, { now, journey = DEFAULT_TOUCHPOINTS, lang = L
     ready: !empty,
     partial,
     npsText: signed(overall.nps),
+    // The rollup's margin (more answers than the query reads) has no counts to judge: a margin of
+    // 0 can only be a sample without spread.
     marginText: partial
       ? overall.margin === null
         ? ''
-        : `± ${formatDecimal(overall.margin)}`
+        : overall.margin > 0
+          ? `± ${formatDecimal(overall.margin)}`
+          : BOUCLE_MARGIN_TOO_SMALL
       : marginTextOf(overall),
     lowSample: overall.lowSample,
     answerCountText: `${overall.n} ${LABELS.answers}`,

@@ -95,6 +95,8 @@ describe('c/npsAccountView', () => {
       marginText: '± 40.1',
       answerCountText: '2512 c.Boucle_Answers',
     });
+    many.uiapi.query.account.edges[0].node.npsMargin.value = 0;
+    expect(accountView(many, { now: NOW }).marginText).toBe('c.Boucle_Margin_Too_Small');
   });
 
   it('gives twelve months of trend, the current one last', () => {
