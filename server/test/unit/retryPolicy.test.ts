@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, hubspotRetry, salesforceRetryable } from '../../src/sync/retryPolicy.ts';
-import { RollingWindowLimiter } from '../../src/sync/rateLimiter.ts';
+import { backoffMs, hubspotRetry, salesforceRetryable } from '../../src/crm/classify.ts';
+import { RollingWindowLimiter } from '../../src/crm/rateLimiter.ts';
 
 describe('salesforceRetryable', () => {
   it.each([

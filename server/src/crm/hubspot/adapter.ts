@@ -13,10 +13,10 @@ import type {
   RecordResult,
   Resolution,
   RollupWrite,
-} from '../../sync/adapter.ts';
-import { RollingWindowLimiter } from '../../sync/rateLimiter.ts';
-import { ResolutionCache } from '../../sync/resolutionCache.ts';
-import { hubspotRetry } from '../../sync/retryPolicy.ts';
+} from '../adapter.ts';
+import { RollingWindowLimiter } from '../rateLimiter.ts';
+import { ResolutionCache } from '../resolutionCache.ts';
+import { hubspotRetry } from '../classify.ts';
 import { crmKey } from '../keys.ts';
 import { PROPERTIES, SURVEY_OBJECT, setupHubSpot, type SetupReport } from './setup.ts';
 

@@ -15,11 +15,11 @@ import type {
   RecordResult,
   Resolution,
   RollupWrite,
-} from '../../sync/adapter.ts';
-import { NORM_RESULT_KEY, type NormWrite } from '../../sync/adapter.ts';
-import { ResolutionCache } from '../../sync/resolutionCache.ts';
+} from '../adapter.ts';
+import { NORM_RESULT_KEY, type NormWrite } from '../adapter.ts';
+import { ResolutionCache } from '../resolutionCache.ts';
 import { crmKey } from '../keys.ts';
-import { asCrmError, salesforceRetryable } from '../../sync/retryPolicy.ts';
+import { asCrmError, salesforceRetryable } from '../classify.ts';
 import {
   SALESFORCE_FIELDS_WRITTEN,
   accountRollupRecord,

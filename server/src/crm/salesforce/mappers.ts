@@ -21,7 +21,7 @@ import type {
   RatingWrite,
   NormWrite,
   RollupWrite,
-} from '../../sync/adapter.ts';
+} from '../adapter.ts';
 import type { StoredCallback } from '../../store/store.ts';
 import { crmKey } from '../keys.ts';
 

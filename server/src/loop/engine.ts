@@ -30,9 +30,9 @@ import type {
   RecordResult,
   Resolution,
   RollupWrite,
-} from './adapter.ts';
-import { NORM_RESULT_KEY } from './adapter.ts';
-import { backoffMs } from './retryPolicy.ts';
+} from '../crm/adapter.ts';
+import { NORM_RESULT_KEY } from '../crm/adapter.ts';
+import { backoffMs } from '../crm/classify.ts';
 
 export interface EngineOptions {
   readonly store: Store;
