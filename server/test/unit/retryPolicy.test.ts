@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, hubspotRetry, salesforceRetryable } from '../../src/crm/classify.ts';
+import { hubspotRetry, salesforceRetryable } from '../../src/crm/classify.ts';
+import { backoffMs } from '../../src/queue/backoff.ts';
 import { RollingWindowLimiter } from '../../src/crm/rateLimiter.ts';
 
 describe('salesforceRetryable', () => {
