@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SALESFORCE_PROJECT } from '../../src/emulators/salesforce/app.ts';
 import { checkPackage } from '../../src/emulators/salesforce/deployCheck.ts';
-import { classifyAnalytics } from '../../src/emulators/salesforce/deployCheckAnalytics.ts';
+import { classifyAnalytics } from '../../src/emulators/salesforce/deploy/analytics.ts';
 
 const OWNER = 'reports/Boucle_Reports/NPS_by_Owner.report-meta.xml';
 const TREND = 'reports/Boucle_Reports/NPS_by_Touchpoint_and_Month.report-meta.xml';

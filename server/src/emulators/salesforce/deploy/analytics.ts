@@ -1,7 +1,8 @@
 /**
- * The offline deploy check's rules for reports and dashboards (deployCheck.ts calls them through
- * two hooks: `classifyAnalytics` for where their files live, `checkAnalytics` once every file is
- * read). The elements of each file are checked against the Metadata API's WSDL by deployCheck.ts;
+ * The offline deploy check's rules for reports and dashboards, through two hooks:
+ * `classifyAnalytics` (called by files.ts's `classify`) for where their files live, and
+ * `checkAnalytics` (called by deployCheck.ts once every file is read). The elements of each file
+ * are checked against the Metadata API's WSDL by wsdl.ts;
  * what is checked here is what only the package as a whole can say:
  *
  * - a report lives in a folder the package defines (`reports/<Folder>.reportFolder-meta.xml`), a
