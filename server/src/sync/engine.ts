@@ -166,13 +166,25 @@ export class SyncEngine {
 
   /** Processes one batch of due jobs of a CRM; returns how many jobs it settled. */
   async runOnce(adapter: CrmAdapter): Promise<number> {
-    const jobs = await this.store.claim(
+    let jobs = await this.store.claim(
       adapter.crm,
       this.workerId,
       adapter.batchSize,
       this.leaseMs,
       this.clock(),
     );
+    // A full round is a backlog: a CRM with a bulk API takes a bigger one (a backfill's job).
+    const backlog = adapter.backlogBatchSize ?? 0;
+    if (jobs.length >= adapter.batchSize && backlog > jobs.length)
+      jobs = jobs.concat(
+        await this.store.claim(
+          adapter.crm,
+          this.workerId,
+          backlog - jobs.length,
+          this.leaseMs,
+          this.clock(),
+        ),
+      );
     if (jobs.length === 0) return 0;
     const ids = jobs.map((j) => j.id);
     const heartbeat = setInterval(() => {

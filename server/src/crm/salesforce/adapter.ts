@@ -42,6 +42,12 @@ import {
   namespacedName,
   stripNamespace,
 } from './namespace.ts';
+import {
+  BACKLOG_ROUND_SIZE,
+  DEFAULT_BULK_THRESHOLD,
+  bulkUpsertOf,
+  upsertThroughBulk,
+} from './bulk.ts';
 
 /** sObject Collections take 200 records; Composite takes 5 collections: 1,000 records a call. */
 const COLLECTION_SIZE = 200;
@@ -113,6 +119,12 @@ export function websiteVariants(domain: string): string[] {
 export class SalesforceAdapter implements CrmAdapter {
   readonly crm = 'salesforce' as const;
   readonly batchSize = 10_000;
+  /** Under backlog, rounds big enough for a Bulk API 2.0 job (none with Bulk API off). */
+  get backlogBatchSize(): number | undefined {
+    return (this.config.bulk?.threshold ?? DEFAULT_BULK_THRESHOLD) > 0
+      ? BACKLOG_ROUND_SIZE
+      : undefined;
+  }
   private connection: Promise<Connection> | undefined;
   private rules: { at: number; rules: ThresholdRule[] } | undefined;
   private readonly resolved: ResolutionCache;
@@ -545,6 +557,13 @@ export class SalesforceAdapter implements CrmAdapter {
     path: string,
   ): Promise<Map<string, RecordResult>> {
     const conn = await this.conn();
+    const bulk = this.config.bulk ?? { threshold: DEFAULT_BULK_THRESHOLD };
+    const backfill = bulkUpsertOf(path, records, bulk.threshold);
+    if (backfill)
+      return upsertThroughBulk(conn, backfill.object, backfill.field, records, {
+        ...bulk,
+        ...(this.config.namespace && { namespace: this.config.namespace }),
+      });
     const results = new Map<string, RecordResult>();
     let outage: CrmError | undefined;
     // A record with a path of its own (the norm's upsert beside the rollups' updates) gets a
