@@ -1,5 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SalesforceAdapter } from '../../src/crm/salesforce/adapter.ts';
+import { SalesforceEmulator } from '../../src/emulators/salesforce/app.ts';
+import { openStore } from '../../src/store/open.ts';
+import { SyncEngine } from '../../src/sync/engine.ts';
 import type { AnswerWrite } from '../../src/sync/adapter.ts';
 import { answer, startHarness, waitFor, type Harness } from './harness.ts';
 
@@ -157,5 +164,47 @@ describe('replaying a backfill', () => {
       expect(replay.get(write.ref)).toEqual(before);
     }
     expect(ingestJobs(harness)).toHaveLength(2);
+  });
+});
+
+describe('rounds under backlog', () => {
+  it.each([
+    ['claims a bigger round when a full one shows a backlog', 2000, 250],
+    ['keeps rounds at the batch size with Bulk API off', 0, 100],
+  ])('%s', async (_what, threshold, claimed) => {
+    const emulator = new SalesforceEmulator();
+    const running = await emulator.listen();
+    const store = await openStore({
+      dbPath: join(mkdtempSync(join(tmpdir(), 'boucle-bulk-')), 'b.db'),
+    });
+    try {
+      // A backlog of 250 answer jobs (their answers gone: the round completes them unwritten).
+      await store.enqueue(
+        'salesforce',
+        'answer',
+        Array.from({ length: 250 }, (_, i) => `api:gone-${i}`),
+        Date.now(),
+      );
+      class SmallRounds extends SalesforceAdapter {
+        override readonly batchSize = 100;
+      }
+      const adapter = new SmallRounds({
+        auth: 'client_credentials',
+        loginUrl: running.url,
+        clientId: 'boucle-sandbox',
+        clientSecret: 'sandbox',
+        apiVersion: '62.0',
+        bulk: { threshold },
+      });
+      const engine = new SyncEngine({
+        store,
+        adapters: [adapter],
+        logger: pino({ level: 'silent' }),
+      });
+      expect(await engine.runOnce(adapter)).toBe(claimed);
+    } finally {
+      await store.close();
+      await running.close();
+    }
   });
 });
