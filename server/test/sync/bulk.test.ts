@@ -185,10 +185,7 @@ describe('rounds under backlog', () => {
         Array.from({ length: 250 }, (_, i) => `api:gone-${i}`),
         Date.now(),
       );
-      class SmallRounds extends SalesforceAdapter {
-        override readonly batchSize = 100;
-      }
-      const adapter = new SmallRounds({
+      const adapter = new SalesforceAdapter({
         auth: 'client_credentials',
         loginUrl: running.url,
         clientId: 'boucle-sandbox',
@@ -196,6 +193,8 @@ describe('rounds under backlog', () => {
         apiVersion: '62.0',
         bulk: { threshold },
       });
+      // Rounds of 100 (instead of 10,000), so that 250 jobs are a backlog.
+      Object.defineProperty(adapter, 'batchSize', { value: 100 });
       const engine = new SyncEngine({
         store,
         adapters: [adapter],
