@@ -48,10 +48,20 @@ async function main(): Promise<void> {
   );
   const emulator = spawn(
     process.execPath,
-    ['--import', 'tsx', 'server/src/cli/bin.ts', 'emulator', '--salesforce-port', '0'],
+    [
+      '--import',
+      'tsx',
+      'server/src/cli/bin.ts',
+      'emulator',
+      '--salesforce-port',
+      '0',
+      '--hubspot-port',
+      '0',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const sfUrl = await new Promise<string>((resolve) => {
+  const sfUrl = await new Promise<string>((resolve, reject) => {
+    emulator.once('exit', (code) => reject(new Error(`the emulator exited with ${code}`)));
     let text = '';
     emulator.stdout.on('data', (chunk: Buffer) => {
       text += chunk.toString();
