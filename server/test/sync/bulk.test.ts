@@ -167,6 +167,34 @@ describe('replaying a backfill', () => {
   });
 });
 
+describe('an org without Bulk API', () => {
+  it('writes the round through Composite when the org refuses ingest jobs', async () => {
+    h = await startHarness({ salesforceBulk: BULK });
+    const harness = h;
+    await fetch(`${harness.emulators.salesforceUrl}/__emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        rules: [
+          {
+            match: 'POST /services/data/v62.0/jobs/ingest',
+            status: 400,
+            errorCode: 'FEATURENOTENABLED',
+            message: 'Bulk API 2.0 is not enabled for this organization',
+          },
+        ],
+      }),
+    });
+    await send(
+      harness,
+      Array.from({ length: 150 }, (_, i) => answer({ id: `nobulk-${i}`, score: 7 })),
+    );
+    await waitFor(async () => (await responses(harness)).length === 150, 60_000, '150 answers');
+    expect(ingestJobs(harness)).toEqual([]);
+    expect((await calls(harness))['POST /services/data/vXX.X/jobs/ingest']).toBeGreaterThan(0);
+  });
+});
+
 describe('rounds under backlog', () => {
   it.each([
     ['claims a bigger round when a full one shows a backlog', 2000, 250],

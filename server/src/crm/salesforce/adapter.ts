@@ -559,11 +559,13 @@ export class SalesforceAdapter implements CrmAdapter {
     const conn = await this.conn();
     const bulk = this.config.bulk ?? { threshold: DEFAULT_BULK_THRESHOLD };
     const backfill = bulkUpsertOf(path, records, bulk.threshold);
-    if (backfill)
-      return upsertThroughBulk(conn, backfill.object, backfill.field, records, {
+    const written =
+      backfill &&
+      (await upsertThroughBulk(conn, backfill.object, backfill.field, records, {
         ...bulk,
         ...(this.config.namespace && { namespace: this.config.namespace }),
-      });
+      }));
+    if (written) return written;
     const results = new Map<string, RecordResult>();
     let outage: CrmError | undefined;
     // A record with a path of its own (the norm's upsert beside the rollups' updates) gets a

@@ -105,14 +105,21 @@ export function failedRecordError(sfError: string): CrmError {
   return new CrmError(code, message, salesforceRetryable(code));
 }
 
-/** Upserts records of one object through Bulk API 2.0 ingest jobs; results by key. */
+/** A job Salesforce would not create, for a reason that will not pass (Bulk API off, no access). */
+class BulkRefused extends Error {}
+
+/**
+ * Upserts records of one object through Bulk API 2.0 ingest jobs; results by key. Undefined when
+ * the org refuses the first job for good (Bulk API not enabled for it, the user not allowed):
+ * the caller then writes through Composite, which needs no more than the records' own access.
+ */
 export async function upsertThroughBulk(
   conn: Connection,
   object: string,
   externalIdField: string,
   items: readonly BulkItem[],
   options: BulkOptions & { namespace?: string },
-): Promise<Map<string, RecordResult>> {
+): Promise<Map<string, RecordResult> | undefined> {
   const namespace = options.namespace;
   const field = namespacedName(externalIdField, namespace);
   const results = new Map<string, RecordResult>();
@@ -131,7 +138,8 @@ export async function upsertThroughBulk(
     try {
       await runJob(conn, namespacedName(object, namespace), field, upload, options, results);
     } catch (error) {
-      const crmError = asCrmError(error, classify);
+      if (error instanceof BulkRefused && results.size === 0) return undefined;
+      const crmError = asCrmError(error instanceof BulkRefused ? error.cause : error, classify);
       if (crmError.retryable) outage = crmError;
       for (const item of upload.items)
         if (!results.has(item.key))
@@ -159,7 +167,12 @@ async function runJob(
     lineEnding: 'LF',
     columnDelimiter: 'COMMA',
   });
-  await job.open();
+  try {
+    await job.open();
+  } catch (error) {
+    if (!asCrmError(error, classify).retryable) throw new BulkRefused('refused', { cause: error });
+    throw error;
+  }
   try {
     await job.uploadData(upload.csv);
     await job.close();
