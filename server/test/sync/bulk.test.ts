@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SalesforceAdapter } from '../../src/crm/salesforce/adapter.ts';
 import { SalesforceEmulator } from '../../src/emulators/salesforce/app.ts';
 import { openStore } from '../../src/store/open.ts';
-import { SyncEngine } from '../../src/sync/engine.ts';
-import type { AnswerWrite } from '../../src/sync/adapter.ts';
+import { SyncEngine } from '../../src/loop/engine.ts';
+import type { AnswerWrite } from '../../src/crm/adapter.ts';
 import { answer, startHarness, waitFor, type Harness } from './harness.ts';
 
 /**

@@ -1,9 +1,10 @@
 import type { Connection } from 'jsforce';
 import { stringify } from 'csv-stringify/sync';
 import { CrmError } from '../../errors.ts';
-import type { RecordResult } from '../../sync/adapter.ts';
-import { asCrmError, salesforceRetryable } from '../../sync/retryPolicy.ts';
+import type { RecordResult } from '../adapter.ts';
+import { asCrmError, recordError } from '../classify.ts';
 import { namespaceRecord, namespacedName, stripNamespace } from './namespace.ts';
+import { SALESFORCE_QUIRKS } from './quirks.ts';
 
 /**
  * Backfills through Bulk API 2.0: the records of one kind in one round, when there are more than
@@ -50,9 +51,6 @@ export interface BulkItem {
 
 type Row = Record<string, string>;
 const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
-const classify = (code: string, status?: number) => ({
-  retryable: salesforceRetryable(code, status),
-});
 
 /** A value as Bulk API 2.0 reads it: empty leaves the field alone, `#N/A` clears it. */
 function csvValue(value: unknown): string {
@@ -102,7 +100,7 @@ export function bulkUploads(
 export function failedRecordError(sfError: string): CrmError {
   const [code = 'UNKNOWN_EXCEPTION', ...rest] = sfError.split(':');
   const message = rest.join(':').replace(/:--$/, '') || sfError;
-  return new CrmError(code, message, salesforceRetryable(code));
+  return recordError(SALESFORCE_QUIRKS, code, message);
 }
 
 /** A job Salesforce would not create, for a reason that will not pass (Bulk API off, no access). */
@@ -139,7 +137,10 @@ export async function upsertThroughBulk(
       await runJob(conn, namespacedName(object, namespace), field, upload, options, results);
     } catch (error) {
       if (error instanceof BulkRefused && results.size === 0) return undefined;
-      const crmError = asCrmError(error instanceof BulkRefused ? error.cause : error, classify);
+      const crmError = asCrmError(
+        SALESFORCE_QUIRKS,
+        error instanceof BulkRefused ? error.cause : error,
+      );
       if (crmError.retryable) outage = crmError;
       for (const item of upload.items)
         if (!results.has(item.key))
@@ -170,7 +171,8 @@ async function runJob(
   try {
     await job.open();
   } catch (error) {
-    if (!asCrmError(error, classify).retryable) throw new BulkRefused('refused', { cause: error });
+    if (!asCrmError(SALESFORCE_QUIRKS, error).retryable)
+      throw new BulkRefused('refused', { cause: error });
     throw error;
   }
   try {
