@@ -109,6 +109,11 @@ export interface CrmAdapter {
   readonly crm: Crm;
   /** Jobs claimed per round: what the CRM's batch endpoints take in a handful of calls. */
   readonly batchSize: number;
+  /**
+   * Jobs claimed per round while a full round shows a backlog (a backfill): what the CRM's bulk
+   * API takes in one job. None: every round claims `batchSize`.
+   */
+  readonly backlogBatchSize?: number;
   /** The alert thresholds in force (cached by the adapter). */
   thresholdRules(): Promise<ThresholdRule[]>;
   /** The journey in force in this CRM (cached by the adapter; the last valid one on errors). */

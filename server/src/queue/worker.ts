@@ -90,7 +90,13 @@ export class QueueWorker {
   /** Processes one batch of due jobs of a CRM; returns how many jobs it settled. */
   async runOnce(adapter: CrmAdapter): Promise<number> {
     const { store, clock, workerId, leaseMs, outages, settlement, logger } = this.options;
-    const jobs = await store.claim(adapter.crm, workerId, adapter.batchSize, leaseMs, clock());
+    let jobs = await store.claim(adapter.crm, workerId, adapter.batchSize, leaseMs, clock());
+    // A full round is a backlog: a CRM with a bulk API takes a bigger one (a backfill's job).
+    const backlog = adapter.backlogBatchSize ?? 0;
+    if (jobs.length >= adapter.batchSize && backlog > jobs.length)
+      jobs = jobs.concat(
+        await store.claim(adapter.crm, workerId, backlog - jobs.length, leaseMs, clock()),
+      );
     if (jobs.length === 0) return 0;
     const ids = jobs.map((j) => j.id);
     const heartbeat = setInterval(() => {
