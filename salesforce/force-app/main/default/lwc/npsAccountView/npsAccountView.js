@@ -8,9 +8,11 @@ import {
   DEFAULT_TOUCHPOINTS,
   hoursLeft,
   roundSummary,
+  sampleVerdict,
   slaStatus,
   summarizeAccount,
   touchpointLabel,
+  touchpointMatcher,
 } from 'c/npsCore';
 import LANG from '@salesforce/i18n/lang';
 import {
@@ -20,6 +22,9 @@ import {
   format,
   formatDate,
   formatDateTime,
+  formatDecimal,
+  formatMonth,
+  formatPoints,
 } from 'c/boucleUi';
 import BOUCLE_CARD_TITLE from '@salesforce/label/c.Boucle_Card_Title';
 import BOUCLE_LOADING from '@salesforce/label/c.Boucle_Loading';
@@ -67,6 +72,10 @@ import BOUCLE_THEME_SUPPORT from '@salesforce/label/c.Boucle_Theme_Support';
 import BOUCLE_THEME_ONBOARDING from '@salesforce/label/c.Boucle_Theme_Onboarding';
 import BOUCLE_THEME_CONTRACT from '@salesforce/label/c.Boucle_Theme_Contract';
 import BOUCLE_THEME_STAFF from '@salesforce/label/c.Boucle_Theme_Staff';
+import BOUCLE_TREND_CHART from '@salesforce/label/c.Boucle_Trend_Chart';
+import BOUCLE_TOUCHPOINTS_CHART from '@salesforce/label/c.Boucle_Touchpoints_Chart';
+import BOUCLE_MARGIN_TOO_SMALL from '@salesforce/label/c.Boucle_Margin_Too_Small';
+import BOUCLE_MARGIN_COLUMN from '@salesforce/label/c.Boucle_Margin_Column';
 
 export const LABELS = {
   title: BOUCLE_CARD_TITLE,
@@ -92,6 +101,10 @@ export const LABELS = {
   partial: BOUCLE_PARTIAL,
   target: BOUCLE_TARGET,
   themes: BOUCLE_THEMES,
+  trendChart: BOUCLE_TREND_CHART,
+  touchpointsChart: BOUCLE_TOUCHPOINTS_CHART,
+  marginTooSmall: BOUCLE_MARGIN_TOO_SMALL,
+  marginColumn: BOUCLE_MARGIN_COLUMN,
 };
 const TARGET_STATUS = {
   met: { label: BOUCLE_TARGET_MET, className: 'slds-badge slds-theme_success' },
@@ -124,9 +137,18 @@ const METRICS = { NPS: 'nps', CSAT: 'csat', CES: 'ces' };
 export const MAX_VERBATIMS = 10;
 const UNHAPPY = new Set(['detractor', 'dissatisfied', 'high_effort']);
 
-function signed(n) {
-  if (n === null || n === undefined) return '—';
-  return `${n > 0 ? '+' : ''}${n.toFixed(1)}`;
+const signed = formatPoints;
+
+/**
+ * A margin as it may be shown: "± 12.3", or, when the sample has no answers' spread to measure
+ * (one answer, or every answer in one category, whose computed margin is 0), that it is too small,
+ * never "± 0.0". The summary is rounded already.
+ */
+function marginTextOf(summary) {
+  if (summary.n === 0 || summary.margin === null) return '';
+  return sampleVerdict(summary, 1) === 'enough'
+    ? `± ${formatDecimal(summary.margin)}`
+    : BOUCLE_MARGIN_TOO_SMALL;
 }
 
 /**
@@ -244,15 +266,133 @@ function touchpointsOf(journey, lang) {
               : touchpointLabel(step, lang),
         n: rounded.n,
         nps: signed(rounded.nps),
+        npsValue: rounded.nps,
         target: step.kind === 'configured' ? signed(step.targetNps) : '—',
+        targetValue: step.kind === 'configured' ? step.targetNps : null,
         status: status?.label ?? '',
+        statusKey: step.status?.nps ?? 'none',
         statusClass: status?.className ?? '',
       };
     });
 }
 
+// The trend chart's frame, in SVG user units: the plot spans NPS −100 (bottom) to +100 (top).
+const CHART = { width: 360, height: 184, left: 40, right: 352, top: 12, bottom: 152 };
+const GRID = [100, 50, 0, -50, -100];
+const clampNps = (n) => Math.max(-100, Math.min(100, n));
+const yOf = (nps) => CHART.top + ((100 - clampNps(nps)) / 200) * (CHART.bottom - CHART.top);
+const px = (n) => Math.round(n * 10) / 10;
+
+/**
+ * The monthly trend as an SVG chart: a line through the months with answers (broken where a month
+ * has none), a dot per month, and the 95% margin as a band around the months whose sample has a
+ * spread to measure (a one-answer or one-sided month has no band: its margin would be 0). Every
+ * figure is c/npsCore's, rounded as the table shows it; the table stays for screen readers.
+ */
+function trendChartOf(months, rows) {
+  const step = (CHART.right - CHART.left) / Math.max(months.length, 1);
+  const points = months.map((month, i) => {
+    const rounded = roundSummary(month);
+    const x = px(CHART.left + (i + 0.5) * step);
+    const banded = rounded.nps !== null && sampleVerdict(rounded, 1) === 'enough';
+    return {
+      key: month.key,
+      x,
+      y: rounded.nps === null ? null : px(yOf(rounded.nps)),
+      top: banded ? px(yOf(rounded.nps + rounded.margin)) : null,
+      bottom: banded ? px(yOf(rounded.nps - rounded.margin)) : null,
+      title: `${rows[i].month}: ${rows[i].nps}${banded ? ` ${rows[i].margin}` : ''} (${rows[i].n} ${LABELS.answers})`,
+    };
+  });
+  let line = '';
+  let previous = null;
+  for (const point of points) {
+    if (point.y === null) {
+      previous = null;
+      continue;
+    }
+    line += `${previous ? 'L' : 'M'}${point.x} ${point.y} `;
+    previous = point;
+  }
+  // One band per run of consecutive months with a margin; a lone month gets a short bar.
+  const bands = [];
+  let run = [];
+  for (const point of [...points, { top: null }]) {
+    if (point.top !== null) {
+      run.push(point);
+      continue;
+    }
+    if (run.length === 1) {
+      const [only] = run;
+      bands.push(
+        `M${px(only.x - 4)} ${only.top} H${px(only.x + 4)} V${only.bottom} H${px(only.x - 4)} Z`,
+      );
+    } else if (run.length > 1) {
+      const upper = run.map((p, i) => `${i ? 'L' : 'M'}${p.x} ${p.top}`);
+      const lower = [...run].reverse().map((p) => `L${p.x} ${p.bottom}`);
+      bands.push(`${upper.join(' ')} ${lower.join(' ')} Z`);
+    }
+    run = [];
+  }
+  const last = points.length - 1;
+  return {
+    viewBox: `0 0 ${CHART.width} ${CHART.height}`,
+    label: LABELS.trendChart,
+    grid: GRID.map((nps) => ({
+      key: `grid${nps}`,
+      y: px(yOf(nps)),
+      x1: CHART.left,
+      x2: CHART.right,
+      labelX: CHART.left - 6,
+      labelY: px(yOf(nps) + 3),
+      text: nps > 0 ? `+${nps}` : String(nps),
+      className: nps === 0 ? 'grid grid_zero' : 'grid',
+    })),
+    line: line.trim(),
+    bands: bands.map((d, i) => ({ key: `band${i}`, d })),
+    dots: points.filter((p) => p.y !== null).map(({ key, x, y, title }) => ({ key, x, y, title })),
+    // Every third month from the latest, so the labels never overlap.
+    ticks: points
+      .map((p, i) => ({ key: p.key, x: p.x, y: CHART.bottom + 18, text: rows[i].month, i }))
+      .filter(({ i }) => (last - i) % 3 === 0)
+      .map(({ key, x, y, text }) => ({ key, x, y, text })),
+  };
+}
+
+/**
+ * The touchpoints as bars from zero (the middle of the track) to their NPS, coloured by their
+ * target status, with a mark at the target; drawn with CSS widths, the table stays for screen
+ * readers.
+ */
+function touchpointsChartOf(touchpoints) {
+  const percent = (nps) => px(50 + clampNps(nps) / 2);
+  return touchpoints.map((tp) => {
+    const nps = tp.npsValue;
+    const from = nps === null ? 50 : Math.min(50, percent(nps));
+    const width = nps === null ? 0 : px(Math.abs(percent(nps) - 50));
+    return {
+      key: tp.key,
+      label: tp.label,
+      value: tp.nps,
+      barClass: `tp-bar tp-bar_${tp.statusKey}`,
+      barStyle: `left: ${from}%; width: ${width}%`,
+      hasTarget: tp.targetValue !== null && tp.targetValue !== undefined,
+      targetStyle: `left: ${tp.targetValue === null ? 50 : percent(tp.targetValue)}%`,
+      // The status in words beside the colour (WCAG 1.4.1), with the target it is against.
+      status: tp.status ? `${LABELS.target} ${tp.target}: ${tp.status}` : '',
+      statusClass: tp.statusClass,
+    };
+  });
+}
+
 /** The latest verbatims, each with the themes and sentiment the server wrote on its record. */
-function verbatimsOf(verbatims, edges) {
+function verbatimsOf(verbatims, edges, journey, lang) {
+  const matchTouchpoint = touchpointMatcher(journey);
+  // A configured touchpoint by its label in the user's language; any other as it was sent.
+  const touchpointOf = (label) => {
+    const configured = matchTouchpoint(label);
+    return configured ? touchpointLabel(configured, lang) : label;
+  };
   const analyses = new Map(
     edges.map(({ node }) => [
       node.Id,
@@ -273,7 +413,7 @@ function verbatimsOf(verbatims, edges) {
       id: v.answerId,
       // Rendered with {…} bindings only: LWC escapes them, so a verbatim is never HTML.
       comment: v.comment,
-      meta: `${v.metric.toUpperCase()} ${v.score} · ${formatDate(v.answeredAt)}${v.touchpoint ? ` · ${v.touchpoint}` : ''}`,
+      meta: `${v.metric.toUpperCase()} ${v.score} · ${formatDate(v.answeredAt)}${v.touchpoint ? ` · ${touchpointOf(v.touchpoint)}` : ''}`,
       badgeClass: `slds-badge ${UNHAPPY.has(classifyScore(v.metric, v.score)) ? 'slds-theme_error' : 'slds-theme_success'}`,
       lang: v.language ?? '',
       themes,
@@ -331,25 +471,42 @@ export function accountView(data, { now, journey = DEFAULT_TOUCHPOINTS, lang = L
   const overall = overallOf(summary, query, partial);
   const split = splitOf(overall);
   const touchpoints = touchpointsOf(summary.journey, lang);
-  const verbatims = verbatimsOf(summary.verbatims, answerEdges);
+  const verbatims = verbatimsOf(summary.verbatims, answerEdges, journey, lang);
   const callbacks = callbacksOf(query?.callbacks?.edges ?? [], now);
+  const trend = summary.trend.map((month) => {
+    const rounded = roundSummary(month);
+    return {
+      key: month.key,
+      month: formatMonth(month.key),
+      n: rounded.n,
+      nps: signed(rounded.nps),
+      margin: marginTextOf(rounded) || '—',
+    };
+  });
   const empty = answers.length === 0 && callbacks.length === 0;
   return {
     empty,
     ready: !empty,
     partial,
     npsText: signed(overall.nps),
-    marginText: overall.margin === null ? '' : `± ${overall.margin.toFixed(1)}`,
+    // The rollup's margin (more answers than the query reads) has no counts to judge: a margin of
+    // 0 can only be a sample without spread.
+    marginText: partial
+      ? overall.margin === null
+        ? ''
+        : overall.margin > 0
+          ? `± ${formatDecimal(overall.margin)}`
+          : BOUCLE_MARGIN_TOO_SMALL
+      : marginTextOf(overall),
     lowSample: overall.lowSample,
     answerCountText: `${overall.n} ${LABELS.answers}`,
     split,
     splitLabel: split.map((s) => s.text).join(', '),
     normText: normTextOf(summary.norm),
-    trend: summary.trend.map((month) => {
-      const rounded = roundSummary(month);
-      return { key: month.key, n: rounded.n, nps: signed(rounded.nps) };
-    }),
+    trend,
+    trendChart: trendChartOf(summary.trend, trend),
     touchpoints,
+    touchpointsChart: touchpointsChartOf(touchpoints),
     hasTouchpoints: touchpoints.length > 0,
     verbatims,
     hasVerbatims: verbatims.length > 0,
