@@ -18,6 +18,7 @@ import {
   type PropertyGroup,
   type PropertyOption,
 } from './model.ts';
+import { AssociationIndex } from './associationIndex.ts';
 import { indexRecord, recordsWith, unindexRecord } from './propertyIndex.ts';
 import { restoredType, savedType } from './snapshot.ts';
 import { checkProperties, uniqueConflict, validationError } from './validation.ts';
@@ -48,8 +49,7 @@ export class HubSpotPortal {
   readonly customObjects: boolean;
   private types = new Map<string, ObjectType>();
   private associations = new Map<string, Edge>();
-  /** The ids each record is associated with in one object type, by `type:id->toType:`. */
-  private outgoing = new Map<string, Set<string>>();
+  private readonly outgoing = new AssociationIndex();
   private labels = new Map<string, AssociationLabel[]>();
   owners: Owner[] = [];
   private nextId = 1;
@@ -92,7 +92,7 @@ export class HubSpotPortal {
     for (const [name, saved] of Object.entries(snapshot.objects))
       this.types.set(name, restoredType(name, saved, this.types.get(name)));
     this.associations = new Map(snapshot.associations);
-    for (const key of this.associations.keys()) this.addOutgoing(key);
+    for (const key of this.associations.keys()) this.outgoing.add(key);
     this.labels = new Map(snapshot.labels);
     this.owners = snapshot.owners;
     this.nextId = snapshot.nextId;
@@ -383,7 +383,7 @@ export class HubSpotPortal {
       const edge = this.associations.get(key) ?? { types: [] };
       if (!edge.types.some((t) => t.typeId === type.typeId)) edge.types.push(type);
       this.associations.set(key, edge);
-      this.addOutgoing(key);
+      this.outgoing.add(key);
     }
     return chosen;
   }
@@ -393,18 +393,8 @@ export class HubSpotPortal {
     const to = this.type(toKey).name;
     for (const key of [`${from}:${fromId}->${to}:${toId}`, `${to}:${toId}->${from}:${fromId}`]) {
       this.associations.delete(key);
-      const cut = key.lastIndexOf(':') + 1;
-      this.outgoing.get(key.slice(0, cut))?.delete(key.slice(cut));
+      this.outgoing.delete(key);
     }
-  }
-
-  /** Files an association key (`type:id->toType:toId`) under its record and target type. */
-  private addOutgoing(key: string): void {
-    const cut = key.lastIndexOf(':') + 1;
-    const prefix = key.slice(0, cut);
-    const ids = this.outgoing.get(prefix) ?? new Set<string>();
-    ids.add(key.slice(cut));
-    this.outgoing.set(prefix, ids);
   }
 
   associated(
@@ -413,7 +403,7 @@ export class HubSpotPortal {
     toKey: string,
   ): { toObjectId: string; associationTypes: AssociationLabel[] }[] {
     const prefix = `${this.type(fromKey).name}:${fromId}->${this.type(toKey).name}:`;
-    return [...(this.outgoing.get(prefix) ?? [])].map((toObjectId) => ({
+    return this.outgoing.ids(prefix).map((toObjectId) => ({
       toObjectId,
       associationTypes: (this.associations.get(prefix + toObjectId) as Edge).types,
     }));
