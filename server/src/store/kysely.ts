@@ -244,7 +244,7 @@ export class KyselyStore extends CallbackRecords implements Store {
 
   async setSyncStates(changes: readonly SyncStateChange[]) {
     if (changes.length === 0) return;
-    await this.transaction((trx) => upsertSyncStates(trx, changes, Date.now()));
+    await this.atomically(changes.length, (db) => upsertSyncStates(db, changes, Date.now()));
   }
 
   async syncStates(crm: Crm, kind: JobKind, refs: readonly string[]) {
@@ -267,9 +267,9 @@ export class KyselyStore extends CallbackRecords implements Store {
 
   async enqueue(crm: Queue, kind: JobKind, refs: readonly string[], runAt: number) {
     if (refs.length === 0) return;
-    await this.transaction((trx) =>
+    await this.atomically(refs.length, (db) =>
       enqueueJobs(
-        trx,
+        db,
         this.d,
         refs.map((ref) => ({ crm, kind, ref, runAt })),
       ),
@@ -342,7 +342,7 @@ export class KyselyStore extends CallbackRecords implements Store {
 
   async logMany(entries: readonly SyncLogEntry[]) {
     if (entries.length === 0) return;
-    await this.transaction((trx) => appendLog(trx, entries));
+    await this.atomically(entries.length, (db) => appendLog(db, entries));
   }
 
   async runExclusive<T>(name: string, work: () => Promise<T>) {
