@@ -235,8 +235,13 @@ async function main(): Promise<void> {
         const bareRate = await ingestBare(answers);
         const server = await boucle(store, urls);
         const rate = await ingest(`${server.url}/v1/answers`, answers);
+        const transactions = (server.store as { ingestTransactions?: number }).ingestTransactions;
         await server.close();
         console.log(ingestLine(store, rate, bareRate));
+        if (transactions)
+          console.log(
+            `  ${answers.length.toLocaleString('en')} requests committed in ${transactions.toLocaleString('en')} transactions (group commit)`,
+          );
       }
       return;
     }

@@ -15,7 +15,7 @@ export class GroupCommit<R, T> {
     resolve: (r: T) => void;
     reject: (e: unknown) => void;
   }[] = [];
-  private running: Promise<void> | undefined;
+  private readonly running = new Set<Promise<void>>();
   private scheduled = false;
   /** Transactions committed by groups (a group of one included): what tests observe. */
   groups = 0;
@@ -24,11 +24,14 @@ export class GroupCommit<R, T> {
    * @param commit writes a group in one transaction and returns each request's result, in order
    * @param maxSize records per group at most (a bound on a transaction's length and statements)
    * @param sizeOf how many records a request carries
+   * @param concurrency groups committing at once: 1 for SQLite's single writer; more for
+   *   PostgreSQL, whose commits wait on round trips and the WAL flush while others can proceed
    */
   constructor(
     private readonly commit: (requests: readonly R[]) => Promise<T[]>,
     private readonly maxSize: number,
     private readonly sizeOf: (request: R) => number,
+    private readonly concurrency = 1,
   ) {}
 
   /** Writes a request with the others waiting; resolves once it is committed. */
@@ -41,29 +44,31 @@ export class GroupCommit<R, T> {
 
   /** Resolves once every request submitted so far is committed (or refused). */
   async drain(): Promise<void> {
-    while (this.running || this.pending.length > 0) {
-      if (!this.running) this.start();
-      await this.running;
+    while (this.running.size > 0 || this.pending.length > 0) {
+      this.start();
+      await Promise.all(this.running);
     }
   }
 
   private schedule(): void {
-    if (this.running || this.scheduled) return;
+    if (this.scheduled || this.running.size >= this.concurrency) return;
     // Requests parsed in this same turn of the event loop join the group.
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (!this.running) this.start();
+      this.start();
     });
   }
 
   private start(): void {
-    if (this.pending.length === 0) return;
-    this.running = this.flush().finally(() => {
-      this.running = undefined;
-      // Requests that arrived during the commit form the next group, at once.
-      if (this.pending.length > 0) this.start();
-    });
+    while (this.pending.length > 0 && this.running.size < this.concurrency) {
+      const flushing: Promise<void> = this.flush().finally(() => {
+        this.running.delete(flushing);
+        // Requests that arrived during the commit form the next group, at once.
+        this.start();
+      });
+      this.running.add(flushing);
+    }
   }
 
   private async flush(): Promise<void> {

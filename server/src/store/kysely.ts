@@ -55,15 +55,18 @@ export class KyselyStore extends CallbackRecords implements Store {
   constructor(dialect: Dialect) {
     super(dialect);
     const size = (request: IngestRequest<unknown>) => Math.max(1, request.records.length);
+    const concurrency = dialect.name === 'postgres' ? 2 : 1;
     this.answerGroups = new GroupCommit<IngestRequest<Answer>, IngestResult>(
       (requests) => this.transaction((trx) => insertAnswers(trx, this.d, requests)),
       GROUP_MAX_RECORDS,
       size,
+      concurrency,
     );
     this.ratingGroups = new GroupCommit<IngestRequest<Rating>, IngestResult>(
       (requests) => this.transaction((trx) => insertRatings(trx, this.d, requests)),
       GROUP_MAX_RECORDS,
       size,
+      concurrency,
     );
   }
 
