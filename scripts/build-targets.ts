@@ -4,6 +4,8 @@
  * same numbers:
  *   - salesforce/force-app/main/default/lwc/npsCore/ : the LWC library `c/npsCore`;
  *   - hubspot/src/app/cards/boucle-core.js : the module the HubSpot cards import (inside cards/: HubSpot's build cannot reach parent folders).
+ * and copies hubspot/src/app/cards/boucle.js (the way to the Boucle server) to
+ * hubspot/src/app/settings/boucle.js, since HubSpot builds settings/ on its own too.
  * ES2020, no dependencies, a "generated, do not edit" banner; committed so that a clean checkout
  * deploys. `--check` fails (exit 1) when the committed files differ from a fresh build.
  *
@@ -18,6 +20,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
 const BANNER =
   '/* Generated from shared/ by scripts/build-targets.ts: do not edit; run `npm run build:targets`. */';
+
+const SETTINGS_BANNER =
+  '/* Generated from hubspot/src/app/cards/boucle.js by scripts/build-targets.ts: do not edit; run `npm run build:targets`. */';
 
 const result = await build({
   entryPoints: [join(root, 'shared/src/index.ts')],
@@ -47,6 +52,10 @@ const targets: Record<string, string> = {
 </LightningComponentBundle>
 `,
   'hubspot/src/app/cards/boucle-core.js': code,
+  'hubspot/src/app/settings/boucle.js': `${SETTINGS_BANNER}\n${readFileSync(
+    join(root, 'hubspot/src/app/cards/boucle.js'),
+    'utf8',
+  )}`,
 };
 
 const drift: string[] = [];
@@ -61,8 +70,10 @@ for (const [path, content] of Object.entries(targets)) {
 }
 if (check && drift.length > 0) {
   console.error(
-    `Generated files differ from shared/: ${drift.join(', ')}\nRun \`npm run build:targets\` and commit the result.`,
+    `Generated files differ from their sources: ${drift.join(', ')}\nRun \`npm run build:targets\` and commit the result.`,
   );
   process.exit(1);
 }
-console.log(check ? 'Generated files match shared/.' : `Wrote ${Object.keys(targets).join(', ')}`);
+console.log(
+  check ? 'Generated files match their sources.' : `Wrote ${Object.keys(targets).join(', ')}`,
+);

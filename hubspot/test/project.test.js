@@ -48,6 +48,15 @@ describe('the HubSpot project', () => {
     expect(settings.BOUCLE_URL).toBe(BOUCLE_URL);
   });
 
+  it("gives the settings page the cards' way to Boucle, copied by build:targets", () => {
+    const source = readFileSync(`${project}/src/app/cards/boucle.js`, 'utf8');
+    const copy = readFileSync(`${project}/src/app/settings/boucle.js`, 'utf8');
+    expect(copy.split('\n')[0]).toMatch(
+      /^\/\* Generated from hubspot\/src\/app\/cards\/boucle\.js .*do not edit/,
+    );
+    expect(copy.slice(copy.indexOf('\n') + 1)).toBe(source);
+  });
+
   it('has every card word in English and French', () => {
     expect(LANGUAGES).toEqual(['en', 'fr']);
     for (const language of LANGUAGES) {

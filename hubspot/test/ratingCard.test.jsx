@@ -2,7 +2,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { Alert, Button, Form, TextArea, ToggleGroup } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { RatingCardView } from '../src/app/cards/RatingCardView.jsx';
-import { fakeFetch, settle } from './fakeBoucle.js';
+import { fakeFetch, fromServer, serverRoutes, settle } from './fakeBoucle.js';
+
+// What POST /hubspot/ratings answered in server/test/hubspot/backend.test.ts.
+const accepted = fromServer('rating-accepted');
+const refused = fromServer('rating-invalid');
 
 const context = {
   crm: { objectId: 9001, objectTypeId: '0-5' },
@@ -32,9 +36,7 @@ describe('the HubSpot rating card', () => {
   it('rates in two clicks: a score, then Save, for this ticket and this employee', async () => {
     vi.useFakeTimers({ now: new Date('2026-11-22T12:00:00.000Z'), toFake: ['Date'] });
     try {
-      const { find, fetch } = renderCard({
-        'POST /ratings': { status: 202, body: { accepted: 1, duplicates: 0 } },
-      });
+      const { find, fetch } = renderCard(serverRoutes(accepted));
       find(ToggleGroup).trigger('onChange', '4');
       find(TextArea).trigger('onChange', '  I had to improvise ');
       await settle();
@@ -65,9 +67,7 @@ describe('the HubSpot rating card', () => {
   });
 
   it('says so when the answer was already rated', async () => {
-    const { find } = renderCard({
-      'POST /ratings': { status: 202, body: { accepted: 0, duplicates: 1 } },
-    });
+    const { find } = renderCard(serverRoutes(fromServer('rating-duplicate')));
     find(ToggleGroup).trigger('onChange', '2');
     await settle();
     find(Form).trigger('onSubmit');
@@ -76,24 +76,14 @@ describe('the HubSpot rating card', () => {
   });
 
   it('shows the field Boucle refuses, and lets the employee try again', async () => {
-    const { find } = renderCard({
-      'POST /ratings': {
-        status: 400,
-        body: {
-          error: {
-            code: 'validation_failed',
-            message: 'The rating is not valid',
-            issues: [{ path: 'employeeEmail', message: 'must be an email address' }],
-          },
-        },
-      },
-    });
+    const { find } = renderCard(serverRoutes(refused));
     find(ToggleGroup).trigger('onChange', '3');
     await settle();
     find(Form).trigger('onSubmit');
     await settle();
     expect(find(Alert).props).toMatchObject({
-      title: 'The rating is not valid — employeeEmail: must be an email address',
+      title:
+        'The rating is not valid — employeeEmail: must be an email address — rating: must be an integer from 1 to 5 — ratedAt: must be an ISO 8601 date-time with a time zone, e.g. 2026-11-20T09:14:00Z',
       variant: 'danger',
     });
     expect(find(Button).props.disabled).toBe(false);

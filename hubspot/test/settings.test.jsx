@@ -7,20 +7,18 @@ import {
   Input,
   LoadingSpinner,
   NumberInput,
+  Text,
   Toggle,
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
-import { DEFAULT_THRESHOLD_RULES, DEFAULT_TOUCHPOINTS } from '../src/app/cards/boucle-core.js';
 import { SettingsView } from '../src/app/settings/SettingsView.jsx';
-import { fakeFetch, settle } from './fakeBoucle.js';
+import { fakeFetch, fromServer, serverRoutes, settle } from './fakeBoucle.js';
 
 const context = { user: { id: 1, email: 'admin@vendor.example', locale: 'en' } };
-// What GET /hubspot/settings answers before anything was saved: the shipped rules and journey.
-const defaults = {
-  rules: DEFAULT_THRESHOLD_RULES,
-  pressure: { contactMinDays: 90, accountWindowDays: 30, quietPeriods: [] },
-  touchpoints: DEFAULT_TOUCHPOINTS,
-};
+// What GET and PUT /hubspot/settings answered in server/test/hubspot/backend.test.ts.
+const loaded = fromServer('settings');
+const saved = fromServer('settings-saved');
+const withCaps = fromServer('settings-with-caps');
 
 function renderPage(routes, locale = 'en') {
   const fetch = fakeFetch(routes);
@@ -33,7 +31,7 @@ function renderPage(routes, locale = 'en') {
 
 describe('the HubSpot settings page', () => {
   it('loads the rules in force, with their ranges and SLAs', async () => {
-    const { find, maybeFind } = renderPage({ 'GET /settings': { body: defaults } });
+    const { find, maybeFind } = renderPage(serverRoutes(loaded));
     expect(find(LoadingSpinner)).toBeTruthy();
     await settle();
     expect(maybeFind(LoadingSpinner)).toBeNull();
@@ -44,8 +42,7 @@ describe('the HubSpot settings page', () => {
 
   it('saves an edited SLA and business hours through Boucle', async () => {
     const { find, fetch } = renderPage({
-      'GET /settings': { body: defaults },
-      'PUT /settings': (options) => ({ body: options.body }),
+      ...serverRoutes(loaded, saved),
     });
     await settle();
     find(NumberInput, { name: 'rules.0.slaHours' }).trigger('onChange', 8);
@@ -70,28 +67,18 @@ describe('the HubSpot settings page', () => {
   });
 
   it('marks each field Boucle refuses, and says nothing was saved', async () => {
-    const { find } = renderPage({
-      'GET /settings': { body: defaults },
-      'PUT /settings': {
-        status: 400,
-        body: {
-          error: {
-            code: 'validation_failed',
-            message: 'The settings are not valid',
-            issues: [{ path: 'rules.0.maxScore', message: 'must be ≥ minScore' }],
-          },
-        },
-      },
-    });
+    const refused = fromServer('settings-invalid-rule');
+    const { find } = renderPage(serverRoutes(loaded, refused));
     await settle();
-    find(NumberInput, { name: 'rules.0.minScore' }).trigger('onChange', 9);
+    find(NumberInput, { name: 'rules.0.maxScore' }).trigger('onChange', 12);
     await settle();
     find(Form).trigger('onSubmit');
     await settle();
     expect(find(NumberInput, { name: 'rules.0.maxScore' }).props).toMatchObject({
       error: true,
-      validationMessage: 'must be ≥ minScore',
+      validationMessage: 'must be from 0 to 10 for metric nps',
     });
+    expect(find(NumberInput, { name: 'rules.0.minScore' }).props.error).toBe(false);
     expect(find(Alert).props).toMatchObject({
       title: 'Nothing was saved: fix these fields.',
       variant: 'danger',
@@ -100,8 +87,7 @@ describe('the HubSpot settings page', () => {
 
   it('shows the journey in force and saves an edited target and a new touchpoint', async () => {
     const { find, findAll, fetch } = renderPage({
-      'GET /settings': { body: defaults },
-      'PUT /settings': (options) => ({ body: options.body }),
+      ...serverRoutes(loaded, saved),
     });
     await settle();
     expect(find(Input, { name: 'touchpoints.2.labelFr' }).props.value).toBe('Après-vente');
@@ -130,8 +116,7 @@ describe('the HubSpot settings page', () => {
 
   it('removes a touchpoint from the journey', async () => {
     const { find, findAll, fetch } = renderPage({
-      'GET /settings': { body: defaults },
-      'PUT /settings': (options) => ({ body: options.body }),
+      ...serverRoutes(loaded, saved),
     });
     await settle();
     findAll(Button)
@@ -144,47 +129,42 @@ describe('the HubSpot settings page', () => {
     expect(put.body.touchpoints.map((t) => t.key)).toEqual(['pre-sale', 'after-sale']);
   });
 
-  it('marks the touchpoint field Boucle refuses, as the server names it in error.issues', async () => {
-    // The body PUT /hubspot/settings answers for a label another touchpoint has
-    // (server/test/hubspot/backend.test.ts).
-    const { find } = renderPage({
-      'GET /settings': { body: defaults },
-      'PUT /settings': {
-        status: 400,
-        body: {
-          error: {
-            code: 'validation_failed',
-            message: 'The settings are not valid',
-            issues: [
-              {
-                path: 'touchpoints.1.labelFr',
-                message:
-                  '"Après-vente" is already a key or label of touchpoint "after-sale" (case and accents aside)',
-              },
-            ],
-          },
-        },
-      },
-    });
+  it('marks the touchpoint fields Boucle refuses, as the server names them in error.issues', async () => {
+    // What the server answered to a fourth touchpoint labelled like "after-sale", out of order and
+    // with an impossible target.
+    const refused = fromServer('settings-invalid-touchpoint');
+    const { find, findAll } = renderPage(serverRoutes(loaded, refused));
     await settle();
-    find(Input, { name: 'touchpoints.1.labelFr' }).trigger('onChange', 'Après-vente');
+    findAll(Button)
+      .find((button) => button.text === 'Add a touchpoint')
+      .trigger('onClick');
+    await settle();
+    find(Input, { name: 'touchpoints.3.key' }).trigger('onChange', 'onboarding');
+    find(Input, { name: 'touchpoints.3.labelEn' }).trigger('onChange', 'Onboarding');
+    find(Input, { name: 'touchpoints.3.labelFr' }).trigger('onChange', 'Après-vente');
+    find(NumberInput, { name: 'touchpoints.3.order' }).trigger('onChange', 5);
+    find(NumberInput, { name: 'touchpoints.3.targetNps' }).trigger('onChange', 150);
     await settle();
     find(Form).trigger('onSubmit');
     await settle();
-    expect(find(Input, { name: 'touchpoints.1.labelFr' }).props).toMatchObject({
+    expect(find(Input, { name: 'touchpoints.3.labelFr' }).props).toMatchObject({
       error: true,
       validationMessage: expect.stringContaining('touchpoint "after-sale"'),
     });
-    expect(find(Input, { name: 'touchpoints.1.labelEn' }).props.error).toBe(false);
+    expect(find(NumberInput, { name: 'touchpoints.3.targetNps' }).props).toMatchObject({
+      error: true,
+      validationMessage: 'must be an NPS from -100 to 100',
+    });
+    expect(find(NumberInput, { name: 'touchpoints.3.order' }).props.error).toBe(true);
+    expect(find(Input, { name: 'touchpoints.3.labelEn' }).props.error).toBe(false);
     expect(find(Alert).props.title).toBe('Nothing was saved: fix these fields.');
   });
 
   it('removes an optional cap when its field is emptied', async () => {
+    // Loaded as the server answered once business hours and a cap of 3 surveys were saved.
     const { find, fetch } = renderPage({
-      'GET /settings': {
-        body: { ...defaults, pressure: { ...defaults.pressure, accountMaxSurveys: 3 } },
-      },
-      'PUT /settings': (options) => ({ body: options.body }),
+      [loaded.request]: { status: withCaps.status, body: withCaps.body },
+      ...serverRoutes(saved),
     });
     await settle();
     find(NumberInput, { name: 'pressure.accountMaxSurveys' }).trigger('onChange', undefined);
@@ -200,7 +180,7 @@ describe('the HubSpot settings page', () => {
   });
 
   it('speaks French to a French admin', async () => {
-    const { find } = renderPage({ 'GET /settings': { body: defaults } }, 'fr');
+    const { find } = renderPage(serverRoutes(loaded), 'fr');
     await settle();
     expect(find(Toggle, { name: 'businessHours.enabled' }).props.label).toBe(
       'Compter les délais en heures ouvrées seulement',
@@ -210,10 +190,10 @@ describe('the HubSpot settings page', () => {
   });
 
   it('says why the settings cannot be loaded', async () => {
-    const { find } = renderPage({
-      'GET /settings': { status: 503, body: { error: { message: 'HubSpot is not configured' } } },
-    });
+    const refused = fromServer('invalid-signature');
+    const { find } = renderPage(serverRoutes(refused));
     await settle();
     expect(find(ErrorState).props.title).toBe('Boucle could not load its settings');
+    expect(find(ErrorState).find(Text).text).toContain(refused.body.error.message);
   });
 });

@@ -46,6 +46,7 @@ describe('the Salesforce package', () => {
     expect(names('LightningComponentBundle').sort()).toEqual([
       'boucleUi',
       'npsAccountCard',
+      'npsAccountView',
       'npsCallbackLogger',
       'npsCallbackQueue',
       'npsCore',

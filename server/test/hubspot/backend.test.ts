@@ -1,6 +1,7 @@
 import { DEFAULT_THRESHOLD_RULES, DEFAULT_TOUCHPOINTS } from '@boucle/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer, startHarness, waitFor, type Harness } from '../sync/harness.ts';
+import { recordFixture, steady } from './fixtures.ts';
 import { hubspotFetchRequest, send } from './hubspotFetch.ts';
 
 const SECRET = 'hubspot-app-client-secret';
@@ -24,6 +25,19 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
       ...(options.at !== undefined && { at: options.at }),
     });
   const call = (...args: Parameters<typeof signed>) => send(signed(...args));
+  const startedAt = Date.now();
+  const ids = new Map<string, string>();
+  /** `call`, keeping what the server answered as the fixture `name` the card tests replay. */
+  const recorded = async (name: string, ...args: Parameters<typeof signed>) => {
+    const response = await call(...args);
+    const [method, path] = args;
+    recordFixture(name, {
+      request: `${method} ${steady(path.split('?')[0], startedAt, ids) as string}`,
+      status: response.status,
+      body: steady(response.body, startedAt, ids),
+    });
+    return response;
+  };
 
   beforeAll(async () => {
     h = await startHarness({ hubspotClientSecret: SECRET });
@@ -50,7 +64,7 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
   afterAll(() => h.close());
 
   it('shows the company card, computed like the v1 summary', async () => {
-    const card = await call('GET', `/companies/${h.ids.company}/summary`);
+    const card = await recorded('company-summary', 'GET', `/companies/${h.ids.company}/summary`);
     expect(card.status).toBe(200);
     expect(card.body).toMatchObject({
       company: { id: h.ids.company, name: 'Acme' },
@@ -84,7 +98,7 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
   });
 
   it('edits the journey on the settings page, refusing a bad touchpoint with its field named', async () => {
-    const settings = (await call('GET', '/settings')).body;
+    const settings = (await recorded('settings', 'GET', '/settings')).body;
     expect(settings.touchpoints).toEqual(DEFAULT_TOUCHPOINTS);
     const onboarding = {
       key: 'onboarding',
@@ -94,7 +108,7 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
       order: 5,
       targetNps: 150,
     };
-    const bad = await call('PUT', '/settings', {
+    const bad = await recorded('settings-invalid-touchpoint', 'PUT', '/settings', {
       ...settings,
       touchpoints: [...DEFAULT_TOUCHPOINTS, onboarding],
     });
@@ -113,7 +127,10 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
       { ...onboarding, labelFr: 'Accueil', order: 4, targetNps: 10 },
     ];
     try {
-      expect((await call('PUT', '/settings', { ...settings, touchpoints: good })).status).toBe(200);
+      expect(
+        (await recorded('settings-saved', 'PUT', '/settings', { ...settings, touchpoints: good }))
+          .status,
+      ).toBe(200);
       const card = await call('GET', `/companies/${h.ids.company}/summary`);
       expect((card.body.journey as { key: string }[]).map((s) => s.key)).toEqual([
         'pre-sale',
@@ -139,11 +156,34 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
     }
   });
 
+  it('keeps the business hours and survey caps the settings page saves', async () => {
+    const settings = (await call('GET', '/settings')).body;
+    const businessHours = {
+      timeZone: 'Europe/Paris',
+      days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      start: '09:00',
+      end: '18:00',
+      holidays: ['2026-12-25'],
+    };
+    const pressure = { ...(settings.pressure as object), accountMaxSurveys: 3 };
+    try {
+      const saved = await recorded('settings-with-caps', 'PUT', '/settings', {
+        ...settings,
+        businessHours,
+        pressure,
+      });
+      expect(saved).toMatchObject({ status: 200, body: { businessHours, pressure } });
+      expect((await call('GET', '/settings')).body).toMatchObject({ businessHours, pressure });
+    } finally {
+      await call('PUT', '/settings', { rules: settings.rules, pressure: settings.pressure });
+    }
+  });
+
   it("shows a contact's answers, the ratings of their interactions and their open callbacks", async () => {
     const claire = h.emulators.hubspot.portal
       .list('contacts')
       .find((c) => c.properties.email === 'claire@acme.example')?.id as string;
-    const card = await call('GET', `/contacts/${claire}`);
+    const card = await recorded('contact', 'GET', `/contacts/${claire}`);
     expect(card.status).toBe(200);
     expect(card.body).toMatchObject({
       contact: { email: 'claire@acme.example' },
@@ -158,11 +198,14 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
 
   it('logs a callback outcome, idempotently under HubSpot retries, refusing forbidden moves', async () => {
     const { body } = await h.api('GET', '/v1/callbacks');
-    const callback = (body.callbacks as { id: string; crm: string; kind: string }[]).find(
-      (c) => c.crm === 'hubspot' && c.kind === 'detractor_recovery',
-    ) as { id: string };
+    const callback = (
+      body.callbacks as { id: string; crm: string; kind: string; crmContactId: string }[]
+    ).find((c) => c.crm === 'hubspot' && c.kind === 'detractor_recovery') as {
+      id: string;
+      crmContactId: string;
+    };
     const path = `/callbacks/${encodeURIComponent(callback.id)}`;
-    const reached = await call('POST', path, {
+    const reached = await recorded('callback-reached', 'POST', path, {
       status: 'reached',
       outcome: 'Rappel fait',
       rootCause: 'Délais',
@@ -174,7 +217,17 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
     expect(
       await call('POST', path, { status: 'reached', outcome: 'Rappel fait', rootCause: 'Délais' }),
     ).toMatchObject({ status: 200, body: { status: 'reached' } });
-    expect(await call('POST', path, { status: 'attempted' })).toMatchObject({
+    const contact = await recorded(
+      'contact-callback-reached',
+      'GET',
+      `/contacts/${callback.crmContactId}`,
+    );
+    expect(contact.body.openCallbacks).toContainEqual(
+      expect.objectContaining({ id: callback.id, status: 'reached', outcome: 'Rappel fait' }),
+    );
+    expect(
+      await recorded('callback-invalid-transition', 'POST', path, { status: 'attempted' }),
+    ).toMatchObject({
       status: 409,
       body: {
         error: {
@@ -197,7 +250,7 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
 
   it('records an employee rating from the card', async () => {
     expect(
-      await call('POST', '/ratings', {
+      await recorded('rating-accepted', 'POST', '/ratings', {
         id: 'card-1',
         interactionId: 'case-10',
         employeeEmail: 'paul@vendor.example',
@@ -206,7 +259,16 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
       }),
     ).toEqual({ status: 202, body: { accepted: 1, duplicates: 0 } });
     expect(
-      await call('POST', '/ratings', {
+      await recorded('rating-duplicate', 'POST', '/ratings', {
+        id: 'card-1',
+        interactionId: 'case-10',
+        employeeEmail: 'paul@vendor.example',
+        rating: 4,
+        ratedAt: new Date().toISOString(),
+      }),
+    ).toEqual({ status: 202, body: { accepted: 0, duplicates: 1 } });
+    expect(
+      await recorded('rating-invalid', 'POST', '/ratings', {
         id: 'card-2',
         interactionId: 'case-10',
         employeeEmail: 'paul',
@@ -227,7 +289,7 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
 
   it('saves settings from the settings page, validated, effective on the next answer', async () => {
     expect((await call('GET', '/settings')).body).toMatchObject({ rules: DEFAULT_THRESHOLD_RULES });
-    const bad = await call('PUT', '/settings', {
+    const bad = await recorded('settings-invalid-rule', 'PUT', '/settings', {
       rules: [{ ...DEFAULT_THRESHOLD_RULES[0], maxScore: 12 }],
     });
     expect(bad).toMatchObject({
@@ -269,16 +331,26 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
     ); // Salesforce keeps its Alert_Threshold__mdt
   });
 
+  it('says a company without answers has none', async () => {
+    const company = h.emulators.hubspot.portal.create('companies', {
+      properties: { name: 'Globex', domain: 'globex.example' },
+    });
+    expect(await recorded('company-empty', 'GET', `/companies/${company.id}/summary`)).toEqual({
+      status: 200,
+      body: { company: { id: company.id, name: 'Globex' }, empty: true },
+    });
+  });
+
   it.each([
     [
       'another portal',
-      () => call('GET', '/settings', undefined, { portal: 999 }),
+      () => recorded('wrong-portal', 'GET', '/settings', undefined, { portal: 999 }),
       403,
       'wrong_portal',
     ],
     [
       'a wrong secret',
-      () => call('GET', '/settings', undefined, { secret: 'nope' }),
+      () => recorded('invalid-signature', 'GET', '/settings', undefined, { secret: 'nope' }),
       401,
       'invalid_signature',
     ],
@@ -290,7 +362,7 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
     ],
     [
       'a company of no portal of ours',
-      () => call('GET', '/companies/999999/summary'),
+      () => recorded('company-not-found', 'GET', '/companies/999999/summary'),
       404,
       'not_found',
     ],

@@ -1,13 +1,21 @@
-// Where the cards reach the Boucle server, and how. Set BOUCLE_URL to your deployed server (and the
-// same origin in app-hsmeta.json's permittedUrls.fetch) before `hs project upload`.
+// Where the cards and the settings page reach the Boucle server, and how. Set BOUCLE_URL to your
+// deployed server (and the same origin in app-hsmeta.json's permittedUrls.fetch) before
+// `hs project upload`. HubSpot builds each folder of the project on its own, so settings/boucle.js
+// is a copy of this file written by `npm run build:targets`: edit this one.
 export const BOUCLE_URL = 'https://boucle.example.com';
 
-/** An error the Boucle server answered, with its message and the fields it names. */
+/**
+ * An error the Boucle server answered: its message, its code, and the fields it refused as the
+ * server names them in the API's error body, `{"error": {"code", "message", "issues"}}`
+ * (server/src/errors.ts).
+ */
 export class BoucleError extends Error {
-  constructor(message, details = []) {
+  constructor(message, { code, status, issues = [] } = {}) {
     super(message);
     this.name = 'BoucleError';
-    this.details = details;
+    this.code = code;
+    this.status = status;
+    this.issues = issues;
   }
 }
 
@@ -30,16 +38,23 @@ export async function boucle(fetchImpl, path, options = {}) {
     body = {};
   }
   if (!response.ok) {
-    throw new BoucleError(
-      body?.error?.message ?? `Boucle answered ${response.status}`,
-      body?.error?.issues ?? [],
-    );
+    throw new BoucleError(body?.error?.message ?? `Boucle answered ${response.status}`, {
+      code: body?.error?.code,
+      status: response.status,
+      issues: Array.isArray(body?.error?.issues) ? body.error.issues : [],
+    });
   }
   return body;
 }
 
-/** An error in one line: Boucle's message, then each field it names and why. */
+/**
+ * An error in one line: Boucle's message, then each field it refused and why (a refusal whose
+ * message is the field's own, such as a forbidden callback move on `status`, is said once).
+ */
 export function describeError(error) {
-  const fields = (error?.details ?? []).map((detail) => `${detail.path}: ${detail.message}`);
-  return [error?.message ?? String(error), ...fields].join(' — ');
+  const message = error?.message ?? String(error);
+  const fields = (error?.issues ?? [])
+    .filter((issue) => issue.message !== message)
+    .map((issue) => `${issue.path}: ${issue.message}`);
+  return [message, ...fields].join(' — ');
 }

@@ -237,10 +237,10 @@ export function SettingsView({ context, fetch }) {
       setIssues([]);
       setMessage({ variant: 'success', text: words.saved });
     } catch (error) {
-      setIssues(error.details ?? []);
+      setIssues(error.issues ?? []);
       setMessage({
         variant: 'danger',
-        text: error.details?.length ? words.invalid : error.message,
+        text: error.issues?.length ? words.invalid : error.message,
       });
     } finally {
       setSaving(false);

@@ -4,6 +4,11 @@ import { getNavigateCalledWith } from 'lightning/navigation';
 import { roundSummary, summarizeAccount } from 'c/npsCore';
 import NpsAccountCard from 'c/npsAccountCard';
 
+// summarizeAccount as c/npsCore has it, counted: the card summarizes once per query result.
+jest.mock('c/npsCore', () => {
+  const core = jest.requireActual('c/npsCore');
+  return { ...core, summarizeAccount: jest.fn(core.summarizeAccount) };
+});
 // The one label whose placeholders the tests read filled in.
 jest.mock(
   '@salesforce/label/c.Boucle_Norm_Text',
@@ -275,6 +280,25 @@ describe('c-nps-account-card', () => {
       'c.Boucle_Error Insufficient access to Survey_Response__c',
     );
   });
+
+  it('summarizes the answers once per query result, however often it renders', async () => {
+    const element = mount();
+    graphql.emit(data);
+    await flush();
+    element.shadowRoot.querySelector('.show-more').click();
+    await flush();
+    expect(element.shadowRoot.querySelectorAll('.verbatim')).toHaveLength(4);
+    expect(summarizeAccount).toHaveBeenCalledTimes(1);
+  });
+
+  it('is accessible in its error state', async () => {
+    jest.useRealTimers();
+    const element = mount();
+    graphql.emitErrors([{ message: 'Insufficient access to Survey_Response__c' }]);
+    await flush();
+    expect(element.shadowRoot.querySelector('[role="alert"]')).not.toBeNull();
+    await expect(element).toBeAccessible();
+  }, 30_000);
 
   it('is accessible', async () => {
     jest.useRealTimers();

@@ -216,6 +216,33 @@ describe('c-nps-callback-logger', () => {
     expect($(element, '.load-error').textContent).toBe('The requested resource does not exist');
   });
 
+  it('is accessible when the callback cannot be read', async () => {
+    const element = createElement('c-nps-callback-logger', { is: NpsCallbackLogger });
+    element.recordId = 'a03000000000001AAA';
+    document.body.appendChild(element);
+    getRecord.error({ message: 'The requested resource does not exist' });
+    await flush();
+    expect($(element, '.load-error')).not.toBeNull();
+    jest.useRealTimers();
+    await expect(element).toBeAccessible();
+  });
+
+  it('is accessible when Salesforce refuses the update', async () => {
+    updateRecord.mockRejectedValue({
+      body: { output: { errors: [{ errorCode: 'INSUFFICIENT_ACCESS', message: 'No access' }] } },
+    });
+    const element = mount();
+    await flush();
+    choose(element, 'attempted');
+    await flush();
+    save(element);
+    await flush();
+    await flush();
+    expect($(element, '.refusal')).not.toBeNull();
+    jest.useRealTimers();
+    await expect(element).toBeAccessible();
+  });
+
   it('is accessible', async () => {
     const element = mount();
     await flush();

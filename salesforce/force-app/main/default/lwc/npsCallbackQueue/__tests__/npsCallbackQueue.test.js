@@ -138,6 +138,15 @@ describe('c-nps-callback-queue', () => {
     expect($(element, '.error').textContent).toBe('No such column ManagerId');
   });
 
+  it('is accessible in its error state', async () => {
+    const element = mount();
+    graphql.emitErrors([{ message: 'No such column ManagerId' }]);
+    await flush();
+    expect($(element, '.error')).not.toBeNull();
+    jest.useRealTimers();
+    await expect(element).toBeAccessible();
+  });
+
   it('is accessible', async () => {
     const element = mount();
     graphql.emit(team);

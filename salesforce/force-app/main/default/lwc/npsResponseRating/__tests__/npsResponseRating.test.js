@@ -148,6 +148,20 @@ describe('c-nps-response-rating', () => {
     expect($(element, 'button.star')).toBeNull();
   });
 
+  it('is accessible when Salesforce refuses the rating', async () => {
+    createRecord.mockRejectedValueOnce({
+      body: { output: { errors: [{ errorCode: 'INSUFFICIENT_ACCESS', message: 'No access' }] } },
+    });
+    const element = mount();
+    await flush();
+    star(element, 3).click();
+    await flush();
+    save(element).click();
+    await flush();
+    expect($(element, '.error').textContent).toBe('No access');
+    await expect(element).toBeAccessible();
+  });
+
   it('is accessible', async () => {
     const element = mount();
     await flush();
