@@ -108,7 +108,10 @@ export interface CallbackFilter {
  * never a second record. Every method is async so that a PostgreSQL store can implement it.
  */
 export interface Store {
-  /** Stores answers not seen before and queues their sync to each CRM, in one transaction. */
+  /**
+   * Stores answers not seen before and queues their sync to each CRM, in one transaction; calls
+   * made concurrently share it (group commit), each resolving with its own counts once committed.
+   */
   ingestAnswers(
     answers: readonly Answer[],
     crms: readonly Crm[],
