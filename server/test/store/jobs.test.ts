@@ -1,6 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
+import { DELIVERY_KEEP_MS } from '../../src/store/jobs.ts';
+import type { PostgresStore } from '../../src/store/postgres.ts';
+import { SqliteStore } from '../../src/store/sqlite.ts';
 import { stores, T0 } from './fixtures.ts';
+
+const DAY_MS = 24 * 3_600_000;
+
+/** The signatures remembered, read with the store's own driver. */
+async function signatures(store: Store): Promise<string[]> {
+  const text =
+    "SELECT delivery_id FROM deliveries WHERE source LIKE 'signature:%' ORDER BY delivery_id";
+  const rows: { delivery_id: string }[] =
+    store instanceof SqliteStore
+      ? (store.db.prepare(text).all() as { delivery_id: string }[])
+      : (await (store as PostgresStore).pool.query(text)).rows;
+  return rows.map((r) => r.delivery_id).sort((a, b) => a.localeCompare(b));
+}
 
 // What every store promises the server about its job queue, exclusive work, settings, cursors
 // and deliveries, on SQLite (the default) and PostgreSQL alike.
@@ -115,6 +131,33 @@ describe.each(stores)("the %s store's queue and server state", (_name, open) => 
     expect(await store.pruneDoneJobs(T0 + 5_000, 100)).toBe(1);
     expect(await store.queueStats()).toEqual({ 'salesforce.done': 1, 'salesforce.ready': 1 });
     await store.ping();
+  });
+
+  it('forgets webhook deliveries received 30 days before the cutoff of done jobs it prunes', async () => {
+    store = await open();
+    await store.recordDelivery('typeform', 'old', T0);
+    await store.recordDelivery('typeform', 'recent', T0 + DAY_MS);
+    await store.pruneDoneJobs(T0 + DELIVERY_KEEP_MS + 1, 100);
+    expect(await store.recordDelivery('typeform', 'old', T0 + 40 * DAY_MS)).toBe(true);
+    expect(await store.recordDelivery('typeform', 'recent', T0 + 40 * DAY_MS)).toBe(false);
+  });
+
+  it('claims a signature once within its window, and again once it expired', async () => {
+    store = await open();
+    expect(await store.claimSignature('hubspot', 's1', T0, 30_000)).toBe(true);
+    expect(await store.claimSignature('hubspot', 's1', T0 + 29_000, 30_000)).toBe(false);
+    // Within a minute of the last deletion of expired rows: the expired row is claimed in place.
+    expect(await store.claimSignature('hubspot', 's1', T0 + 30_001, 30_000)).toBe(true);
+    expect(await store.claimSignature('hubspot', 's1', T0 + 31_000, 30_000)).toBe(false);
+  });
+
+  it('deletes expired signatures at most once a minute', async () => {
+    store = await open();
+    await store.claimSignature('hubspot', 'old', T0, 1_000);
+    await store.claimSignature('hubspot', 'second', T0 + 59_000, 1_000);
+    expect(await signatures(store)).toEqual(['old', 'second']);
+    await store.claimSignature('hubspot', 'third', T0 + 60_000, 1_000);
+    expect(await signatures(store)).toEqual(['second', 'third']);
   });
 
   it('runs exclusive work, handing back its result', async () => {
