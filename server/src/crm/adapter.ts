@@ -24,6 +24,12 @@ export interface Resolution {
  */
 export type CrmCallbackState = CallbackInCrm;
 
+/** What `readCallbackTasks` found: states by Boucle id, and the Boucle ids whose task is gone. */
+export interface CallbackTasksReadBack {
+  readonly states: Map<string, CrmCallbackState>;
+  readonly deleted: readonly string[];
+}
+
 /**
  * The outcome of writing one record: its CRM id, or a typed error. `unsent` marks a record whose
  * call failed as a whole (an outage, a 429, a lock, a timeout, a network error): that says nothing
@@ -137,6 +143,14 @@ export interface CrmAdapter {
    * managers log callbacks outside Boucle's API implement it.
    */
   readCallbacks?(ids: readonly string[]): Promise<Map<string, CrmCallbackState>>;
+  /**
+   * The callbacks' tasks as they stand in the CRM, read by task id (`crmId`), for CRMs where people
+   * complete the task itself (HubSpot): the states by Boucle id (only tasks that say something),
+   * and the Boucle ids whose task is gone (deleted in the CRM). Throws when the CRM cannot be read.
+   */
+  readCallbackTasks?(
+    tasks: readonly { id: string; crmId: string; reason?: string }[],
+  ): Promise<CallbackTasksReadBack>;
   /**
    * Ratings created or changed in the CRM since `since` (exclusive of nothing: records at the
    * cursor come again, and re-reading one is idempotent). Only CRMs where employees rate outside

@@ -3,8 +3,10 @@ import { DEFAULT_THRESHOLD_RULES, DEFAULT_TOUCHPOINTS, type Touchpoint } from '@
 import type { HubSpotConfig } from '../../config/config.ts';
 import type {
   AnswerWrite,
+  CallbackTasksReadBack,
   CallbackWrite,
   CrmAdapter,
+  CrmCallbackState,
   RatingWrite,
   RecordResult,
   Resolution,
@@ -26,6 +28,8 @@ import {
   contactRollupProperties,
   ratingNoteProperties,
   surveyResponseProperties,
+  TASK_READ_PROPERTIES,
+  taskCallbackState,
   taskProperties,
 } from './mappers.ts';
 import { feedbackSince, type FeedbackSubmission } from './feedback.ts';
@@ -294,6 +298,25 @@ export class HubSpotAdapter implements CrmAdapter {
         },
       ),
     );
+  }
+
+  /** The callbacks' tasks, batch read by task id (`HubSpotClient.readTasks`). */
+  async readCallbackTasks(
+    tasks: readonly { id: string; crmId: string; reason?: string }[],
+  ): Promise<CallbackTasksReadBack> {
+    const { found, missing } = await this.api.readTasks(
+      tasks.map((t) => t.crmId),
+      TASK_READ_PROPERTIES,
+    );
+    const byTask = new Map(found.map((r) => [r.id, r.properties]));
+    const states = new Map<string, CrmCallbackState>();
+    for (const task of tasks) {
+      const properties = byTask.get(task.crmId);
+      const state = properties && taskCallbackState(properties, task.reason);
+      if (state) states.set(task.id, state);
+    }
+    const gone = new Set(missing);
+    return { states, deleted: tasks.filter((t) => gone.has(t.crmId)).map((t) => t.id) };
   }
 
   async writeRollups(items: readonly RollupWrite[]): Promise<Map<string, RecordResult>> {
