@@ -174,4 +174,28 @@ describe('HubSpot callback tasks read back', () => {
     expect([...read.states.keys()].sort()).toEqual(['cb-0', 'cb-100', 'cb-150', 'cb-200', 'cb-50']);
     expect(read.deleted).toEqual(['cb-7', 'cb-201']);
   });
+
+  it('takes a batch answered 404 OBJECT_NOT_FOUND (every id gone) as deleted tasks, and any other 404 as an outage', async () => {
+    const adapter = new HubSpotAdapter({
+      baseUrl: h.emulators.hubspotUrl,
+      accessToken: 'pat-sandbox',
+    });
+    const created = h.emulators.hubspot.portal.create('tasks', {
+      properties: { hs_timestamp: new Date().toISOString(), hs_task_status: 'NOT_STARTED' },
+    });
+    h.emulators.hubspot.portal.archive('tasks', created.id);
+    const tasks = [{ id: 'cb-gone', crmId: created.id }];
+    await faults([{ match: 'tasks/batch/read', status: 404, errorCode: 'OBJECT_NOT_FOUND' }]);
+    try {
+      expect(await adapter.readCallbackTasks(tasks)).toEqual({
+        states: new Map(),
+        deleted: ['cb-gone'],
+      });
+      await faults([]);
+      await faults([{ match: 'tasks/batch/read', status: 404, errorCode: 'NOT_FOUND' }]);
+      await expect(adapter.readCallbackTasks(tasks)).rejects.toMatchObject({ status: 404 });
+    } finally {
+      await faults([]);
+    }
+  });
 });
