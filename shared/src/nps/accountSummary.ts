@@ -7,7 +7,6 @@ import {
 } from './metrics.ts';
 import {
   addTallies,
-  newTally,
   parseInstant,
   periodKey,
   UNSPECIFIED_KEY,
@@ -146,10 +145,10 @@ interface Frame {
 
 /** What a summary counts of an account's answers, one answer at a time. */
 interface Counts {
-  readonly overall: Tally;
-  readonly trend: Tally[];
+  /** The window's counts, then each trend month's: {@link SLOTS} numbers each. */
+  readonly counts: Float64Array;
   /** Per touchpoint label as sent (`undefined` for none), in the order labels first appear. */
-  readonly byLabel: Map<string | undefined, Tally>;
+  readonly byLabel: Map<string | undefined, Float64Array>;
   readonly commented: { readonly answer: SummaryAnswer; readonly at: number }[];
   /**
    * The first invalid score of the window, else of the rest of the trend: the one the figures
@@ -180,8 +179,7 @@ function frameOf(options: AccountSummaryOptions): Frame {
 
 function newCounts(frame: Frame): Counts {
   return {
-    overall: newTally(),
-    trend: Array.from({ length: Math.max(0, frame.monthStarts.length - 1) }, newTally),
+    counts: new Float64Array(SLOTS * Math.max(1, frame.monthStarts.length)),
     byLabel: new Map(),
     commented: [],
     invalidInWindow: undefined,
@@ -208,16 +206,16 @@ function count(frame: Frame, counts: Counts, answer: SummaryAnswer): void {
     while (at < (starts[month] as number)) month--;
     while (at >= (starts[month + 1] as number)) month++;
     counts.month = month;
-    countValid(counts.trend[month] as Tally, answer);
+    countValid(counts.counts, SLOTS * (month + 1), answer);
   }
   if (!inWindow) return;
-  countValid(counts.overall, answer);
+  countValid(counts.counts, 0, answer);
   let tally = counts.byLabel.get(answer.touchpoint);
   if (!tally) {
-    tally = newTally();
+    tally = new Float64Array(SLOTS);
     counts.byLabel.set(answer.touchpoint, tally);
   }
-  countValid(tally, answer);
+  countValid(tally, 0, answer);
   if (answer.comment && answer.comment.trim() !== '') counts.commented.push({ answer, at });
 }
 
@@ -228,7 +226,9 @@ function summaryOfCounts(
 ): AccountSummary {
   const { invalidInWindow, invalidInTrend } = counts;
   if (invalidInWindow) assertValidScore(invalidInWindow.metric, invalidInWindow.score);
-  const overall = summaryOfCountedTally(counts.overall, options);
+  const byLabel = new Map<string | undefined, Tally>();
+  for (const [label, slots] of counts.byLabel) byLabel.set(label, tallyAt(slots, 0));
+  const overall = summaryOfCountedTally(tallyAt(counts.counts, 0), options);
   const verbatims = counts.commented
     .sort((a, b) => b.at - a.at)
     .slice(0, options.verbatimCount ?? 5)
@@ -245,9 +245,9 @@ function summaryOfCounts(
   // As a trend over a range would: the range's start must be an instant.
   new Date(frame.trendFromMs).toISOString();
   if (invalidInTrend) assertValidScore(invalidInTrend.metric, invalidInTrend.score);
-  const trend = counts.trend.map((tally, index): GroupSummary => ({
+  const trend = frame.monthStarts.slice(1).map((_, index): GroupSummary => ({
     key: periodKey(frame.monthStarts[index] as number, 'month'),
-    ...summaryOfCountedTally(tally, options),
+    ...summaryOfCountedTally(tallyAt(counts.counts, SLOTS * (index + 1)), options),
   }));
   return {
     window: {
@@ -257,12 +257,8 @@ function summaryOfCounts(
     },
     overall,
     trend,
-    touchpoints: touchpointsOfLabels(counts.byLabel, options),
-    journey: journeyStepsOfLabels(
-      counts.byLabel,
-      options.touchpoints ?? DEFAULT_TOUCHPOINTS,
-      options,
-    ),
+    touchpoints: touchpointsOfLabels(byLabel, options),
+    journey: journeyStepsOfLabels(byLabel, options.touchpoints ?? DEFAULT_TOUCHPOINTS, options),
     verbatims,
     norm: options.norm
       ? { ...options.norm, comparison: compareWithNorm(overall, options.norm) }
@@ -282,20 +278,34 @@ function scoreIsValid(answer: SummaryAnswer): boolean {
   return false;
 }
 
-/** {@link addToTally} for an answer whose score is known to be valid. */
-function countValid(tally: Tally, answer: SummaryAnswer): void {
+// A tally as numbers side by side (promoters, passives, detractors, CSAT answers, CSAT satisfied,
+// CES answers, CES sum), so that counting an answer touches no object.
+const SLOTS = 7;
+
+/** {@link addToTally} for an answer whose score is known to be valid, into `slots` at `at`. */
+function countValid(slots: Float64Array, at: number, answer: SummaryAnswer): void {
   const score = answer.score;
-  if (answer.metric === 'nps') {
-    if (score <= 6) tally.detractors++;
-    else if (score <= 8) tally.passives++;
-    else tally.promoters++;
-  } else if (answer.metric === 'csat') {
-    tally.csatN++;
-    if (score >= 4) tally.csatSatisfied++;
+  if (answer.metric === 'nps') slots[at + (score <= 6 ? 2 : score <= 8 ? 1 : 0)]!++;
+  else if (answer.metric === 'csat') {
+    slots[at + 3]!++;
+    if (score >= 4) slots[at + 4]!++;
   } else {
-    tally.cesN++;
-    tally.cesSum += score;
+    slots[at + 5]!++;
+    slots[at + 6]! += score;
   }
+}
+
+/** The {@link Tally} of the slots at `at`. */
+function tallyAt(slots: Float64Array, at: number): Tally {
+  return {
+    promoters: slots[at] as number,
+    passives: slots[at + 1] as number,
+    detractors: slots[at + 2] as number,
+    csatN: slots[at + 3] as number,
+    csatSatisfied: slots[at + 4] as number,
+    cesN: slots[at + 5] as number,
+    cesSum: slots[at + 6] as number,
+  };
 }
 
 /** The first instant of every month from `fromMs`'s to `toMs`'s, then of the month after. */

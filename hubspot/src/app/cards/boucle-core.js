@@ -671,8 +671,7 @@ function frameOf(options) {
 }
 function newCounts(frame) {
   return {
-    overall: newTally(),
-    trend: Array.from({ length: Math.max(0, frame.monthStarts.length - 1) }, newTally),
+    counts: new Float64Array(SLOTS * Math.max(1, frame.monthStarts.length)),
     byLabel: /* @__PURE__ */ new Map(),
     commented: [],
     invalidInWindow: void 0,
@@ -697,22 +696,24 @@ function count(frame, counts, answer) {
     while (at < starts[month]) month--;
     while (at >= starts[month + 1]) month++;
     counts.month = month;
-    countValid(counts.trend[month], answer);
+    countValid(counts.counts, SLOTS * (month + 1), answer);
   }
   if (!inWindow) return;
-  countValid(counts.overall, answer);
+  countValid(counts.counts, 0, answer);
   let tally = counts.byLabel.get(answer.touchpoint);
   if (!tally) {
-    tally = newTally();
+    tally = new Float64Array(SLOTS);
     counts.byLabel.set(answer.touchpoint, tally);
   }
-  countValid(tally, answer);
+  countValid(tally, 0, answer);
   if (answer.comment && answer.comment.trim() !== "") counts.commented.push({ answer, at });
 }
 function summaryOfCounts(frame, counts, options) {
   const { invalidInWindow, invalidInTrend } = counts;
   if (invalidInWindow) assertValidScore(invalidInWindow.metric, invalidInWindow.score);
-  const overall = summaryOfCountedTally(counts.overall, options);
+  const byLabel = /* @__PURE__ */ new Map();
+  for (const [label, slots] of counts.byLabel) byLabel.set(label, tallyAt(slots, 0));
+  const overall = summaryOfCountedTally(tallyAt(counts.counts, 0), options);
   const verbatims = counts.commented.sort((a, b) => b.at - a.at).slice(0, options.verbatimCount ?? 5).map(({ answer }) => ({
     answerId: answer.id,
     metric: answer.metric,
@@ -725,9 +726,9 @@ function summaryOfCounts(frame, counts, options) {
   }));
   new Date(frame.trendFromMs).toISOString();
   if (invalidInTrend) assertValidScore(invalidInTrend.metric, invalidInTrend.score);
-  const trend = counts.trend.map((tally, index) => ({
+  const trend = frame.monthStarts.slice(1).map((_, index) => ({
     key: periodKey(frame.monthStarts[index], "month"),
-    ...summaryOfCountedTally(tally, options)
+    ...summaryOfCountedTally(tallyAt(counts.counts, SLOTS * (index + 1)), options)
   }));
   return {
     window: {
@@ -737,12 +738,8 @@ function summaryOfCounts(frame, counts, options) {
     },
     overall,
     trend,
-    touchpoints: touchpointsOfLabels(counts.byLabel, options),
-    journey: journeyStepsOfLabels(
-      counts.byLabel,
-      options.touchpoints ?? DEFAULT_TOUCHPOINTS,
-      options
-    ),
+    touchpoints: touchpointsOfLabels(byLabel, options),
+    journey: journeyStepsOfLabels(byLabel, options.touchpoints ?? DEFAULT_TOUCHPOINTS, options),
     verbatims,
     norm: options.norm ? { ...options.norm, comparison: compareWithNorm(overall, options.norm) } : null
   };
@@ -754,19 +751,28 @@ function scoreIsValid(answer) {
   if (metric === "csat" || metric === "ces") return isValidScore(metric, score);
   return false;
 }
-function countValid(tally, answer) {
+var SLOTS = 7;
+function countValid(slots, at, answer) {
   const score = answer.score;
-  if (answer.metric === "nps") {
-    if (score <= 6) tally.detractors++;
-    else if (score <= 8) tally.passives++;
-    else tally.promoters++;
-  } else if (answer.metric === "csat") {
-    tally.csatN++;
-    if (score >= 4) tally.csatSatisfied++;
+  if (answer.metric === "nps") slots[at + (score <= 6 ? 2 : score <= 8 ? 1 : 0)]++;
+  else if (answer.metric === "csat") {
+    slots[at + 3]++;
+    if (score >= 4) slots[at + 4]++;
   } else {
-    tally.cesN++;
-    tally.cesSum += score;
+    slots[at + 5]++;
+    slots[at + 6] += score;
   }
+}
+function tallyAt(slots, at) {
+  return {
+    promoters: slots[at],
+    passives: slots[at + 1],
+    detractors: slots[at + 2],
+    csatN: slots[at + 3],
+    csatSatisfied: slots[at + 4],
+    cesN: slots[at + 5],
+    cesSum: slots[at + 6]
+  };
 }
 function monthStartsBetween(fromMs, toMs) {
   const from = new Date(fromMs);
