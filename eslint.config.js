@@ -43,11 +43,30 @@ const serverBoundaries = {
       'The emulators are test and sandbox infrastructure: import them only from the sandbox wiring (server.ts), the emulator command and tests.',
   },
 };
-/** The server files in `files` may cross the boundaries named in `allowed`, and no other. */
-function serverImports(files, allowed = []) {
-  const patterns = Object.entries(serverBoundaries)
-    .filter(([name]) => !allowed.includes(name))
-    .map(([, pattern]) => pattern);
+// The sync engine sees a CRM only through the CrmAdapter interface (crm/adapter.ts); the generic
+// queue worker knows nothing of the job kinds the loop implements.
+const engineBoundaries = {
+  crmSpecific: {
+    group: ['**/crm/salesforce/*', '**/crm/hubspot/*'],
+    message:
+      'queue/ and loop/ reach a CRM only through the CrmAdapter interface (server/src/crm/adapter.ts).',
+  },
+  loop: {
+    group: ['**/loop/*'],
+    message: 'queue/ is the generic worker: the job kinds (loop/) plug into it, not the reverse.',
+  },
+};
+/**
+ * The server files in `files` may cross the boundaries named in `allowed`, and no other; `also`
+ * names boundaries of `engineBoundaries` that hold for them too.
+ */
+function serverImports(files, allowed = [], also = []) {
+  const patterns = [
+    ...Object.entries(serverBoundaries)
+      .filter(([name]) => !allowed.includes(name))
+      .map(([, pattern]) => pattern),
+    ...also.map((name) => engineBoundaries[name]),
+  ];
   return { files, rules: { 'no-restricted-imports': ['error', { patterns }] } };
 }
 const lwcFiles = ['salesforce/force-app/**/lwc/**/*.js', 'salesforce/jest-mocks/**/*.js'];
@@ -147,6 +166,8 @@ export default tseslint.config(
   serverImports(['server/src/**/*.ts']),
   serverImports(['server/src/crm/salesforce/**/*.ts'], ['jsforce']),
   serverImports(['server/src/crm/hubspot/**/*.ts'], ['hubspot']),
+  serverImports(['server/src/loop/**/*.ts'], [], ['crmSpecific']),
+  serverImports(['server/src/queue/**/*.ts'], [], ['crmSpecific', 'loop']),
   serverImports(
     ['server/src/emulators/**/*.ts', 'server/src/server.ts', 'server/src/cli/commands/emulator.ts'],
     ['emulators'],

@@ -15,8 +15,8 @@ import { Metrics } from './http/metrics.ts';
 import { DEMO_TAXONOMY, demoData, type DemoData } from './sandbox/demo.ts';
 import { openStore } from './store/open.ts';
 import type { Store, StoredCallback } from './store/store.ts';
-import type { CrmAdapter } from './sync/adapter.ts';
-import { SyncEngine } from './sync/engine.ts';
+import type { CrmAdapter } from './crm/adapter.ts';
+import { SyncEngine } from './loop/engine.ts';
 import {
   DEFAULT_VERBATIMS,
   loadTaxonomy,
@@ -24,7 +24,7 @@ import {
   type Verbatims,
 } from './verbatims/taxonomy.ts';
 import { VendorFetcher } from './webhooks/fetcher.ts';
-import { HubSpotFeedbackPoller } from './webhooks/hubspotFeedback.ts';
+import { HubSpotFeedbackPoller } from './readback/hubspotFeedback.ts';
 
 export interface RunningServer {
   readonly url: string;

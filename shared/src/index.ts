@@ -19,6 +19,7 @@ export * from './thresholds/evaluate.ts';
 export * from './thresholds/defaults.ts';
 export * from './callbacks/states.ts';
 export * from './callbacks/stateMachine.ts';
+export * from './callbacks/readBack.ts';
 export * from './callbacks/sla.ts';
 export * from './callbacks/loopClosure.ts';
 export * from './dissonance/classify.ts';

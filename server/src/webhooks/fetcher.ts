@@ -3,7 +3,7 @@ import { answerSchema, describeIssues } from '@boucle/shared/schemas';
 import type { Logger } from 'pino';
 import type { WebhooksConfig } from '../config/config.ts';
 import type { Crm, Job, Store } from '../store/store.ts';
-import { backoffMs } from '../sync/retryPolicy.ts';
+import { backoffMs } from '../queue/backoff.ts';
 import {
   qualtricsAnswer,
   qualtricsResponseSchema,

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer, startHarness, waitFor, type Harness } from './harness.ts';
 import pino from 'pino';
 import type { StoredCallback } from '../../src/store/store.ts';
-import type { CrmAdapter } from '../../src/sync/adapter.ts';
-import { SyncEngine } from '../../src/sync/engine.ts';
+import type { CrmAdapter } from '../../src/crm/adapter.ts';
+import { SyncEngine } from '../../src/loop/engine.ts';
 
 /**
  * Late callbacks escalate to the owner's manager, once. Managers may log a callback in Salesforce

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SalesforceAdapter } from '../../src/crm/salesforce/adapter.ts';
-import { NORM_RESULT_KEY } from '../../src/sync/adapter.ts';
+import { NORM_RESULT_KEY } from '../../src/crm/adapter.ts';
 import { answer, startHarness, waitFor, type Harness } from './harness.ts';
 
 const DAY_MS = 86_400_000;

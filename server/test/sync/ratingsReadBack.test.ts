@@ -194,10 +194,14 @@ describe.each(STORES)('ratings entered in Salesforce (%s store)', (_store, store
     const records = await ratingRecords('case-rb-edit');
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ Rating__c: 5, Dissonance__c: 'Dissonance' });
-    const reviews = (await h.sf()).Callback__c?.filter(
-      (c) => c.Kind__c === 'Dissonance' && c.External_Id__c === 'salesforce:api:rb-edit:dissonance',
-    );
-    expect(reviews).toHaveLength(1);
+    // The review is written in a round after the rating's: wait for it, then count it.
+    const reviews = async () =>
+      (await h.sf()).Callback__c?.filter(
+        (c) =>
+          c.Kind__c === 'Dissonance' && c.External_Id__c === 'salesforce:api:rb-edit:dissonance',
+      ) ?? [];
+    await waitFor(async () => (await reviews()).length > 0, 15_000, 'the review in Salesforce');
+    expect(await reviews()).toHaveLength(1);
   });
 
   it('reads the same ratings at the next sweep when Salesforce cannot be reached', async () => {

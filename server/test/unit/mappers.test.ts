@@ -8,10 +8,10 @@ import {
   truncateToField,
   responseRatingRecord,
   surveyResponseRecord,
-  themesField,
   thresholdFromMetadata,
 } from '../../src/crm/salesforce/mappers.ts';
-import { analysisLine } from '../../src/crm/hubspot/adapter.ts';
+import { themesField } from '../../src/crm/fields.ts';
+import { analysisLine } from '../../src/crm/hubspot/mappers.ts';
 
 const answer = answerSchema.parse({
   id: 'a1',

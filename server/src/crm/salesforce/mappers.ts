@@ -1,4 +1,4 @@
-import { classifyScore, roundOneDecimal, type ScoreCategory } from '@boucle/shared';
+import { classifyScore, roundOneDecimal } from '@boucle/shared';
 import {
   ratingSchema,
   touchpointSchema,
@@ -13,7 +13,7 @@ import {
   type DissonanceKind,
   type Touchpoint,
 } from '@boucle/shared';
-import type { Sentiment, VerbatimAnalysis } from '@boucle/shared/themes';
+import type { Sentiment } from '@boucle/shared/themes';
 import type {
   AnswerWrite,
   CallbackWrite,
@@ -21,23 +21,13 @@ import type {
   RatingWrite,
   NormWrite,
   RollupWrite,
-} from '../../sync/adapter.ts';
+} from '../adapter.ts';
 import type { StoredCallback } from '../../store/store.ts';
+import { CATEGORY_VALUES, themesField } from '../fields.ts';
 import { crmKey } from '../keys.ts';
 
 /** Picklist values of the package (the metadata in salesforce/force-app). */
 export const METRIC_VALUES = { nps: 'NPS', csat: 'CSAT', ces: 'CES' } as const;
-export const CATEGORY_VALUES: Record<ScoreCategory, string> = {
-  promoter: 'Promoter',
-  passive: 'Passive',
-  detractor: 'Detractor',
-  satisfied: 'Satisfied',
-  neutral: 'Neutral',
-  dissatisfied: 'Dissatisfied',
-  low_effort: 'Low effort',
-  medium_effort: 'Medium effort',
-  high_effort: 'High effort',
-};
 export const KIND_VALUES = {
   detractor_recovery: 'Detractor recovery',
   promoter_thanks: 'Promoter thanks',
@@ -99,24 +89,6 @@ export const SENTIMENT_VALUES: Record<Sentiment, string> = {
   neutral: 'Neutral',
   negative: 'Negative',
 };
-
-/**
- * The themes of a verbatim as `Themes__c` holds them: ids separated by semicolons, as many whole
- * themes as fit in `length` characters (a cut id would be a theme nobody defined).
- */
-export function themesField(
-  analysis: VerbatimAnalysis | undefined,
-  length = 255,
-): string | undefined {
-  if (!analysis) return undefined;
-  let value = '';
-  for (const { theme } of analysis.themes) {
-    const next = value ? `${value};${theme}` : theme;
-    if (next.length > length) break;
-    value = next;
-  }
-  return value;
-}
 
 type SObject = Record<string, unknown> & { attributes: { type: string } };
 

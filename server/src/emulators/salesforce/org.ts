@@ -1,41 +1,10 @@
-import { evaluateFormula } from './formula.ts';
+import { apiError, type SaveResult } from './errors.ts';
 import { makeId, normalizeId } from './ids.ts';
-import { relationshipOf, type FieldDef, type ObjectDef, type PermissionSetDef } from './schema.ts';
-import {
-  SoqlError,
-  conditionFields,
-  evaluateCondition,
-  parseSoql,
-  type Condition,
-  type Literal,
-} from './soql.ts';
+import { runQuery } from './orgQuery.ts';
+import type { ObjectDef, PermissionSetDef } from './schema.ts';
+import { checkFields, type Access } from './writeChecks.ts';
 
-/** One error of a record, as sObject Collections report it. */
-export interface RecordError {
-  statusCode: string;
-  message: string;
-  fields: string[];
-}
-
-/** A per-record result (SaveResult / UpsertResult). */
-export type SaveResult =
-  | { id: string; success: true; errors: []; created?: boolean }
-  | { success: false; errors: RecordError[] };
-
-/** An error that fails the whole request: the REST API's JSON array of errors. */
-export class RequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super(
-      Array.isArray(body) ? String((body[0] as { message?: unknown })?.message) : `HTTP ${status}`,
-    );
-  }
-}
-
-export const apiError = (status: number, errorCode: string, message: string, fields?: string[]) =>
-  new RequestError(status, [{ message, errorCode, ...(fields && { fields }) }]);
+export { RequestError, apiError, type RecordError, type SaveResult } from './errors.ts';
 
 type Row = Record<string, unknown>;
 
@@ -48,14 +17,6 @@ const isoNow = () => new Date().toISOString().replace('Z', '+0000');
 
 /** The username of the user the API acts as when the org has no user yet. */
 export const INTEGRATION_USERNAME = 'integration@boucle.example';
-
-/** What the running user may do: everything (system, or a user with no permission set), or sets. */
-interface Access {
-  readonly userId: string | undefined;
-  /** Undefined: no field-level security (the system, or a user without assignments: an admin). */
-  readonly sets: readonly PermissionSetDef[] | undefined;
-  readonly hasPermission: (name: string) => boolean;
-}
 
 /** The data of one emulated org, and the operations of its REST API. */
 export class SalesforceOrg {
@@ -162,19 +123,6 @@ export class SalesforceOrg {
     return object;
   }
 
-  private objectForQuery(type: string): ObjectDef {
-    const object = [...this.schema.values()].find(
-      (o) => o.name.toLowerCase() === type.toLowerCase(),
-    );
-    if (!object) {
-      throw new SoqlError(
-        'INVALID_TYPE',
-        `sObject type '${type}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`,
-      );
-    }
-    return object;
-  }
-
   private nextId(object: ObjectDef): string {
     const n = (this.counters.get(object.keyPrefix) ?? 0) + 1;
     this.counters.set(object.keyPrefix, n);
@@ -241,226 +189,6 @@ export class SalesforceOrg {
         .filter(([, rows]) => rows.size > 0)
         .map(([type, rows]) => [type, [...rows.values()]]),
     );
-  }
-
-  /**
-   * Checks the fields of a write against the schema. Unknown or read-only fields fail the whole
-   * request (as a JSON deserialization error does); bad values fail the record.
-   */
-  private checkFields(
-    object: ObjectDef,
-    input: Row,
-    mode: 'create' | 'update',
-    current?: Row,
-  ): { fields: Row; errors: RecordError[] } {
-    const fields: Row = {};
-    const errors: RecordError[] = [];
-    const fail = (statusCode: string, message: string, field: string) =>
-      errors.push({ statusCode, message, fields: [field] });
-    const access = this.access();
-    if (access.sets) {
-      const allowed = access.sets.some((set) => {
-        const permission = set.objects.get(object.name);
-        return mode === 'create' ? permission?.create : permission?.edit;
-      });
-      if (!allowed)
-        throw apiError(
-          400,
-          'INSUFFICIENT_ACCESS_OR_READONLY',
-          `insufficient access rights on object: you cannot ${mode} ${object.name} records`,
-        );
-    }
-    for (const [name, raw] of Object.entries(input)) {
-      if (name === 'attributes' || (name === 'Id' && mode === 'update')) continue;
-      const field = [...object.fields.values()].find(
-        (f) => f.name.toLowerCase() === name.toLowerCase(),
-      );
-      if (!field)
-        throw apiError(
-          400,
-          'INVALID_FIELD',
-          `No such column '${name}' on sobject of type ${object.name}`,
-        );
-      // Field-level security: a custom field is written only when a permission set makes it editable.
-      const secured =
-        access.sets !== undefined &&
-        field.custom &&
-        !access.sets.some((set) => set.fields.get(`${object.name}.${field.name}`)?.editable);
-      if (secured || (mode === 'create' ? !field.createable : !field.updateable)) {
-        throw apiError(
-          400,
-          'INVALID_FIELD_FOR_INSERT_UPDATE',
-          `Unable to ${mode} fields: ${field.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
-          [field.name],
-        );
-      }
-      const checked = this.checkValue(field, raw);
-      if ('error' in checked) fail(checked.error[0], checked.error[1], field.name);
-      else fields[field.name] = checked.value;
-    }
-    const merged = { ...current, ...fields };
-    const missing = [...object.fields.values()].filter(
-      (f) =>
-        f.required &&
-        f.createable &&
-        (merged[f.name] === undefined || merged[f.name] === null || merged[f.name] === ''),
-    );
-    if (missing.length > 0) {
-      errors.push({
-        statusCode: 'REQUIRED_FIELD_MISSING',
-        message: `Required fields are missing: [${missing.map((f) => f.name).join(', ')}]`,
-        fields: missing.map((f) => f.name),
-      });
-    }
-    for (const rule of object.validationRules) {
-      const context = {
-        record: merged,
-        isNew: mode === 'create',
-        userId: access.userId,
-        hasPermission: access.hasPermission,
-      };
-      if (evaluateFormula(rule.formula, context) === true) {
-        errors.push({
-          statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
-          message: rule.message,
-          fields: rule.field ? [rule.field] : [],
-        });
-      }
-    }
-    for (const field of object.fields.values()) {
-      if (!field.unique || fields[field.name] === undefined || fields[field.name] === null)
-        continue;
-      const other = this.rows(object.name).find(
-        (row) => row[field.name] === fields[field.name] && row.Id !== current?.Id,
-      );
-      if (other) {
-        errors.push({
-          statusCode: 'DUPLICATE_VALUE',
-          message: `duplicate value found: ${field.name} duplicates value on record with id: ${String(other.Id)}`,
-          fields: [],
-        });
-      }
-    }
-    return { fields, errors };
-  }
-
-  private checkValue(
-    field: FieldDef,
-    raw: unknown,
-  ): { value: unknown } | { error: [string, string] } {
-    if (raw === null || raw === '') return { value: null };
-    const label = field.label;
-    switch (field.type) {
-      case 'string':
-      case 'textarea':
-      case 'phone':
-      case 'url':
-      case 'email': {
-        if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean')
-          return {
-            error: [
-              'INVALID_TYPE_ON_FIELD_IN_RECORD',
-              `${label}: value not of required type: ${JSON.stringify(raw)}`,
-            ],
-          };
-        const text = String(raw);
-        if (field.length !== undefined && text.length > field.length)
-          return {
-            error: [
-              'STRING_TOO_LONG',
-              `${label}: data value too large: ${text.slice(0, 40)} (max length=${field.length})`,
-            ],
-          };
-        if (field.type === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text))
-          return { error: ['INVALID_EMAIL_ADDRESS', `${label}: invalid email address: ${text}`] };
-        return { value: text };
-      }
-      case 'picklist': {
-        const text = String(raw);
-        if (field.restrictedPicklist && !field.picklistValues?.includes(text))
-          return {
-            error: [
-              'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
-              `${label}: bad value for restricted picklist field: ${text}`,
-            ],
-          };
-        return { value: text };
-      }
-      case 'boolean':
-        return typeof raw === 'boolean'
-          ? { value: raw }
-          : {
-              error: [
-                'INVALID_TYPE_ON_FIELD_IN_RECORD',
-                `${label}: value not of required type: ${JSON.stringify(raw)}`,
-              ],
-            };
-      case 'double':
-      case 'int': {
-        const value =
-          typeof raw === 'number'
-            ? raw
-            : typeof raw === 'string' && raw.trim() !== ''
-              ? Number(raw)
-              : Number.NaN;
-        if (!Number.isFinite(value))
-          return {
-            error: [
-              'INVALID_TYPE_ON_FIELD_IN_RECORD',
-              `${label}: value not of required type: ${JSON.stringify(raw)}`,
-            ],
-          };
-        const digits = (field.precision ?? 18) - (field.scale ?? 0);
-        if (Math.abs(Math.trunc(value)) >= 10 ** digits)
-          return {
-            error: [
-              'NUMBER_OUTSIDE_VALID_RANGE',
-              `${label}: value outside of valid range on numeric field: ${value}`,
-            ],
-          };
-        const factor = 10 ** (field.scale ?? 0);
-        return { value: Math.round(value * factor) / factor };
-      }
-      case 'date':
-        return typeof raw === 'string' &&
-          /^\d{4}-\d{2}-\d{2}$/.test(raw) &&
-          !Number.isNaN(Date.parse(raw))
-          ? { value: raw }
-          : {
-              error: [
-                'INVALID_TYPE_ON_FIELD_IN_RECORD',
-                `${label}: value not of required type: ${JSON.stringify(raw)}`,
-              ],
-            };
-      case 'datetime': {
-        const at = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
-        return Number.isNaN(at)
-          ? {
-              error: [
-                'INVALID_TYPE_ON_FIELD_IN_RECORD',
-                `${label}: value not of required type: ${JSON.stringify(raw)}`,
-              ],
-            }
-          : { value: new Date(at).toISOString().replace('Z', '+0000') };
-      }
-      case 'reference': {
-        const id = normalizeId(raw);
-        if (!id)
-          return {
-            error: ['MALFORMED_ID', `${label}: id value of incorrect type: ${String(raw)}`],
-          };
-        const target = this.typeOfId.get(id);
-        if (!target)
-          return { error: ['INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`] };
-        if (!field.referenceTo?.includes(target))
-          return {
-            error: ['FIELD_INTEGRITY_EXCEPTION', `${label}: id value of incorrect type: ${id}`],
-          };
-        return { value: id };
-      }
-      default:
-        return { value: raw };
-    }
   }
 
   /** Platform-computed fields: Name of auto-numbered objects and people, Task.AccountId... */
@@ -553,7 +281,7 @@ export class SalesforceOrg {
         );
       }
     }
-    const { fields, errors } = this.checkFields(object, input, 'create');
+    const { fields, errors } = checkFields(this, this.access(), object, input, 'create');
     if (errors.length > 0) return { success: false, errors };
     const row = this.insertRow(type, fields, explicitId);
     this.derive(object, row, true);
@@ -581,7 +309,7 @@ export class SalesforceOrg {
         errors: [{ statusCode: 'MALFORMED_ID', message: `malformed id ${normalized}`, fields: [] }],
       };
     const object = this.writable(actualType);
-    const { fields, errors } = this.checkFields(object, input, 'update', row);
+    const { fields, errors } = checkFields(this, this.access(), object, input, 'update', row);
     if (errors.length > 0) return { success: false, errors };
     Object.assign(row, fields, { LastModifiedDate: isoNow(), SystemModstamp: isoNow() });
     this.derive(object, row, false);
@@ -664,165 +392,11 @@ export class SalesforceOrg {
     return { id: normalized, success: true, errors: [] };
   }
 
-  /** Reads a field path, following parent relationships (`Account.OwnerId`, `Account__r.Name`). */
-  private read(object: ObjectDef, row: Row | undefined, path: string[]): unknown {
-    if (!row) return null;
-    const [head, ...rest] = path as [string, ...string[]];
-    if (rest.length === 0) {
-      const field = [...object.fields.values()].find(
-        (f) => f.name.toLowerCase() === head.toLowerCase(),
-      );
-      return field ? (row[field.name] ?? null) : undefined;
-    }
-    const reference = [...object.fields.values()].find(
-      (f) => relationshipOf(f)?.toLowerCase() === head.toLowerCase(),
-    );
-    if (!reference) return undefined;
-    const parentId = row[reference.name];
-    const parentType = typeof parentId === 'string' ? this.typeOfId.get(parentId) : undefined;
-    const parentObject = parentType
-      ? this.schema.get(parentType)
-      : this.schema.get(reference.referenceTo?.[0] ?? '');
-    return parentObject
-      ? this.read(parentObject, typeof parentId === 'string' ? this.get(parentId) : undefined, rest)
-      : undefined;
-  }
-
-  private checkPath(object: ObjectDef, path: string[], original: string): void {
-    const [head, ...rest] = path as [string, ...string[]];
-    if (rest.length === 0) {
-      if (![...object.fields.values()].some((f) => f.name.toLowerCase() === head.toLowerCase())) {
-        throw new SoqlError(
-          'INVALID_FIELD',
-          `No such column '${original}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.`,
-        );
-      }
-      return;
-    }
-    const reference = [...object.fields.values()].find(
-      (f) => relationshipOf(f)?.toLowerCase() === head.toLowerCase(),
-    );
-    const parent = reference && this.schema.get(reference.referenceTo?.[0] ?? '');
-    if (!parent)
-      throw new SoqlError(
-        'INVALID_FIELD',
-        `Didn't understand relationship '${head}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name.`,
-      );
-    this.checkPath(parent, rest, original);
-  }
-
-  /** SOQL takes 15- or 18-character ids: literals compared with id fields are made 18. */
-  private normalizeIdLiterals(object: ObjectDef, condition: Condition): void {
-    if (condition.kind === 'not') return this.normalizeIdLiterals(object, condition.inner);
-    if ('left' in condition) {
-      this.normalizeIdLiterals(object, condition.left);
-      this.normalizeIdLiterals(object, condition.right);
-      return;
-    }
-    if (condition.kind === 'like' || condition.field.length !== 1) return;
-    const field = [...object.fields.values()].find(
-      (f) => f.name.toLowerCase() === condition.field[0]?.toLowerCase(),
-    );
-    if (field?.type !== 'id' && field?.type !== 'reference') return;
-    const fix = (literal: Literal): Literal =>
-      literal.kind === 'string'
-        ? { kind: 'string', value: normalizeId(literal.value) ?? literal.value }
-        : literal;
-    if (condition.kind === 'compare') condition.value = fix(condition.value);
-    else condition.values = condition.values.map(fix);
-  }
-
-  private output(object: ObjectDef, row: Row, paths: string[][], version: string): Row {
-    const out: Row = {
-      attributes: {
-        type: object.name,
-        url: `/services/data/v${version}/sobjects/${object.name}/${String(row.Id)}`,
-      },
-    };
-    for (const path of paths) {
-      const [head, ...rest] = path as [string, ...string[]];
-      if (rest.length === 0) {
-        const field = [...object.fields.values()].find(
-          (f) => f.name.toLowerCase() === head.toLowerCase(),
-        ) as FieldDef;
-        out[field.name] = row[field.name] ?? null;
-        continue;
-      }
-      const reference = [...object.fields.values()].find(
-        (f) => relationshipOf(f)?.toLowerCase() === head.toLowerCase(),
-      ) as FieldDef;
-      const key = relationshipOf(reference) as string;
-      const parentId = row[reference.name];
-      const parent = typeof parentId === 'string' ? this.get(parentId) : undefined;
-      if (!parent) {
-        out[key] = null;
-        continue;
-      }
-      const parentObject = this.schema.get(
-        this.typeOfId.get(parentId as string) as string,
-      ) as ObjectDef;
-      const nested = (out[key] as Row | undefined) ?? {};
-      out[key] = { ...nested, ...this.output(parentObject, parent, [rest], version) };
-    }
-    return out;
-  }
-
   /**
    * Runs a SOQL query. `queryAll` also sees deleted records; the emulator deletes for good, so
    * both return the same rows.
    */
   query(soql: string, version: string, now = Date.now()): { totalSize: number; records: Row[] } {
-    let parsed;
-    try {
-      parsed = parseSoql(soql, now);
-    } catch (error) {
-      if (error instanceof SoqlError) throw apiError(400, error.errorCode, error.message);
-      throw error;
-    }
-    try {
-      const object = this.objectForQuery(parsed.object);
-      for (const path of [
-        ...parsed.fields,
-        ...conditionFields(parsed.where),
-        ...parsed.orderBy.map((o) => o.field),
-      ])
-        this.checkPath(object, path, path.join('.'));
-      const reader = (row: Row, path: string[]) => this.read(object, row, path);
-      if (parsed.where) this.normalizeIdLiterals(object, parsed.where);
-      let rows = this.rows(object.name).filter(
-        (row) => !parsed.where || evaluateCondition(parsed.where, row, reader),
-      );
-      if (parsed.orderBy.length > 0) {
-        rows = [...rows].sort((a, b) => {
-          for (const order of parsed.orderBy) {
-            const x = reader(a, order.field);
-            const y = reader(b, order.field);
-            if (x === y) continue;
-            if (x === null || x === undefined) return order.nullsLast ? 1 : -1;
-            if (y === null || y === undefined) return order.nullsLast ? -1 : 1;
-            const cmp =
-              typeof x === 'string' && typeof y === 'string'
-                ? x.localeCompare(y)
-                : (x as number) < (y as number)
-                  ? -1
-                  : 1;
-            return order.descending ? -cmp : cmp;
-          }
-          return 0;
-        });
-      }
-      rows = rows.slice(
-        parsed.offset ?? 0,
-        parsed.limit === undefined ? undefined : (parsed.offset ?? 0) + parsed.limit,
-      );
-      if (parsed.count) return { totalSize: rows.length, records: [] };
-      return {
-        totalSize: rows.length,
-        records: rows.map((row) => this.output(object, row, parsed.fields, version)),
-      };
-    } catch (error) {
-      if (error instanceof SoqlError) throw apiError(400, error.errorCode, error.message);
-      throw error;
-    }
+    return runQuery(this, soql, version, now);
   }
 }

@@ -6,7 +6,7 @@
  * Output" whose `output` holds the record's `errors` and `fieldErrors`, as the UI API documents.
  * Not emulated: layouts, modes, child relationships, `If-Unmodified-Since`.
  */
-import { displayValue } from './graphql.ts';
+import { displayValue } from './graphqlValues.ts';
 import { normalizeId } from './ids.ts';
 import { apiError, type SalesforceOrg, type SaveResult } from './org.ts';
 import type { FieldDef, ObjectDef } from './schema.ts';

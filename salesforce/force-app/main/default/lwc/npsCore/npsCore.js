@@ -1134,6 +1134,26 @@ function isFurtherAlong(known, seen) {
   return PROGRESS[seen] > PROGRESS[known];
 }
 
+// shared/src/callbacks/readBack.ts
+function mergeCrmState(callback, state, now) {
+  const closed = state.status === "resolved" || state.status === "closed_no_contact";
+  const reachedAt = state.reachedAt ?? callback.reachedAt;
+  const contacted = state.status !== "open" && state.status !== "escalated";
+  return {
+    ...callback,
+    status: state.status,
+    ...reachedAt && { reachedAt },
+    // Salesforce keeps no attempt time: the first sweep that sees it is the closest known bound
+    // (the creation time would count every such callback as contacted at once, within its SLA).
+    ...!callback.firstContactAt && contacted && { firstContactAt: reachedAt ?? now },
+    ...state.outcome !== void 0 && { outcome: state.outcome },
+    ...state.rootCause !== void 0 && { rootCause: state.rootCause },
+    ...state.notes !== void 0 && { notes: state.notes },
+    ...state.followUpAction !== void 0 && { followUpAction: state.followUpAction },
+    ...closed && !callback.closedAt && { closedAt: now }
+  };
+}
+
 // shared/src/callbacks/sla.ts
 var HOUR_MS2 = 36e5;
 function slaStoppedAt(callback) {
@@ -1479,6 +1499,7 @@ export {
   loopClosureMetrics,
   matchTouchpoint,
   median,
+  mergeCrmState,
   newTally,
   nextCallbackState,
   nextLocalDate,

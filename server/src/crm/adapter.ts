@@ -1,4 +1,10 @@
-import type { AccountSummary, DissonanceKind, ScoreCategory, Touchpoint } from '@boucle/shared';
+import type {
+  AccountSummary,
+  CallbackInCrm,
+  DissonanceKind,
+  ScoreCategory,
+  Touchpoint,
+} from '@boucle/shared';
 import type { Answer, Rating, ThresholdRule } from '@boucle/shared/schemas';
 import type { VerbatimAnalysis } from '@boucle/shared/themes';
 import type { CrmError } from '../errors.ts';
@@ -16,14 +22,7 @@ export interface Resolution {
  * A callback as it stands in the CRM, where managers log it themselves (the Salesforce logger):
  * the sync reads it before acting on a callback so it never overwrites what a manager logged.
  */
-export interface CrmCallbackState {
-  readonly status: StoredCallback['status'];
-  readonly reachedAt?: string;
-  readonly outcome?: string;
-  readonly rootCause?: string;
-  readonly notes?: string;
-  readonly followUpAction?: string;
-}
+export type CrmCallbackState = CallbackInCrm;
 
 /**
  * The outcome of writing one record: its CRM id, or a typed error. `unsent` marks a record whose
@@ -110,6 +109,11 @@ export interface CrmAdapter {
   readonly crm: Crm;
   /** Jobs claimed per round: what the CRM's batch endpoints take in a handful of calls. */
   readonly batchSize: number;
+  /**
+   * Jobs claimed per round while a full round shows a backlog (a backfill): what the CRM's bulk
+   * API takes in one job. None: every round claims `batchSize`.
+   */
+  readonly backlogBatchSize?: number;
   /** The alert thresholds in force (cached by the adapter). */
   thresholdRules(): Promise<ThresholdRule[]>;
   /** The journey in force in this CRM (cached by the adapter; the last valid one on errors). */

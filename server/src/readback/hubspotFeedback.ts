@@ -2,7 +2,7 @@ import { answerSchema, describeIssues, type Answer } from '@boucle/shared/schema
 import type { Logger } from 'pino';
 import type { HubSpotAdapter } from '../crm/hubspot/adapter.ts';
 import type { Crm, Store } from '../store/store.ts';
-import { hubspotFeedbackAnswer } from './vendors.ts';
+import { hubspotFeedbackAnswer } from '../webhooks/vendors.ts';
 
 const CURSOR = 'hubspot.feedback';
 

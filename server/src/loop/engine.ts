@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import type { BusinessHoursSettings } from '@boucle/shared/schemas';
+import { analyzeVerbatim, type VerbatimAnalyser } from '@boucle/shared/themes';
+import type { Logger } from 'pino';
+import type { CrmAdapter } from '../crm/adapter.ts';
+import { OutageStreaks } from '../queue/outage.ts';
+import { Settlement } from '../queue/settlement.ts';
+import { QueueWorker } from '../queue/worker.ts';
+import { readRatingsBack } from '../readback/ratings.ts';
+import type { Crm, Store } from '../store/store.ts';
+import { syncAnswers } from './answers.ts';
+import { syncCallbacks } from './callbacks.ts';
+import { DAY_MS, type LoopContext } from './context.ts';
+import { sweepEscalations } from './escalation.ts';
+import { syncRatings } from './ratings.ts';
+import { syncRollups } from './rollups.ts';
+
+export interface EngineOptions {
+  readonly store: Store;
+  readonly adapters: readonly CrmAdapter[];
+  readonly logger: Logger;
+  readonly clock?: () => number;
+  readonly random?: () => number;
+  /** A claimed job is taken again by another worker if its lease is not renewed in time. */
+  readonly leaseMs?: number;
+  readonly heartbeatMs?: number;
+  /**
+   * Counted attempts before a job is dead-lettered; with the 15 min cap, 20 attempts retry a
+   * record for about three hours.
+   */
+  readonly maxAttempts?: number;
+  /** How often an answer whose respondent is not in the CRM is looked up again. */
+  readonly unmatchedRetryMs?: number;
+  readonly idleMs?: number;
+  /** The business hours SLAs count in (the settings page's), read for each batch; none: 24/7. */
+  readonly businessHours?: () => Promise<BusinessHoursSettings | undefined>;
+  /** First retry delay, doubled each attempt (tests shrink it); default 2 s. */
+  readonly backoffBaseMs?: number;
+  /** Answers older than this raise no callback (a backfill must not flood managers); default 14. */
+  readonly callbackMaxAgeDays?: number;
+  /**
+   * Reads each comment's themes and sentiment, written with the answer; default: the default
+   * taxonomy. Deterministic, so a re-sync writes the same values.
+   */
+  readonly analyse?: VerbatimAnalyser;
+  /** How long done jobs are kept before they are pruned; default 7 days. */
+  readonly jobRetentionMs?: number;
+}
+
+/** How often the first CRM's loop runs the sweeps (escalation, read-backs, pruning). */
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * The sync engine, the facade the server, the CLI and the tests use: a queue worker (one loop per
+ * CRM, `queue/worker.ts`) hands each claimed batch to one module per job kind (answers first, then
+ * ratings, callbacks and rollups, `loop/*.ts`), which write through the CRM's adapter and settle
+ * each job alone (`queue/settlement.ts`): done, retried with backoff, parked (respondent not in the
+ * CRM yet) or dead-lettered with its last error. Every minute the first loop also runs the
+ * escalation sweep, the read-backs from the CRMs (`readback/`) and the pruning of done jobs.
+ */
+export class SyncEngine {
+  private readonly store: Store;
+  private readonly logger: Logger;
+  private readonly clock: () => number;
+  private readonly worker: QueueWorker;
+  private lastSweep = 0;
+
+  constructor(private readonly options: EngineOptions) {
+    this.store = options.store;
+    this.logger = options.logger;
+    this.clock = options.clock ?? Date.now;
+    const random = options.random ?? Math.random;
+    const maxAttempts = options.maxAttempts ?? 20;
+    const outages = new OutageStreaks(random, options.backoffBaseMs);
+    const settlement = new Settlement({
+      store: this.store,
+      logger: this.logger,
+      clock: this.clock,
+      random,
+      outages,
+      maxAttempts,
+      ...(options.backoffBaseMs !== undefined && { backoffBaseMs: options.backoffBaseMs }),
+    });
+    const context: LoopContext = {
+      store: this.store,
+      logger: this.logger,
+      clock: this.clock,
+      settlement,
+      unmatchedRetryMs: options.unmatchedRetryMs ?? 15 * 60_000,
+      callbackMaxAgeDays: options.callbackMaxAgeDays ?? 14,
+      analyse: options.analyse ?? analyzeVerbatim,
+      ...(options.businessHours && { businessHours: options.businessHours }),
+    };
+    this.worker = new QueueWorker({
+      store: this.store,
+      logger: this.logger,
+      clock: this.clock,
+      workerId: `worker-${process.pid}-${randomUUID().slice(0, 8)}`,
+      settlement,
+      outages,
+      handlers: [
+        ['answer', (adapter, jobs) => syncAnswers(context, adapter, jobs)],
+        ['rating', (adapter, jobs) => syncRatings(context, adapter, jobs)],
+        ['callback', (adapter, jobs) => syncCallbacks(context, adapter, jobs)],
+        ['rollup', (adapter, jobs) => syncRollups(context, adapter, jobs)],
+      ],
+      leaseMs: options.leaseMs ?? 30_000,
+      heartbeatMs: options.heartbeatMs ?? 10_000,
+      idleMs: options.idleMs ?? 250,
+      afterRound: async (adapter) => {
+        if (adapter !== options.adapters[0] || this.clock() - this.lastSweep <= SWEEP_EVERY_MS)
+          return;
+        await this.sweepEscalations();
+        await this.readBackRatings();
+        await this.pruneDoneJobs();
+      },
+    });
+  }
+
+  get crms(): Crm[] {
+    return this.options.adapters.map((a) => a.crm);
+  }
+
+  /**
+   * Starts one loop per CRM; they poll for due jobs until `stop()`. First, callbacks that a crash
+   * of an older version left without a job are queued.
+   */
+  start(): void {
+    if (this.worker.started) return;
+    const recovered = this.store.queueUnsyncedCallbacks(this.clock()).then(
+      (queued) => {
+        if (queued > 0) this.logger.warn({ queued }, 'queued callbacks that had no sync job');
+      },
+      (error: Error) =>
+        this.logger.error({ err: error.message }, 'could not look for callbacks without a job'),
+    );
+    this.worker.start(this.options.adapters, recovered);
+  }
+
+  stop(): Promise<void> {
+    return this.worker.stop();
+  }
+
+  /** Wakes idle loops (new work was queued). */
+  poke(): void {
+    this.worker.poke();
+  }
+
+  /** Processes one batch of due jobs of a CRM; returns how many jobs it settled. */
+  runOnce(adapter: CrmAdapter): Promise<number> {
+    return this.worker.runOnce(adapter);
+  }
+
+  /** The escalation sweep (`loop/escalation.ts`), one replica at a time. */
+  async sweepEscalations(): Promise<number> {
+    this.lastSweep = this.clock();
+    // Replicas sharing a PostgreSQL store sweep one at a time: two sweeps reading the same open
+    // callbacks could escalate one a manager just reached.
+    return (
+      (await this.store.runExclusive('escalation-sweep', () =>
+        sweepEscalations({
+          store: this.store,
+          logger: this.logger,
+          clock: this.clock,
+          adapters: this.options.adapters,
+        }),
+      )) ?? 0
+    );
+  }
+
+  /**
+   * Reads back the ratings employees entered in a CRM itself (`readback/ratings.ts`), then synced
+   * to every CRM as ratings sent to the API are; one replica at a time.
+   */
+  async readBackRatings(): Promise<number> {
+    // One replica at a time, as the escalation sweep: two would read and move the same cursor.
+    return (
+      (await this.store.runExclusive('ratings-read-back', () =>
+        readRatingsBack({
+          store: this.store,
+          logger: this.logger,
+          clock: this.clock,
+          adapters: this.options.adapters,
+          crms: this.crms,
+          poke: () => this.poke(),
+        }),
+      )) ?? 0
+    );
+  }
+
+  /**
+   * Deletes done jobs older than the retention (`BOUCLE_JOB_RETENTION_DAYS`), a batch at a time,
+   * so that the jobs table holds the open work and a bounded history, not every job ever run.
+   */
+  async pruneDoneJobs(): Promise<number> {
+    const retentionMs = this.options.jobRetentionMs ?? 7 * DAY_MS;
+    return this.store.pruneDoneJobs(this.clock() - retentionMs, 10_000);
+  }
+}
