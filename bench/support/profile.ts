@@ -99,7 +99,7 @@ function what(stack: readonly CallFrame[]): string {
 function whom(stack: readonly CallFrame[]): string {
   const paths = stack.map((f) => file(f.url));
   if (paths.some((p) => p.includes('server/src/emulators/'))) return 'emulators';
-  if (paths.some((p) => p.startsWith('server/src/sync/') || p.startsWith('server/src/crm/')))
+  if (paths.some((p) => /^server\/src\/(sync|loop|queue|readback|crm)\//.test(p)))
     return 'sync (engine + adapters)';
   if (paths.some((p) => p.startsWith('server/src/http/') || p.startsWith('server/src/webhooks/')))
     return 'API requests (handlers)';

@@ -19,7 +19,7 @@ import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
 import pino from 'pino';
 import { startServer, type RunningServer } from '../../server/src/server.ts';
-import type { CrmAdapter } from '../../server/src/sync/adapter.ts';
+import type { CrmAdapter } from '../../server/src/crm/adapter.ts';
 import type { Job } from '../../server/src/store/store.ts';
 import { startInstrumentedEmulators, type EmulatorsReport } from './emulators.ts';
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from './profile.ts';
