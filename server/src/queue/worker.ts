@@ -24,7 +24,8 @@ export interface WorkerOptions {
   readonly idleMs: number;
   /**
    * The round size while there is no backlog: a few jobs are flushed as soon as they are due. A
-   * round that fills its claim means a backlog, and the next claims the adapter's full batch.
+   * round that fills its claim means a backlog, and the next claims twice as many, up to the
+   * adapter's batch.
    */
   readonly flushSize: number;
   /**
@@ -40,8 +41,10 @@ export interface WorkerOptions {
  * A polling worker, one loop per CRM: claims a batch of due jobs (SKIP LOCKED on PostgreSQL;
  * answers first), renews their lease while it works, hands each kind to its handler, sleeps when
  * there was nothing to do until the idle delay passes or `poke()` wakes it. Without a backlog a
- * round claims `flushSize` jobs, so that a new answer is written at once; under backlog it claims
- * the adapter's full batch, so that calls stay at the floor. A long round (rollups) works its
+ * round claims `flushSize` jobs, so that a new answer is written at once; while rounds fill their
+ * claim the next claims twice as many, up to the adapter's batch, so that calls stay at the floor
+ * under a backlog (and no round of thousands of jobs goes silent for a minute before its first
+ * write, which a killed worker would lose whole). A long round (rollups) works its
  * other kinds in steps of `stepSize`, and answers that arrive meanwhile go between two steps. A handler that throws before
  * any per-record result (a read, the portal setup, the whole call refused) says nothing about the
  * records: they wait without spending an attempt, with a backoff that grows while the CRM keeps
@@ -51,8 +54,8 @@ export class QueueWorker {
   private running = false;
   private loops: Promise<void>[] = [];
   private readonly wakes = new Set<() => void>();
-  /** CRMs whose last claim was full: their next round claims a full batch. */
-  private readonly backlog = new Set<Crm>();
+  /** How many jobs each CRM's next round claims: doubled after a full claim. */
+  private readonly claimSize = new Map<Crm, number>();
   /** Counts `poke()`s: a round poked since its last step works the new answers first. */
   private pokes = 0;
 
@@ -110,13 +113,14 @@ export class QueueWorker {
   /** Processes one batch of due jobs of a CRM; returns how many jobs it settled. */
   async runOnce(adapter: CrmAdapter): Promise<number> {
     const { store, clock, workerId, leaseMs, flushSize, stepSize } = this.options;
-    const limit = this.backlog.has(adapter.crm)
-      ? adapter.batchSize
-      : Math.min(flushSize, adapter.batchSize);
+    const limit = Math.min(this.claimSize.get(adapter.crm) ?? flushSize, adapter.batchSize);
     const round = { pokes: this.pokes };
     const jobs = await store.claim(adapter.crm, workerId, limit, leaseMs, clock());
-    if (jobs.length >= limit) this.backlog.add(adapter.crm);
-    else this.backlog.delete(adapter.crm);
+    // What was due fits the next claim; a full claim means more is due: twice as many next time.
+    this.claimSize.set(
+      adapter.crm,
+      Math.max(flushSize, jobs.length >= limit ? limit * 2 : jobs.length),
+    );
     if (jobs.length === 0) return 0;
     const held = new Set(jobs.map((j) => j.id));
     const heartbeat = setInterval(() => {
