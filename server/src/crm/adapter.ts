@@ -109,6 +109,11 @@ export interface CrmAdapter {
   readonly crm: Crm;
   /** Jobs claimed per round: what the CRM's batch endpoints take in a handful of calls. */
   readonly batchSize: number;
+  /**
+   * The records one write call takes (Salesforce Composite: 5 collections of 200; HubSpot: a
+   * batch of 100): the round size under a backlog starts there, so that each call is full.
+   */
+  readonly callSize?: number;
   /** The alert thresholds in force (cached by the adapter). */
   thresholdRules(): Promise<ThresholdRule[]>;
   /** The journey in force in this CRM (cached by the adapter; the last valid one on errors). */

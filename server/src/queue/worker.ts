@@ -24,8 +24,8 @@ export interface WorkerOptions {
   readonly idleMs: number;
   /**
    * The round size while there is no backlog: a few jobs are flushed as soon as they are due. A
-   * round that fills its claim means a backlog, and the next claims twice as many, up to the
-   * adapter's batch.
+   * round that fills its claim means a backlog: the next claims what fills the CRM's write calls
+   * (`callSize`), then twice as many each time, up to the adapter's batch.
    */
   readonly flushSize: number;
   /**
@@ -40,15 +40,18 @@ export interface WorkerOptions {
 /**
  * A polling worker, one loop per CRM: claims a batch of due jobs (SKIP LOCKED on PostgreSQL;
  * answers first), renews their lease while it works, hands each kind to its handler, sleeps when
- * there was nothing to do until the idle delay passes or `poke()` wakes it. Without a backlog a
- * round claims `flushSize` jobs, so that a new answer is written at once; while rounds fill their
- * claim the next claims twice as many, up to the adapter's batch, so that calls stay at the floor
- * under a backlog (and no round of thousands of jobs goes silent for a minute before its first
- * write, which a killed worker would lose whole). A long round (rollups) works its
- * other kinds in steps of `stepSize`, and answers that arrive meanwhile go between two steps. A handler that throws before
- * any per-record result (a read, the portal setup, the whole call refused) says nothing about the
- * records: they wait without spending an attempt, with a backoff that grows while the CRM keeps
- * failing.
+ * there was nothing to do until the idle delay passes or `poke()` wakes it.
+ *
+ * Without a backlog a round claims `flushSize` jobs, so that a new answer is written at once.
+ * After a round that filled its claim, the next claims what fills the CRM's write calls, then
+ * twice as many each time, up to the adapter's batch: calls stay at the floor under a backlog,
+ * and no round of thousands of jobs prepares for a minute before its first write (which a killed
+ * worker would lose whole). A long round (rollups) works its other kinds in steps of `stepSize`,
+ * and answers accepted meanwhile (the loop was poked) go between two steps.
+ *
+ * A handler that throws before any per-record result (a read, the portal setup, the whole call
+ * refused) says nothing about the records: they wait without spending an attempt, with a backoff
+ * that grows while the CRM keeps failing.
  */
 export class QueueWorker {
   private running = false;
@@ -117,9 +120,12 @@ export class QueueWorker {
     const round = { pokes: this.pokes };
     const jobs = await store.claim(adapter.crm, workerId, limit, leaseMs, clock());
     // What was due fits the next claim; a full claim means more is due: twice as many next time.
+    // What was due fits the next claim. A full claim means a backlog: the next claims what fills
+    // the CRM's write calls, then twice as many each time it is full again.
+    const grown = Math.max(limit * 2, adapter.callSize ?? flushSize);
     this.claimSize.set(
       adapter.crm,
-      Math.max(flushSize, jobs.length >= limit ? limit * 2 : jobs.length),
+      Math.max(flushSize, jobs.length >= limit ? grown : jobs.length),
     );
     if (jobs.length === 0) return 0;
     const held = new Set(jobs.map((j) => j.id));

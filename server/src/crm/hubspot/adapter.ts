@@ -56,6 +56,7 @@ export interface HubSpotAdapterOptions extends HubSpotClientOptions {
 export class HubSpotAdapter implements CrmAdapter {
   readonly crm = 'hubspot' as const;
   readonly batchSize = 5000;
+  readonly callSize = 100;
   readonly api: HubSpotClient;
   private setup: Promise<SetupReport> | undefined;
   private surveyTypes: Promise<{ toContact: number; toCompany: number }> | undefined;

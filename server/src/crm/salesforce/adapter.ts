@@ -42,6 +42,7 @@ const RESOLUTION_TTL_MS = 10 * 60_000;
 export class SalesforceAdapter implements CrmAdapter {
   readonly crm = 'salesforce' as const;
   readonly batchSize = 10_000;
+  readonly callSize = 1_000;
   private readonly client: SalesforceClient;
   private rules: { at: number; rules: ThresholdRule[] } | undefined;
   private readonly resolved: ResolutionCache;
