@@ -29,8 +29,9 @@ export interface WorkerOptions {
    */
   readonly flushSize: number;
   /**
-   * The most jobs of a kind other than answers worked in one step: between two steps, answers
-   * that arrived meanwhile (the loop was poked) are worked first, in a short round of their own.
+   * The most jobs of a kind other than answers worked in one step (at least the adapter's
+   * `callSize`): between two steps, answers that arrived meanwhile (the loop was poked) are worked
+   * first, in a short round of their own.
    */
   readonly stepSize: number;
   /** Runs after each round of a CRM's loop (the periodic sweeps), inside its error handling. */
@@ -136,7 +137,8 @@ export class QueueWorker {
     try {
       for (const [kind, handle] of this.options.handlers) {
         const ofKind = jobs.filter((j) => j.kind === kind);
-        const size = kind === 'answer' ? ofKind.length : stepSize;
+        // A step is never smaller than one full write call of the CRM.
+        const size = kind === 'answer' ? ofKind.length : Math.max(stepSize, adapter.callSize ?? 0);
         for (let i = 0; i < ofKind.length; i += size) {
           if (i > 0) worked += await this.answersBetweenSteps(adapter, held, round);
           await this.step(adapter, kind, handle, ofKind.slice(i, i + size));
