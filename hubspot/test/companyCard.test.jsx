@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BarChart,
   EmptyState,
   ErrorState,
+  LineChart,
   LoadingSpinner,
   StatisticsItem,
   StatusTag,
+  Table,
   TableCell,
   TableRow,
   Tag,
@@ -110,7 +113,8 @@ describe('the HubSpot company card', () => {
     expect(
       findAll(Text).some(
         (node) =>
-          node.text === 'Delays and responsiveness: 100.0% of unhappy answers (±0.0), 1 answers',
+          node.text ===
+          'Delays and responsiveness: 100.0% of unhappy answers (too few for a margin), 1 answers',
       ),
     ).toBe(true);
   });
@@ -138,9 +142,10 @@ describe('the HubSpot company card', () => {
   });
 
   it('shows the touchpoints in journey order, each against its target', async () => {
-    const { findAll } = renderCard(answering(withJourney));
+    const { findAll, findByTestId } = renderCard(answering(withJourney));
     await settle();
-    const rows = findAll(TableRow)
+    const rows = findByTestId(Table, 'touchpoints')
+      .findAll(TableRow)
       .map((row) =>
         row.findAll(TableCell).map((cell) => cell.maybeFind(StatusTag)?.text ?? cell.text),
       )
@@ -158,9 +163,10 @@ describe('the HubSpot company card', () => {
   });
 
   it('labels the touchpoints in French for a French user', async () => {
-    const { findAll } = renderCard(answering(withJourney), 'fr-FR');
+    const { findByTestId } = renderCard(answering(withJourney), 'fr-FR');
     await settle();
-    const labels = findAll(TableRow)
+    const labels = findByTestId(Table, 'touchpoints')
+      .findAll(TableRow)
       .map((row) =>
         row.findAll(TableCell).map((cell) => cell.maybeFind(StatusTag)?.text ?? cell.text),
       )
@@ -178,6 +184,81 @@ describe('the HubSpot company card', () => {
     const { findAll } = renderCard(answering(summary), 'fr-FR');
     await settle();
     expect(findAll(StatisticsItem)[0].props.label).toBe('NPS (90 derniers jours)');
+  });
+
+  it('draws the monthly trend as a line with the edges of its margin band, the figures in an accordion', async () => {
+    const { findByTestId } = renderCard(answering(summary));
+    await settle();
+    const chart = findByTestId(LineChart, 'trend-chart');
+    // Only November has answers: 1 promoter and 1 detractor, NPS 0 ± 138.6 (kept within ±100).
+    expect(chart.props.data).toEqual([
+      { month: 'Nov 2026', nps: 0, series: 'NPS' },
+      { month: 'Nov 2026', nps: 100, series: 'NPS + margin' },
+      { month: 'Nov 2026', nps: -100, series: 'NPS − margin' },
+    ]);
+    expect(chart.props.axes.options.groupFieldByColor).toBe('series');
+    expect(chart.props.options.title).toBe('Monthly NPS, with its 95% margin of error');
+    const table = findByTestId(Table, 'trend');
+    expect(table.findAll(TableRow)).toHaveLength(13); // the header and twelve months
+  });
+
+  it('draws no band around a one-sided month and says its sample is too small, not "± 0.0"', async () => {
+    const sided = likeServer(summary, {
+      overall: { ...summary.overall, promoters: 2, detractors: 0, nps: 100, margin: 0 },
+      trend: summary.trend.map((month) =>
+        month.n ? { ...month, promoters: 2, detractors: 0, nps: 100, margin: 0 } : month,
+      ),
+    });
+    const { findAll, findByTestId } = renderCard(answering(sided));
+    await settle();
+    expect(findByTestId(LineChart, 'trend-chart').props.data).toEqual([
+      { month: 'Nov 2026', nps: 100, series: 'NPS' },
+    ]);
+    expect(findAll(StatisticsItem)[0].find(Text).text).toBe(
+      'too few answers for a margin of error',
+    );
+    const november = findByTestId(Table, 'trend').findAll(TableRow).at(-1);
+    expect(november.findAll(TableCell).map((cell) => cell.text)).toEqual([
+      'Nov 2026',
+      '+100',
+      'too few answers for a margin of error',
+      '2',
+    ]);
+  });
+
+  it('draws the touchpoints as bars coloured by their target status, named in the legend', async () => {
+    const { findByTestId } = renderCard(answering(withJourney));
+    await settle();
+    const chart = findByTestId(BarChart, 'touchpoints-chart');
+    expect(chart.props.data).toEqual([
+      { touchpoint: 'Pre-sale', nps: 100, status: 'Target met' },
+      { touchpoint: 'Contracting', nps: -100, status: 'Target missed' },
+      { touchpoint: 'After-sale', nps: 40, status: 'Not enough answers to say' },
+      { touchpoint: 'Onboarding (not in the journey)', nps: 100, status: 'Not in the journey' },
+    ]);
+    expect(chart.props.axes.options.colors['Target met']).toBe('green');
+  });
+
+  it('writes figures, dates, months and callback kinds the French way for a French user', async () => {
+    const precise = likeServer(withJourney, {
+      overall: { ...summary.overall, nps: 52.9, margin: 12.4 },
+    });
+    const { findAll, findByTestId } = renderCard(answering(precise), 'fr-FR');
+    await settle();
+    const [nps] = findAll(StatisticsItem);
+    expect(nps.props.number).toBe('+52,9');
+    expect(nps.find(Text).text).toBe('±12,4 points');
+    expect(findByTestId(Table, 'trend').findAll(TableRow).at(-1).find(TableCell).text).toBe(
+      'nov. 2026',
+    );
+    const verbatim = findAll(Text).find((node) => node.text?.includes('Trop lent'));
+    expect(verbatim.text).toContain('22 nov. 2026');
+    const callbacks = findByTestId(Table, 'callbacks')
+      .findAll(TableRow)
+      .slice(1)
+      .map((row) => row.findAll(TableCell).map((cell) => cell.text));
+    expect(callbacks[0]).toEqual(['Reconquête détracteur', 'Ouvert', '23 nov. 2026', null]);
+    expect(callbacks.map((cells) => cells[0])).toContain('Remerciement promoteur');
   });
 
   it('says when the company has no answers', async () => {

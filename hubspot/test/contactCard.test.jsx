@@ -42,7 +42,9 @@ describe('the HubSpot contact card', () => {
     await settle();
     expect(maybeFind(LoadingSpinner)).toBeNull();
     const cells = findAll(TableCell).map((cell) => cell.text);
-    expect(cells).toEqual(expect.arrayContaining(['NPS 2', 'after-sale', 'Trop lent', '5/5']));
+    expect(cells).toEqual(
+      expect.arrayContaining(['Nov 22, 2026', 'NPS 2', 'After-sale', 'Trop lent', '5/5']),
+    );
   });
 
   it('shows a comment as text, never as markup', async () => {

@@ -76,7 +76,15 @@ export function fakeFetch(routes) {
 }
 
 /** Resolves once pending promises and React updates have run. */
-export const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+export async function settle() {
+  // React's scheduler flushes effects and renders on setImmediate turns in Node, and the fake
+  // fetch answers on promise turns: a few turns of both, never a time to wait. (A single
+  // setTimeout(0) could fire before the effect that calls fetch on a busy machine.)
+  for (let turn = 0; turn < 10; turn++) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 /** The names of every element a render produced, depth first. */
 export function elementNames(node, names = new Set()) {

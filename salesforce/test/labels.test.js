@@ -117,7 +117,8 @@ describe('French for the rest of the package (French must be active in the Trans
         /<masterLabel>([^<]+)<\/masterLabel>/g,
       );
       const translation = new RegExp(
-        `<reportTypes>((?:(?!</reportTypes>)[\\s\\S])*<name>${reportType}</name>(?:(?!</reportTypes>)[\\s\\S])*)</reportTypes>`,
+        // The report type's own <name> (a section's is followed by </sections>, not <sections>).
+        `<reportTypes>((?:(?!</reportTypes>)[\\s\\S])*<name>${reportType}</name>\\s*<sections>(?:(?!</reportTypes>)[\\s\\S])*)</reportTypes>`,
       ).exec(french)?.[1];
       expect({ reportType, label: /<label>[^<]+<\/label>/.test(translation ?? '') }).toEqual({
         reportType,

@@ -41,8 +41,20 @@ describe('the Salesforce package', () => {
     expect(names('CustomApplication')).toEqual(['Boucle']);
     expect(names('ReportType').sort()).toEqual([
       'Accounts_with_Survey_Responses',
+      'Callbacks',
       'Callbacks_with_Survey_Responses',
+      'Survey_Responses',
     ]);
+    // Reports and a dashboard in their own folders, ready to run after the install.
+    expect(names('ReportFolder')).toEqual(['Boucle_Reports']);
+    expect(names('Report').sort()).toEqual([
+      'Boucle_Reports/Dissonance_Reviews',
+      'Boucle_Reports/Loop_Closure',
+      'Boucle_Reports/NPS_by_Owner',
+      'Boucle_Reports/NPS_by_Touchpoint_and_Month',
+    ]);
+    expect(names('DashboardFolder')).toEqual(['Boucle_Dashboards']);
+    expect(names('Dashboard')).toEqual(['Boucle_Dashboards/NPS_and_Loop_Closure']);
     expect(names('LightningComponentBundle').sort()).toEqual([
       'boucleUi',
       'npsAccountCard',
@@ -51,6 +63,7 @@ describe('the Salesforce package', () => {
       'npsCallbackQueue',
       'npsCore',
       'npsResponseRating',
+      'npsTeamOverview',
     ]);
   });
 

@@ -62,6 +62,13 @@ const environmentSchema = z.object({
       .refine((v) => !v.endsWith('_'), { error: 'must not end with an underscore' })
       .optional(),
   ),
+  // More records of one kind in one sync round than this go through Bulk API 2.0 ingest jobs
+  // (backfills) instead of Composite; 0 keeps Composite for everything.
+  SALESFORCE_BULK_THRESHOLD: z.coerce
+    .number({ error: 'must be a number of records, e.g. 2000' })
+    .int({ error: 'must be a whole number of records' })
+    .min(0, { error: 'must be 0 (Bulk API off) or more records' })
+    .default(2000),
   HUBSPOT_BASE_URL: optionalText.pipe(url('HUBSPOT_BASE_URL').optional()),
   HUBSPOT_ACCESS_TOKEN: optionalText,
   HUBSPOT_CLIENT_SECRET: optionalText,
@@ -105,6 +112,16 @@ const environmentSchema = z.object({
 export type SalesforceConfig = {
   /** The managed package's namespace prefix (`SALESFORCE_NAMESPACE`); none when deployed as source. */
   readonly namespace?: string;
+  /**
+   * Bulk API 2.0 for backfills: rounds with more records of one kind than `threshold`
+   * (`SALESFORCE_BULK_THRESHOLD`, default 2,000; 0: never) are upserted as ingest jobs. Tests
+   * shorten the polling and the upload size.
+   */
+  readonly bulk?: {
+    readonly threshold: number;
+    readonly pollInitialMs?: number;
+    readonly maxUploadBytes?: number;
+  };
 } & (
   | {
       readonly auth: 'client_credentials';
@@ -238,6 +255,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           privateKeyFile: e.SALESFORCE_PRIVATE_KEY_FILE,
           apiVersion: e.SALESFORCE_API_VERSION,
           ...(e.SALESFORCE_NAMESPACE && { namespace: e.SALESFORCE_NAMESPACE }),
+          bulk: { threshold: e.SALESFORCE_BULK_THRESHOLD },
         };
       }
     } else if (!e.SALESFORCE_CLIENT_SECRET) {
@@ -252,6 +270,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         clientSecret: e.SALESFORCE_CLIENT_SECRET,
         apiVersion: e.SALESFORCE_API_VERSION,
         ...(e.SALESFORCE_NAMESPACE && { namespace: e.SALESFORCE_NAMESPACE }),
+        bulk: { threshold: e.SALESFORCE_BULK_THRESHOLD },
       };
     }
   }

@@ -114,6 +114,11 @@ export interface CrmAdapter {
    * batch of 100): the round size under a backlog starts there, so that each call is full.
    */
   readonly callSize?: number;
+  /**
+   * Jobs claimed per round while a full round shows a backlog (a backfill): what the CRM's bulk
+   * API takes in one job. None: every round claims `batchSize`.
+   */
+  readonly backlogBatchSize?: number;
   /** The alert thresholds in force (cached by the adapter). */
   thresholdRules(): Promise<ThresholdRule[]>;
   /** The journey in force in this CRM (cached by the adapter; the last valid one on errors). */

@@ -123,6 +123,7 @@ ${header}
     <section class="region" aria-labelledby="queue-label">
       <h2 id="queue-label" class="region-label">${w.homePage} ${escapeHtml(context.userName ?? w.noUser)}</h2>
       <div id="callback-queue"></div>
+      <div id="team-overview" class="slds-m-top_small"></div>
     </section>
     <section class="region" aria-labelledby="logging-for">
       <h2 id="logging-for" class="region-label" data-page="${w.callbackPage}">${w.callbackPage}${context.callbackName ? ` · ${w.logging} ${escapeHtml(context.callbackName)}` : ''}</h2>

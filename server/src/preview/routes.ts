@@ -78,35 +78,54 @@ export function preview(deps: PreviewDeps): Preview {
   async function context(language: 'en' | 'fr'): Promise<PreviewContext> {
     const website = `https://www.${accountKey}`;
     // The logger opens on the account's next callback still to reach (open, escalated or tried),
-    // or else the org's; the signed-in user is its assignee, whose queue the page shows.
+    // or else the org's; the signed-in user is its assignee's manager (or the assignee, a manager),
+    // whose queue and team the page shows.
     type Callback = {
       Id: string;
       Name: string;
       Assignee__c: string | null;
-      Assignee__r: { Name: string } | null;
+      Assignee__r: {
+        Name: string;
+        ManagerId: string | null;
+        Manager: { Name: string } | null;
+      } | null;
       Account__r: { Website: string | null } | null;
     };
-    const [accounts, callbacks] = await Promise.all([
+    const [accounts, callbacks, reports] = await Promise.all([
       deps.salesforce.queries<{ Id: string; Name: string }>([
         `SELECT Id, Name FROM Account WHERE Website = ${quote(website)} LIMIT 1`,
       ]),
       deps.salesforce.queries<Callback>([
-        `SELECT Id, Name, Assignee__c, Assignee__r.Name, Account__r.Website FROM Callback__c
+        `SELECT Id, Name, Assignee__c, Assignee__r.Name, Assignee__r.ManagerId, Assignee__r.Manager.Name, Account__r.Website FROM Callback__c
          WHERE Status__c IN ('Open', 'Escalated', 'Attempted') ORDER BY Due_At__c ASC LIMIT 200`,
+      ]),
+      deps.salesforce.queries<{ ManagerId: string }>([
+        'SELECT ManagerId FROM User WHERE ManagerId != null',
       ]),
     ]);
     const account = accounts[0];
-    const callback = callbacks.find((c) => c.Account__r?.Website === website) ?? callbacks[0];
+    // A manager's callback first (someone reports to its assignee), so that the Home page's team
+    // overview has a team to show; a rep's callback signs in the rep's manager, whose queue and
+    // team hold it.
+    const managers = new Set(reports.map((user) => user.ManagerId));
+    const onAccount = callbacks.filter((c) => c.Account__r?.Website === website);
+    const callback =
+      onAccount.find((c) => c.Assignee__c && managers.has(c.Assignee__c)) ??
+      onAccount[0] ??
+      callbacks[0];
+    const assignee = callback?.Assignee__c && callback.Assignee__r;
+    const signedIn =
+      assignee && !managers.has(callback.Assignee__c as string) && assignee.ManagerId
+        ? { userId: assignee.ManagerId, userName: assignee.Manager?.Name ?? assignee.Name }
+        : assignee
+          ? { userId: callback.Assignee__c as string, userName: assignee.Name }
+          : undefined;
     return {
       language,
       accountKey,
       ...(account && { accountId: account.Id, accountName: account.Name }),
       ...(callback && { callbackId: callback.Id, callbackName: callback.Name }),
-      ...(callback?.Assignee__c &&
-        callback.Assignee__r && {
-          userId: callback.Assignee__c,
-          userName: callback.Assignee__r.Name,
-        }),
+      ...signedIn,
     };
   }
 

@@ -119,8 +119,7 @@ export class QueueWorker {
     const { store, clock, workerId, leaseMs, flushSize, stepSize } = this.options;
     const limit = Math.min(this.claimSize.get(adapter.crm) ?? flushSize, adapter.batchSize);
     const round = { pokes: this.pokes };
-    const jobs = await store.claim(adapter.crm, workerId, limit, leaseMs, clock());
-    // What was due fits the next claim; a full claim means more is due: twice as many next time.
+    let jobs = await store.claim(adapter.crm, workerId, limit, leaseMs, clock());
     // What was due fits the next claim. A full claim means a backlog: the next claims what fills
     // the CRM's write calls, then twice as many each time it is full again.
     const grown = Math.max(limit * 2, adapter.callSize ?? flushSize);
@@ -128,6 +127,13 @@ export class QueueWorker {
       adapter.crm,
       Math.max(flushSize, jobs.length >= limit ? grown : jobs.length),
     );
+    // A round at the adapter's full batch is a backfill: a CRM with a bulk API takes a bigger one
+    // (one bulk job).
+    const bulk = adapter.backlogBatchSize ?? 0;
+    if (limit >= adapter.batchSize && jobs.length >= limit && bulk > jobs.length)
+      jobs = jobs.concat(
+        await store.claim(adapter.crm, workerId, bulk - jobs.length, leaseMs, clock()),
+      );
     if (jobs.length === 0) return 0;
     const held = new Set(jobs.map((j) => j.id));
     const heartbeat = setInterval(() => {

@@ -46,6 +46,53 @@ export interface StoredCallback extends Callback {
   readonly escalateTo?: string;
 }
 
+/** One record's new sync state in one CRM (`setSyncStates`, `settleJobs`). */
+export interface SyncStateChange {
+  readonly crm: Crm;
+  readonly kind: JobKind;
+  readonly ref: string;
+  readonly state: SyncState;
+  readonly detail?: string;
+  /** The CRM record id; without one, the id already known is kept. */
+  readonly crmId?: string;
+}
+
+/** A line of the sync log. */
+export interface SyncLogEntry {
+  readonly crm: Crm;
+  readonly kind: JobKind;
+  readonly ref: string;
+  readonly outcome: string;
+  readonly detail: string;
+  readonly at: number;
+}
+
+/**
+ * What became of a batch of jobs of one CRM, settled in one transaction by `settleJobs`: what the
+ * sync engine otherwise does with one `setSyncState`, `complete`, `retry`, `deadLetter` and `log`
+ * call (and one transaction) per job.
+ */
+export interface Settlement {
+  /** Written to the CRM: sync state `synced` with the record's CRM id, and the job completed. */
+  readonly synced?: readonly { readonly job: Job; readonly crmId: string }[];
+  /**
+   * To run again after `delayMs`; a counted attempt that reaches `maxAttempts` dead-letters the
+   * job instead (sync state `dead`, logged `after N attempts: error`).
+   */
+  readonly retry?: readonly {
+    readonly job: Job;
+    readonly error: string;
+    readonly delayMs: number;
+    readonly countAttempt: boolean;
+  }[];
+  /** Dead-lettered at once (an error no retry can fix): sync state `dead`, logged. */
+  readonly dead?: readonly { readonly job: Job; readonly error: string }[];
+  /** Other sync states to set with it (an answer `unmatched`, with why). */
+  readonly states?: readonly SyncStateChange[];
+  /** Other log lines (`N records synced`). */
+  readonly log?: readonly SyncLogEntry[];
+}
+
 export interface CallbackFilter {
   /** `open`: the loop is not closed yet (any state but resolved and closed_no_contact); `overdue`:
    * past due and not reached; any other: callbacks in exactly that state. */
@@ -61,7 +108,10 @@ export interface CallbackFilter {
  * never a second record. Every method is async so that a PostgreSQL store can implement it.
  */
 export interface Store {
-  /** Stores answers not seen before and queues their sync to each CRM, in one transaction. */
+  /**
+   * Stores answers not seen before and queues their sync to each CRM, in one transaction; calls
+   * made concurrently share it (group commit), each resolving with its own counts once committed.
+   */
   ingestAnswers(
     answers: readonly Answer[],
     crms: readonly Crm[],
@@ -109,6 +159,8 @@ export interface Store {
     detail?: string,
     crmId?: string,
   ): Promise<void>;
+  /** Sets many sync states in one statement per few hundred (`setSyncState` for each). */
+  setSyncStates(changes: readonly SyncStateChange[]): Promise<void>;
   syncStates(
     crm: Crm,
     kind: JobKind,
@@ -158,6 +210,16 @@ export interface Store {
     options: { countAttempt: boolean; maxAttempts: number },
   ): Promise<'retry' | 'dead'>;
   deadLetter(id: number, error: string, now: number): Promise<void>;
+  /**
+   * Settles a batch of one CRM's jobs in one transaction (see `Settlement`); returns the ids of
+   * the jobs that died, retried ones that ran out of attempts included.
+   */
+  settleJobs(
+    crm: Crm,
+    settlement: Settlement,
+    now: number,
+    options: { maxAttempts: number },
+  ): Promise<{ dead: number[] }>;
   listDead(limit: number): Promise<DeadJob[]>;
   /** Moves dead jobs (all, or these ids) back to the queue; returns how many. */
   replay(ids: readonly number[] | 'all', now: number): Promise<number>;
@@ -206,6 +268,8 @@ export interface Store {
     detail: string,
     now: number,
   ): Promise<void>;
+  /** Appends many lines to the sync log in one statement per few hundred. */
+  logMany(entries: readonly SyncLogEntry[]): Promise<void>;
   /**
    * Runs `work` unless another server sharing this store is running work of the same name (the
    * escalation sweep, the HubSpot feedback poll): then returns undefined at once. One process

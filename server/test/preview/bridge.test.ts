@@ -78,6 +78,22 @@ describe('the preview page', () => {
       callbackId: expect.any(String),
       userId: expect.stringMatching(/^005/),
     });
+    // The signed-in user is a manager: someone reports to them, so the team overview has a team,
+    // and the callback in the logger is in their queue (theirs or a report's).
+    const state = (await (
+      await fetch(`${server.emulators?.salesforceUrl}/__emulator/state`)
+    ).json()) as {
+      objects: {
+        User: { Id: string; ManagerId?: string | null }[];
+        Callback__c: { Id: string; Assignee__c: string }[];
+      };
+    };
+    const team = state.objects.User.filter((user) => user.ManagerId === context.userId);
+    expect(team.length).toBeGreaterThan(0);
+    const assignee = state.objects.Callback__c.find(
+      (c) => c.Id === context.callbackId,
+    )?.Assignee__c;
+    expect([context.userId, ...team.map((user) => user.Id)]).toContain(assignee);
     // The page says what is emulated, in both languages.
     expect(html).toContain('What is emulated here');
     const french = await (await fetch(`${server.url}/?lang=fr`)).text();

@@ -128,6 +128,18 @@ describe.skipIf(!available)('the preview page in Chromium', () => {
     expect(await page.locator('c-nps-account-card .norm').textContent()).toContain(
       `org-wide NPS of ${signed(summary.norm?.nps ?? null)}`,
     );
+    // The monthly trend as a chart: a dot per month with answers, the margin as a band, and the
+    // figures behind it in a table for screen readers.
+    const chart = page.locator('c-nps-account-card svg.trend-chart');
+    expect(await chart.getAttribute('role')).toBe('img');
+    expect(await chart.getAttribute('aria-label')).toContain('Monthly NPS');
+    expect(await chart.locator('circle.dot').count()).toBeGreaterThan(1);
+    expect(await chart.locator('path.band').count()).toBeGreaterThan(0);
+    expect((await chart.boundingBox())?.height).toBeGreaterThan(50);
+    expect(await page.locator('c-nps-account-card table.trend tbody tr').count()).toBe(12);
+    expect(await page.locator('c-nps-account-card .touchpoints-chart .tp-bar').count()).toBe(
+      await page.locator('c-nps-account-card table.touchpoints tbody tr').count(),
+    );
     // The HubSpot company card's data for the same account, from the signed /hubspot backend.
     await expect
       .poll(async () => (await page.locator('.hubspot-nps').textContent())?.trim(), {
@@ -140,6 +152,15 @@ describe.skipIf(!available)('the preview page in Chromium', () => {
     const rows = page.locator('c-nps-callback-queue tbody tr');
     await rows.first().waitFor();
     expect(await rows.count()).toBeGreaterThan(0);
+    // The manager's team overview beside the queue: a row per member who reports to them, then
+    // the whole team, each against the org-wide NPS.
+    const members = page.locator('c-nps-team-overview tr.member');
+    await members.first().waitFor({ timeout: 30_000 });
+    expect(await members.count()).toBeGreaterThan(0);
+    expect(await page.locator('c-nps-team-overview [role="alert"]').count()).toBe(0);
+    expect(await page.locator('c-nps-team-overview tr.total th').textContent()).toContain(
+      'Whole team',
+    );
     await page.screenshot({ path: join(SHOTS, 'preview.png'), fullPage: true });
     expect(await accessibilityProblems()).toEqual([]);
     expect(statSync(join(SHOTS, 'preview.png')).size).toBeGreaterThan(10_000);
@@ -194,6 +215,23 @@ describe.skipIf(!available)('the preview page in Chromium', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     await page.getByText('Avis clients (NPS)').waitFor();
     await page.getByText('Aperçu de Boucle').waitFor();
+    // Figures and months the French way: a decimal comma, French month names.
+    expect((await page.locator('c-nps-account-card .nps').textContent())?.trim()).toMatch(
+      /^([+-]?\d+,\d|—)$/,
+    );
+    const month = new Intl.DateTimeFormat('fr-FR', {
+      month: 'short',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }).format(new Date());
+    expect(
+      (
+        await page.locator('c-nps-account-card table.trend tbody tr:last-child th').textContent()
+      )?.trim(),
+    ).toBe(month);
+    expect(
+      await page.locator('c-nps-account-card svg.trend-chart').getAttribute('aria-label'),
+    ).toContain('NPS mensuel');
     await page.screenshot({ path: join(SHOTS, 'preview-fr.png'), fullPage: true });
     expect(await accessibilityProblems()).toEqual([]);
   });

@@ -63,6 +63,8 @@ export async function startHarness(
     webhooks?: Partial<WebhooksConfig>;
     /** The HubSpot app's client secret (turns on the /hubspot backend). */
     hubspotClientSecret?: string;
+    /** Bulk API 2.0 settings of the Salesforce connection (threshold, polling). */
+    salesforceBulk?: NonNullable<Config['salesforce']>['bulk'];
     /** Engine settings over the harness's fast ones (a smaller attempt budget, say). */
     engine?: ServerOptions['engine'];
   } = {},
@@ -150,6 +152,7 @@ export async function startHarness(
           clientId: 'boucle-sandbox',
           clientSecret: 'sandbox',
           apiVersion: '62.0',
+          ...(options.salesforceBulk && { bulk: options.salesforceBulk }),
         },
     hubspot: {
       baseUrl: emulators.hubspotUrl,

@@ -30,6 +30,19 @@ describe('loadConfig', () => {
     });
   });
 
+  it('uses Bulk API 2.0 above 2,000 records of one kind per round unless told otherwise', () => {
+    const env = {
+      BOUCLE_API_KEY: 'k'.repeat(20),
+      SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com',
+      SALESFORCE_CLIENT_ID: 'id',
+      SALESFORCE_CLIENT_SECRET: 'secret',
+    };
+    expect(loadConfig(env).salesforce?.bulk).toEqual({ threshold: 2000 });
+    expect(loadConfig({ ...env, SALESFORCE_BULK_THRESHOLD: '0' }).salesforce?.bulk).toEqual({
+      threshold: 0,
+    });
+  });
+
   it('reads a JWT bearer Salesforce', () => {
     const config = loadConfig({
       BOUCLE_API_KEY: 'k'.repeat(20),
@@ -53,6 +66,14 @@ describe('loadConfig', () => {
     [{ BOUCLE_API_KEY: 'short' }, 'BOUCLE_API_KEY: must be at least 16 characters'],
     [{ SALESFORCE_LOGIN_URL: 'login.salesforce.com' }, 'SALESFORCE_LOGIN_URL must be a URL'],
     [{ BOUCLE_WEBHOOK_SECRET: 'secret' }, 'BOUCLE_WEBHOOK_SECRET: must start with whsec_'],
+    [
+      { SALESFORCE_BULK_THRESHOLD: 'lots' },
+      'SALESFORCE_BULK_THRESHOLD: must be a number of records, e.g. 2000',
+    ],
+    [
+      { SALESFORCE_BULK_THRESHOLD: '-1' },
+      'SALESFORCE_BULK_THRESHOLD: must be 0 (Bulk API off) or more records',
+    ],
     [
       { SALESFORCE_CLIENT_ID: 'id' },
       'SALESFORCE_LOGIN_URL: is required with the other SALESFORCE_* variables',

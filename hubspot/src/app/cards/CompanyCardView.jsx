@@ -1,9 +1,12 @@
 import React from 'react';
 import {
+  Accordion,
+  BarChart,
   Divider,
   EmptyState,
   Flex,
   Heading,
+  LineChart,
   Statistics,
   StatisticsItem,
   StatusTag,
@@ -17,30 +20,40 @@ import {
   Text,
 } from '@hubspot/ui-extensions';
 import { touchpointLabel } from './boucle-core.js';
+import { statusColors, touchpointChartRows, trendChartRows } from './charts.js';
+import { formatterFor, hasMargin } from './format.js';
 import { translator } from './i18n.js';
 import { LoadingOrError, useBoucle } from './useBoucle.jsx';
 
 const SLA_VARIANT = { overdue: 'danger', due_soon: 'warning', on_time: 'success' };
 const TARGET_VARIANT = { met: 'success', missed: 'danger', not_enough: 'default' };
-const signed = (n) => (n === null || n === undefined ? '—' : `${n > 0 ? '+' : ''}${n}`);
+
+/** A callback kind by its label in the user's language (a kind the card does not know as sent). */
+export function kindLabel(kind, t) {
+  const key = `kind_${kind}`;
+  const label = t(key);
+  return label === key ? kind.replace(/_/g, ' ') : label;
+}
 
 /** The open callbacks of an account or contact, with where each stands against its SLA. */
-export function OpenCallbacks({ callbacks, t }) {
+export function OpenCallbacks({ callbacks, t, fmt }) {
   if (!callbacks.length) return <Text>{t('noCallbacks')}</Text>;
   return (
-    <Table bordered={true}>
+    <Table bordered={true} testId="callbacks">
       <TableHead>
         <TableRow>
           <TableHeader>{t('kind')}</TableHeader>
           <TableHeader>{t('status')}</TableHeader>
           <TableHeader>{t('due')}</TableHeader>
+          <TableHeader>{t('slaColumn')}</TableHeader>
         </TableRow>
       </TableHead>
       <TableBody>
         {callbacks.map((callback) => (
           <TableRow key={callback.id}>
-            <TableCell>{callback.kind.replace(/_/g, ' ')}</TableCell>
+            <TableCell>{kindLabel(callback.kind, t)}</TableCell>
             <TableCell>{t(callback.status)}</TableCell>
+            <TableCell>{fmt.date(callback.dueAt)}</TableCell>
             <TableCell>
               <StatusTag variant={SLA_VARIANT[callback.slaStatus] ?? 'default'}>
                 {t(callback.slaStatus)}
@@ -83,6 +96,8 @@ function journeyOf(card) {
  */
 export function CompanyCardView({ context, fetch }) {
   const t = translator(context?.user?.locale);
+  const fmt = formatterFor(context);
+  const signed = fmt.points;
   const french = String(context?.user?.locale ?? '')
     .toLowerCase()
     .startsWith('fr');
@@ -97,7 +112,13 @@ export function CompanyCardView({ context, fetch }) {
     <Flex direction="column" gap="medium">
       <Statistics>
         <StatisticsItem label={t('nps', { days: span.days })} number={signed(overall.nps)}>
-          <Text>{t('margin', { margin: overall.margin ?? '—' })}</Text>
+          <Text>
+            {hasMargin(overall)
+              ? t('margin', { margin: fmt.decimal(overall.margin) })
+              : overall.n > 0
+                ? t('marginTooSmall')
+                : '—'}
+          </Text>
         </StatisticsItem>
         <StatisticsItem label={t('answers', { n: overall.n })} number={String(overall.n)}>
           <Text>{t('split', overall)}</Text>
@@ -111,27 +132,57 @@ export function CompanyCardView({ context, fetch }) {
       {overall.lowSample && <Tag variant="warning">{t('lowSample')}</Tag>}
 
       <Heading>{t('trend')}</Heading>
-      <Table bordered={true}>
-        <TableHead>
-          <TableRow>
-            <TableHeader>{t('month')}</TableHeader>
-            <TableHeader>NPS</TableHeader>
-            <TableHeader>n</TableHeader>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {card.trend.map((month) => (
-            <TableRow key={month.key}>
-              <TableCell>{month.key}</TableCell>
-              <TableCell>{signed(month.nps)}</TableCell>
-              <TableCell>{month.n}</TableCell>
+      <LineChart
+        testId="trend-chart"
+        data={trendChartRows(card.trend, fmt, t)}
+        axes={{
+          x: { field: 'month', fieldType: 'category', label: t('month') },
+          y: { field: 'nps', fieldType: 'linear', label: 'NPS' },
+          options: { groupFieldByColor: 'series' },
+        }}
+        options={{ title: t('trendChart'), showLegend: true, showTooltips: true }}
+      />
+      <Accordion title={t('figures')} size="small">
+        <Table bordered={true} testId="trend">
+          <TableHead>
+            <TableRow>
+              <TableHeader>{t('month')}</TableHeader>
+              <TableHeader>NPS</TableHeader>
+              <TableHeader>{t('marginColumn')}</TableHeader>
+              <TableHeader>n</TableHeader>
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+          </TableHead>
+          <TableBody>
+            {card.trend.map((month) => (
+              <TableRow key={month.key}>
+                <TableCell>{fmt.month(month.key)}</TableCell>
+                <TableCell>{signed(month.nps)}</TableCell>
+                <TableCell>
+                  {hasMargin(month)
+                    ? `±${fmt.decimal(month.margin)}`
+                    : month.n > 0
+                      ? t('marginTooSmall')
+                      : '—'}
+                </TableCell>
+                <TableCell>{month.n}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </Accordion>
 
       <Heading>{t('touchpoints')}</Heading>
-      <Table bordered={true}>
+      <BarChart
+        testId="touchpoints-chart"
+        data={touchpointChartRows(journeyOf(card), fmt, t)}
+        axes={{
+          x: { field: 'touchpoint', fieldType: 'category', label: t('touchpoint') },
+          y: { field: 'nps', fieldType: 'linear', label: 'NPS' },
+          options: { groupFieldByColor: 'status', colors: statusColors(t) },
+        }}
+        options={{ title: t('touchpointsChart'), showLegend: true, showDataLabels: true }}
+      />
+      <Table bordered={true} testId="touchpoints">
         <TableHead>
           <TableRow>
             <TableHeader>{t('touchpoint')}</TableHeader>
@@ -171,10 +222,10 @@ export function CompanyCardView({ context, fetch }) {
           <Heading>{t('irritants')}</Heading>
           {card.irritants.map((irritant) => (
             <Text key={irritant.theme}>
-              {t('irritant', {
+              {t(irritant.margin > 0 ? 'irritant' : 'irritantNoMargin', {
                 theme: themeLabel(irritant, french),
-                share: irritant.unhappyShare.toFixed(1),
-                margin: irritant.margin.toFixed(1),
+                share: fmt.decimal(irritant.unhappyShare),
+                margin: fmt.decimal(irritant.margin),
                 n: irritant.unhappyCount,
               })}
             </Text>
@@ -186,7 +237,7 @@ export function CompanyCardView({ context, fetch }) {
       {card.verbatims.map((verbatim) => (
         <Flex key={verbatim.answerId} direction="column" gap="extra-small">
           <Text>
-            {`${verbatim.metric.toUpperCase()} ${verbatim.score} · ${verbatim.answeredAt.slice(0, 10)} · ${verbatim.comment}`}
+            {`${verbatim.metric.toUpperCase()} ${verbatim.score} · ${fmt.date(verbatim.answeredAt)} · ${verbatim.comment}`}
           </Text>
           {verbatim.sentiment && (
             <Flex direction="row" gap="extra-small" wrap="wrap">
@@ -203,7 +254,7 @@ export function CompanyCardView({ context, fetch }) {
 
       <Divider />
       <Heading>{t('callbacks')}</Heading>
-      <OpenCallbacks callbacks={card.openCallbacks} t={t} />
+      <OpenCallbacks callbacks={card.openCallbacks} t={t} fmt={fmt} />
     </Flex>
   );
 }

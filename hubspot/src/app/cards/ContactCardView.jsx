@@ -17,9 +17,16 @@ import {
   TableRow,
   TextArea,
 } from '@hubspot/ui-extensions';
-import { CALLBACK_TRANSITIONS, nextCallbackState } from './boucle-core.js';
+import {
+  CALLBACK_TRANSITIONS,
+  DEFAULT_TOUCHPOINTS,
+  nextCallbackState,
+  touchpointLabel,
+  touchpointMatcher,
+} from './boucle-core.js';
 import { boucle, describeError } from './boucle.js';
-import { OpenCallbacks } from './CompanyCardView.jsx';
+import { OpenCallbacks, kindLabel } from './CompanyCardView.jsx';
+import { formatterFor } from './format.js';
 import { translator } from './i18n.js';
 import { LoadingOrError, useBoucle } from './useBoucle.jsx';
 
@@ -30,7 +37,7 @@ const trimmed = (text) => (text && text.trim() ? text.trim() : undefined);
  * are offered, and its conditions are checked (the same code as the server) before sending; the
  * server checks again and updates the HubSpot task.
  */
-export function CallbackLogger({ callbacks, fetch, t, onLogged }) {
+export function CallbackLogger({ callbacks, fetch, t, fmt, onLogged }) {
   const [callbackId, setCallbackId] = useState(callbacks[0]?.id);
   const [status, setStatus] = useState();
   const [fields, setFields] = useState({
@@ -80,7 +87,7 @@ export function CallbackLogger({ callbacks, fetch, t, onLogged }) {
         label={t('callback')}
         value={callback.id}
         options={callbacks.map((c) => ({
-          label: `${c.kind.replace(/_/g, ' ')} · ${t(c.status)} · ${c.dueAt.slice(0, 10)}`,
+          label: `${kindLabel(c.kind, t)} · ${t(c.status)} · ${fmt.date(c.dueAt)}`,
           value: c.id,
         }))}
         onChange={(value) => setCallbackId(value)}
@@ -120,12 +127,21 @@ export function CallbackLogger({ callbacks, fetch, t, onLogged }) {
   );
 }
 
+const MATCH_TOUCHPOINT = touchpointMatcher(DEFAULT_TOUCHPOINTS);
+
 /**
  * The contact's survey answers, the employees' ratings of those interactions and the open
  * callbacks, with the logger. Comments are shown as text components (never HTML).
  */
 export function ContactCardView({ context, fetch }) {
   const t = translator(context?.user?.locale);
+  const fmt = formatterFor(context);
+  // A touchpoint of the shipped journey by its label in the user's language; any other as sent.
+  const touchpointOf = (label) => {
+    if (!label) return t('unspecified');
+    const known = MATCH_TOUCHPOINT(label);
+    return known ? touchpointLabel(known, fmt.locale) : label;
+  };
   const contactId = context?.crm?.objectId;
   const state = useBoucle(fetch, `/contacts/${encodeURIComponent(contactId)}`);
   if (!state.data) return <LoadingOrError state={state} t={t} />;
@@ -148,9 +164,9 @@ export function ContactCardView({ context, fetch }) {
         <TableBody>
           {answers.map((answer) => (
             <TableRow key={`${answer.source}:${answer.id}`}>
-              <TableCell>{answer.answeredAt.slice(0, 10)}</TableCell>
+              <TableCell>{fmt.date(answer.answeredAt)}</TableCell>
               <TableCell>{`${answer.metric.toUpperCase()} ${answer.score}`}</TableCell>
-              <TableCell>{answer.touchpoint ?? t('unspecified')}</TableCell>
+              <TableCell>{touchpointOf(answer.touchpoint)}</TableCell>
               <TableCell>{answer.comment ?? ''}</TableCell>
             </TableRow>
           ))}
@@ -179,9 +195,15 @@ export function ContactCardView({ context, fetch }) {
       )}
       <Divider />
       <Heading>{t('callbacks')}</Heading>
-      <OpenCallbacks callbacks={openCallbacks} t={t} />
+      <OpenCallbacks callbacks={openCallbacks} t={t} fmt={fmt} />
       {openCallbacks.length > 0 && (
-        <CallbackLogger callbacks={openCallbacks} fetch={fetch} t={t} onLogged={state.reload} />
+        <CallbackLogger
+          callbacks={openCallbacks}
+          fetch={fetch}
+          t={t}
+          fmt={fmt}
+          onLogged={state.reload}
+        />
       )}
     </Flex>
   );

@@ -27,6 +27,7 @@ import {
   thresholdFromMetadata,
 } from './mappers.ts';
 import { namespacedName } from './namespace.ts';
+import { BACKLOG_ROUND_SIZE, DEFAULT_BULK_THRESHOLD } from './bulk.ts';
 import { readCallbacks, readRatings } from './readBack.ts';
 import { resolveAnswers } from './resolve.ts';
 
@@ -43,6 +44,12 @@ export class SalesforceAdapter implements CrmAdapter {
   readonly crm = 'salesforce' as const;
   readonly batchSize = 10_000;
   readonly callSize = 1_000;
+  /** Under backlog, rounds big enough for a Bulk API 2.0 job (none with Bulk API off). */
+  get backlogBatchSize(): number | undefined {
+    return (this.config.bulk?.threshold ?? DEFAULT_BULK_THRESHOLD) > 0
+      ? BACKLOG_ROUND_SIZE
+      : undefined;
+  }
   private readonly client: SalesforceClient;
   private rules: { at: number; rules: ThresholdRule[] } | undefined;
   private readonly resolved: ResolutionCache;

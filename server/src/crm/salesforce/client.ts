@@ -7,6 +7,7 @@ import type { RecordResult } from '../adapter.ts';
 import { failedCall, failureOf, recordError } from '../classify.ts';
 import { namespacePath, namespaceRecord, namespaceSoql, stripNamespace } from './namespace.ts';
 import { SALESFORCE_QUIRKS } from './quirks.ts';
+import { DEFAULT_BULK_THRESHOLD, bulkUpsertOf, upsertThroughBulk } from './bulk.ts';
 
 /** sObject Collections take 200 records; Composite takes 5 collections: 1,000 records a call. */
 const COLLECTION_SIZE = 200;
@@ -251,6 +252,15 @@ export class SalesforceClient {
     path: string,
   ): Promise<Map<string, RecordResult>> {
     const conn = await this.conn();
+    const bulk = this.config.bulk ?? { threshold: DEFAULT_BULK_THRESHOLD };
+    const backfill = bulkUpsertOf(path, records, bulk.threshold);
+    const written =
+      backfill &&
+      (await upsertThroughBulk(conn, backfill.object, backfill.field, records, {
+        ...bulk,
+        ...(this.config.namespace && { namespace: this.config.namespace }),
+      }));
+    if (written) return written;
     const results = new Map<string, RecordResult>();
     let outage: CrmError | undefined;
     // A record with a path of its own (the norm's upsert beside the rollups' updates) gets a

@@ -20,6 +20,7 @@ import { loadCustomMetadata, loadPermissionSets, loadSchema } from './schema.ts'
 import { runGraphql, type GraphqlRequest } from './graphql.ts';
 import { uiApiRecord } from './uiApi.ts';
 import { queryColumns } from './columns.ts';
+import { BulkIngest, bulkUploadParser, type BulkIngestOptions } from './bulk.ts';
 
 export const DEFAULT_SALESFORCE_PROJECT = fileURLToPath(
   new URL('../../../../salesforce/force-app/main/default', import.meta.url),
@@ -46,11 +47,15 @@ export interface SalesforceEmulatorOptions {
    * its writes are then held to that set's field-level security, as in an org. Unset: an admin.
    */
   readonly integrationPermissionSet?: string;
+  /** Bulk API 2.0 limits (upload size, daily records and batches), for tests. */
+  readonly bulk?: BulkIngestOptions;
 }
 
 export interface Reply {
   status: number;
   body?: unknown;
+  /** Sent as text/csv (Bulk API 2.0 results). */
+  csv?: string;
 }
 
 export type Row = Record<string, unknown>;
@@ -61,6 +66,7 @@ export class SalesforceEmulator {
   readonly faults = new Faults();
   readonly calls = new CallLog();
   readonly app = express();
+  readonly bulk: BulkIngest;
   private readonly oauth: OAuthSessions;
   private readonly cursors = new Map<string, Row[]>();
   private readonly stateFile: StateFile<OrgSnapshot & { apiUsage: number }>;
@@ -95,6 +101,7 @@ export class SalesforceEmulator {
       this.org.restore(saved);
       this.apiUsage = saved.apiUsage;
     }
+    this.bulk = new BulkIngest(this.org, options.bulk, () => this.stateFile.changed());
     this.routes();
   }
 
@@ -109,6 +116,7 @@ export class SalesforceEmulator {
     });
     app.use(express.json({ limit: '50mb', type: ['application/json', 'application/*+json'] }));
     app.use(express.urlencoded({ extended: false }));
+    app.use(bulkUploadParser(this.options.bulk));
 
     app.get('/__emulator/state', (_req, res) => {
       res.json({
@@ -197,6 +205,7 @@ export class SalesforceEmulator {
     this.org.reset();
     this.oauth.reset();
     this.cursors.clear();
+    this.bulk.reset();
     this.calls.reset();
     this.faults.set({ rules: [] });
     this.apiUsage = 0;
@@ -249,7 +258,8 @@ export class SalesforceEmulator {
       ),
     );
     this.stateFile.changed();
-    if (reply.body === undefined) res.status(reply.status).end();
+    if (reply.csv !== undefined) res.status(reply.status).type('text/csv').send(reply.csv);
+    else if (reply.body === undefined) res.status(reply.status).end();
     else res.status(reply.status).json(reply.body);
   }
 
@@ -316,6 +326,16 @@ export class SalesforceEmulator {
         },
       };
     }
+    if (root === 'jobs' && a === 'ingest')
+      return this.bulk.route(
+        method,
+        segments.slice(2),
+        version,
+        query,
+        body,
+        this.caller.userId,
+        fault,
+      );
     if (root === 'sobjects') return sobjectsRoute(this.org, method, version, a, b, c, query, body);
     if ((root === 'query' || root === 'queryAll') && method === 'GET') {
       if (a) return this.nextPage(a, version);

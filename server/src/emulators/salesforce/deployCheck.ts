@@ -11,6 +11,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import { checkAnalytics } from './deploy/analytics.ts';
 import { classify, type MetadataFile } from './deploy/files.ts';
 import { PackageIndex } from './deploy/packageIndex.ts';
 import { RULES } from './deploy/rules.ts';
@@ -69,6 +70,7 @@ export function checkPackage(projectDir: string): DeployProblem[] {
     checkElement(file.root, file.type, file.type, report);
     RULES[file.type]?.(file, file.root, index, report);
   }
+  problems.push(...checkAnalytics(files, index));
   return problems;
 }
 

@@ -5,6 +5,7 @@ import { createElement } from 'lwc';
 import NpsAccountCard from 'c/npsAccountCard';
 import NpsCallbackQueue from 'c/npsCallbackQueue';
 import NpsCallbackLogger from 'c/npsCallbackLogger';
+import NpsTeamOverview from 'c/npsTeamOverview';
 import { context, onRecordChange } from 'preview/context';
 
 const WORDS = {
@@ -40,6 +41,7 @@ function mount(slot, tag, constructor, props) {
 
 mount('account-card', 'c-nps-account-card', NpsAccountCard, { recordId: context.accountId });
 mount('callback-queue', 'c-nps-callback-queue', NpsCallbackQueue, {});
+mount('team-overview', 'c-nps-team-overview', NpsTeamOverview, {});
 const logger = mount('callback-logger', 'c-nps-callback-logger', NpsCallbackLogger, {
   recordId: context.callbackId,
 });

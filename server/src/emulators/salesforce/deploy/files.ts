@@ -1,3 +1,4 @@
+import { classifyAnalytics } from './analytics.ts';
 import type { XmlElement } from './xml.ts';
 
 export interface MetadataFile {
@@ -16,6 +17,8 @@ export function classify(rel: string): Omit<MetadataFile, 'path'> | undefined {
   const file = parts.at(-1) as string;
   const strip = (suffix: string) => file.slice(0, -suffix.length);
   const [folder] = parts;
+  const analytics = classifyAnalytics(parts);
+  if (analytics) return analytics;
   if (folder === 'objects' && parts.length === 3 && file.endsWith('.object-meta.xml'))
     return { type: 'CustomObject', name: strip('.object-meta.xml'), object: parts[1] };
   if (folder === 'objects' && parts.length === 4) {

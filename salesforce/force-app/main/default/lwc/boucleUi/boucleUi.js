@@ -51,6 +51,35 @@ export function formatDate(iso) {
   return iso ? DATE.format(new Date(iso)) : '';
 }
 
+// Figures as every Boucle display shows them (one decimal, c/npsCore's rounding), written the
+// user's way: "+52.9" in English, "+52,9" in French.
+const POINTS = new Intl.NumberFormat(LOCALE, {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+  signDisplay: 'exceptZero',
+});
+const DECIMAL = new Intl.NumberFormat(LOCALE, {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
+const MONTH = new Intl.DateTimeFormat(LOCALE, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** An NPS or a delta in points, signed, one decimal, in the user's locale ('—' if none). */
+export function formatPoints(n) {
+  return n === null || n === undefined ? '—' : POINTS.format(n);
+}
+
+/** A margin or a share, one decimal, in the user's locale ('—' if none). */
+export function formatDecimal(n) {
+  return n === null || n === undefined ? '—' : DECIMAL.format(n);
+}
+
+/** A month key of c/npsCore's trend ("2026-12") as the user reads it ("Dec 2026", "déc. 2026"). */
+export function formatMonth(key) {
+  const [year, month] = String(key).split('-').map(Number);
+  return year && month ? MONTH.format(new Date(Date.UTC(year, month - 1, 1))) : String(key);
+}
+
 /** The page reference of a record's page, for NavigationMixin (namespace-proof, unlike a URL). */
 export function recordPage(recordId, objectApiName) {
   return {

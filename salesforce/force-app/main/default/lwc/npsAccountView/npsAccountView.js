@@ -8,9 +8,11 @@ import {
   DEFAULT_TOUCHPOINTS,
   hoursLeft,
   roundSummary,
+  sampleVerdict,
   slaStatus,
   summarizeAccount,
   touchpointLabel,
+  touchpointMatcher,
 } from 'c/npsCore';
 import LANG from '@salesforce/i18n/lang';
 import {
@@ -20,7 +22,11 @@ import {
   format,
   formatDate,
   formatDateTime,
+  formatDecimal,
+  formatMonth,
+  formatPoints,
 } from 'c/boucleUi';
+import { trendChartOf, touchpointsChartOf } from './charts';
 import BOUCLE_CARD_TITLE from '@salesforce/label/c.Boucle_Card_Title';
 import BOUCLE_LOADING from '@salesforce/label/c.Boucle_Loading';
 import BOUCLE_EMPTY from '@salesforce/label/c.Boucle_Empty';
@@ -67,6 +73,10 @@ import BOUCLE_THEME_SUPPORT from '@salesforce/label/c.Boucle_Theme_Support';
 import BOUCLE_THEME_ONBOARDING from '@salesforce/label/c.Boucle_Theme_Onboarding';
 import BOUCLE_THEME_CONTRACT from '@salesforce/label/c.Boucle_Theme_Contract';
 import BOUCLE_THEME_STAFF from '@salesforce/label/c.Boucle_Theme_Staff';
+import BOUCLE_TREND_CHART from '@salesforce/label/c.Boucle_Trend_Chart';
+import BOUCLE_TOUCHPOINTS_CHART from '@salesforce/label/c.Boucle_Touchpoints_Chart';
+import BOUCLE_MARGIN_TOO_SMALL from '@salesforce/label/c.Boucle_Margin_Too_Small';
+import BOUCLE_MARGIN_COLUMN from '@salesforce/label/c.Boucle_Margin_Column';
 
 export const LABELS = {
   title: BOUCLE_CARD_TITLE,
@@ -92,6 +102,10 @@ export const LABELS = {
   partial: BOUCLE_PARTIAL,
   target: BOUCLE_TARGET,
   themes: BOUCLE_THEMES,
+  trendChart: BOUCLE_TREND_CHART,
+  touchpointsChart: BOUCLE_TOUCHPOINTS_CHART,
+  marginTooSmall: BOUCLE_MARGIN_TOO_SMALL,
+  marginColumn: BOUCLE_MARGIN_COLUMN,
 };
 const TARGET_STATUS = {
   met: { label: BOUCLE_TARGET_MET, className: 'slds-badge slds-theme_success' },
@@ -124,9 +138,18 @@ const METRICS = { NPS: 'nps', CSAT: 'csat', CES: 'ces' };
 export const MAX_VERBATIMS = 10;
 const UNHAPPY = new Set(['detractor', 'dissatisfied', 'high_effort']);
 
-function signed(n) {
-  if (n === null || n === undefined) return '—';
-  return `${n > 0 ? '+' : ''}${n.toFixed(1)}`;
+const signed = formatPoints;
+
+/**
+ * A margin as it may be shown: "± 12.3", or, when the sample has no answers' spread to measure
+ * (one answer, or every answer in one category, whose computed margin is 0), that it is too small,
+ * never "± 0.0". The summary is rounded already.
+ */
+function marginTextOf(summary) {
+  if (summary.n === 0 || summary.margin === null) return '';
+  return sampleVerdict(summary, 1) === 'enough'
+    ? `± ${formatDecimal(summary.margin)}`
+    : BOUCLE_MARGIN_TOO_SMALL;
 }
 
 /**
@@ -244,15 +267,24 @@ function touchpointsOf(journey, lang) {
               : touchpointLabel(step, lang),
         n: rounded.n,
         nps: signed(rounded.nps),
+        npsValue: rounded.nps,
         target: step.kind === 'configured' ? signed(step.targetNps) : '—',
+        targetValue: step.kind === 'configured' ? step.targetNps : null,
         status: status?.label ?? '',
+        statusKey: step.status?.nps ?? 'none',
         statusClass: status?.className ?? '',
       };
     });
 }
 
 /** The latest verbatims, each with the themes and sentiment the server wrote on its record. */
-function verbatimsOf(verbatims, edges) {
+function verbatimsOf(verbatims, edges, journey, lang) {
+  const matchTouchpoint = touchpointMatcher(journey);
+  // A configured touchpoint by its label in the user's language; any other as it was sent.
+  const touchpointOf = (label) => {
+    const configured = matchTouchpoint(label);
+    return configured ? touchpointLabel(configured, lang) : label;
+  };
   const analyses = new Map(
     edges.map(({ node }) => [
       node.Id,
@@ -273,7 +305,7 @@ function verbatimsOf(verbatims, edges) {
       id: v.answerId,
       // Rendered with {…} bindings only: LWC escapes them, so a verbatim is never HTML.
       comment: v.comment,
-      meta: `${v.metric.toUpperCase()} ${v.score} · ${formatDate(v.answeredAt)}${v.touchpoint ? ` · ${v.touchpoint}` : ''}`,
+      meta: `${v.metric.toUpperCase()} ${v.score} · ${formatDate(v.answeredAt)}${v.touchpoint ? ` · ${touchpointOf(v.touchpoint)}` : ''}`,
       badgeClass: `slds-badge ${UNHAPPY.has(classifyScore(v.metric, v.score)) ? 'slds-theme_error' : 'slds-theme_success'}`,
       lang: v.language ?? '',
       themes,
@@ -331,25 +363,42 @@ export function accountView(data, { now, journey = DEFAULT_TOUCHPOINTS, lang = L
   const overall = overallOf(summary, query, partial);
   const split = splitOf(overall);
   const touchpoints = touchpointsOf(summary.journey, lang);
-  const verbatims = verbatimsOf(summary.verbatims, answerEdges);
+  const verbatims = verbatimsOf(summary.verbatims, answerEdges, journey, lang);
   const callbacks = callbacksOf(query?.callbacks?.edges ?? [], now);
+  const trend = summary.trend.map((month) => {
+    const rounded = roundSummary(month);
+    return {
+      key: month.key,
+      month: formatMonth(month.key),
+      n: rounded.n,
+      nps: signed(rounded.nps),
+      margin: marginTextOf(rounded) || '—',
+    };
+  });
   const empty = answers.length === 0 && callbacks.length === 0;
   return {
     empty,
     ready: !empty,
     partial,
     npsText: signed(overall.nps),
-    marginText: overall.margin === null ? '' : `± ${overall.margin.toFixed(1)}`,
+    // The rollup's margin (more answers than the query reads) has no counts to judge: a margin of
+    // 0 can only be a sample without spread.
+    marginText: partial
+      ? overall.margin === null
+        ? ''
+        : overall.margin > 0
+          ? `± ${formatDecimal(overall.margin)}`
+          : BOUCLE_MARGIN_TOO_SMALL
+      : marginTextOf(overall),
     lowSample: overall.lowSample,
     answerCountText: `${overall.n} ${LABELS.answers}`,
     split,
     splitLabel: split.map((s) => s.text).join(', '),
     normText: normTextOf(summary.norm),
-    trend: summary.trend.map((month) => {
-      const rounded = roundSummary(month);
-      return { key: month.key, n: rounded.n, nps: signed(rounded.nps) };
-    }),
+    trend,
+    trendChart: trendChartOf(summary.trend, trend, LABELS),
     touchpoints,
+    touchpointsChart: touchpointsChartOf(touchpoints, LABELS),
     hasTouchpoints: touchpoints.length > 0,
     verbatims,
     hasVerbatims: verbatims.length > 0,

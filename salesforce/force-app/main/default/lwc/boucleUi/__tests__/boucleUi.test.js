@@ -7,6 +7,9 @@ import {
   format,
   formatDate,
   formatDateTime,
+  formatDecimal,
+  formatMonth,
+  formatPoints,
   generateRecordUrls,
   isDuplicateValue,
   openRecordPage,
@@ -56,6 +59,28 @@ describe('c/boucleUi', () => {
 
     it('writes 0 and empty strings, which are values', () => {
       expect(format('{0}|{1}', 0, '')).toBe('0|');
+    });
+  });
+
+  describe('figures', () => {
+    it.each([
+      [52.94, '+52.9'],
+      [-3.25, '-3.3'],
+      [0, '0.0'],
+      [null, '—'],
+      [undefined, '—'],
+    ])('writes the NPS %j as %j', (n, text) => {
+      expect(formatPoints(n)).toBe(text);
+    });
+
+    it('writes a margin with one decimal', () => {
+      expect(formatDecimal(12.345)).toBe('12.3');
+      expect(formatDecimal(null)).toBe('—');
+    });
+
+    it('names a month of the trend', () => {
+      expect(formatMonth('2026-12')).toBe('Dec 2026');
+      expect(formatMonth('later')).toBe('later');
     });
   });
 

@@ -87,6 +87,41 @@ describe('c-nps-account-card', () => {
     ).toEqual(['Pre-sale', 'Contracting', 'After-sale', 'c.Boucle_Unspecified']);
   });
 
+  it('draws the monthly trend as a chart with its margin band, the figures kept in a table for screen readers', async () => {
+    const element = mount();
+    graphql.emit(data);
+    await flush();
+    const chart = element.shadowRoot.querySelector('svg.trend-chart');
+    expect(chart.getAttribute('role')).toBe('img');
+    expect(chart.getAttribute('aria-label')).toBe('c.Boucle_Trend_Chart');
+    // Answers in March, September, October and November 2026.
+    expect(chart.querySelectorAll('circle.dot')).toHaveLength(4);
+    expect(chart.querySelector('path.line').getAttribute('d')).toMatch(/^M/);
+    // September (one passive) has no spread, hence no band; November (3 and 10) has one.
+    expect(chart.querySelectorAll('path.band').length).toBeGreaterThan(0);
+    const table = element.shadowRoot.querySelector('table.trend');
+    expect(table.classList).toContain('slds-assistive-text');
+    expect(table.querySelector('tbody tr:last-child th').textContent).toBe('Nov 2026');
+  });
+
+  it('draws the touchpoints as bars, each with its status in words, the table kept for screen readers', async () => {
+    const element = mount();
+    graphql.emit(data);
+    await flush();
+    const rows = [...element.shadowRoot.querySelectorAll('.touchpoints-chart .tp-row')];
+    expect(rows.map((row) => row.querySelector('.tp-label').textContent)).toEqual([
+      'Pre-sale',
+      'Contracting',
+      'After-sale',
+      'c.Boucle_Unspecified',
+    ]);
+    expect(rows[0].querySelector('.tp-bar').getAttribute('style')).toBe('left: 50%; width: 50%');
+    expect(rows[0].querySelector('.tp-status').textContent).toContain('c.Boucle_Target_Not_Enough');
+    expect(element.shadowRoot.querySelector('table.touchpoints').classList).toContain(
+      'slds-assistive-text',
+    );
+  });
+
   it('renders verbatims as text, never as HTML', async () => {
     const element = mount();
     graphql.emit(data);

@@ -95,12 +95,115 @@ describe('c/npsAccountView', () => {
       marginText: '± 40.1',
       answerCountText: '2512 c.Boucle_Answers',
     });
+    many.uiapi.query.account.edges[0].node.npsMargin.value = 0;
+    expect(accountView(many, { now: NOW }).marginText).toBe('c.Boucle_Margin_Too_Small');
   });
 
   it('gives twelve months of trend, the current one last', () => {
     const { trend } = accountView(data, { now: NOW });
     expect(trend).toHaveLength(12);
-    expect(trend[11]).toEqual({ key: '2026-11', n: 2, nps: '0.0' }); // 3 and 10 in November
+    // 3 and 10 in November.
+    expect(trend[11]).toEqual({
+      key: '2026-11',
+      month: 'Nov 2026',
+      n: 2,
+      nps: '0.0',
+      margin: '± 138.6',
+    });
+  });
+
+  it('says a one-answer or one-sided sample is too small for a margin, never "± 0.0"', () => {
+    const one = accountView(withAnswers([answer('a', 10)]), { now: NOW });
+    expect(one.marginText).toBe('c.Boucle_Margin_Too_Small');
+    const sided = accountView(withAnswers([answer('a', 10), answer('b', 9)]), { now: NOW });
+    expect(sided.marginText).toBe('c.Boucle_Margin_Too_Small');
+    expect(sided.trend[11].margin).toBe('c.Boucle_Margin_Too_Small');
+    expect(sided.trend[10].margin).toBe('—'); // no answers in October
+    const none = accountView(withAnswers([]), { now: NOW });
+    expect(none.marginText).toBe('');
+  });
+
+  describe('the trend chart', () => {
+    // September: 3 and 9 (a margin); October: none; November: 10 and 10 (one-sided, no margin).
+    const chartOf = (edges) => accountView(withAnswers(edges), { now: NOW }).trendChart;
+    const sept = (id, score) => answer(id, score, { daysAgo: 65 });
+
+    it('draws a dot per month with answers, the line broken across a month without any', () => {
+      const chart = chartOf([sept('s1', 3), sept('s2', 9), answer('n1', 10), answer('n2', 10)]);
+      expect(chart.dots.map((dot) => dot.key)).toEqual(['2026-09', '2026-11']);
+      expect(chart.line.match(/M/g)).toHaveLength(2);
+      expect(chart.line).not.toContain('L');
+    });
+
+    it('puts the NPS on a scale from −100 at the bottom to +100 at the top', () => {
+      const chart = chartOf([sept('s1', 3), sept('s2', 9), answer('n1', 10), answer('n2', 10)]);
+      const grid = Object.fromEntries(chart.grid.map((line) => [line.text, line.y]));
+      const [september, november] = chart.dots;
+      expect(september.y).toBe(grid['0']); // one promoter, one detractor
+      expect(november.y).toBe(grid['+100']);
+      expect(grid['+100']).toBeLessThan(grid['-100']);
+    });
+
+    it('bands the margin of the months that have one, and not a one-sided month', () => {
+      const chart = chartOf([sept('s1', 3), sept('s2', 9), answer('n1', 10), answer('n2', 10)]);
+      expect(chart.bands).toHaveLength(1);
+      const september = chart.dots[0];
+      expect(chart.bands[0].d).toContain(`${september.x - 4}`);
+    });
+
+    it('joins the bands of consecutive months into one', () => {
+      const chart = chartOf([
+        sept('s1', 3),
+        sept('s2', 9),
+        answer('o1', 3, { daysAgo: 35 }),
+        answer('o2', 10, { daysAgo: 35 }),
+      ]);
+      expect(chart.bands).toHaveLength(1);
+      expect(chart.bands[0].d.match(/L/g).length).toBeGreaterThanOrEqual(3);
+    });
+
+    it('titles each dot with the figures of its month, as the table has them', () => {
+      const chart = chartOf([sept('s1', 3), sept('s2', 9), answer('n1', 10)]);
+      expect(chart.dots.map((dot) => dot.title)).toEqual([
+        'Sep 2026: 0.0 ± 138.6 (2 c.Boucle_Answers)',
+        'Nov 2026: +100.0 (1 c.Boucle_Answers)',
+      ]);
+    });
+
+    it('labels every third month from the latest', () => {
+      expect(chartOf([]).ticks.map((tick) => tick.text)).toEqual([
+        'Feb 2026',
+        'May 2026',
+        'Aug 2026',
+        'Nov 2026',
+      ]);
+    });
+  });
+
+  it('draws each touchpoint as a bar from zero to its NPS, with its target and status in words', () => {
+    const edges = [
+      ...Array.from({ length: 35 }, (_, i) => answer(`p${i}`, 10, { touchpoint: 'pre-sale' })),
+      ...Array.from({ length: 30 }, (_, i) => answer(`c${i}`, 0, { touchpoint: 'contracting' })),
+    ];
+    const bars = accountView(withAnswers(edges), { now: NOW }).touchpointsChart;
+    expect(bars.map((bar) => [bar.key, bar.barStyle, bar.targetStyle, bar.barClass])).toEqual([
+      ['configured:pre-sale', 'left: 50%; width: 50%', 'left: 70%', 'tp-bar tp-bar_met'],
+      ['configured:contracting', 'left: 0%; width: 50%', 'left: 65%', 'tp-bar tp-bar_missed'],
+      ['configured:after-sale', 'left: 50%; width: 0%', 'left: 60%', 'tp-bar tp-bar_not_enough'],
+    ]);
+    expect(bars[0].status).toBe('c.Boucle_Target +40.0: c.Boucle_Target_Met');
+  });
+
+  it("names a verbatim's touchpoint by its label in the user's language", () => {
+    const edges = [answer('v', 3, { comment: 'Trop lent', touchpoint: 'after-sale' })];
+    const [english] = accountView(withAnswers(edges), { now: NOW, lang: 'en-US' }).verbatims;
+    expect(english.meta).toMatch(/· After-sale$/);
+    const [french] = accountView(withAnswers(edges), { now: NOW, lang: 'fr' }).verbatims;
+    expect(french.meta).toMatch(/· Après-vente$/);
+    const other = [answer('w', 3, { comment: 'Hmm', touchpoint: 'Salon 2026' })];
+    expect(accountView(withAnswers(other), { now: NOW }).verbatims[0].meta).toMatch(
+      /· Salon 2026$/,
+    );
   });
 
   it('keeps the latest verbatims, newest first, with the themes and sentiment the server wrote', () => {

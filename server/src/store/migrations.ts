@@ -1,0 +1,133 @@
+/**
+ * The store's migrations, one ordered list per dialect, applied in order once each and recorded
+ * in the `migrations` table by version. Append; never edit one that has shipped: databases
+ * migrated by earlier versions open with these lists unchanged. The first lists were written for
+ * the two hand-written stores and differ in column types (INTEGER/BIGINT, 0/1 and BOOLEAN);
+ * `schema.ts` is the one shape both end up with.
+ */
+
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE answers (
+     source TEXT NOT NULL, id TEXT NOT NULL, metric TEXT NOT NULL, score INTEGER NOT NULL,
+     answered_at TEXT NOT NULL, email TEXT, interaction_id TEXT, body TEXT NOT NULL, received_at INTEGER NOT NULL,
+     PRIMARY KEY (source, id));
+   CREATE INDEX answers_interaction ON answers (interaction_id);
+   CREATE INDEX answers_answered_at ON answers (answered_at);
+   CREATE TABLE answer_accounts (account_key TEXT NOT NULL, source TEXT NOT NULL, id TEXT NOT NULL, answered_at TEXT NOT NULL,
+     PRIMARY KEY (account_key, source, id));
+   CREATE TABLE ratings (
+     source TEXT NOT NULL, id TEXT NOT NULL, interaction_id TEXT NOT NULL, rating INTEGER NOT NULL,
+     rated_at TEXT NOT NULL, body TEXT NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY (source, id));
+   CREATE INDEX ratings_interaction ON ratings (interaction_id);
+   CREATE TABLE sync_state (crm TEXT NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL, state TEXT NOT NULL,
+     crm_id TEXT, detail TEXT, updated_at INTEGER NOT NULL, PRIMARY KEY (crm, kind, ref));
+   CREATE INDEX sync_state_state ON sync_state (state);
+   CREATE TABLE callbacks (id TEXT PRIMARY KEY, crm TEXT NOT NULL, answer_ref TEXT NOT NULL, kind TEXT NOT NULL,
+     status TEXT NOT NULL, account_key TEXT, due_at TEXT NOT NULL, body TEXT NOT NULL,
+     UNIQUE (crm, answer_ref, kind));
+   CREATE INDEX callbacks_status ON callbacks (status, due_at);
+   CREATE TABLE jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, crm TEXT NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL,
+     state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, run_at INTEGER NOT NULL, lease_until INTEGER,
+     locked_by TEXT, last_error TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+   CREATE UNIQUE INDEX jobs_one_pending ON jobs (crm, kind, ref) WHERE state IN ('ready', 'running');
+   CREATE INDEX jobs_claim ON jobs (crm, state, run_at);
+   CREATE TABLE sync_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, crm TEXT NOT NULL, kind TEXT NOT NULL,
+     ref TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL);`,
+  // Webhook deliveries seen, so that a provider's retry (any window) is recognised.
+  `CREATE TABLE deliveries (source TEXT NOT NULL, delivery_id TEXT NOT NULL, received_at INTEGER NOT NULL,
+     PRIMARY KEY (source, delivery_id));`,
+  // CRM contact ids resolved for respondents (to honour a privacy deletion of that contact), the
+  // hashed e-mails erased on request (so a replay cannot bring them back), and polling cursors.
+  `CREATE TABLE crm_contacts (crm TEXT NOT NULL, contact_id TEXT NOT NULL, email TEXT NOT NULL, PRIMARY KEY (crm, contact_id));
+   CREATE TABLE erasures (email_hash TEXT PRIMARY KEY, erased_at INTEGER NOT NULL);
+   CREATE TABLE cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Settings edited from the HubSpot app's settings page (thresholds, business hours, caps).
+  `CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
+  // When each callback was raised, first contacted (attempted or reached) and closed, as UTC ISO
+  // text that sorts as time: loop-closure figures select callbacks by when they were raised, and
+  // SQL reports can read the delays without parsing bodies.
+  `ALTER TABLE callbacks ADD COLUMN created_at TEXT;
+   ALTER TABLE callbacks ADD COLUMN first_contact_at TEXT;
+   ALTER TABLE callbacks ADD COLUMN closed_at TEXT;
+   UPDATE callbacks SET
+     created_at = strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(body, '$.createdAt')),
+     first_contact_at = strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(body, '$.firstContactAt')),
+     closed_at = strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(body, '$.closedAt'));
+   CREATE INDEX callbacks_created_at ON callbacks (created_at);`,
+  // A record queued again while its job runs (a callback changed during its sync) is run once
+  // more when that job settles, instead of being dropped. Open jobs are counted, and done ones
+  // pruned, through indexes that do not grow with the history.
+  `ALTER TABLE jobs ADD COLUMN rerun INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX jobs_open ON jobs (crm, state) WHERE state IN ('ready', 'running', 'dead');
+   CREATE INDEX jobs_done ON jobs (updated_at) WHERE state = 'done';`,
+  // The respondent's e-mail of a callback as a column (PostgreSQL has had it from the start), so
+  // that a privacy deletion finds callbacks by an index instead of parsing every body; answers by
+  // e-mail through an index, as in PostgreSQL.
+  `ALTER TABLE callbacks ADD COLUMN respondent_email TEXT;
+   UPDATE callbacks SET respondent_email = lower(json_extract(body, '$.respondentEmail'));
+   CREATE INDEX callbacks_respondent ON callbacks (respondent_email);
+   CREATE INDEX answers_email ON answers (email);`,
+];
+
+/**
+ * PostgreSQL's, applied under an advisory lock so that replicas starting together apply each
+ * exactly once.
+ */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE answers (
+     source TEXT NOT NULL, id TEXT NOT NULL, metric TEXT NOT NULL, score INTEGER NOT NULL,
+     answered_at TEXT NOT NULL, email TEXT, interaction_id TEXT, body TEXT NOT NULL, received_at BIGINT NOT NULL,
+     PRIMARY KEY (source, id));
+   CREATE INDEX answers_interaction ON answers (interaction_id);
+   CREATE INDEX answers_answered_at ON answers (answered_at);
+   CREATE INDEX answers_email ON answers (email);
+   CREATE TABLE answer_accounts (account_key TEXT NOT NULL, source TEXT NOT NULL, id TEXT NOT NULL, answered_at TEXT NOT NULL,
+     PRIMARY KEY (account_key, source, id));
+   CREATE TABLE ratings (
+     source TEXT NOT NULL, id TEXT NOT NULL, interaction_id TEXT NOT NULL, rating INTEGER NOT NULL,
+     rated_at TEXT NOT NULL, body TEXT NOT NULL, received_at BIGINT NOT NULL, PRIMARY KEY (source, id));
+   CREATE INDEX ratings_interaction ON ratings (interaction_id);
+   CREATE TABLE sync_state (crm TEXT NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL, state TEXT NOT NULL,
+     crm_id TEXT, detail TEXT, updated_at BIGINT NOT NULL, PRIMARY KEY (crm, kind, ref));
+   CREATE INDEX sync_state_state ON sync_state (state);
+   CREATE TABLE callbacks (id TEXT PRIMARY KEY, crm TEXT NOT NULL, answer_ref TEXT NOT NULL, kind TEXT NOT NULL,
+     status TEXT NOT NULL, account_key TEXT, due_at TEXT NOT NULL, respondent_email TEXT, body TEXT NOT NULL,
+     UNIQUE (crm, answer_ref, kind));
+   CREATE INDEX callbacks_status ON callbacks (status, due_at);
+   CREATE INDEX callbacks_respondent ON callbacks (respondent_email);
+   CREATE TABLE jobs (id BIGSERIAL PRIMARY KEY, crm TEXT NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL,
+     state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, run_at BIGINT NOT NULL, lease_until BIGINT,
+     locked_by TEXT, last_error TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+   CREATE UNIQUE INDEX jobs_one_pending ON jobs (crm, kind, ref) WHERE state IN ('ready', 'running');
+   CREATE INDEX jobs_claim ON jobs (crm, state, run_at);
+   CREATE TABLE sync_log (id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, crm TEXT NOT NULL, kind TEXT NOT NULL,
+     ref TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL);
+   CREATE TABLE deliveries (source TEXT NOT NULL, delivery_id TEXT NOT NULL, received_at BIGINT NOT NULL,
+     PRIMARY KEY (source, delivery_id));
+   CREATE TABLE crm_contacts (crm TEXT NOT NULL, contact_id TEXT NOT NULL, email TEXT NOT NULL, PRIMARY KEY (crm, contact_id));
+   CREATE TABLE erasures (email_hash TEXT PRIMARY KEY, erased_at BIGINT NOT NULL);
+   CREATE TABLE cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at BIGINT NOT NULL);`,
+  // When each callback was raised, first contacted (attempted or reached) and closed, as UTC ISO
+  // text that sorts as time (as in SQLite). The backfill reads the body as text: body::jsonb
+  // refuses the \u0000 a manager's notes may hold.
+  `ALTER TABLE callbacks ADD COLUMN created_at TEXT, ADD COLUMN first_contact_at TEXT,
+     ADD COLUMN closed_at TEXT;
+   UPDATE callbacks SET
+     created_at = ${utcOf('createdAt')},
+     first_contact_at = ${utcOf('firstContactAt')},
+     closed_at = ${utcOf('closedAt')};
+   CREATE INDEX callbacks_created_at ON callbacks (created_at);`,
+  // A record queued again while its job runs (a callback changed during its sync) is run once
+  // more when that job settles, instead of being dropped. Open jobs are counted, and done ones
+  // pruned, through indexes that do not grow with the history.
+  `ALTER TABLE jobs ADD COLUMN rerun BOOLEAN NOT NULL DEFAULT false;
+   CREATE INDEX jobs_open ON jobs (crm, state) WHERE state IN ('ready', 'running', 'dead');
+   CREATE INDEX jobs_done ON jobs (updated_at) WHERE state = 'done';`,
+];
+
+/** An instant of the callback's JSON body, as UTC ISO text like Date#toISOString (or NULL). */
+function utcOf(field: string): string {
+  return `to_char((substring(body from '"${field}":"([^"]+)"')::timestamptz) AT TIME ZONE 'UTC',
+    'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}

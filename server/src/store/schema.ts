@@ -1,0 +1,84 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The store's tables as Kysely types them, one shape for both dialects. Times the queue compares
+ * are epoch milliseconds (INTEGER in SQLite, BIGINT in PostgreSQL, read as numbers); instants of
+ * answers and callbacks are UTC ISO text, which sorts as time.
+ */
+export interface Schema {
+  answers: {
+    source: string;
+    id: string;
+    metric: string;
+    score: number;
+    answered_at: string;
+    email: string | null;
+    interaction_id: string | null;
+    body: string;
+    received_at: number;
+  };
+  answer_accounts: { account_key: string; source: string; id: string; answered_at: string };
+  ratings: {
+    source: string;
+    id: string;
+    interaction_id: string;
+    rating: number;
+    rated_at: string;
+    body: string;
+    received_at: number;
+  };
+  sync_state: {
+    crm: string;
+    kind: string;
+    ref: string;
+    state: string;
+    crm_id: string | null;
+    detail: string | null;
+    updated_at: number;
+  };
+  callbacks: {
+    id: string;
+    crm: string;
+    answer_ref: string;
+    kind: string;
+    status: string;
+    account_key: string | null;
+    due_at: string;
+    respondent_email: string | null;
+    body: string;
+    created_at: string | null;
+    first_contact_at: string | null;
+    closed_at: string | null;
+  };
+  jobs: {
+    id: Generated<number>;
+    crm: string;
+    kind: string;
+    ref: string;
+    state: string;
+    attempts: Generated<number>;
+    run_at: number;
+    lease_until: number | null;
+    locked_by: string | null;
+    last_error: string | null;
+    created_at: number;
+    updated_at: number;
+    /** A boolean: 0/1 in SQLite, BOOLEAN in PostgreSQL (see `Dialect.flag`). */
+    rerun: Generated<number | boolean>;
+  };
+  sync_log: {
+    id: Generated<number>;
+    at: number;
+    crm: string;
+    kind: string;
+    ref: string;
+    outcome: string;
+    detail: string;
+  };
+  deliveries: { source: string; delivery_id: string; received_at: number };
+  crm_contacts: { crm: string; contact_id: string; email: string };
+  erasures: { email_hash: string; erased_at: number };
+  cursors: { name: string; value: string };
+  settings: { name: string; value: string; updated_at: number };
+  migrations: { version: number; applied_at: string };
+}
