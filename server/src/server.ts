@@ -180,6 +180,7 @@ export async function startServer(
     onQueued: () => engine.poke(),
     verbatims,
     webhooks: config.webhooks,
+    ...(config.trustProxy !== undefined && { trustProxy: config.trustProxy }),
     onFetchQueued: () => fetcher.poke(),
     hubspotApp: hubspotApp({
       store,
