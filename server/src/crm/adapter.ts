@@ -116,6 +116,11 @@ export interface CrmAdapter {
   /** Jobs claimed per round: what the CRM's batch endpoints take in a handful of calls. */
   readonly batchSize: number;
   /**
+   * The records one write call takes (Salesforce Composite: 5 collections of 200; HubSpot: a
+   * batch of 100): the round size under a backlog starts there, so that each call is full.
+   */
+  readonly callSize?: number;
+  /**
    * Jobs claimed per round while a full round shows a backlog (a backfill): what the CRM's bulk
    * API takes in one job. None: every round claims `batchSize`.
    */

@@ -60,10 +60,13 @@ export interface HubSpotAdapterOptions extends HubSpotClientOptions {
 export class HubSpotAdapter implements CrmAdapter {
   readonly crm = 'hubspot' as const;
   readonly batchSize = 5000;
+  readonly callSize = 100;
   readonly api: HubSpotClient;
   private setup: Promise<SetupReport> | undefined;
   private surveyTypes: Promise<{ toContact: number; toCompany: number }> | undefined;
   private readonly resolved: ResolutionCache;
+  /** The last score properties this process wrote on each contact (by contact id). */
+  private readonly contactScores = new Map<string, string>();
   private portal: Promise<number> | undefined;
 
   constructor(
@@ -341,13 +344,19 @@ export class HubSpotAdapter implements CrmAdapter {
     });
     // A contact HubSpot refuses (deleted since) is left out; a contact call that could not be made
     // leaves the rollups waiting, to try both again.
-    const unique = [...new Map(updates.map((u) => [u.key, u])).values()];
+    // A contact whose last score this process already wrote, unchanged, is not written again:
+    // an account's rollup lists all its respondents, and most did not answer since.
+    const unique = [...new Map(updates.map((u) => [u.key, u])).values()].filter(
+      (u) => this.contactScores.get(u.key) !== JSON.stringify(u.properties),
+    );
     const contacts = await this.api.inBatches(unique, async (batch) => {
       await this.call(() =>
         this.client.crm.contacts.batchApi.update({
           inputs: batch.map((u) => ({ id: u.key, properties: u.properties })),
         }),
       );
+      if (this.contactScores.size > 100_000) this.contactScores.clear(); // bounded memory
+      for (const u of batch) this.contactScores.set(u.key, JSON.stringify(u.properties));
       return new Map(batch.map((u) => [u.key, { ok: true, crmId: u.key }]));
     });
     const outage = [...contacts.values()].find((r) => !r.ok && r.unsent);
