@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** A configuration that cannot start the server; the message names every bad variable. */
@@ -16,6 +17,40 @@ const url = (name: string) =>
     .trim()
     .url({ error: `${name} must be a URL such as https://login.salesforce.com` })
     .transform((value) => value.replace(/\/+$/, ''));
+
+/**
+ * Which peers may tell the client's address in `X-Forwarded-For` (Express's `trust proxy`): none
+ * (false), the n nearest hops, or the proxies' addresses, CIDRs and Express's names for ranges.
+ */
+export type TrustProxy = false | number | string[];
+
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const isAddressOrCidr = (entry: string) => {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return (
+    prefix === undefined ||
+    (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+  );
+};
+const trustProxySchema = optionalText.transform((value, ctx): TrustProxy => {
+  if (value === undefined || value === 'false' || value === '0') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  const bad = entries.filter(
+    (entry) => !PROXY_RANGE_NAMES.includes(entry) && !isAddressOrCidr(entry),
+  );
+  if (bad.length === 0) return entries;
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      value === 'true'
+        ? 'true would believe any X-Forwarded-For a client writes; give the number of proxies in front of the server (1) or their addresses'
+        : `must be a number of proxy hops (1), loopback, linklocal, uniquelocal, or a comma-separated list of proxy addresses or CIDRs such as 10.0.0.0/8 (not ${bad.map((entry) => JSON.stringify(entry)).join(', ')})`,
+  });
+  return z.NEVER;
+});
 
 /** The environment variables of the architecture's configuration contract. */
 const environmentSchema = z.object({
@@ -96,6 +131,8 @@ const environmentSchema = z.object({
     .default(600),
   /** An admin's additions to the default theme taxonomy (JSON, see README "Verbatims"). */
   BOUCLE_TAXONOMY_FILE: optionalText,
+  /** The proxies whose `X-Forwarded-For` names the client (off: the peer's address is the client). */
+  BOUCLE_TRUST_PROXY: trustProxySchema,
   BOUCLE_METRICS_TOKEN: optionalText.pipe(
     z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   ),
@@ -188,6 +225,8 @@ export interface Config {
   readonly logLevel: string;
   /** A JSON file of themes and words added to the default taxonomy. */
   readonly taxonomyFile?: string;
+  /** The proxies trusted to name the client in `X-Forwarded-For`; false: none. */
+  readonly trustProxy?: TrustProxy;
 }
 
 /** Comma-separated secrets: the current one, and the previous one while a rotation is under way. */
@@ -355,5 +394,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     jobRetentionDays: e.BOUCLE_JOB_RETENTION_DAYS,
     logLevel: e.BOUCLE_LOG_LEVEL,
     ...(e.BOUCLE_TAXONOMY_FILE && { taxonomyFile: e.BOUCLE_TAXONOMY_FILE }),
+    trustProxy: e.BOUCLE_TRUST_PROXY,
   };
 }

@@ -30,7 +30,7 @@ import { accountCard, callbackView } from './summary.ts';
 import { themesQuerySchema, themesReport } from './themes.ts';
 import { DEFAULT_VERBATIMS, type Verbatims } from '../verbatims/taxonomy.ts';
 import { webhookRouter } from '../webhooks/router.ts';
-import type { WebhooksConfig } from '../config/config.ts';
+import type { TrustProxy, WebhooksConfig } from '../config/config.ts';
 
 export interface AppDeps {
   readonly store: Store;
@@ -58,6 +58,8 @@ export interface AppDeps {
   readonly journey?: (crm?: Crm) => Promise<readonly Touchpoint[]>;
   /** The theme taxonomy in force and its analyser (`GET /v1/themes`); default: the default one. */
   readonly verbatims?: Verbatims;
+  /** Proxies whose `X-Forwarded-For` gives `req.ip` (BOUCLE_TRUST_PROXY); default: none. */
+  readonly trustProxy?: TrustProxy;
 }
 
 /** One rating, or `{"ratings": [...]}`: a body with a `ratings` key is read as a batch. */
@@ -115,6 +117,8 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Only a trusted proxy's X-Forwarded-For names the client: any other peer could write one.
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () =>
@@ -377,6 +381,7 @@ export function createApp(deps: AppDeps): express.Express {
       config: deps.webhooks ?? { ratePerMinute: 600 },
       logger,
       clock,
+      proxyTrusted: Boolean(deps.trustProxy),
       ...(deps.onQueued && { onQueued: deps.onQueued }),
       ...(deps.onFetchQueued && { onFetchQueued: deps.onFetchQueued }),
     }),

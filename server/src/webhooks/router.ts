@@ -46,6 +46,11 @@ export interface WebhookDeps {
   readonly onQueued?: () => void;
   /** Called after a response was queued for fetching from its survey tool. */
   readonly onFetchQueued?: () => void;
+  /**
+   * Whether the app trusts a proxy's `X-Forwarded-For` (BOUCLE_TRUST_PROXY), so `req.ip` is the
+   * real client; otherwise it may be a proxy's address that every sender shares.
+   */
+  readonly proxyTrusted?: boolean;
 }
 
 const header = (req: Request, name: string) => {
@@ -129,9 +134,13 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
   // its budget is turned away before its body is read.
   const verified = new MinuteWindows(deps.config.ratePerMinute);
   const refused = new MinuteWindows(deps.config.ratePerMinute);
-  // An address that delivered a verified request within the minute is never turned away at the
-  // door: behind a proxy every sender shares one address, genuine ones included.
+  // With no trusted proxy, `req.ip` may be a proxy's address that every sender shares, genuine
+  // ones included: an address that delivered a verified request within the minute is then never
+  // turned away at the door, so a forger behind the same proxy cannot lock a genuine sender out.
+  // With a trusted proxy `req.ip` is the real client and refusals count per client, no exemption.
   const deliveredFrom = new MinuteWindows(Number.MAX_SAFE_INTEGER);
+  const exempt = (req: Request, now: number) =>
+    !deps.proxyTrusted && deliveredFrom.seen(client(req), now);
   const client = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
   const denied = (req: Request, verdict: Verdict): void => {
     const source = String(req.params.source);
@@ -164,7 +173,7 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
         ),
       );
     const wait = refused.blocked(client(req), clock());
-    if (wait !== undefined && !deliveredFrom.seen(client(req), clock()))
+    if (wait !== undefined && !exempt(req, clock()))
       return next(
         rateLimited(
           `More than ${deps.config.ratePerMinute} refused requests a minute from ${client(req)}`,

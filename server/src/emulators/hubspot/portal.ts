@@ -18,6 +18,8 @@ import {
   type PropertyGroup,
   type PropertyOption,
 } from './model.ts';
+import { AssociationIndex } from './associationIndex.ts';
+import { indexRecord, recordsWith, unindexRecord } from './propertyIndex.ts';
 import { restoredType, savedType } from './snapshot.ts';
 import { checkProperties, uniqueConflict, validationError } from './validation.ts';
 
@@ -47,6 +49,7 @@ export class HubSpotPortal {
   readonly customObjects: boolean;
   private types = new Map<string, ObjectType>();
   private associations = new Map<string, Edge>();
+  private readonly outgoing = new AssociationIndex();
   private labels = new Map<string, AssociationLabel[]>();
   owners: Owner[] = [];
   private nextId = 1;
@@ -62,6 +65,7 @@ export class HubSpotPortal {
   reset(): void {
     this.types = new Map(standardTypes().map((type) => [type.name, type]));
     this.associations.clear();
+    this.outgoing.clear();
     this.labels = new Map(standardLabels());
     this.owners = [];
     this.nextId = 1;
@@ -88,6 +92,7 @@ export class HubSpotPortal {
     for (const [name, saved] of Object.entries(snapshot.objects))
       this.types.set(name, restoredType(name, saved, this.types.get(name)));
     this.associations = new Map(snapshot.associations);
+    for (const key of this.associations.keys()) this.outgoing.add(key);
     this.labels = new Map(snapshot.labels);
     this.owners = snapshot.owners;
     this.nextId = snapshot.nextId;
@@ -168,6 +173,7 @@ export class HubSpotPortal {
     };
     if (type.name === 'contacts') record.properties.createdate = now;
     type.records.set(id, record);
+    indexRecord(type, record);
     for (const plan of planned) this.link(type.name, id, plan.toType, plan.toId, plan.label);
     return record;
   }
@@ -225,7 +231,7 @@ export class HubSpotPortal {
     const type = this.type(typeKey);
     const record =
       idProperty && idProperty !== 'hs_object_id'
-        ? [...type.records.values()].find((r) => r.properties[idProperty] === id && !r.archived)
+        ? recordsWith(type, idProperty, id)[0]
         : type.records.get(id);
     if (!record || record.archived)
       throw new HubSpotError(
@@ -248,7 +254,9 @@ export class HubSpotPortal {
     if (errors.length > 0) throw validationError(errors);
     const conflict = uniqueConflict(type, values, record.id);
     if (conflict) throw conflict;
+    unindexRecord(type, record);
     Object.assign(record.properties, values);
+    indexRecord(type, record);
     record.updatedAt = iso();
     record.properties.hs_lastmodifieddate = record.updatedAt;
     return record;
@@ -270,9 +278,7 @@ export class HubSpotPortal {
         `${idProperty} is not a unique property of ${type.name}: idProperty must name a property with hasUniqueValue`,
       );
     }
-    const existing = [...type.records.values()].find(
-      (r) => !r.archived && r.properties[idProperty] === id,
-    );
+    const existing = recordsWith(type, idProperty, id)[0];
     if (existing) return { record: this.update(typeKey, existing.id, properties), created: false };
     return {
       record: this.create(typeKey, { properties: { ...properties, [idProperty]: id } }),
@@ -281,8 +287,10 @@ export class HubSpotPortal {
   }
 
   archive(typeKey: string, id: string): void {
-    const record = this.type(typeKey).records.get(id);
+    const type = this.type(typeKey);
+    const record = type.records.get(id);
     if (record && !record.archived) {
+      unindexRecord(type, record);
       record.archived = true;
       record.updatedAt = iso();
     }
@@ -375,6 +383,7 @@ export class HubSpotPortal {
       const edge = this.associations.get(key) ?? { types: [] };
       if (!edge.types.some((t) => t.typeId === type.typeId)) edge.types.push(type);
       this.associations.set(key, edge);
+      this.outgoing.add(key);
     }
     return chosen;
   }
@@ -382,8 +391,10 @@ export class HubSpotPortal {
   unlink(fromKey: string, fromId: string, toKey: string, toId: string): void {
     const from = this.type(fromKey).name;
     const to = this.type(toKey).name;
-    this.associations.delete(`${from}:${fromId}->${to}:${toId}`);
-    this.associations.delete(`${to}:${toId}->${from}:${fromId}`);
+    for (const key of [`${from}:${fromId}->${to}:${toId}`, `${to}:${toId}->${from}:${fromId}`]) {
+      this.associations.delete(key);
+      this.outgoing.delete(key);
+    }
   }
 
   associated(
@@ -392,12 +403,10 @@ export class HubSpotPortal {
     toKey: string,
   ): { toObjectId: string; associationTypes: AssociationLabel[] }[] {
     const prefix = `${this.type(fromKey).name}:${fromId}->${this.type(toKey).name}:`;
-    return [...this.associations.entries()]
-      .filter(([key]) => key.startsWith(prefix))
-      .map(([key, edge]) => ({
-        toObjectId: key.slice(prefix.length),
-        associationTypes: edge.types,
-      }));
+    return this.outgoing.ids(prefix).map((toObjectId) => ({
+      toObjectId,
+      associationTypes: (this.associations.get(prefix + toObjectId) as Edge).types,
+    }));
   }
 
   createProperty(

@@ -1,4 +1,5 @@
 import { HubSpotError, type HubRecord, type ObjectType } from './model.ts';
+import { recordsWith } from './propertyIndex.ts';
 
 // What a record write may hold, as HubSpot checks it: each property known, writable and of its
 // type (numbers, booleans, options, dates at midnight UTC), the required ones present on create,
@@ -155,9 +156,7 @@ export function uniqueConflict(
 ): HubSpotError | undefined {
   for (const [name, value] of Object.entries(values)) {
     if (!type.properties.get(name)?.hasUniqueValue || value === null || value === '') continue;
-    const other = [...type.records.values()].find(
-      (r) => !r.archived && r.id !== selfId && r.properties[name] === value,
-    );
+    const other = recordsWith(type, name, value).find((r) => r.id !== selfId);
     if (other)
       return new HubSpotError(
         409,

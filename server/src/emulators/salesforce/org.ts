@@ -1,4 +1,5 @@
 import { apiError, type SaveResult } from './errors.ts';
+import { FieldIndex } from './fieldIndex.ts';
 import { makeId, normalizeId } from './ids.ts';
 import { runQuery } from './orgQuery.ts';
 import type { ObjectDef, PermissionSetDef } from './schema.ts';
@@ -23,6 +24,8 @@ export class SalesforceOrg {
   private records = new Map<string, Map<string, Row>>();
   private typeOfId = new Map<string, string>();
   private counters = new Map<string, number>();
+  /** Record ids by field value (external ids, unique fields), kept in step with every write. */
+  private readonly index = new FieldIndex();
   /** The user the current API request runs as (undefined: the emulator's admin API, the system). */
   private actingUser: string | undefined;
   /**
@@ -42,6 +45,7 @@ export class SalesforceOrg {
 
   reset(): void {
     this.records = new Map([...this.schema.keys()].map((name) => [name, new Map()]));
+    this.index.clear();
     this.typeOfId.clear();
     this.counters.clear();
     for (const [type, list] of this.customMetadata) {
@@ -114,6 +118,7 @@ export class SalesforceOrg {
       }
     }
     this.counters = new Map(Object.entries(snapshot.counters));
+    this.index.clear(); // rebuilt from the restored rows on the next lookup
     this.seedPermissionSets(); // a state saved before the emulator knew permission sets
   }
 
@@ -145,6 +150,7 @@ export class SalesforceOrg {
         };
     this.records.get(type)?.set(id, row);
     this.typeOfId.set(id, type);
+    this.index.add(type, row);
     return row;
   }
 
@@ -159,6 +165,7 @@ export class SalesforceOrg {
     if (!object.customMetadata) throw new Error(`${type} is not a custom metadata type`);
     for (const id of this.records.get(type)?.keys() ?? []) this.typeOfId.delete(id);
     this.records.set(type, new Map());
+    this.index.clear(type);
     for (const record of records)
       this.insertRow(type, {
         MasterLabel: record.DeveloperName,
@@ -180,6 +187,25 @@ export class SalesforceOrg {
 
   rows(type: string): Row[] {
     return [...(this.records.get(type)?.values() ?? [])];
+  }
+
+  /** The records of `type` whose `field` holds exactly `value`, in the org's order. */
+  withValue(type: string, field: string, value: unknown): Row[] {
+    const rows = this.records.get(type);
+    if (!rows) return [];
+    const ids = this.index.ids(type, field, value, () => rows.values());
+    if (ids.size <= 1) return [...ids].map((id) => rows.get(id) as Row);
+    return [...rows.values()].filter((row) => ids.has(String(row.Id)));
+  }
+
+  /** Changes a stored row in place, keeping the field index in step. */
+  private rewrite(type: string, row: Row, change: () => void): void {
+    this.index.remove(type, row);
+    try {
+      change();
+    } finally {
+      this.index.add(type, row);
+    }
   }
 
   /** Every record, grouped by object, for `/__emulator/state`. */
@@ -284,7 +310,7 @@ export class SalesforceOrg {
     const { fields, errors } = checkFields(this, this.access(), object, input, 'create');
     if (errors.length > 0) return { success: false, errors };
     const row = this.insertRow(type, fields, explicitId);
-    this.derive(object, row, true);
+    this.rewrite(type, row, () => this.derive(object, row, true));
     return { id: String(row.Id), success: true, errors: [] };
   }
 
@@ -311,8 +337,10 @@ export class SalesforceOrg {
     const object = this.writable(actualType);
     const { fields, errors } = checkFields(this, this.access(), object, input, 'update', row);
     if (errors.length > 0) return { success: false, errors };
-    Object.assign(row, fields, { LastModifiedDate: isoNow(), SystemModstamp: isoNow() });
-    this.derive(object, row, false);
+    this.rewrite(actualType, row, () => {
+      Object.assign(row, fields, { LastModifiedDate: isoNow(), SystemModstamp: isoNow() });
+      this.derive(object, row, false);
+    });
     return { id: normalized, success: true, errors: [] };
   }
 
@@ -352,7 +380,7 @@ export class SalesforceOrg {
         },
       };
     }
-    const matches = this.rows(type).filter((row) => row[field.name] === value);
+    const matches = this.withValue(type, field.name, value);
     if (matches.length > 1)
       return {
         status: 300,
@@ -387,6 +415,8 @@ export class SalesforceOrg {
         ],
       };
     this.writable(type);
+    const row = this.records.get(type)?.get(normalized);
+    if (row) this.index.remove(type, row);
     this.records.get(type)?.delete(normalized);
     this.typeOfId.delete(normalized);
     return { id: normalized, success: true, errors: [] };

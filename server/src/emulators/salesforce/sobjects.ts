@@ -136,7 +136,11 @@ export function sobjectsRoute(
       return save.success ? { status, body: save } : asRestErrors(save);
     }
     if (method === 'GET') {
-      const rows = org.rows(object.name).filter((row) => row[second] === third);
+      // Indexed for the object's own fields only: an index per name a URL may carry would grow
+      // with every unknown name and slow every write.
+      const rows = object.fields.has(second)
+        ? org.withValue(object.name, second, third)
+        : org.rows(object.name).filter((row) => row[second] === third);
       if (rows.length === 0)
         throw apiError(404, 'NOT_FOUND', 'The requested resource does not exist');
       if (rows.length > 1)

@@ -20,6 +20,7 @@ export interface Access {
 /** The records a check looks at (other rows for uniqueness, the type of a referenced id). */
 export interface RecordLookup {
   rows(type: string): Row[];
+  withValue(type: string, field: string, value: unknown): Row[];
   typeOf(id: string): string | undefined;
 }
 
@@ -111,8 +112,8 @@ export function checkFields(
   for (const field of object.fields.values()) {
     if (!field.unique || fields[field.name] === undefined || fields[field.name] === null) continue;
     const other = org
-      .rows(object.name)
-      .find((row) => row[field.name] === fields[field.name] && row.Id !== current?.Id);
+      .withValue(object.name, field.name, fields[field.name])
+      .find((row) => row.Id !== current?.Id);
     if (other) {
       errors.push({
         statusCode: 'DUPLICATE_VALUE',
