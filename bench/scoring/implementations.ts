@@ -1,20 +1,12 @@
-import { summarizeAccount, type AccountSummary } from '@boucle/shared';
+import { summarizeAccounts, type AccountSummary } from '@boucle/shared';
 import type { BenchAnswer } from './data.ts';
 
-/** Boucle's way: one pass to bucket answers by account, then the shared single-pass summary. */
+/** Boucle's way: the shared summaries of every account, in one pass over the answers. */
 export function summariesWithShared(
   answers: readonly BenchAnswer[],
   now: string,
 ): Map<string, AccountSummary> {
-  const byAccount = new Map<string, BenchAnswer[]>();
-  for (const answer of answers) {
-    const list = byAccount.get(answer.accountKey);
-    if (list) list.push(answer);
-    else byAccount.set(answer.accountKey, [answer]);
-  }
-  const summaries = new Map<string, AccountSummary>();
-  for (const [key, list] of byAccount) summaries.set(key, summarizeAccount(list, { now }));
-  return summaries;
+  return summarizeAccounts(answers, (answer) => answer.accountKey, { now });
 }
 
 /** What a naive account summary holds: the same headline figures the card shows. */

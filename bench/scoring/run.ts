@@ -214,7 +214,7 @@ if (values.child) {
     ],
     ...[shared, loop, naive].map((m) => [
       m.mode === 'shared'
-        ? 'shared (summarizeAccount)'
+        ? 'shared (summarizeAccounts)'
         : m.mode === 'loop'
           ? 'hand-written counting loop'
           : 'naive (filter per account)',

@@ -53,6 +53,7 @@ export interface ServerOptions {
     backoffBaseMs?: number;
     unmatchedRetryMs?: number;
     maxAttempts?: number;
+    rollupDelayMs?: number;
   };
   /** How often to poll HubSpot feedback submissions; 0 turns polling off (tests poll by hand). */
   readonly feedbackPollMs?: number;

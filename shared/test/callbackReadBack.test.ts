@@ -61,4 +61,14 @@ describe('mergeCrmState', () => {
       answerRef: 'api:ans-1',
     });
   });
+
+  it('takes the notes and follow-up action the manager wrote in the CRM', () => {
+    expect(
+      mergeCrmState(
+        open,
+        { status: 'resolved', notes: 'Rappelé, geste commercial', followUpAction: 'Avoir de 10 %' },
+        now,
+      ),
+    ).toMatchObject({ notes: 'Rappelé, geste commercial', followUpAction: 'Avoir de 10 %' });
+  });
 });

@@ -24,6 +24,12 @@ export interface Resolution {
  */
 export type CrmCallbackState = CallbackInCrm;
 
+/** What `readCallbackTasks` found: states by Boucle id, and the Boucle ids whose task is gone. */
+export interface CallbackTasksReadBack {
+  readonly states: Map<string, CrmCallbackState>;
+  readonly deleted: readonly string[];
+}
+
 /**
  * The outcome of writing one record: its CRM id, or a typed error. `unsent` marks a record whose
  * call failed as a whole (an outage, a 429, a lock, a timeout, a network error): that says nothing
@@ -110,6 +116,11 @@ export interface CrmAdapter {
   /** Jobs claimed per round: what the CRM's batch endpoints take in a handful of calls. */
   readonly batchSize: number;
   /**
+   * The records one write call takes (Salesforce Composite: 5 collections of 200; HubSpot: a
+   * batch of 100): the round size under a backlog starts there, so that each call is full.
+   */
+  readonly callSize?: number;
+  /**
    * Jobs claimed per round while a full round shows a backlog (a backfill): what the CRM's bulk
    * API takes in one job. None: every round claims `batchSize`.
    */
@@ -137,6 +148,14 @@ export interface CrmAdapter {
    * managers log callbacks outside Boucle's API implement it.
    */
   readCallbacks?(ids: readonly string[]): Promise<Map<string, CrmCallbackState>>;
+  /**
+   * The callbacks' tasks as they stand in the CRM, read by task id (`crmId`), for CRMs where people
+   * complete the task itself (HubSpot): the states by Boucle id (only tasks that say something),
+   * and the Boucle ids whose task is gone (deleted in the CRM). Throws when the CRM cannot be read.
+   */
+  readCallbackTasks?(
+    tasks: readonly { id: string; crmId: string; reason?: string }[],
+  ): Promise<CallbackTasksReadBack>;
   /**
    * Ratings created or changed in the CRM since `since` (exclusive of nothing: records at the
    * cursor come again, and re-reading one is idempotent). Only CRMs where employees rate outside

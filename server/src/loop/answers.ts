@@ -108,6 +108,7 @@ export async function syncAnswers(
       }
     },
   );
-  if (rollups.size > 0) await store.enqueue(adapter.crm, 'rollup', [...rollups], clock());
+  if (rollups.size > 0)
+    await store.enqueue(adapter.crm, 'rollup', [...rollups], clock() + context.rollupDelayMs);
   if (ratingsToLink.length > 0) await store.enqueue(adapter.crm, 'rating', ratingsToLink, clock());
 }

@@ -123,5 +123,6 @@ export async function syncCallbacks(
         );
     },
   );
-  if (rollups.size > 0) await store.enqueue(adapter.crm, 'rollup', [...rollups], clock());
+  if (rollups.size > 0)
+    await store.enqueue(adapter.crm, 'rollup', [...rollups], clock() + context.rollupDelayMs);
 }

@@ -16,6 +16,8 @@ export interface LoopContext {
   readonly unmatchedRetryMs: number;
   /** Answers older than this raise no callback (a backfill must not flood managers). */
   readonly callbackMaxAgeDays: number;
+  /** How long after an answer or a callback its account's rollup runs (merging those between). */
+  readonly rollupDelayMs: number;
   /** Reads each comment's themes and sentiment, written with the answer. */
   readonly analyse: VerbatimAnalyser;
   /** The business hours SLAs count in, read for each batch; none: 24/7. */

@@ -45,6 +45,15 @@ export interface EngineOptions {
   readonly analyse?: VerbatimAnalyser;
   /** How long done jobs are kept before they are pruned; default 7 days. */
   readonly jobRetentionMs?: number;
+  /**
+   * How long after an answer or a callback its account's rollup runs; the rollups an account
+   * gets meanwhile merge into that one pending job (one write per account per window). Default 5 s.
+   */
+  readonly rollupDelayMs?: number;
+  /** Jobs a round claims while there is no backlog (a full claim means one); default 10. */
+  readonly flushSize?: number;
+  /** Jobs of a kind other than answers worked in one step of a round; default 100 (a HubSpot batch). */
+  readonly stepSize?: number;
 }
 
 /** How often the first CRM's loop runs the sweeps (escalation, read-backs, pruning). */
@@ -88,6 +97,7 @@ export class SyncEngine {
       settlement,
       unmatchedRetryMs: options.unmatchedRetryMs ?? 15 * 60_000,
       callbackMaxAgeDays: options.callbackMaxAgeDays ?? 14,
+      rollupDelayMs: options.rollupDelayMs ?? 5_000,
       analyse: options.analyse ?? analyzeVerbatim,
       ...(options.businessHours && { businessHours: options.businessHours }),
     };
@@ -107,6 +117,8 @@ export class SyncEngine {
       leaseMs: options.leaseMs ?? 30_000,
       heartbeatMs: options.heartbeatMs ?? 10_000,
       idleMs: options.idleMs ?? 250,
+      flushSize: options.flushSize ?? 10,
+      stepSize: options.stepSize ?? 100,
       afterRound: async (adapter) => {
         if (adapter !== options.adapters[0] || this.clock() - this.lastSweep <= SWEEP_EVERY_MS)
           return;

@@ -23,7 +23,7 @@ export async function sweepEscalations(options: EscalationOptions): Promise<numb
   const now = new Date(clock()).toISOString();
   // Earliest due first, so the late ones are always among them.
   const open = await store.listCallbacks({ status: 'open', now, limit: 2000 });
-  const logged = await readCallbacksBack(options.adapters, open, logger);
+  const logged = await readCallbacksBack(options.adapters, open, logger, { store, now });
   let escalated = 0;
   for (const stored of open) {
     if (!logged.has(stored.crm)) continue;

@@ -27,7 +27,9 @@ export class Settlement {
   /**
    * Settles each job from its record's result: synced (then `onSuccess`), deferred when its call
    * failed as a whole (`unsent`), else retried or dead-lettered as the error says. A job without a
-   * result is left to its lease.
+   * result is left to its lease. The whole batch is settled in one store transaction
+   * (`settleJobs`), after every `onSuccess` has run: a crash in between leaves the jobs to their
+   * lease, to be written again (an idempotent upsert), never done without what follows a write.
    */
   async settle(
     crm: Crm,
@@ -36,17 +38,19 @@ export class Settlement {
     keyOf: (job: Job) => string,
     onSuccess: (job: Job, crmId: string) => Promise<void>,
   ): Promise<void> {
-    const { store, logger, clock, outages } = this.options;
-    const done: number[] = [];
+    const { store, logger, clock, outages, random, maxAttempts, backoffBaseMs } = this.options;
     const now = clock();
+    const synced: { job: Job; crmId: string }[] = [];
+    const retry: { job: Job; error: string; delayMs: number; countAttempt: boolean }[] = [];
+    const dead: { job: Job; error: string }[] = [];
     let outageDelay: number | undefined;
     for (const job of jobs) {
       const result = results.get(keyOf(job));
       if (!result) continue;
+      const error = result.ok ? '' : `${result.error.code}: ${result.error.message}`;
       if (result.ok) {
-        done.push(job.id);
-        await store.setSyncState(crm, job.kind, job.ref, 'synced', undefined, result.crmId);
         await onSuccess(job, result.crmId);
+        synced.push({ job, crmId: result.crmId });
       } else if (result.unsent) {
         // Its call failed as a whole (an outage, a limit, the network): nothing is known about the
         // record, so it waits like a failed step, without spending an attempt.
@@ -63,20 +67,38 @@ export class Settlement {
             'CRM call failed as a whole; its records wait',
           );
         }
-        await this.later(job, `${result.error.code}: ${result.error.message}`, outageDelay);
+        retry.push({ job, error, delayMs: outageDelay, countAttempt: false });
+      } else if (!result.error.retryable) {
+        dead.push({ job, error });
       } else {
-        await this.retryOrDie(
-          crm,
-          job,
-          result.error.retryable,
-          `${result.error.code}: ${result.error.message}`,
-          result.error.waitMs,
-        );
+        const delayMs = backoffMs(job.attempts, random(), result.error.waitMs, backoffBaseMs);
+        retry.push({ job, error, delayMs, countAttempt: true });
       }
     }
-    await store.complete(done, now);
-    if (done.length > 0)
-      await store.log(crm, jobs[0]?.kind ?? 'answer', `${done.length} records`, 'synced', '', now);
+    const kind = jobs[0]?.kind ?? 'answer';
+    await store.settleJobs(
+      crm,
+      {
+        synced,
+        retry,
+        dead,
+        log:
+          synced.length > 0
+            ? [
+                {
+                  crm,
+                  kind,
+                  ref: `${synced.length} records`,
+                  outcome: 'synced',
+                  detail: '',
+                  at: now,
+                },
+              ]
+            : [],
+      },
+      now,
+      { maxAttempts },
+    );
   }
 
   /**

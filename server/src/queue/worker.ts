@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CrmAdapter } from '../crm/adapter.ts';
 import { CrmError } from '../errors.ts';
-import type { Job, JobKind, Store } from '../store/store.ts';
+import type { Crm, Job, JobKind, Store } from '../store/store.ts';
 import type { OutageStreaks } from './outage.ts';
 import type { Settlement } from './settlement.ts';
 
@@ -22,22 +22,46 @@ export interface WorkerOptions {
   readonly heartbeatMs: number;
   /** How long an idle loop waits before it polls again, unless poked. */
   readonly idleMs: number;
+  /**
+   * The round size while there is no backlog: a few jobs are flushed as soon as they are due. A
+   * round that fills its claim means a backlog: the next claims what fills the CRM's write calls
+   * (`callSize`), then twice as many each time, up to the adapter's batch.
+   */
+  readonly flushSize: number;
+  /**
+   * The most jobs of a kind other than answers worked in one step (at least the adapter's
+   * `callSize`): between two steps, answers that arrived meanwhile (the loop was poked) are worked
+   * first, in a short round of their own.
+   */
+  readonly stepSize: number;
   /** Runs after each round of a CRM's loop (the periodic sweeps), inside its error handling. */
   readonly afterRound?: (adapter: CrmAdapter) => Promise<void>;
 }
 
 /**
- * A polling worker, one loop per CRM: claims a batch of due jobs (SKIP LOCKED on PostgreSQL),
- * renews their lease while it works, hands each kind to its handler, sleeps when there was
- * nothing to do until the idle delay passes or `poke()` wakes it. A handler that throws before
- * any per-record result (a read, the portal setup, the whole call refused) says nothing about the
- * records: they wait without spending an attempt, with a backoff that grows while the CRM keeps
- * failing.
+ * A polling worker, one loop per CRM: claims a batch of due jobs (SKIP LOCKED on PostgreSQL;
+ * answers first), renews their lease while it works, hands each kind to its handler, sleeps when
+ * there was nothing to do until the idle delay passes or `poke()` wakes it.
+ *
+ * Without a backlog a round claims `flushSize` jobs, so that a new answer is written at once.
+ * After a round that filled its claim, the next claims what fills the CRM's write calls, then
+ * twice as many each time, up to the adapter's batch: calls stay at the floor under a backlog,
+ * and no round of thousands of jobs prepares for a minute before its first write (which a killed
+ * worker would lose whole). A long round (rollups) works its other kinds in steps of `stepSize`,
+ * and answers accepted meanwhile (the loop was poked) go between two steps.
+ *
+ * A handler that throws before any per-record result (a read, the portal setup, the whole call
+ * refused) says nothing about the records: they wait without spending an attempt, with a backoff
+ * that grows while the CRM keeps failing.
  */
 export class QueueWorker {
   private running = false;
   private loops: Promise<void>[] = [];
-  private wake: (() => void) | undefined;
+  private readonly wakes = new Set<() => void>();
+  /** How many jobs each CRM's next round claims: doubled after a full claim. */
+  private readonly claimSize = new Map<Crm, number>();
+  /** Counts `poke()`s: a round poked since its last step works the new answers first. */
+  private pokes = 0;
 
   constructor(private readonly options: WorkerOptions) {}
 
@@ -54,13 +78,14 @@ export class QueueWorker {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    for (const wake of this.wakes) wake();
     await Promise.all(this.loops);
   }
 
   /** Wakes idle loops (new work was queued). */
   poke(): void {
-    this.wake?.();
+    this.pokes += 1;
+    for (const wake of this.wakes) wake();
   }
 
   private async loop(adapter: CrmAdapter): Promise<void> {
@@ -77,11 +102,13 @@ export class QueueWorker {
       }
       if (processed === 0 && this.running) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.idleMs);
-          this.wake = () => {
+          const wake = () => {
             clearTimeout(timer);
+            this.wakes.delete(wake);
             resolve();
           };
+          const timer = setTimeout(wake, this.options.idleMs);
+          this.wakes.add(wake);
         });
       }
     }
@@ -89,55 +116,108 @@ export class QueueWorker {
 
   /** Processes one batch of due jobs of a CRM; returns how many jobs it settled. */
   async runOnce(adapter: CrmAdapter): Promise<number> {
-    const { store, clock, workerId, leaseMs, outages, settlement, logger } = this.options;
-    let jobs = await store.claim(adapter.crm, workerId, adapter.batchSize, leaseMs, clock());
-    // A full round is a backlog: a CRM with a bulk API takes a bigger one (a backfill's job).
-    const backlog = adapter.backlogBatchSize ?? 0;
-    if (jobs.length >= adapter.batchSize && backlog > jobs.length)
+    const { store, clock, workerId, leaseMs, flushSize, stepSize } = this.options;
+    const limit = Math.min(this.claimSize.get(adapter.crm) ?? flushSize, adapter.batchSize);
+    const round = { pokes: this.pokes };
+    let jobs = await store.claim(adapter.crm, workerId, limit, leaseMs, clock());
+    // What was due fits the next claim. A full claim means a backlog: the next claims what fills
+    // the CRM's write calls, then twice as many each time it is full again.
+    const grown = Math.max(limit * 2, adapter.callSize ?? flushSize);
+    this.claimSize.set(
+      adapter.crm,
+      Math.max(flushSize, jobs.length >= limit ? grown : jobs.length),
+    );
+    // A round at the adapter's full batch is a backfill: a CRM with a bulk API takes a bigger one
+    // (one bulk job).
+    const bulk = adapter.backlogBatchSize ?? 0;
+    if (limit >= adapter.batchSize && jobs.length >= limit && bulk > jobs.length)
       jobs = jobs.concat(
-        await store.claim(adapter.crm, workerId, backlog - jobs.length, leaseMs, clock()),
+        await store.claim(adapter.crm, workerId, bulk - jobs.length, leaseMs, clock()),
       );
     if (jobs.length === 0) return 0;
-    const ids = jobs.map((j) => j.id);
+    const held = new Set(jobs.map((j) => j.id));
     const heartbeat = setInterval(() => {
-      store.heartbeat(ids, workerId, leaseMs, clock()).catch(() => undefined);
+      store.heartbeat([...held], workerId, leaseMs, clock()).catch(() => undefined);
     }, this.options.heartbeatMs);
+    let worked = jobs.length;
     try {
       for (const [kind, handle] of this.options.handlers) {
         const ofKind = jobs.filter((j) => j.kind === kind);
-        if (ofKind.length === 0) continue;
-        outages.beginStep(adapter.crm);
-        try {
-          await handle(adapter, ofKind);
-          outages.endStep(adapter.crm);
-        } catch (error) {
-          const crmError =
-            error instanceof CrmError
-              ? error
-              : new CrmError('error', (error as Error).message ?? String(error), true);
-          const delay = outages.delay(adapter.crm, crmError);
-          logger.warn(
-            {
-              crm: adapter.crm,
-              kind,
-              jobs: ofKind.length,
-              code: crmError.code,
-              err: crmError.message,
-              retryInMs: delay,
-            },
-            'sync step failed; the records wait',
-          );
-          for (const job of ofKind)
-            await settlement.later(
-              job,
-              `${crmError.code ?? 'error'}: ${crmError.message ?? String(error)}`,
-              delay,
-            );
+        // A step is never smaller than one full write call of the CRM.
+        const size = kind === 'answer' ? ofKind.length : Math.max(stepSize, adapter.callSize ?? 0);
+        for (let i = 0; i < ofKind.length; i += size) {
+          if (i > 0) worked += await this.answersBetweenSteps(adapter, held, round);
+          await this.step(adapter, kind, handle, ofKind.slice(i, i + size));
         }
+        if (kind !== 'answer' && ofKind.length > 0)
+          worked += await this.answersBetweenSteps(adapter, held, round);
       }
     } finally {
       clearInterval(heartbeat);
     }
+    return worked;
+  }
+
+  /**
+   * When the loop was poked during a step (new answers were accepted), a short round of
+   * `flushSize` due jobs (answers first) before the round's next step; its jobs are held with the
+   * round's, under the same heartbeat.
+   */
+  private async answersBetweenSteps(
+    adapter: CrmAdapter,
+    held: Set<number>,
+    round: { pokes: number },
+  ): Promise<number> {
+    if (round.pokes === this.pokes) return 0;
+    round.pokes = this.pokes;
+    const { store, clock, workerId, leaseMs, flushSize } = this.options;
+    const jobs = await store.claim(adapter.crm, workerId, flushSize, leaseMs, clock());
+    for (const job of jobs) held.add(job.id);
+    for (const [kind, handle] of this.options.handlers) {
+      const ofKind = jobs.filter((j) => j.kind === kind);
+      if (ofKind.length > 0) await this.step(adapter, kind, handle, ofKind);
+    }
     return jobs.length;
+  }
+
+  /**
+   * One kind's jobs through its handler. A handler that throws before any per-record result
+   * leaves its records waiting without an attempt, with the outage's growing backoff.
+   */
+  private async step(
+    adapter: CrmAdapter,
+    kind: JobKind,
+    handle: JobHandler,
+    ofKind: readonly Job[],
+  ): Promise<void> {
+    const { outages, settlement, logger } = this.options;
+    outages.beginStep(adapter.crm);
+    try {
+      await handle(adapter, ofKind);
+      outages.endStep(adapter.crm);
+    } catch (error) {
+      const crmError =
+        error instanceof CrmError
+          ? error
+          : new CrmError('error', (error as Error).message ?? String(error), true);
+      const delay = outages.delay(adapter.crm, crmError);
+      logger.warn(
+        {
+          crm: adapter.crm,
+          kind,
+          jobs: ofKind.length,
+          code: crmError.code,
+          err: crmError.message,
+          retryInMs: delay,
+        },
+        'sync step failed; the records wait',
+      );
+      for (const job of ofKind)
+        await settlement.later(
+          job,
+          `${crmError.code ?? 'error'}: ${crmError.message ?? String(error)}`,
+          delay,
+        );
+    }
   }
 }

@@ -7,6 +7,9 @@ import type { Schema } from './schema.ts';
 import type { CallbackFilter, Crm, StoredCallback } from './store.ts';
 
 /** An optional instant as the callbacks' time columns keep it: UTC ISO text, or NULL. */
+/** Expired signatures are deleted at most this often (per scope and process). */
+const SIGNATURE_PRUNE_EVERY_MS = 60_000;
+
 const utc = (instant: string | undefined) => (instant ? new Date(instant).toISOString() : null);
 
 /** A callback's columns besides its id (the body is the callback as the contract has it). */
@@ -324,24 +327,36 @@ export class CallbackRecords {
     return row !== undefined;
   }
 
+  /** When each scope's expired signatures were last deleted (this process's clock). */
+  private readonly signaturesPrunedAt = new Map<string, number>();
+
   // Signatures share the deliveries table under their own source: no migration, same shape. The
-  // insert is atomic, so of two replicas receiving the same signature only one claims it.
+  // upsert is atomic, so of two replicas receiving the same signature only one claims it; a row
+  // older than `keepMs` is expired and claimed again. Expired rows are deleted at most once a
+  // minute per scope, not on every request.
   async claimSignature(scope: string, signature: string, now: number, keepMs: number) {
     const source = `signature:${scope}`;
-    return this.transaction(async (trx) => {
-      await trx
+    const prunedAt = this.signaturesPrunedAt.get(scope);
+    if (prunedAt === undefined || now - prunedAt >= SIGNATURE_PRUNE_EVERY_MS) {
+      this.signaturesPrunedAt.set(scope, now);
+      await this.kdb
         .deleteFrom('deliveries')
         .where('source', '=', source)
         .where('received_at', '<', now - keepMs)
         .execute();
-      const row = await trx
-        .insertInto('deliveries')
-        .values({ source, delivery_id: signature, received_at: now })
-        .onConflict((oc) => oc.doNothing())
-        .returning('source')
-        .executeTakeFirst();
-      return row !== undefined;
-    });
+    }
+    const row = await this.kdb
+      .insertInto('deliveries')
+      .values({ source, delivery_id: signature, received_at: now })
+      .onConflict((oc) =>
+        oc
+          .columns(['source', 'delivery_id'])
+          .doUpdateSet({ received_at: now })
+          .where('deliveries.received_at', '<', now - keepMs),
+      )
+      .returning('source')
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async releaseSignature(scope: string, signature: string) {

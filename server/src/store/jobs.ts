@@ -267,6 +267,18 @@ export async function countJobs(db: Db, openOnly: boolean): Promise<Record<strin
   return Object.fromEntries(rows.map((r) => [`${r.crm}.${r.state}`, Number(r.n)]));
 }
 
+/**
+ * How long webhook deliveries are remembered past the job retention cutoff: 30 days, beyond any
+ * provider's retry window (hours to a few days), so that a retry is always recognised whatever
+ * `BOUCLE_JOB_RETENTION_DAYS` says; tying it to that setting would let a short job retention
+ * forget deliveries a provider may still retry.
+ */
+export const DELIVERY_KEEP_MS = 30 * 24 * 3_600_000;
+
+/**
+ * Deletes up to `limit` done jobs settled before `before`, and the webhook deliveries (signatures
+ * included) received `DELIVERY_KEEP_MS` before that; returns the jobs deleted.
+ */
 export async function pruneDoneJobs(db: Db, before: number, limit: number): Promise<number> {
   const result = await db
     .deleteFrom('jobs')
@@ -281,6 +293,11 @@ export async function pruneDoneJobs(db: Db, before: number, limit: number): Prom
         .limit(limit),
     )
     .executeTakeFirst();
+  // A sweep runs every few minutes: after the first, each deletes one interval's deliveries.
+  await db
+    .deleteFrom('deliveries')
+    .where('received_at', '<', before - DELIVERY_KEEP_MS)
+    .execute();
   return Number(result.numDeletedRows);
 }
 

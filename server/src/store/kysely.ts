@@ -12,6 +12,7 @@ import {
 import { CallbackRecords } from './callbacks.ts';
 import type { Dialect } from './dialect.ts';
 import { GroupCommit } from './groupCommit.ts';
+import { insertAnswersPostgres, insertRatingsPostgres } from './ingestPostgres.ts';
 import {
   appendLog,
   claimJobs,
@@ -57,13 +58,20 @@ export class KyselyStore extends CallbackRecords implements Store {
     const size = (request: IngestRequest<unknown>) => Math.max(1, request.records.length);
     const concurrency = dialect.name === 'postgres' ? 2 : 1;
     this.answerGroups = new GroupCommit<IngestRequest<Answer>, IngestResult>(
-      (requests) => this.transaction((trx) => insertAnswers(trx, this.d, requests)),
+      // PostgreSQL writes a group in one statement, atomic without a transaction around it.
+      (requests) =>
+        dialect.name === 'postgres'
+          ? insertAnswersPostgres(this.kdb, requests)
+          : this.transaction((trx) => insertAnswers(trx, this.d, requests)),
       GROUP_MAX_RECORDS,
       size,
       concurrency,
     );
     this.ratingGroups = new GroupCommit<IngestRequest<Rating>, IngestResult>(
-      (requests) => this.transaction((trx) => insertRatings(trx, this.d, requests)),
+      (requests) =>
+        dialect.name === 'postgres'
+          ? insertRatingsPostgres(this.kdb, requests)
+          : this.transaction((trx) => insertRatings(trx, this.d, requests)),
       GROUP_MAX_RECORDS,
       size,
       concurrency,

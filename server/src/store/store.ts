@@ -230,7 +230,11 @@ export interface Store {
    * the history of done jobs (what `/metrics` reads on every scrape).
    */
   openJobCounts(): Promise<Record<string, number>>;
-  /** Deletes up to `limit` done jobs settled before `before`; returns how many. */
+  /**
+   * Deletes up to `limit` done jobs settled before `before` (returns how many), and the webhook
+   * deliveries received 30 days before that (`DELIVERY_KEEP_MS`): past every provider's
+   * retry window.
+   */
   pruneDoneJobs(before: number, limit: number): Promise<number>;
   /** A cheap round trip that fails when the store cannot be used (`/health`). */
   ping(): Promise<void>;

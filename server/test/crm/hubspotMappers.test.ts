@@ -7,6 +7,7 @@ import {
   companyRollupProperties,
   ratingNoteProperties,
   surveyResponseProperties,
+  taskCallbackState,
   taskPriority,
   taskProperties,
   taskStatus,
@@ -150,5 +151,69 @@ describe('HubSpot property bags', () => {
       boucle_nps_responses: '3',
       boucle_last_score: '3',
     });
+  });
+});
+
+describe('a callback task read back from HubSpot', () => {
+  const at = '2026-11-21T10:00:00.000Z';
+  const reason = 'Score 3: Délai de réponse';
+  it.each([
+    ['not started', { hs_task_status: 'NOT_STARTED' }, undefined],
+    [
+      'in progress (escalated by Boucle, or moved by hand)',
+      { hs_task_status: 'IN_PROGRESS', boucle_callback_status: 'escalated' },
+      undefined,
+    ],
+    ['waiting', { hs_task_status: 'WAITING' }, undefined],
+    ['deferred', { hs_task_status: 'DEFERRED' }, undefined],
+    [
+      'completed natively, body unchanged',
+      {
+        hs_task_status: 'COMPLETED',
+        hs_task_body: reason,
+        hs_lastmodifieddate: at,
+        boucle_callback_status: 'open',
+      },
+      { status: 'resolved', reachedAt: at },
+    ],
+    [
+      'completed natively, completion date preferred to the last change',
+      {
+        hs_task_status: 'COMPLETED',
+        hs_task_completion_date: '2026-11-21T09:00:00Z',
+        hs_lastmodifieddate: at,
+      },
+      { status: 'resolved', reachedAt: '2026-11-21T09:00:00.000Z' },
+    ],
+    [
+      'completed with a note written in the body (HTML to text)',
+      {
+        hs_task_status: 'COMPLETED',
+        hs_task_body: '<p>Called back &amp; refunded</p>',
+        hs_lastmodifieddate: at,
+      },
+      { status: 'resolved', reachedAt: at, notes: 'Called back & refunded' },
+    ],
+    [
+      "completed with the outcome and root cause Boucle's card wrote",
+      {
+        hs_task_status: 'COMPLETED',
+        boucle_outcome: 'Avoir accordé',
+        boucle_root_cause: 'Facturation',
+        hs_lastmodifieddate: at,
+      },
+      { status: 'resolved', reachedAt: at, outcome: 'Avoir accordé', rootCause: 'Facturation' },
+    ],
+    [
+      'completed by Boucle as closed without contact',
+      {
+        hs_task_status: 'COMPLETED',
+        boucle_callback_status: 'closed_no_contact',
+        hs_lastmodifieddate: at,
+      },
+      { status: 'closed_no_contact', reachedAt: at },
+    ],
+  ])('%s', (_case, properties, expected) => {
+    expect(taskCallbackState(properties, reason)).toEqual(expected);
   });
 });

@@ -68,6 +68,7 @@ describe('the sync engine with a fake CRM', () => {
 
     expect(crm.written('writeAnswers')).toEqual(['api:a1']);
     expect(await stateOf('api:a1')).toEqual({ state: 'synced', crmId: 'salesforce-api:a1' });
+    now += 5_000; // the rollup runs a few seconds later
     expect(await engine.runOnce(crm)).toBe(1);
     expect(crm.written('writeRollups')).toEqual(['001A']);
     expect(await store.queueStats()).toEqual({ 'salesforce.done': 2 });

@@ -31,6 +31,8 @@ export class FakeCrm implements CrmAdapter {
   /** Callbacks as managers logged them in the CRM, when it keeps them (`readCallbacks`). */
   crmCallbacks: Map<string, CrmCallbackState> | undefined;
   readCallbacks?: (ids: readonly string[]) => Promise<Map<string, CrmCallbackState>>;
+  /** Runs during each write call, before it returns (what happens while the CRM works). */
+  duringWrite: ((method: string) => Promise<void>) | undefined;
 
   constructor(readonly crm: Crm = 'salesforce') {}
 
@@ -48,12 +50,11 @@ export class FakeCrm implements CrmAdapter {
     return this.calls.filter((c) => c.method === method).flatMap((c) => c.keys);
   }
 
-  private write(method: string, keys: string[]): Promise<Map<string, RecordResult>> {
+  private async write(method: string, keys: string[]): Promise<Map<string, RecordResult>> {
     this.calls.push({ method, keys });
-    return Promise.resolve(
-      new Map(
-        keys.map((key) => [key, this.script?.(key) ?? { ok: true, crmId: `${this.crm}-${key}` }]),
-      ),
+    await this.duringWrite?.(method);
+    return new Map(
+      keys.map((key) => [key, this.script?.(key) ?? { ok: true, crmId: `${this.crm}-${key}` }]),
     );
   }
 

@@ -104,6 +104,13 @@ describe('backfill through Bulk API 2.0', () => {
             recordMatch: 'refused-',
             message: 'Score is not allowed',
           },
+          // The first answers are flushed at once through Composite, before the backlog's job.
+          {
+            match: 'composite',
+            recordErrorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+            recordMatch: 'refused-',
+            message: 'Score is not allowed',
+          },
         ],
       }),
     });
@@ -227,6 +234,7 @@ describe('rounds under backlog', () => {
         store,
         adapters: [adapter],
         logger: pino({ level: 'silent' }),
+        flushSize: 100, // the first round claims the full batch (no flush of a few first)
       });
       expect(await engine.runOnce(adapter)).toBe(claimed);
     } finally {

@@ -172,6 +172,7 @@ export async function startHarness(
         unmatchedRetryMs: 300,
         leaseMs: 3_000,
         heartbeatMs: 500,
+        rollupDelayMs: 50,
         ...options.engine,
       },
       hubspotRequestsPer10s: 10_000,

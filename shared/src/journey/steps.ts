@@ -1,8 +1,12 @@
 import {
-  groupScores,
+  addTallies,
+  addToTally,
+  newTally,
   summarizeScores,
+  summaryOfTally,
   UNSPECIFIED_KEY,
   type GroupSummary,
+  type Tally,
   type TouchpointAnswer,
 } from '../nps/groups.ts';
 import type { NpsOptions } from '../nps/stats.ts';
@@ -17,6 +21,7 @@ import {
   orderJourney,
   touchpointMatcher,
   type Touchpoint,
+  type TouchpointMatcher,
 } from './touchpoints.ts';
 
 /**
@@ -56,27 +61,72 @@ export function journeySteps(
   touchpoints: readonly Touchpoint[],
   options: NpsOptions = {},
 ): JourneyStep[] {
-  const match = touchpointMatcher(touchpoints);
+  const byLabel = new Map<string | undefined, Tally>();
+  for (const answer of answers) {
+    let tally = byLabel.get(answer.touchpoint);
+    if (!tally) {
+      tally = newTally();
+      byLabel.set(answer.touchpoint, tally);
+    }
+    addToTally(tally, answer);
+  }
+  return journeyStepsOfLabels(byLabel, touchpoints, options);
+}
+
+// The matcher and the journey order of a configuration, built once for the many summaries (one per
+// account) that use the same touchpoints: the configuration is read-only.
+const prepared = new WeakMap<
+  readonly Touchpoint[],
+  { readonly match: TouchpointMatcher; readonly ordered: readonly Touchpoint[] }
+>();
+
+function preparedJourney(touchpoints: readonly Touchpoint[]) {
+  let journey = prepared.get(touchpoints);
+  if (!journey) {
+    journey = { match: touchpointMatcher(touchpoints), ordered: orderJourney(touchpoints) };
+    prepared.set(touchpoints, journey);
+  }
+  return journey;
+}
+
+/**
+ * {@link journeySteps} from tallies already counted per touchpoint label as sent, so a caller
+ * that counts answers itself (the account summary) matches and normalizes each distinct label
+ * once, not each answer.
+ * @param byLabel each distinct label as sent (`undefined` for none), with its tally, in the order
+ *   the labels first appear among the answers (the unknown touchpoints are labelled as first sent)
+ * @param touchpoints the configured touchpoints
+ * @param options minimum sample
+ */
+export function journeyStepsOfLabels(
+  byLabel: Iterable<readonly [string | undefined, Tally]>,
+  touchpoints: readonly Touchpoint[],
+  options: NpsOptions,
+): JourneyStep[] {
+  const { match, ordered } = preparedJourney(touchpoints);
   const unknownLabels = new Map<string, string>();
-  const groups = new Map(
-    groupScores(
-      answers,
-      (answer) => {
-        if (!answer.touchpoint || normalizeTouchpointLabel(answer.touchpoint) === '')
-          return undefined;
-        const touchpoint = match(answer.touchpoint);
-        if (touchpoint) return `k:${touchpoint.key}`;
-        const form = normalizeTouchpointLabel(answer.touchpoint);
-        if (!unknownLabels.has(form)) unknownLabels.set(form, answer.touchpoint.trim());
-        return `u:${form}`;
-      },
-      options,
-    ).map((group) => [group.key, group]),
-  );
+  const tallies = new Map<string, Tally>();
+  for (const [label, tally] of byLabel) {
+    const form = label ? normalizeTouchpointLabel(label) : '';
+    let key = UNSPECIFIED_KEY;
+    if (label && form !== '') {
+      const touchpoint = match(label);
+      if (touchpoint) key = `k:${touchpoint.key}`;
+      else {
+        if (!unknownLabels.has(form)) unknownLabels.set(form, label.trim());
+        key = `u:${form}`;
+      }
+    }
+    const known = tallies.get(key);
+    if (known) addTallies(known, tally);
+    else tallies.set(key, { ...tally });
+  }
+  const groups = new Map<string, GroupSummary>();
+  for (const [key, tally] of tallies) groups.set(key, { key, ...summaryOfTally(tally, options) });
   const figures = (key: string): GroupSummary =>
     groups.get(key) ?? { key, ...summarizeScores([], options) };
   const minSample = options.minSample;
-  const configured = orderJourney(touchpoints).map((touchpoint): JourneyStep => {
+  const configured = ordered.map((touchpoint): JourneyStep => {
     const group = figures(`k:${touchpoint.key}`);
     return {
       ...group,

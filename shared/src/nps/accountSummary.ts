@@ -1,15 +1,23 @@
-import { classifyScore, type Metric, type ScoreCategory } from './metrics.ts';
 import {
-  breakdownByTouchpoint,
+  assertValidScore,
+  classifyScore,
+  isValidScore,
+  type Metric,
+  type ScoreCategory,
+} from './metrics.ts';
+import {
+  addTallies,
   parseInstant,
-  summarizeScores,
-  trendBy,
+  periodKey,
+  UNSPECIFIED_KEY,
   type GroupSummary,
   type ScoreSummary,
+  type Tally,
 } from './groups.ts';
 import { compareWithNorm, type NormComparison, type NpsWithMargin } from './norm.ts';
 import type { NpsOptions } from './stats.ts';
-import { journeySteps, type JourneyStep } from '../journey/steps.ts';
+import { summaryOfCountedTally } from './counted.ts';
+import { journeyStepsOfLabels, type JourneyStep } from '../journey/steps.ts';
 import { DEFAULT_TOUCHPOINTS, type Touchpoint } from '../journey/touchpoints.ts';
 
 /** What an account summary needs of an answer. */
@@ -83,30 +91,148 @@ export function summarizeAccount(
   answers: readonly SummaryAnswer[],
   options: AccountSummaryOptions,
 ): AccountSummary {
+  const frame = frameOf(options);
+  const counts = newCounts(frame);
+  for (const answer of answers) count(frame, counts, answer);
+  return summaryOfCounts(frame, counts, options);
+}
+
+/**
+ * Summarizes many accounts' answers at once, in one pass over them in the order given (cheaper
+ * than grouping them by account first for {@link summarizeAccount}: each answer is read once, in
+ * place). Each account's summary equals `summarizeAccount` of its answers. An invalid date is
+ * reported as soon as it is read; an invalid score, once every date has been read, for the first
+ * account (in order of first answer) that has one.
+ * @param answers the answers of every account, in any order
+ * @param accountOf the account of an answer
+ * @param options `now`, window sizes and the norm, the same for every account
+ * @returns one summary per account, in order of first answer
+ */
+export function summarizeAccounts<A extends SummaryAnswer>(
+  answers: Iterable<A>,
+  accountOf: (answer: A) => string,
+  options: AccountSummaryOptions,
+): Map<string, AccountSummary> {
+  const frame = frameOf(options);
+  const byAccount = new Map<string, Counts>();
+  for (const answer of answers) {
+    const account = accountOf(answer);
+    let counts = byAccount.get(account);
+    if (!counts) {
+      counts = newCounts(frame);
+      byAccount.set(account, counts);
+    }
+    count(frame, counts, answer);
+  }
+  const summaries = new Map<string, AccountSummary>();
+  for (const [account, counts] of byAccount)
+    summaries.set(account, summaryOfCounts(frame, counts, options));
+  return summaries;
+}
+
+/** The instants a summary's figures are cut at, from its options. */
+interface Frame {
+  readonly windowDays: number;
+  readonly nowMs: number;
+  readonly fromMs: number;
+  readonly trendFromMs: number;
+  /**
+   * The first instant of each month of the trend, then of the month after: an answer's month is
+   * found by comparing numbers, not by building its "YYYY-MM" key.
+   */
+  readonly monthStarts: readonly number[];
+}
+
+/** What a summary counts of an account's answers, one answer at a time. */
+interface Counts {
+  /** The window's counts, then each trend month's: {@link SLOTS} numbers each. */
+  readonly counts: Float64Array;
+  /** Per touchpoint label as sent (`undefined` for none), in the order labels first appear. */
+  readonly byLabel: Map<string | undefined, Float64Array>;
+  readonly commented: { readonly answer: SummaryAnswer; readonly at: number }[];
+  /**
+   * The first invalid score of the window, else of the rest of the trend: the one the figures
+   * would have stopped at, reported once every date has been read.
+   */
+  invalidInWindow: SummaryAnswer | undefined;
+  invalidInTrend: SummaryAnswer | undefined;
+  /** The trend month of the previous answer: answers often come in date order. */
+  month: number;
+}
+
+function frameOf(options: AccountSummaryOptions): Frame {
   const windowDays = options.windowDays ?? 90;
   const nowMs = parseInstant(options.now, 'now');
-  const fromMs = nowMs - windowDays * DAY_MS;
   const trendFromMs = Date.UTC(
     new Date(nowMs).getUTCFullYear(),
     new Date(nowMs).getUTCMonth() - ((options.trendMonths ?? 12) - 1),
     1,
   );
-  const inWindow: SummaryAnswer[] = [];
-  const inTrend: SummaryAnswer[] = [];
-  for (const answer of answers) {
-    const at = parseInstant(answer.answeredAt, 'answeredAt');
-    if (at > nowMs) continue;
-    if (at > fromMs) inWindow.push(answer);
-    if (at >= trendFromMs) inTrend.push(answer);
+  return {
+    windowDays,
+    nowMs,
+    fromMs: nowMs - windowDays * DAY_MS,
+    trendFromMs,
+    monthStarts: trendFromMs <= nowMs ? monthStartsBetween(trendFromMs, nowMs) : [],
+  };
+}
+
+function newCounts(frame: Frame): Counts {
+  return {
+    counts: new Float64Array(SLOTS * Math.max(1, frame.monthStarts.length)),
+    byLabel: new Map(),
+    commented: [],
+    invalidInWindow: undefined,
+    invalidInTrend: undefined,
+    month: 0,
+  };
+}
+
+/** Counts one answer where it belongs: its date is parsed once, here. */
+function count(frame: Frame, counts: Counts, answer: SummaryAnswer): void {
+  const at = parseInstant(answer.answeredAt, 'answeredAt');
+  if (at > frame.nowMs) return;
+  const inWindow = at > frame.fromMs;
+  const inTrend = at >= frame.trendFromMs;
+  if (!inWindow && !inTrend) return;
+  if (!scoreIsValid(answer)) {
+    if (inWindow) counts.invalidInWindow ??= answer;
+    else counts.invalidInTrend ??= answer;
+    return;
   }
-  const overall = summarizeScores(inWindow, options);
-  const verbatims = inWindow
-    .filter((answer) => answer.comment && answer.comment.trim() !== '')
-    .sort(
-      (a, b) => parseInstant(b.answeredAt, 'answeredAt') - parseInstant(a.answeredAt, 'answeredAt'),
-    )
+  if (inTrend) {
+    const starts = frame.monthStarts;
+    let month = counts.month;
+    while (at < (starts[month] as number)) month--;
+    while (at >= (starts[month + 1] as number)) month++;
+    counts.month = month;
+    countValid(counts.counts, SLOTS * (month + 1), answer);
+  }
+  if (!inWindow) return;
+  countValid(counts.counts, 0, answer);
+  let tally = counts.byLabel.get(answer.touchpoint);
+  if (!tally) {
+    tally = new Float64Array(SLOTS);
+    counts.byLabel.set(answer.touchpoint, tally);
+  }
+  countValid(tally, 0, answer);
+  if (answer.comment && answer.comment.trim() !== '') counts.commented.push({ answer, at });
+}
+
+function summaryOfCounts(
+  frame: Frame,
+  counts: Counts,
+  options: AccountSummaryOptions,
+): AccountSummary {
+  const { invalidInWindow, invalidInTrend } = counts;
+  if (invalidInWindow) assertValidScore(invalidInWindow.metric, invalidInWindow.score);
+  const byLabel = new Map<string | undefined, Tally>();
+  for (const [label, slots] of counts.byLabel) byLabel.set(label, tallyAt(slots, 0));
+  const overall = summaryOfCountedTally(tallyAt(counts.counts, 0), options);
+  const verbatims = counts.commented
+    .sort((a, b) => b.at - a.at)
     .slice(0, options.verbatimCount ?? 5)
-    .map((answer): Verbatim => ({
+    .map(({ answer }): Verbatim => ({
       answerId: answer.id,
       metric: answer.metric,
       score: answer.score,
@@ -116,23 +242,96 @@ export function summarizeAccount(
       ...(answer.touchpoint !== undefined && { touchpoint: answer.touchpoint }),
       ...(answer.language !== undefined && { language: answer.language }),
     }));
-  const trend = trendBy(inTrend, 'month', {
-    ...options,
-    range: { from: new Date(trendFromMs).toISOString(), to: options.now },
-  });
+  // As a trend over a range would: the range's start must be an instant.
+  new Date(frame.trendFromMs).toISOString();
+  if (invalidInTrend) assertValidScore(invalidInTrend.metric, invalidInTrend.score);
+  const trend = frame.monthStarts.slice(1).map((_, index): GroupSummary => ({
+    key: periodKey(frame.monthStarts[index] as number, 'month'),
+    ...summaryOfCountedTally(tallyAt(counts.counts, SLOTS * (index + 1)), options),
+  }));
   return {
     window: {
-      from: new Date(fromMs).toISOString(),
-      to: new Date(nowMs).toISOString(),
-      days: windowDays,
+      from: new Date(frame.fromMs).toISOString(),
+      to: new Date(frame.nowMs).toISOString(),
+      days: frame.windowDays,
     },
     overall,
     trend,
-    touchpoints: breakdownByTouchpoint(inWindow, options),
-    journey: journeySteps(inWindow, options.touchpoints ?? DEFAULT_TOUCHPOINTS, options),
+    touchpoints: touchpointsOfLabels(byLabel, options),
+    journey: journeyStepsOfLabels(byLabel, options.touchpoints ?? DEFAULT_TOUCHPOINTS, options),
     verbatims,
     norm: options.norm
       ? { ...options.norm, comparison: compareWithNorm(overall, options.norm) }
       : null,
   };
+}
+
+/**
+ * Whether an answer's score is an integer in its metric's range, as {@link isValidScore} tells,
+ * without throwing for an unknown metric: the caller reports it after reading every date.
+ */
+function scoreIsValid(answer: SummaryAnswer): boolean {
+  const { metric, score } = answer;
+  if (!Number.isInteger(score)) return false;
+  if (metric === 'nps') return score >= 0 && score <= 10;
+  if (metric === 'csat' || metric === 'ces') return isValidScore(metric, score);
+  return false;
+}
+
+// A tally as numbers side by side (promoters, passives, detractors, CSAT answers, CSAT satisfied,
+// CES answers, CES sum), so that counting an answer touches no object.
+const SLOTS = 7;
+
+/** {@link addToTally} for an answer whose score is known to be valid, into `slots` at `at`. */
+function countValid(slots: Float64Array, at: number, answer: SummaryAnswer): void {
+  const score = answer.score;
+  if (answer.metric === 'nps') slots[at + (score <= 6 ? 2 : score <= 8 ? 1 : 0)]!++;
+  else if (answer.metric === 'csat') {
+    slots[at + 3]!++;
+    if (score >= 4) slots[at + 4]!++;
+  } else {
+    slots[at + 5]!++;
+    slots[at + 6]! += score;
+  }
+}
+
+/** The {@link Tally} of the slots at `at`. */
+function tallyAt(slots: Float64Array, at: number): Tally {
+  return {
+    promoters: slots[at] as number,
+    passives: slots[at + 1] as number,
+    detractors: slots[at + 2] as number,
+    csatN: slots[at + 3] as number,
+    csatSatisfied: slots[at + 4] as number,
+    cesN: slots[at + 5] as number,
+    cesSum: slots[at + 6] as number,
+  };
+}
+
+/** The first instant of every month from `fromMs`'s to `toMs`'s, then of the month after. */
+function monthStartsBetween(fromMs: number, toMs: number): number[] {
+  const from = new Date(fromMs);
+  const to = new Date(toMs);
+  const count =
+    (to.getUTCFullYear() - from.getUTCFullYear()) * 12 + to.getUTCMonth() - from.getUTCMonth() + 1;
+  return Array.from({ length: count + 1 }, (_, index) =>
+    Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + index, 1),
+  );
+}
+
+/** {@link breakdownByTouchpoint} from the tallies per label: no label and "" are unspecified. */
+function touchpointsOfLabels(
+  byLabel: ReadonlyMap<string | undefined, Tally>,
+  options: NpsOptions,
+): GroupSummary[] {
+  const tallies = new Map<string, Tally>();
+  for (const [label, tally] of byLabel) {
+    const key = label || UNSPECIFIED_KEY;
+    const known = tallies.get(key);
+    if (known) addTallies(known, tally);
+    else tallies.set(key, { ...tally });
+  }
+  return [...tallies.keys()]
+    .sort()
+    .map((key) => ({ key, ...summaryOfCountedTally(tallies.get(key) as Tally, options) }));
 }

@@ -75,6 +75,21 @@ export function addToTally(tally: Tally, answer: ScoredAnswer): void {
 }
 
 /**
+ * Adds the counts of one tally to another.
+ * @param into the running totals, modified in place
+ * @param tally the counts to add
+ */
+export function addTallies(into: Tally, tally: Readonly<Tally>): void {
+  into.promoters += tally.promoters;
+  into.passives += tally.passives;
+  into.detractors += tally.detractors;
+  into.csatN += tally.csatN;
+  into.csatSatisfied += tally.csatSatisfied;
+  into.cesN += tally.cesN;
+  into.cesSum += tally.cesSum;
+}
+
+/**
  * The figures of a tally.
  * @param tally running totals
  * @param options minimum sample of the NPS

@@ -3,8 +3,10 @@ import { DEFAULT_THRESHOLD_RULES, DEFAULT_TOUCHPOINTS, type Touchpoint } from '@
 import type { HubSpotConfig } from '../../config/config.ts';
 import type {
   AnswerWrite,
+  CallbackTasksReadBack,
   CallbackWrite,
   CrmAdapter,
+  CrmCallbackState,
   RatingWrite,
   RecordResult,
   Resolution,
@@ -26,6 +28,8 @@ import {
   contactRollupProperties,
   ratingNoteProperties,
   surveyResponseProperties,
+  TASK_READ_PROPERTIES,
+  taskCallbackState,
   taskProperties,
 } from './mappers.ts';
 import { feedbackSince, type FeedbackSubmission } from './feedback.ts';
@@ -56,10 +60,13 @@ export interface HubSpotAdapterOptions extends HubSpotClientOptions {
 export class HubSpotAdapter implements CrmAdapter {
   readonly crm = 'hubspot' as const;
   readonly batchSize = 5000;
+  readonly callSize = 100;
   readonly api: HubSpotClient;
   private setup: Promise<SetupReport> | undefined;
   private surveyTypes: Promise<{ toContact: number; toCompany: number }> | undefined;
   private readonly resolved: ResolutionCache;
+  /** The last score properties this process wrote on each contact (by contact id). */
+  private readonly contactScores = new Map<string, string>();
   private portal: Promise<number> | undefined;
 
   constructor(
@@ -296,6 +303,25 @@ export class HubSpotAdapter implements CrmAdapter {
     );
   }
 
+  /** The callbacks' tasks, batch read by task id (`HubSpotClient.readTasks`). */
+  async readCallbackTasks(
+    tasks: readonly { id: string; crmId: string; reason?: string }[],
+  ): Promise<CallbackTasksReadBack> {
+    const { found, missing } = await this.api.readTasks(
+      tasks.map((t) => t.crmId),
+      TASK_READ_PROPERTIES,
+    );
+    const byTask = new Map(found.map((r) => [r.id, r.properties]));
+    const states = new Map<string, CrmCallbackState>();
+    for (const task of tasks) {
+      const properties = byTask.get(task.crmId);
+      const state = properties && taskCallbackState(properties, task.reason);
+      if (state) states.set(task.id, state);
+    }
+    const gone = new Set(missing);
+    return { states, deleted: tasks.filter((t) => gone.has(t.crmId)).map((t) => t.id) };
+  }
+
   async writeRollups(items: readonly RollupWrite[]): Promise<Map<string, RecordResult>> {
     await this.ensureSetup();
     const results = new Map<string, RecordResult>();
@@ -318,13 +344,19 @@ export class HubSpotAdapter implements CrmAdapter {
     });
     // A contact HubSpot refuses (deleted since) is left out; a contact call that could not be made
     // leaves the rollups waiting, to try both again.
-    const unique = [...new Map(updates.map((u) => [u.key, u])).values()];
+    // A contact whose last score this process already wrote, unchanged, is not written again:
+    // an account's rollup lists all its respondents, and most did not answer since.
+    const unique = [...new Map(updates.map((u) => [u.key, u])).values()].filter(
+      (u) => this.contactScores.get(u.key) !== JSON.stringify(u.properties),
+    );
     const contacts = await this.api.inBatches(unique, async (batch) => {
       await this.call(() =>
         this.client.crm.contacts.batchApi.update({
           inputs: batch.map((u) => ({ id: u.key, properties: u.properties })),
         }),
       );
+      if (this.contactScores.size > 100_000) this.contactScores.clear(); // bounded memory
+      for (const u of batch) this.contactScores.set(u.key, JSON.stringify(u.properties));
       return new Map(batch.map((u) => [u.key, { ok: true, crmId: u.key }]));
     });
     const outage = [...contacts.values()].find((r) => !r.ok && r.unsent);

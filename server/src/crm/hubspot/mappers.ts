@@ -1,4 +1,4 @@
-import type { AlertKind } from '@boucle/shared';
+import type { AlertKind, CallbackInCrm } from '@boucle/shared';
 import type { VerbatimAnalysis } from '@boucle/shared/themes';
 import type { AnswerWrite, RatingWrite, RollupWrite } from '../adapter.ts';
 import type { StoredCallback } from '../../store/store.ts';
@@ -122,5 +122,61 @@ export function contactRollupProperties(respondent: RollupWrite['respondents'][n
   return {
     boucle_last_score: String(respondent.score),
     boucle_last_survey_at: respondent.answeredAt,
+  };
+}
+
+/** The task properties the callback read-back asks for. */
+export const TASK_READ_PROPERTIES = [
+  'hs_task_status',
+  'hs_timestamp',
+  'hs_task_body',
+  'hs_task_completion_date',
+  'hs_lastmodifieddate',
+  'boucle_callback_status',
+  'boucle_outcome',
+  'boucle_root_cause',
+];
+
+/** A rich-text task body as plain text (HubSpot keeps task bodies as HTML). */
+function plainText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>|<\/p>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .trim();
+}
+
+/**
+ * A callback's state as its task stands in HubSpot, for the read-back: only a completed task
+ * says something (HubSpot has no "reached" or "attempted"; a task moved to IN_PROGRESS or WAITING
+ * by hand says nothing about the customer, and an escalated callback's task is IN_PROGRESS by
+ * Boucle's own write). A completed task is the loop closed: `closed_no_contact` when Boucle wrote
+ * that itself, else `resolved`, reached when HubSpot completed it (`hs_task_completion_date`, else
+ * its last change). The body becomes the notes when someone changed it from the reason Boucle
+ * wrote; the outcome and root cause are Boucle's own properties, when set.
+ * @param properties the task's properties, as batch read returns them
+ * @param reason the body Boucle wrote (the callback's reason)
+ */
+export function taskCallbackState(
+  properties: Readonly<Record<string, string | null | undefined>>,
+  reason: string | undefined,
+): CallbackInCrm | undefined {
+  if (properties.hs_task_status !== 'COMPLETED') return undefined;
+  const reachedAt = properties.hs_task_completion_date || properties.hs_lastmodifieddate;
+  const body = properties.hs_task_body ? plainText(properties.hs_task_body) : '';
+  const outcome = properties.boucle_outcome?.trim();
+  const rootCause = properties.boucle_root_cause?.trim();
+  return {
+    status:
+      properties.boucle_callback_status === 'closed_no_contact' ? 'closed_no_contact' : 'resolved',
+    ...(reachedAt && { reachedAt: new Date(reachedAt).toISOString() }),
+    ...(outcome && { outcome }),
+    ...(rootCause && { rootCause }),
+    ...(body && body !== (reason ?? '').trim() && { notes: body.slice(0, 32_000) }),
   };
 }

@@ -43,6 +43,7 @@ const RESOLUTION_TTL_MS = 10 * 60_000;
 export class SalesforceAdapter implements CrmAdapter {
   readonly crm = 'salesforce' as const;
   readonly batchSize = 10_000;
+  readonly callSize = 1_000;
   /** Under backlog, rounds big enough for a Bulk API 2.0 job (none with Bulk API off). */
   get backlogBatchSize(): number | undefined {
     return (this.config.bulk?.threshold ?? DEFAULT_BULK_THRESHOLD) > 0

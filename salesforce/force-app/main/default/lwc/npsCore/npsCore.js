@@ -170,6 +170,15 @@ function addToTally(tally, answer) {
     tally.cesSum += score;
   }
 }
+function addTallies(into, tally) {
+  into.promoters += tally.promoters;
+  into.passives += tally.passives;
+  into.detractors += tally.detractors;
+  into.csatN += tally.csatN;
+  into.csatSatisfied += tally.csatSatisfied;
+  into.cesN += tally.cesN;
+  into.cesSum += tally.cesSum;
+}
 function summaryOfTally(tally, options = {}) {
   const stats = npsFromCounts(tally, options);
   const extra = {};
@@ -416,6 +425,34 @@ function compareGroupsWithNorm(answers, keyOf, options) {
   };
 }
 
+// shared/src/nps/counted.ts
+function summaryOfCountedTally(tally, options) {
+  const { promoters, passives, detractors, csatN, cesN } = tally;
+  const n = promoters + passives + detractors;
+  let summary;
+  if (n === 0) {
+    summary = { n, promoters, passives, detractors, nps: null, margin: null, lowSample: true };
+  } else {
+    const p = promoters / n;
+    const d = detractors / n;
+    summary = {
+      n,
+      promoters,
+      passives,
+      detractors,
+      nps: (p - d) * 100,
+      margin: npsMargin(p, d, n),
+      lowSample: n < (options.minSample ?? DEFAULT_MIN_SAMPLE)
+    };
+  }
+  if (csatN === 0 && cesN === 0) return summary;
+  return {
+    ...summary,
+    ...csatN > 0 && { csat: { n: csatN, csat: tally.csatSatisfied / csatN * 100 } },
+    ...cesN > 0 && { ces: { n: cesN, ces: tally.cesSum / cesN } }
+  };
+}
+
 // shared/src/journey/targets.ts
 var Z952 = 1.96;
 var CES_MAX_SD = 3;
@@ -505,26 +542,50 @@ function touchpointLabel(labels, language) {
 // shared/src/journey/steps.ts
 var answered = (group) => group.n + (group.csat?.n ?? 0) + (group.ces?.n ?? 0);
 function journeySteps(answers, touchpoints, options = {}) {
-  const match = touchpointMatcher(touchpoints);
+  const byLabel = /* @__PURE__ */ new Map();
+  for (const answer of answers) {
+    let tally = byLabel.get(answer.touchpoint);
+    if (!tally) {
+      tally = newTally();
+      byLabel.set(answer.touchpoint, tally);
+    }
+    addToTally(tally, answer);
+  }
+  return journeyStepsOfLabels(byLabel, touchpoints, options);
+}
+var prepared = /* @__PURE__ */ new WeakMap();
+function preparedJourney(touchpoints) {
+  let journey = prepared.get(touchpoints);
+  if (!journey) {
+    journey = { match: touchpointMatcher(touchpoints), ordered: orderJourney(touchpoints) };
+    prepared.set(touchpoints, journey);
+  }
+  return journey;
+}
+function journeyStepsOfLabels(byLabel, touchpoints, options) {
+  const { match, ordered } = preparedJourney(touchpoints);
   const unknownLabels = /* @__PURE__ */ new Map();
-  const groups = new Map(
-    groupScores(
-      answers,
-      (answer) => {
-        if (!answer.touchpoint || normalizeTouchpointLabel(answer.touchpoint) === "")
-          return void 0;
-        const touchpoint = match(answer.touchpoint);
-        if (touchpoint) return `k:${touchpoint.key}`;
-        const form = normalizeTouchpointLabel(answer.touchpoint);
-        if (!unknownLabels.has(form)) unknownLabels.set(form, answer.touchpoint.trim());
-        return `u:${form}`;
-      },
-      options
-    ).map((group) => [group.key, group])
-  );
+  const tallies = /* @__PURE__ */ new Map();
+  for (const [label, tally] of byLabel) {
+    const form = label ? normalizeTouchpointLabel(label) : "";
+    let key = UNSPECIFIED_KEY;
+    if (label && form !== "") {
+      const touchpoint = match(label);
+      if (touchpoint) key = `k:${touchpoint.key}`;
+      else {
+        if (!unknownLabels.has(form)) unknownLabels.set(form, label.trim());
+        key = `u:${form}`;
+      }
+    }
+    const known = tallies.get(key);
+    if (known) addTallies(known, tally);
+    else tallies.set(key, { ...tally });
+  }
+  const groups = /* @__PURE__ */ new Map();
+  for (const [key, tally] of tallies) groups.set(key, { key, ...summaryOfTally(tally, options) });
   const figures = (key) => groups.get(key) ?? { key, ...summarizeScores([], options) };
   const minSample = options.minSample;
-  const configured = orderJourney(touchpoints).map((touchpoint) => {
+  const configured = ordered.map((touchpoint) => {
     const group = figures(`k:${touchpoint.key}`);
     return {
       ...group,
@@ -570,26 +631,90 @@ function journeySteps(answers, touchpoints, options = {}) {
 // shared/src/nps/accountSummary.ts
 var DAY_MS = 864e5;
 function summarizeAccount(answers, options) {
+  const frame = frameOf(options);
+  const counts = newCounts(frame);
+  for (const answer of answers) count(frame, counts, answer);
+  return summaryOfCounts(frame, counts, options);
+}
+function summarizeAccounts(answers, accountOf, options) {
+  const frame = frameOf(options);
+  const byAccount = /* @__PURE__ */ new Map();
+  for (const answer of answers) {
+    const account = accountOf(answer);
+    let counts = byAccount.get(account);
+    if (!counts) {
+      counts = newCounts(frame);
+      byAccount.set(account, counts);
+    }
+    count(frame, counts, answer);
+  }
+  const summaries = /* @__PURE__ */ new Map();
+  for (const [account, counts] of byAccount)
+    summaries.set(account, summaryOfCounts(frame, counts, options));
+  return summaries;
+}
+function frameOf(options) {
   const windowDays = options.windowDays ?? 90;
   const nowMs = parseInstant(options.now, "now");
-  const fromMs = nowMs - windowDays * DAY_MS;
   const trendFromMs = Date.UTC(
     new Date(nowMs).getUTCFullYear(),
     new Date(nowMs).getUTCMonth() - ((options.trendMonths ?? 12) - 1),
     1
   );
-  const inWindow = [];
-  const inTrend = [];
-  for (const answer of answers) {
-    const at = parseInstant(answer.answeredAt, "answeredAt");
-    if (at > nowMs) continue;
-    if (at > fromMs) inWindow.push(answer);
-    if (at >= trendFromMs) inTrend.push(answer);
+  return {
+    windowDays,
+    nowMs,
+    fromMs: nowMs - windowDays * DAY_MS,
+    trendFromMs,
+    monthStarts: trendFromMs <= nowMs ? monthStartsBetween(trendFromMs, nowMs) : []
+  };
+}
+function newCounts(frame) {
+  return {
+    counts: new Float64Array(SLOTS * Math.max(1, frame.monthStarts.length)),
+    byLabel: /* @__PURE__ */ new Map(),
+    commented: [],
+    invalidInWindow: void 0,
+    invalidInTrend: void 0,
+    month: 0
+  };
+}
+function count(frame, counts, answer) {
+  const at = parseInstant(answer.answeredAt, "answeredAt");
+  if (at > frame.nowMs) return;
+  const inWindow = at > frame.fromMs;
+  const inTrend = at >= frame.trendFromMs;
+  if (!inWindow && !inTrend) return;
+  if (!scoreIsValid(answer)) {
+    if (inWindow) counts.invalidInWindow ?? (counts.invalidInWindow = answer);
+    else counts.invalidInTrend ?? (counts.invalidInTrend = answer);
+    return;
   }
-  const overall = summarizeScores(inWindow, options);
-  const verbatims = inWindow.filter((answer) => answer.comment && answer.comment.trim() !== "").sort(
-    (a, b) => parseInstant(b.answeredAt, "answeredAt") - parseInstant(a.answeredAt, "answeredAt")
-  ).slice(0, options.verbatimCount ?? 5).map((answer) => ({
+  if (inTrend) {
+    const starts = frame.monthStarts;
+    let month = counts.month;
+    while (at < starts[month]) month--;
+    while (at >= starts[month + 1]) month++;
+    counts.month = month;
+    countValid(counts.counts, SLOTS * (month + 1), answer);
+  }
+  if (!inWindow) return;
+  countValid(counts.counts, 0, answer);
+  let tally = counts.byLabel.get(answer.touchpoint);
+  if (!tally) {
+    tally = new Float64Array(SLOTS);
+    counts.byLabel.set(answer.touchpoint, tally);
+  }
+  countValid(tally, 0, answer);
+  if (answer.comment && answer.comment.trim() !== "") counts.commented.push({ answer, at });
+}
+function summaryOfCounts(frame, counts, options) {
+  const { invalidInWindow, invalidInTrend } = counts;
+  if (invalidInWindow) assertValidScore(invalidInWindow.metric, invalidInWindow.score);
+  const byLabel = /* @__PURE__ */ new Map();
+  for (const [label, slots] of counts.byLabel) byLabel.set(label, tallyAt(slots, 0));
+  const overall = summaryOfCountedTally(tallyAt(counts.counts, 0), options);
+  const verbatims = counts.commented.sort((a, b) => b.at - a.at).slice(0, options.verbatimCount ?? 5).map(({ answer }) => ({
     answerId: answer.id,
     metric: answer.metric,
     score: answer.score,
@@ -599,23 +724,74 @@ function summarizeAccount(answers, options) {
     ...answer.touchpoint !== void 0 && { touchpoint: answer.touchpoint },
     ...answer.language !== void 0 && { language: answer.language }
   }));
-  const trend = trendBy(inTrend, "month", {
-    ...options,
-    range: { from: new Date(trendFromMs).toISOString(), to: options.now }
-  });
+  new Date(frame.trendFromMs).toISOString();
+  if (invalidInTrend) assertValidScore(invalidInTrend.metric, invalidInTrend.score);
+  const trend = frame.monthStarts.slice(1).map((_, index) => ({
+    key: periodKey(frame.monthStarts[index], "month"),
+    ...summaryOfCountedTally(tallyAt(counts.counts, SLOTS * (index + 1)), options)
+  }));
   return {
     window: {
-      from: new Date(fromMs).toISOString(),
-      to: new Date(nowMs).toISOString(),
-      days: windowDays
+      from: new Date(frame.fromMs).toISOString(),
+      to: new Date(frame.nowMs).toISOString(),
+      days: frame.windowDays
     },
     overall,
     trend,
-    touchpoints: breakdownByTouchpoint(inWindow, options),
-    journey: journeySteps(inWindow, options.touchpoints ?? DEFAULT_TOUCHPOINTS, options),
+    touchpoints: touchpointsOfLabels(byLabel, options),
+    journey: journeyStepsOfLabels(byLabel, options.touchpoints ?? DEFAULT_TOUCHPOINTS, options),
     verbatims,
     norm: options.norm ? { ...options.norm, comparison: compareWithNorm(overall, options.norm) } : null
   };
+}
+function scoreIsValid(answer) {
+  const { metric, score } = answer;
+  if (!Number.isInteger(score)) return false;
+  if (metric === "nps") return score >= 0 && score <= 10;
+  if (metric === "csat" || metric === "ces") return isValidScore(metric, score);
+  return false;
+}
+var SLOTS = 7;
+function countValid(slots, at, answer) {
+  const score = answer.score;
+  if (answer.metric === "nps") slots[at + (score <= 6 ? 2 : score <= 8 ? 1 : 0)]++;
+  else if (answer.metric === "csat") {
+    slots[at + 3]++;
+    if (score >= 4) slots[at + 4]++;
+  } else {
+    slots[at + 5]++;
+    slots[at + 6] += score;
+  }
+}
+function tallyAt(slots, at) {
+  return {
+    promoters: slots[at],
+    passives: slots[at + 1],
+    detractors: slots[at + 2],
+    csatN: slots[at + 3],
+    csatSatisfied: slots[at + 4],
+    cesN: slots[at + 5],
+    cesSum: slots[at + 6]
+  };
+}
+function monthStartsBetween(fromMs, toMs) {
+  const from = new Date(fromMs);
+  const to = new Date(toMs);
+  const count2 = (to.getUTCFullYear() - from.getUTCFullYear()) * 12 + to.getUTCMonth() - from.getUTCMonth() + 1;
+  return Array.from(
+    { length: count2 + 1 },
+    (_, index) => Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + index, 1)
+  );
+}
+function touchpointsOfLabels(byLabel, options) {
+  const tallies = /* @__PURE__ */ new Map();
+  for (const [label, tally] of byLabel) {
+    const key = label || UNSPECIFIED_KEY;
+    const known = tallies.get(key);
+    if (known) addTallies(known, tally);
+    else tallies.set(key, { ...tally });
+  }
+  return [...tallies.keys()].sort().map((key) => ({ key, ...summaryOfCountedTally(tallies.get(key), options) }));
 }
 
 // shared/src/thresholds/kinds.ts
@@ -1287,6 +1463,7 @@ export {
   SCORE_RANGES,
   UNSPECIFIED_KEY,
   addBusinessHours,
+  addTallies,
   addToTally,
   adoptJourney,
   assertValidScore,
@@ -1317,6 +1494,7 @@ export {
   isValidTimeZone,
   journeyProblems,
   journeySteps,
+  journeyStepsOfLabels,
   loopClosureBy,
   loopClosureMetrics,
   matchTouchpoint,
@@ -1341,6 +1519,7 @@ export {
   slaStatus,
   slaStoppedAt,
   summarizeAccount,
+  summarizeAccounts,
   summarizeScores,
   summaryOfTally,
   touchpointForms,
