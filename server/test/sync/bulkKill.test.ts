@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { startEmulators, type RunningEmulators } from '../../src/emulators/start.ts';
 import { API_KEY, answer, waitFor } from './harness.ts';
@@ -37,11 +38,12 @@ it('resumes a backfill killed mid-job without duplicating a record (real child p
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ rules: [{ match: 'jobs/ingest', latencyMs: 400 }] }),
   });
+  const db = join(mkdtempSync(join(tmpdir(), 'boucle-bulk-kill-')), 'boucle.db');
   const env = {
     ...process.env,
     PORT: '0',
     HOST: '127.0.0.1',
-    BOUCLE_DB: join(mkdtempSync(join(tmpdir(), 'boucle-bulk-kill-')), 'boucle.db'),
+    BOUCLE_DB: db,
     BOUCLE_API_KEY: API_KEY,
     BOUCLE_SANDBOX: '0',
     SALESFORCE_LOGIN_URL: running.salesforceUrl,
@@ -100,18 +102,36 @@ it('resumes a backfill killed mid-job without duplicating a record (real child p
           records: { state: string }[];
         }
       ).records;
-    // The replay: a job opened by the second worker, run to the end.
+    // The replay: the second worker takes the killed worker's answers once their lease lapses
+    // and upserts them again in a job of its own; every answer is settled only when Salesforce's
+    // results for it were read, so all 1,500 synced means the killed job's answers were replayed.
+    const synced = () => {
+      const reader = new Database(db, { readonly: true, fileMustExist: true });
+      try {
+        return (
+          reader
+            .prepare(
+              "SELECT COUNT(*) AS n FROM sync_state WHERE crm = 'salesforce' AND kind = 'answer' AND state = 'synced'",
+            )
+            .get() as { n: number }
+        ).n;
+      } finally {
+        reader.close();
+      }
+    };
     await waitFor(
-      () => jobs().length >= 2 && jobs().at(-1)?.state === 'JobComplete',
-      120_000,
-      'the replayed job',
+      () =>
+        synced() === 1500 &&
+        jobs().length >= 2 &&
+        jobs().every((job) => job.state === 'JobComplete'),
+      150_000,
+      'every answer synced and every job complete',
     );
     // The killed worker's job ran to the end too: the replay updated what it had written.
-    expect(jobs()[0]?.state).toBe('JobComplete');
     expect(written()).toHaveLength(1500);
     expect(new Set(written().map((row) => row.External_Id__c)).size).toBe(1500);
   } finally {
     second.child.kill('SIGKILL');
     await new Promise((resolve) => second.child.once('exit', resolve));
   }
-}, 180_000);
+}, 240_000);
