@@ -144,8 +144,16 @@ const timeline = (crm: string, ref: string): AnswerTimeline =>
 // the outermost store method only (one calls another), under `api.` or `sync.`.
 let depth = 0;
 const store = server.store as unknown as Record<string, unknown>;
-const proto = Object.getPrototypeOf(store) as Record<string, unknown>;
-for (const name of Object.getOwnPropertyNames(proto)) {
+// Every method along the prototype chain: SqliteStore and PostgresStore are thin subclasses of
+// the one Kysely store, whose methods are on its prototype.
+const storeMethods = new Set<string>();
+for (
+  let proto = Object.getPrototypeOf(store) as object | null;
+  proto && proto !== Object.prototype;
+  proto = Object.getPrototypeOf(proto) as object | null
+)
+  for (const name of Object.getOwnPropertyNames(proto)) storeMethods.add(name);
+for (const name of storeMethods) {
   const original = store[name];
   if (name === 'constructor' || typeof original !== 'function') continue;
   store[name] = function (this: unknown, ...callArgs: unknown[]) {
@@ -195,7 +203,8 @@ for (const name of Object.getOwnPropertyNames(proto)) {
 // Adapter methods: wall time (network included); resolve and writeAnswers per answer.
 const engine = server.engine as unknown as {
   options: { adapters: CrmAdapter[] };
-  runOnce: (adapter: CrmAdapter) => Promise<number>;
+  // The queue worker runs the rounds (the engine's own runOnce is only the facade's).
+  worker: { runOnce: (adapter: CrmAdapter) => Promise<number> };
 };
 for (const adapter of engine.options.adapters) {
   const a = adapter as unknown as Record<string, unknown>;
@@ -240,8 +249,10 @@ for (const adapter of engine.options.adapters) {
       }
     };
   }
+  // HubSpot's rate limiters live on its client (`adapter.api`).
+  const api = (a.api ?? a) as Record<string, unknown>;
   for (const limiterName of ['limiter', 'searchLimiter']) {
-    const limiter = a[limiterName] as { acquire?: () => Promise<void> } | undefined;
+    const limiter = api[limiterName] as { acquire?: () => Promise<void> } | undefined;
     if (!limiter?.acquire) continue;
     const acquire = limiter.acquire.bind(limiter);
     limiter.acquire = async () => {
@@ -251,8 +262,8 @@ for (const adapter of engine.options.adapters) {
     };
   }
 }
-const runOnce = engine.runOnce.bind(engine);
-engine.runOnce = async (adapter: CrmAdapter) => {
+const runOnce = engine.worker.runOnce.bind(engine.worker);
+engine.worker.runOnce = async (adapter: CrmAdapter) => {
   const start = Date.now();
   const settled = await runOnce(adapter);
   if (measuring && settled > 0)
