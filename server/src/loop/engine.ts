@@ -54,6 +54,8 @@ export interface EngineOptions {
   readonly flushSize?: number;
   /** Jobs of a kind other than answers worked in one step of a round; default 100 (a HubSpot batch). */
   readonly stepSize?: number;
+  /** The queue worker's fill window after a flush (`WorkerOptions.fillMs`); default 250 ms. */
+  readonly fillMs?: number;
 }
 
 /** How often the first CRM's loop runs the sweeps (escalation, read-backs, pruning). */
@@ -119,6 +121,7 @@ export class SyncEngine {
       idleMs: options.idleMs ?? 250,
       flushSize: options.flushSize ?? 10,
       stepSize: options.stepSize ?? 100,
+      fillMs: options.fillMs ?? 250,
       afterRound: async (adapter) => {
         if (adapter !== options.adapters[0] || this.clock() - this.lastSweep <= SWEEP_EVERY_MS)
           return;

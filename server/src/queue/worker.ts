@@ -34,6 +34,14 @@ export interface WorkerOptions {
    * first, in a short round of their own.
    */
   readonly stepSize: number;
+  /**
+   * After a round that emptied what was due (its claim was not full), the loop waits this long
+   * before it claims again, pokes notwithstanding: answers arriving in a steady stream then share
+   * write calls (about one call per kind per CRM per window) instead of one round each. The first
+   * answer after a quiet spell still goes out at once (an idle loop wakes on a poke); latency
+   * grows by at most this window. 0 turns it off.
+   */
+  readonly fillMs: number;
   /** Runs after each round of a CRM's loop (the periodic sweeps), inside its error handling. */
   readonly afterRound?: (adapter: CrmAdapter) => Promise<void>;
 }
@@ -62,6 +70,10 @@ export class QueueWorker {
   private readonly claimSize = new Map<Crm, number>();
   /** Counts `poke()`s: a round poked since its last step works the new answers first. */
   private pokes = 0;
+  /** Whether each CRM's last round emptied what was due (a flush, not a backlog). */
+  private readonly flushed = new Map<Crm, boolean>();
+  /** Ends the fill windows being waited (on stop). */
+  private readonly fills = new Set<() => void>();
 
   constructor(private readonly options: WorkerOptions) {}
 
@@ -79,6 +91,7 @@ export class QueueWorker {
   async stop(): Promise<void> {
     this.running = false;
     for (const wake of this.wakes) wake();
+    for (const end of this.fills) end();
     await Promise.all(this.loops);
   }
 
@@ -100,7 +113,17 @@ export class QueueWorker {
           'sync round failed',
         );
       }
-      if (processed === 0 && this.running) {
+      if (processed > 0 && this.flushed.get(adapter.crm) && this.options.fillMs > 0 && this.running)
+        await new Promise<void>((resolve) => {
+          const end = () => {
+            clearTimeout(timer);
+            this.fills.delete(end);
+            resolve();
+          };
+          const timer = setTimeout(end, this.options.fillMs);
+          this.fills.add(end);
+        });
+      else if (processed === 0 && this.running) {
         await new Promise<void>((resolve) => {
           const wake = () => {
             clearTimeout(timer);
@@ -127,6 +150,7 @@ export class QueueWorker {
       adapter.crm,
       Math.max(flushSize, jobs.length >= limit ? grown : jobs.length),
     );
+    this.flushed.set(adapter.crm, jobs.length < limit);
     // A round at the adapter's full batch is a backfill: a CRM with a bulk API takes a bigger one
     // (one bulk job).
     const bulk = adapter.backlogBatchSize ?? 0;

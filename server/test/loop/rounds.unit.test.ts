@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SyncEngine, type EngineOptions } from '../../src/loop/engine.ts';
 import { openStore } from '../../src/store/open.ts';
 import type { Store } from '../../src/store/store.ts';
+import { waitFor } from '../sync/harness.ts';
 import { FakeCrm } from './fakeCrm.ts';
 
 /**
@@ -96,5 +97,27 @@ describe('the rounds of the sync loop', () => {
       'writeRollups 001R2,001R3',
       'writeRollups 001R4,001R5',
     ]);
+  });
+
+  it('writes the first answer after a quiet spell at once, and lets those that follow share the next write call', async () => {
+    start({ fillMs: 1_000, idleMs: 60_000 });
+    engine.start();
+    try {
+      await accept('first');
+      engine.poke();
+      await waitFor(() => crm.written('writeAnswers').length === 1, 5_000, 'the first answer');
+      // A steady stream while the loop waits out its fill window: each answer poked, as the API does.
+      for (let i = 0; i < 9; i++) {
+        await accept(`next${i}`);
+        engine.poke();
+      }
+      await waitFor(() => crm.written('writeAnswers').length === 10, 5_000, 'the nine others');
+
+      expect(
+        crm.calls.filter((c) => c.method === 'writeAnswers').map((c) => c.keys.length),
+      ).toEqual([1, 9]);
+    } finally {
+      await engine.stop();
+    }
   });
 });
