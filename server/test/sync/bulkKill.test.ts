@@ -1,12 +1,10 @@
-import { fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { startEmulators, type RunningEmulators } from '../../src/emulators/start.ts';
-import { API_KEY, answer, waitFor } from './harness.ts';
+import { API_KEY, answer, spawnWorker, waitFor } from './harness.ts';
 
 /**
  * A server killed (SIGKILL) in the middle of a Bulk API 2.0 job: the next one claims the same
@@ -52,20 +50,7 @@ it('resumes a backfill killed mid-job without duplicating a record (real child p
     SALESFORCE_BULK_THRESHOLD: '100',
     BOUCLE_LOG_LEVEL: 'silent',
   };
-  const script = fileURLToPath(new URL('./worker.ts', import.meta.url));
-  const spawnWorker = () => {
-    const child = fork(script, [], {
-      env,
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
-    const url = new Promise<string>((resolve, reject) => {
-      child.on('message', (message) => resolve(String((message as { url: string }).url)));
-      child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-    });
-    return { child, url };
-  };
-  const first = spawnWorker();
+  const first = spawnWorker(env);
   const url = await first.url;
   // Old answers (no callback), passives: the answers are the backfill's only records.
   const answers = Array.from({ length: 1500 }, (_, i) =>
@@ -92,7 +77,7 @@ it('resumes a backfill killed mid-job without duplicating a record (real child p
   first.child.kill('SIGKILL');
   await new Promise((resolve) => first.child.once('exit', resolve));
 
-  const second = spawnWorker();
+  const second = spawnWorker(env);
   await second.url;
   try {
     const written = () => org.rows('Survey_Response__c');

@@ -1,12 +1,31 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Config, WebhooksConfig } from '../../src/config/config.ts';
 import { startEmulators, type RunningEmulators } from '../../src/emulators/start.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server.ts';
 
 export const API_KEY = 'test-key-0123456789abcdef';
+
+/**
+ * A Boucle server in a child process (`worker.ts`) with this environment, for the tests that kill
+ * one with SIGKILL: `url` settles with its address once it listens, and fails if it exits first.
+ */
+export function spawnWorker(env: NodeJS.ProcessEnv): { child: ChildProcess; url: Promise<string> } {
+  const child = fork(fileURLToPath(new URL('./worker.ts', import.meta.url)), [], {
+    env,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    child.on('message', (message) => resolve(String((message as { url: string }).url)));
+    child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+  return { child, url };
+}
 
 /** Polls until `check` holds (or fails after `timeoutMs`): no fixed sleeps. */
 export async function waitFor(

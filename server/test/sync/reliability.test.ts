@@ -1,14 +1,12 @@
-import { fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulators, type RunningEmulators } from '../../src/emulators/start.ts';
 import { PostgresStore } from '../../src/store/postgres.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { freshDatabase } from '../store/postgres.ts';
-import { API_KEY, answer, startHarness, waitFor, type Harness } from './harness.ts';
+import { API_KEY, answer, spawnWorker, startHarness, waitFor, type Harness } from './harness.ts';
 
 const distinct = (records: Record<string, unknown>[] | undefined, key: string) =>
   new Set((records ?? []).map((r) => r[key])).size;
@@ -191,23 +189,10 @@ describe('a worker killed in the middle of a sync', () => {
         HUBSPOT_ACCESS_TOKEN: 'pat-sandbox',
         BOUCLE_LOG_LEVEL: 'silent',
       };
-      const script = fileURLToPath(new URL('./worker.ts', import.meta.url));
-      const spawnWorker = () => {
-        const child = fork(script, [], {
-          env,
-          execArgv: ['--import', 'tsx'],
-          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        });
-        const url = new Promise<string>((resolve, reject) => {
-          child.on('message', (message) => resolve(String((message as { url: string }).url)));
-          child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-        });
-        return { child, url };
-      };
-      const first = spawnWorker();
+      const first = spawnWorker(env);
       const url = await first.url;
       // With PostgreSQL, a second replica works the same queue from the start.
-      const replica = postgres ? spawnWorker() : undefined;
+      const replica = postgres ? spawnWorker(env) : undefined;
       if (replica) await replica.url;
       const answers = Array.from({ length: 3000 }, (_, i) =>
         answer({ id: `kill-${i}`, score: i % 11 }),
@@ -250,13 +235,13 @@ describe('a worker killed in the middle of a sync', () => {
           break; // everything was written: no sync left to interrupt
         }
         await kill(current);
-        current = spawnWorker();
+        current = spawnWorker(env);
         await current.url;
       }
       expect(kills).toBeGreaterThanOrEqual(1);
       await kill(current);
 
-      const second = replica ?? spawnWorker();
+      const second = replica ?? spawnWorker(env);
       await second.url;
       const store = postgres
         ? await PostgresStore.open(env.DATABASE_URL as string)
