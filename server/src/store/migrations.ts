@@ -6,6 +6,20 @@
  * `schema.ts` is the one shape both end up with.
  */
 
+/**
+ * The accounts each CRM has a rollup of, with their latest answer and latest NPS answer, so that
+ * the daily refresh finds the rollups the passing of time changes (the window slides). Seeded
+ * with the accounts of the rollup jobs still in the queue's history, their dates unknown (a
+ * far-future date: refreshed at the first sweep, which records the real ones).
+ */
+function rollupAccountsTable(integer: 'INTEGER' | 'BIGINT'): string {
+  return `CREATE TABLE rollup_accounts (crm TEXT NOT NULL, ref TEXT NOT NULL, last_answer_at TEXT,
+     last_nps_at TEXT, updated_at ${integer} NOT NULL, PRIMARY KEY (crm, ref));
+   CREATE INDEX rollup_accounts_answer ON rollup_accounts (crm, last_answer_at);
+   INSERT INTO rollup_accounts (crm, ref, last_answer_at, last_nps_at, updated_at)
+     SELECT DISTINCT crm, ref, '9999-12-31T00:00:00.000Z', NULL, 0 FROM jobs WHERE kind = 'rollup';`;
+}
+
 export const SQLITE_MIGRATIONS: readonly string[] = [
   `CREATE TABLE answers (
      source TEXT NOT NULL, id TEXT NOT NULL, metric TEXT NOT NULL, score INTEGER NOT NULL,
@@ -67,6 +81,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    UPDATE callbacks SET respondent_email = lower(json_extract(body, '$.respondentEmail'));
    CREATE INDEX callbacks_respondent ON callbacks (respondent_email);
    CREATE INDEX answers_email ON answers (email);`,
+  rollupAccountsTable('INTEGER'),
 ];
 
 /**
@@ -124,6 +139,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `ALTER TABLE jobs ADD COLUMN rerun BOOLEAN NOT NULL DEFAULT false;
    CREATE INDEX jobs_open ON jobs (crm, state) WHERE state IN ('ready', 'running', 'dead');
    CREATE INDEX jobs_done ON jobs (updated_at) WHERE state = 'done';`,
+  rollupAccountsTable('BIGINT'),
 ];
 
 /** An instant of the callback's JSON body, as UTC ISO text like Date#toISOString (or NULL). */
