@@ -101,6 +101,29 @@ describe('fresh rollups in Salesforce and HubSpot', () => {
     );
   });
 
+  it('updates boucle_open_callbacks when a callback task is deleted in HubSpot', async () => {
+    await h.api('POST', '/v1/answers', { answers: [answer({ id: 'cb-3', score: 1 })] });
+    await waitFor(
+      async () =>
+        (await openCallbacks('hubspot')).length === 1 &&
+        (await company()).boucle_open_callbacks === '1',
+      20_000,
+      'the new callback in the HubSpot rollup',
+    );
+    await settled('the new callback synced');
+    const [task] = (await openCallbacks('hubspot')) as [StoredCallback];
+    h.emulators.hubspot.portal.archive('tasks', task.crmId as string);
+    await h.server.engine.sweepEscalations();
+    expect((await h.server.store.getCallback(task.id))?.status).toBe('closed_no_contact');
+    await waitFor(
+      async () => (await company()).boucle_open_callbacks === '0',
+      20_000,
+      'no open callback in the HubSpot rollup',
+    );
+    // Salesforce's own callback of that answer is still to be made.
+    expect((await account())?.Open_Callbacks__c).toBe(1);
+  });
+
   it('rolls up CSAT and CES beside NPS in both CRMs', async () => {
     await h.api('POST', '/v1/answers', {
       answers: [
@@ -148,20 +171,20 @@ describe('fresh rollups in Salesforce and HubSpot', () => {
         }),
       ],
     });
-    // Two detractors of the first test and this promoter: 3 NPS answers, NPS (1 − 2) / 3.
+    // Three detractors of the tests above and this promoter: 4 NPS answers, NPS (1 − 3) / 4.
     await waitFor(
       async () =>
-        (await account())?.NPS_Responses__c === 3 && (await company()).boucle_nps_responses === '3',
+        (await account())?.NPS_Responses__c === 4 && (await company()).boucle_nps_responses === '4',
       20_000,
       'the rollups with the old answer',
     );
-    expect((await account())?.NPS_Score__c).toBe(-33.3);
+    expect((await account())?.NPS_Score__c).toBe(-50);
 
     // A day later, with no new answer: the refresh writes both rollups without the old answer.
     ahead = DAY_MS;
     await waitFor(
       async () =>
-        (await account())?.NPS_Responses__c === 2 && (await company()).boucle_nps_responses === '2',
+        (await account())?.NPS_Responses__c === 3 && (await company()).boucle_nps_responses === '3',
       20_000,
       'the refreshed rollups',
     );
