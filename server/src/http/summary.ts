@@ -25,15 +25,19 @@ export function callbackView(callback: StoredCallback, now: string) {
   };
 }
 
+/** CSAT and CES of a window without such answers, as the cards read them. */
+const NO_CSAT = { n: 0, csat: null };
+const NO_CES = { n: 0, ces: null };
+
 /** How many irritants the cards show. */
 const TOP_IRRITANTS = 3;
 
 /**
  * An account's card (the v1 summary and the HubSpot company card): figures over `windowDays`,
- * rounded as every card shows them, the monthly trend, touchpoints, verbatims (each with its
- * themes and sentiment, as the sync writes them), the account's top irritants, open callbacks, the
- * org-wide NPS as the norm, and the journey: the configured touchpoints in journey order, each
- * against its targets, then the unknown ones. `undefined` when nothing is known of the account.
+ * rounded as every card shows them (NPS, and CSAT and CES with their counts), the monthly trend,
+ * touchpoints, verbatims (each with its themes and sentiment, as the sync writes them), the
+ * account's top irritants, open callbacks, the org-wide NPS as the norm, and the journey: the
+ * configured touchpoints in journey order, each against its targets, then the unknown ones. `undefined` when nothing is known of the account.
  */
 export async function accountCard(
   store: Store,
@@ -96,6 +100,7 @@ export async function accountCard(
       unhappyShare: theme.unhappyShare,
       margin: theme.margin,
     }));
+  const overall = roundSummary(summary.overall);
   return {
     ...summary,
     verbatims: summary.verbatims.map((verbatim) => {
@@ -111,7 +116,8 @@ export async function accountCard(
       };
     }),
     irritants,
-    overall: roundSummary(summary.overall),
+    // CSAT and CES beside NPS, always: `n` 0 and a null figure while the window has none.
+    overall: { ...overall, csat: overall.csat ?? NO_CSAT, ces: overall.ces ?? NO_CES },
     trend: summary.trend.map(roundSummary),
     touchpoints: summary.touchpoints.map(roundSummary),
     journey: summary.journey.map(roundSummary),
