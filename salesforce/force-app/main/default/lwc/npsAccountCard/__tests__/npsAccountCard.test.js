@@ -239,6 +239,24 @@ describe('c-nps-account-card', () => {
     expect(text(element, '.partial')).toBe('c.Boucle_Partial');
   });
 
+  it('shows CSAT and CES rows beside the NPS', async () => {
+    const element = mount();
+    graphql.emit(data);
+    await flush();
+    expect(text(element, '.satisfaction .csat dt')).toBe('c.Boucle_Csat_Window');
+    expect(text(element, '.satisfaction .csat .figure')).toBe('100.0%');
+    expect(text(element, '.satisfaction .ces dt')).toBe('c.Boucle_Ces_Window');
+    expect(text(element, '.satisfaction .ces .figure')).toBe('3.0');
+    expect(text(element, '.satisfaction .ces .detail')).toBe('c.Boucle_Ces_Detail');
+  });
+
+  it("reads the CSAT and CES rollups in the card's one query", async () => {
+    mount();
+    await flush();
+    for (const field of ['CSAT_Score__c', 'CSAT_Responses__c', 'CES_Score__c', 'CES_Responses__c'])
+      expect(QUERY_TEXT).toContain(field);
+  });
+
   it('shows more verbatims on request', async () => {
     const element = mount();
     graphql.emit(data);
