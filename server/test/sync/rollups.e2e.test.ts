@@ -192,3 +192,87 @@ describe('fresh rollups in Salesforce and HubSpot', () => {
     expect(await company()).toMatchObject({ boucle_nps: '-100', boucle_csat: '66.7' });
   });
 });
+
+describe('the daily refresh of many accounts', () => {
+  let h: Harness;
+  let ahead = 0;
+  const ACCOUNTS = 250;
+  beforeAll(async () => {
+    h = await startHarness({ engine: { clock: () => Date.now() + ahead } });
+    const { org } = h.emulators.salesforce;
+    const { portal } = h.emulators.hubspot;
+    for (let i = 0; i < ACCOUNTS; i++) {
+      const domain = `client${i}.example`;
+      const account = org.create('Account', {
+        Name: `Client ${i}`,
+        Website: `https://${domain}`,
+        OwnerId: h.ids.owner,
+      }) as { id: string };
+      org.create('Contact', { LastName: `C${i}`, Email: `c@${domain}`, AccountId: account.id });
+      const company = portal.create('companies', { properties: { name: `Client ${i}`, domain } });
+      const contact = portal.create('contacts', { properties: { email: `c@${domain}` } });
+      portal.link('contacts', contact.id, 'companies', company.id);
+    }
+  });
+  afterAll(() => h.close());
+
+  const calls = async (base: string) =>
+    (
+      (await (await fetch(`${base}/__emulator/calls`)).json()) as {
+        byEndpoint: Record<string, number>;
+      }
+    ).byEndpoint;
+  const idle = () =>
+    waitFor(
+      async () => Object.entries(await h.server.store.openJobCounts()).every(([, n]) => n === 0),
+      60_000,
+      'every job settled',
+    );
+
+  it("writes every account's rollup again in each CRM's batches (200 records a collection, 100 inputs a HubSpot batch)", async () => {
+    // Passives: no callback, only answers and rollups.
+    await h.api('POST', '/v1/answers', {
+      answers: Array.from({ length: ACCOUNTS }, (_, i) =>
+        answer({
+          id: `many-${i}`,
+          score: 8,
+          respondent: { email: `c@client${i}.example` },
+          account: { domain: `client${i}.example` },
+        }),
+      ),
+    });
+    await waitFor(
+      async () =>
+        ((await h.sf()).Account ?? []).filter((a) => a.NPS_Responses__c === 1).length === ACCOUNTS,
+      60_000,
+      'the first rollups',
+    );
+    await idle();
+    const hubspotBefore = await calls(h.emulators.hubspotUrl);
+    const refreshedAt = Date.now() + DAY_MS;
+
+    ahead = DAY_MS;
+    await waitFor(
+      async () =>
+        ((await h.sf()).Account ?? []).filter(
+          (a) => a.NPS_Responses__c === 1 && Date.parse(String(a.NPS_Updated_At__c)) >= refreshedAt,
+        ).length === ACCOUNTS,
+      60_000,
+      'every Account rollup written again',
+    );
+    await idle();
+    expect(await h.server.store.listDead(10)).toEqual([]);
+    const delta = (after: Record<string, number>, before: Record<string, number>, key: string) =>
+      (after[key] ?? 0) - (before[key] ?? 0);
+    const companies = delta(
+      await calls(h.emulators.hubspotUrl),
+      hubspotBefore,
+      'POST /crm/v3/objects/companies/batch/update',
+    );
+    // The emulators refuse a collection of more than 200 records and a HubSpot batch of more than
+    // 100 inputs, as the CRMs do: every rollup written again, none dead, says the batches held.
+    // 250 companies take three batches of 100 (the queue's first claim of a round may split one).
+    expect(companies).toBeGreaterThanOrEqual(3);
+    expect(companies).toBeLessThanOrEqual(4);
+  });
+});
