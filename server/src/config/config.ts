@@ -141,6 +141,11 @@ const environmentSchema = z.object({
     .int({ error: 'must be a whole number of days' })
     .min(1, { error: 'must be at least 1 day' })
     .default(7),
+  // An erasure keeps the person's scores, anonymised, instead of deleting their answers and
+  // ratings (README, "Privacy"); off by default: an erasure erases.
+  BOUCLE_ERASURE_KEEP_STATISTICS: z
+    .enum(['0', '1', 'false', 'true', ''], { error: 'must be 1 (keep scores, anonymised) or 0' })
+    .optional(),
   BOUCLE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -227,6 +232,8 @@ export interface Config {
   readonly taxonomyFile?: string;
   /** The proxies trusted to name the client in `X-Forwarded-For`; false: none. */
   readonly trustProxy?: TrustProxy;
+  /** Erasures keep answers' and ratings' scores, anonymised, rather than deleting them. */
+  readonly erasureKeepStatistics?: boolean;
 }
 
 /** Comma-separated secrets: the current one, and the previous one while a rotation is under way. */
@@ -395,5 +402,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.BOUCLE_LOG_LEVEL,
     ...(e.BOUCLE_TAXONOMY_FILE && { taxonomyFile: e.BOUCLE_TAXONOMY_FILE }),
     trustProxy: e.BOUCLE_TRUST_PROXY,
+    erasureKeepStatistics: ['1', 'true'].includes(e.BOUCLE_ERASURE_KEEP_STATISTICS ?? ''),
   };
 }

@@ -227,7 +227,7 @@ describe('HubSpot feedback surveys and privacy deletions', () => {
       },
     ]);
     const erase = vi
-      .spyOn(h.server.store, 'eraseContact')
+      .spyOn(h.server.store, 'requestErasure')
       .mockRejectedValueOnce(new Error('store unavailable'));
     try {
       expect((await signed(events)).status).toBeGreaterThanOrEqual(500);

@@ -7,6 +7,8 @@ import type {
   CallbackWrite,
   CrmAdapter,
   CrmCallbackState,
+  ErasureOutcome,
+  ErasureWrite,
   RatingWrite,
   RecordResult,
   Resolution,
@@ -32,6 +34,7 @@ import {
   taskCallbackState,
   taskProperties,
 } from './mappers.ts';
+import { eraseInHubSpot } from './erasure.ts';
 import { feedbackSince, type FeedbackSubmission } from './feedback.ts';
 import { PROPERTIES, SURVEY_OBJECT, setupHubSpot, type SetupReport } from './setup.ts';
 
@@ -380,6 +383,12 @@ export class HubSpotAdapter implements CrmAdapter {
           (result) => result.id,
         ),
     );
+  }
+
+  /** A person's records cleared, and archived unless statistics are kept (`erasure.ts`). */
+  async eraseRecords(write: ErasureWrite): Promise<ErasureOutcome> {
+    const setup = await this.ensureSetup();
+    return eraseInHubSpot(this.api, setup.surveyStorage, write);
   }
 
   /** Feedback submissions created after `sinceIso`, oldest first (see `feedback.ts`). */
