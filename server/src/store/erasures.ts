@@ -196,6 +196,21 @@ export async function requestErasure(
     else
       await trx.deleteFrom('ratings').where('source', '=', r.source).where('id', '=', r.id).execute();
   }
+  // What the sync noted of the answers (an unmatched one's detail names the e-mail it looked up).
+  for (const part of chunks(answerRefs)) {
+    await trx
+      .updateTable('sync_state')
+      .set({ detail: null })
+      .where('kind', '=', 'answer')
+      .where('ref', 'in', part)
+      .execute();
+    await trx
+      .updateTable('jobs')
+      .set({ last_error: null })
+      .where('kind', '=', 'answer')
+      .where('ref', 'in', part)
+      .execute();
+  }
   // Callbacks stay (loop-closure figures count them), without the person. The body is a column,
   // not JSON: PostgreSQL's jsonb refuses the \u0000 a manager's notes may hold.
   for (const c of callbacks.values())

@@ -1,0 +1,290 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.ts';
+import { SURVEY_OBJECT } from '../../src/crm/hubspot/setup.ts';
+import { SqliteStore } from '../../src/store/sqlite.ts';
+import { answer, startHarness, waitFor, type Harness } from './harness.ts';
+
+// An erasure end to end over HTTP: a person's answers, rating and callbacks written to both
+// emulators, then erased; every trace of them looked for in the store's tables and in the
+// emulators' full state (archived HubSpot records included: HubSpot keeps them 90 days).
+
+const CLAIRE = 'claire@acme.example';
+const VERBATIM = 'Claire Martin ici : livraison en retard de trois semaines';
+const PRAISE = 'Merci à Claire pour sa patience';
+const RATING_COMMENT = 'Claire était furieuse au téléphone';
+const NOTES = 'Rappelée, Claire attend un avoir';
+/** What must be gone: her address, her name, her words, the manager's notes about her. */
+const TRACES = ['claire', 'martin', 'livraison', 'patience', 'furieuse', 'avoir'];
+
+const BOUCLE_SF = ['Survey_Response__c', 'Response_Rating__c', 'Callback__c'];
+const BOUCLE_HS = [SURVEY_OBJECT, 'notes', 'tasks'];
+
+/** Every table of the SQLite store, as text (the tombstone's hash is not the address). */
+function storeDump(h: Harness): string {
+  const db = (h.server.store as SqliteStore).db;
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+    .all() as { name: string }[];
+  return JSON.stringify(tables.map((t) => db.prepare(`SELECT * FROM "${t.name}"`).all()));
+}
+
+async function boucleRecords(h: Harness) {
+  const sf = await h.sf();
+  const hs = await h.hs();
+  return {
+    sf: Object.fromEntries(BOUCLE_SF.map((type) => [type, sf[type] ?? []])),
+    hs: Object.fromEntries(BOUCLE_HS.map((type) => [type, hs.objects[type] ?? []])),
+  };
+}
+
+const noTrace = (text: string) => {
+  for (const trace of TRACES) expect(text.toLowerCase()).not.toContain(trace);
+};
+
+/** Claire's two answers (a detractor with a callback, a promoter), a rating, and Luc's answer. */
+async function claireEverywhere(h: Harness) {
+  const answeredAt = new Date(Date.now() - 3_600_000).toISOString();
+  const answers = [
+    answer({
+      id: 'resp-101',
+      score: 3,
+      comment: VERBATIM,
+      interactionId: 'case-77',
+      respondent: { email: CLAIRE, name: 'Claire Martin' },
+      answeredAt,
+    }),
+    answer({ id: 'resp-102', score: 10, comment: PRAISE, respondent: { email: CLAIRE } }),
+    answer({ id: 'resp-201', score: 8, comment: 'Correct', respondent: { email: 'luc@acme.example' } }),
+  ];
+  expect((await h.api('POST', '/v1/answers', { answers })).status).toBe(202);
+  const rated = await h.api('POST', '/v1/ratings', {
+    id: 'rating-77',
+    interactionId: 'case-77',
+    employeeEmail: 'paul@vendor.example',
+    rating: 5,
+    comment: RATING_COMMENT,
+    ratedAt: new Date().toISOString(),
+  });
+  expect(rated.status).toBe(202);
+  const settled = async () => {
+    const open = await h.server.store.openJobCounts();
+    return Object.entries(open).every(([key, n]) => key.endsWith('.dead') || n === 0);
+  };
+  await waitFor(
+    async () => {
+      const { sf, hs } = await boucleRecords(h);
+      return (
+        sf.Survey_Response__c!.length === 3 &&
+        sf.Response_Rating__c!.length === 1 &&
+        hs[SURVEY_OBJECT]!.length === 3 &&
+        hs.notes!.length === 1 &&
+        (await settled())
+      );
+    },
+    30_000,
+    "Claire's answers, rating and callbacks in both CRMs",
+  );
+  const recovery = (await h.server.store.listCallbacks({ now: new Date().toISOString() })).find(
+    (c) => c.crm === 'salesforce' && c.kind === 'detractor_recovery',
+  );
+  const logged = await h.api('PATCH', `/v1/callbacks/${recovery?.id}`, {
+    status: 'reached',
+    notes: NOTES,
+  });
+  expect(logged.status).toBe(200);
+  await waitFor(
+    async () => JSON.stringify((await h.sf()).Callback__c).includes(NOTES) && (await settled()),
+    20_000,
+    "the manager's notes in Salesforce",
+  );
+  const callbacks = await h.server.store.callbacksCreatedSince('1970-01-01T00:00:00Z');
+  return {
+    callbacks: callbacks.length,
+    salesforce: callbacks.filter((c) => c.crm === 'salesforce').length,
+    hubspot: callbacks.filter((c) => c.crm === 'hubspot').length,
+  };
+}
+
+async function erase(h: Harness, email = 'Claire@Acme.example') {
+  const requested = await h.api('POST', '/v1/erasures', { email });
+  expect(requested.status).toBe(202);
+  const id = String(requested.body.id);
+  await waitFor(
+    async () => (await h.api('GET', `/v1/erasures/${id}`)).body.status !== 'pending',
+    30_000,
+    'the erasure in both CRMs',
+  );
+  return (await h.api('GET', `/v1/erasures/${id}`)).body;
+}
+
+describe('erasure', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('leaves no trace of the person in the store, Salesforce or HubSpot, and refuses their old answers later', async () => {
+    h = await startHarness();
+    const callbacks = await claireEverywhere(h);
+    expect(callbacks.salesforce).toBeGreaterThan(0);
+    const erasure = await erase(h);
+    expect(erasure).toMatchObject({
+      status: 'done',
+      origin: 'api',
+      keepStatistics: false,
+      found: { answers: 2, ratings: 1, callbacks: callbacks.callbacks },
+      crms: { salesforce: { state: 'done' }, hubspot: { state: 'done' } },
+    });
+    noTrace(JSON.stringify(erasure));
+    noTrace(storeDump(h));
+    const { sf, hs } = await boucleRecords(h);
+    noTrace(JSON.stringify(sf));
+    noTrace(JSON.stringify(hs)); // archived records included
+    // Answers and rating deleted; Luc's answer and the callbacks (redacted) stay.
+    expect(sf.Survey_Response__c!.map((r) => r.External_Id__c)).toEqual(['api:resp-201']);
+    expect(sf.Response_Rating__c).toEqual([]);
+    expect(sf.Callback__c).toHaveLength(callbacks.salesforce);
+    expect(sf.Callback__c!.every((c) => !c.Notes__c && !c.Contact__c)).toBe(true);
+    const portal = h.emulators.hubspot.portal;
+    expect(portal.list(SURVEY_OBJECT).map((r) => r.properties.boucle_external_id)).toEqual([
+      'api:resp-201',
+    ]);
+    expect(portal.list('notes')).toEqual([]);
+    expect(portal.list('tasks')).toHaveLength(callbacks.hubspot);
+    // The CRMs' own contacts are not Boucle's to delete.
+    expect(h.emulators.salesforce.org.rows('Contact').some((c) => c.Email === CLAIRE)).toBe(true);
+
+    // Her old answers delivered again: by the API, and in a file import.
+    const again = await h.api('POST', '/v1/answers', {
+      answers: [answer({ id: 'resp-101', score: 3, comment: VERBATIM, respondent: { email: CLAIRE } })],
+    });
+    expect(again.body).toEqual({ accepted: 0, duplicates: 0, erased: 1 });
+    const file = join(mkdtempSync(join(tmpdir(), 'boucle-erased-')), 'old.jsonl');
+    writeFileSync(
+      file,
+      `${JSON.stringify(answer({ id: 'resp-100', comment: VERBATIM, respondent: { email: CLAIRE } }))}\n`,
+    );
+    let out = '';
+    const io = { stdout: (t: string) => (out += t), stderr: (t: string) => (out += t) };
+    expect(
+      await runCli(['import', file, '--no-progress'], io, undefined, {
+        BOUCLE_DB: h.config.dbPath,
+        BOUCLE_API_KEY: 'test-key-0123456789abcdef',
+        HUBSPOT_ACCESS_TOKEN: 'pat-sandbox',
+        HUBSPOT_BASE_URL: h.emulators.hubspotUrl,
+      }),
+    ).toBe(0);
+    expect(out).toContain('1 answer refused (their respondent was erased on request)');
+    noTrace(storeDump(h));
+  });
+
+  it('keeps the scores, anonymised and unlinked from the contact, when statistics are kept', async () => {
+    h = await startHarness({ erasureKeepStatistics: true });
+    await claireEverywhere(h);
+    expect(await erase(h)).toMatchObject({ status: 'done', keepStatistics: true });
+    const { sf, hs } = await boucleRecords(h);
+    noTrace(JSON.stringify(sf));
+    noTrace(JSON.stringify(hs));
+    noTrace(storeDump(h));
+    const responses = sf.Survey_Response__c!;
+    expect(responses.map((r) => [r.External_Id__c, r.Score__c]).sort()).toEqual([
+      ['api:resp-101', 3],
+      ['api:resp-102', 10],
+      ['api:resp-201', 8],
+    ]);
+    expect(responses.filter((r) => r.Contact__c).map((r) => r.External_Id__c)).toEqual([
+      'api:resp-201',
+    ]);
+    expect(sf.Response_Rating__c!.map((r) => [r.Rating__c, r.Comment__c ?? null])).toEqual([
+      [5, null],
+    ]);
+    const portal = h.emulators.hubspot.portal;
+    const kept = portal
+      .list(SURVEY_OBJECT)
+      .filter((r) => String(r.properties.boucle_external_id).startsWith('api:resp-10'));
+    expect(kept.map((r) => r.properties.boucle_score).sort()).toEqual(['10', '3']);
+    for (const record of kept) {
+      expect(portal.associated(SURVEY_OBJECT, record.id, 'contacts')).toEqual([]);
+      expect(portal.associated(SURVEY_OBJECT, record.id, 'companies')).toHaveLength(1);
+    }
+    expect((await h.api('GET', '/v1/accounts/acme.example/summary')).body).toMatchObject({
+      overall: { n: 3 },
+    });
+  });
+
+  it('dead-letters the erasure in a CRM that refuses the delete, with its reason, and completes the other', async () => {
+    h = await startHarness();
+    await claireEverywhere(h);
+    const faults = (rules: unknown[]) =>
+      fetch(`${h?.emulators.salesforceUrl}/__emulator/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ rules }),
+      });
+    await faults([
+      {
+        match: 'DELETE /services/data',
+        recordErrorCode: 'INSUFFICIENT_ACCESS_OR_READONLY',
+        message: 'insufficient access rights on object id',
+      },
+    ]);
+    const erasure = await erase(h);
+    expect(erasure).toMatchObject({
+      status: 'incomplete',
+      crms: { salesforce: { state: 'dead' }, hubspot: { state: 'done' } },
+    });
+    const reason = (erasure.crms as Record<string, { detail: string }>).salesforce.detail;
+    expect(reason).toContain('INSUFFICIENT_ACCESS_OR_READONLY: insufficient access rights');
+    // The verbatims were cleared before the delete was refused.
+    noTrace(JSON.stringify((await boucleRecords(h)).sf));
+    const dead = await h.server.store.listDead(10);
+    expect(dead.map((j) => [j.crm, j.kind, j.ref])).toEqual([
+      ['salesforce', 'erasure', erasure.id],
+    ]);
+    await faults([]);
+    expect(await h.server.store.replay('all', Date.now())).toBe(1);
+    h.server.engine.poke();
+    await waitFor(
+      async () => (await h?.api('GET', `/v1/erasures/${erasure.id}`))?.body.status === 'done',
+      20_000,
+      'the replayed erasure',
+    );
+    expect((await h.sf()).Survey_Response__c!.map((r) => r.External_Id__c)).toEqual(['api:resp-201']);
+  });
+
+  it.each([
+    ['a malformed e-mail', { email: 'claire-at-acme' }],
+    ['no e-mail', {}],
+    ['an unknown field', { email: CLAIRE, name: 'Claire' }],
+  ])('refuses %s with 400 naming the field', async (_label, body) => {
+    h ??= await startHarness();
+    const response = await h.api('POST', '/v1/erasures', body);
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ error: { code: 'validation_failed' } });
+    const issues = (response.body.error as { issues: { path: string }[] }).issues;
+    expect(issues.map((i) => i.path)).toEqual([
+      Object.keys(body).includes('name') ? 'name' : 'email',
+    ]);
+  });
+
+  it('answers an unknown e-mail with 202, nothing to erase, and the same erasure when asked twice', async () => {
+    h = await startHarness();
+    const first = await h.api('POST', '/v1/erasures', { email: 'nobody@acme.example' });
+    const second = await h.api('POST', '/v1/erasures', { email: ' Nobody@ACME.example ' });
+    expect([first.status, second.status]).toEqual([202, 202]);
+    expect(second.body.id).toBe(first.body.id);
+    expect((await h.api('GET', `/v1/erasures/${first.body.id}`)).body).toMatchObject({
+      status: 'nothing_to_erase',
+      found: { answers: 0, ratings: 0, callbacks: 0 },
+      crms: {
+        salesforce: { state: 'done', detail: 'nothing to erase' },
+        hubspot: { state: 'done', detail: 'nothing to erase' },
+      },
+    });
+    expect((await h.api('GET', '/v1/erasures/era_unknown')).status).toBe(404);
+  });
+});
