@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import { SURVEY_OBJECT } from '../../src/crm/hubspot/setup.ts';
+import { startEmulators, type RunningEmulators } from '../../src/emulators/start.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
-import { answer, startHarness, waitFor, type Harness } from './harness.ts';
+import { API_KEY, answer, spawnWorker, startHarness, waitFor, type Harness } from './harness.ts';
 
 // An erasure end to end over HTTP: a person's answers, rating and callbacks written to both
 // emulators, then erased; every trace of them looked for in the store's tables and in the
@@ -25,9 +26,9 @@ const BOUCLE_HS = [SURVEY_OBJECT, 'notes', 'tasks'];
 /** Every table of the SQLite store, as text (the tombstone's hash is not the address). */
 function storeDump(h: Harness): string {
   const db = (h.server.store as SqliteStore).db;
-  const tables = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-    .all() as { name: string }[];
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+    name: string;
+  }[];
   return JSON.stringify(tables.map((t) => db.prepare(`SELECT * FROM "${t.name}"`).all()));
 }
 
@@ -57,7 +58,12 @@ async function claireEverywhere(h: Harness) {
       answeredAt,
     }),
     answer({ id: 'resp-102', score: 10, comment: PRAISE, respondent: { email: CLAIRE } }),
-    answer({ id: 'resp-201', score: 8, comment: 'Correct', respondent: { email: 'luc@acme.example' } }),
+    answer({
+      id: 'resp-201',
+      score: 8,
+      comment: 'Correct',
+      respondent: { email: 'luc@acme.example' },
+    }),
   ];
   expect((await h.api('POST', '/v1/answers', { answers })).status).toBe(202);
   const rated = await h.api('POST', '/v1/ratings', {
@@ -160,7 +166,9 @@ describe('erasure', () => {
 
     // Her old answers delivered again: by the API, and in a file import.
     const again = await h.api('POST', '/v1/answers', {
-      answers: [answer({ id: 'resp-101', score: 3, comment: VERBATIM, respondent: { email: CLAIRE } })],
+      answers: [
+        answer({ id: 'resp-101', score: 3, comment: VERBATIM, respondent: { email: CLAIRE } }),
+      ],
     });
     expect(again.body).toEqual({ accepted: 0, duplicates: 0, erased: 1 });
     const file = join(mkdtempSync(join(tmpdir(), 'boucle-erased-')), 'old.jsonl');
@@ -253,7 +261,9 @@ describe('erasure', () => {
       20_000,
       'the replayed erasure',
     );
-    expect((await h.sf()).Survey_Response__c!.map((r) => r.External_Id__c)).toEqual(['api:resp-201']);
+    expect((await h.sf()).Survey_Response__c!.map((r) => r.External_Id__c)).toEqual([
+      'api:resp-201',
+    ]);
   });
 
   it.each([
@@ -286,5 +296,100 @@ describe('erasure', () => {
       },
     });
     expect((await h.api('GET', '/v1/erasures/era_unknown')).status).toBe(404);
+  });
+
+  it('completes after the worker is killed (SIGKILL) in the middle of the erasure', async () => {
+    const emulators: RunningEmulators = await startEmulators({ hubspot: { burstLimit: 10_000 } });
+    const workers: ReturnType<typeof spawnWorker>[] = [];
+    try {
+      const org = emulators.salesforce.org;
+      const account = org.create('Account', { Name: 'Acme', Website: 'acme.example' }) as {
+        id: string;
+      };
+      org.create('Contact', { LastName: 'Martin', Email: CLAIRE, AccountId: account.id });
+      emulators.hubspot.portal.create('companies', {
+        properties: { name: 'Acme', domain: 'acme.example' },
+      });
+      emulators.hubspot.portal.create('contacts', { properties: { email: CLAIRE } });
+      const env = {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        BOUCLE_DB: join(mkdtempSync(join(tmpdir(), 'boucle-erase-kill-')), 'boucle.db'),
+        BOUCLE_API_KEY: API_KEY,
+        BOUCLE_SANDBOX: '0',
+        SALESFORCE_LOGIN_URL: emulators.salesforceUrl,
+        SALESFORCE_CLIENT_ID: 'boucle-sandbox',
+        SALESFORCE_CLIENT_SECRET: 'sandbox',
+        HUBSPOT_BASE_URL: emulators.hubspotUrl,
+        HUBSPOT_ACCESS_TOKEN: 'pat-sandbox',
+        BOUCLE_LOG_LEVEL: 'silent',
+      };
+      const call = async (url: string, method: string, path: string, body?: unknown) => {
+        const response = await fetch(`${url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+          ...(body !== undefined && { body: JSON.stringify(body) }),
+        });
+        return (await response.json()) as Record<string, unknown>;
+      };
+      workers.push(spawnWorker(env));
+      const first = await workers[0]!.url;
+      const answers = Array.from({ length: 20 }, (_, i) =>
+        answer({
+          id: `kill-${i}`,
+          score: 7,
+          comment: `${VERBATIM} (${i})`,
+          respondent: { email: CLAIRE },
+        }),
+      );
+      await call(first, 'POST', '/v1/answers', { answers });
+      const inPortal = () => {
+        try {
+          return emulators.hubspot.portal.list(SURVEY_OBJECT).length;
+        } catch {
+          return 0; // the custom object is not defined yet
+        }
+      };
+      const written = () => ({ sf: org.rows('Survey_Response__c').length, hs: inPortal() });
+      await waitFor(() => written().sf === 20 && written().hs === 20, 30_000, 'the answers');
+      // The delete is slow, so that the kill lands while the erasure is under way.
+      await fetch(`${emulators.salesforceUrl}/__emulator/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          rules: [{ match: 'DELETE /services/data', latencyMs: 1_500, times: 1 }],
+        }),
+      });
+      const { id } = await call(first, 'POST', '/v1/erasures', { email: CLAIRE });
+      await waitFor(
+        async () => {
+          const calls = (await (
+            await fetch(`${emulators.salesforceUrl}/__emulator/calls`)
+          ).json()) as {
+            byEndpoint: Record<string, number>;
+          };
+          return Object.keys(calls.byEndpoint).some((key) => key.startsWith('DELETE '));
+        },
+        20_000,
+        'the Salesforce delete under way',
+      );
+      workers[0]!.child.kill('SIGKILL');
+      await new Promise((resolve) => workers[0]!.child.once('exit', resolve));
+      workers.push(spawnWorker(env));
+      const second = await workers[1]!.url;
+      await waitFor(
+        async () => (await call(second, 'GET', `/v1/erasures/${String(id)}`)).status === 'done',
+        30_000,
+        'the erasure after the restart',
+      );
+      expect(written()).toEqual({ sf: 0, hs: 0 });
+      noTrace(JSON.stringify(org.rows('Survey_Response__c')));
+      const objects = emulators.hubspot.portal.state().objects as Record<string, unknown>;
+      noTrace(JSON.stringify(objects[SURVEY_OBJECT])); // archived records included
+    } finally {
+      for (const worker of workers) worker.child.kill('SIGKILL');
+      await emulators.close();
+    }
   });
 });
