@@ -245,7 +245,7 @@ describe('erasure', () => {
       status: 'incomplete',
       crms: { salesforce: { state: 'dead' }, hubspot: { state: 'done' } },
     });
-    const reason = (erasure.crms as Record<string, { detail: string }>).salesforce.detail;
+    const reason = (erasure.crms as Record<string, { detail: string }>).salesforce?.detail;
     expect(reason).toContain('INSUFFICIENT_ACCESS_OR_READONLY: insufficient access rights');
     // The verbatims were cleared before the delete was refused.
     noTrace(JSON.stringify((await boucleRecords(h)).sf));
@@ -296,6 +296,15 @@ describe('erasure', () => {
       },
     });
     expect((await h.api('GET', '/v1/erasures/era_unknown')).status).toBe(404);
+    const openapi = (await (await fetch(`${h.server.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { requestBody?: unknown }>>;
+    };
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/v1/erasures', '/v1/erasures/{id}']),
+    );
+    expect(JSON.stringify(openapi.paths['/v1/erasures']?.post?.requestBody)).toContain(
+      '"required":["email"]',
+    );
   });
 
   it('completes after the worker is killed (SIGKILL) in the middle of the erasure', async () => {
