@@ -50,8 +50,7 @@ export async function eraseCommand(
       parsed.data.email,
       'cli',
     );
-    if (!options.json)
-      io.stdout(`erasure ${id} ${created ? 'requested' : 'already requested'}\n`);
+    if (!options.json) io.stdout(`erasure ${id} ${created ? 'requested' : 'already requested'}\n`);
     const deadline = Date.now() + options.timeout * 1000;
     let last = '';
     for (;;) {
@@ -67,7 +66,9 @@ export async function eraseCommand(
       if (!waiting || options.wait === false || Date.now() >= deadline || signal?.aborted) {
         if (options.json) io.stdout(`${JSON.stringify(view, null, 2)}\n`);
         else if (view.status === 'nothing_to_erase')
-          io.stdout('nothing to erase: the store held no answer, rating or callback of this address; later deliveries of its past answers are refused\n');
+          io.stdout(
+            'nothing to erase: the store held no answer, rating or callback of this address; later deliveries of its past answers are refused\n',
+          );
         else if (view.status === 'done') io.stdout('erased in the store and in every CRM\n');
         else if (view.status === 'incomplete')
           io.stdout(
@@ -77,7 +78,9 @@ export async function eraseCommand(
           io.stdout(
             `erased in the store; the CRMs' part is still pending: the running server (npm start) does it. Follow it with GET /v1/erasures/${id}, or run this command again.\n`,
           );
-        return view.status === 'done' || view.status === 'nothing_to_erase' ? EXIT.ok : EXIT.failure;
+        return view.status === 'done' || view.status === 'nothing_to_erase'
+          ? EXIT.ok
+          : EXIT.failure;
       }
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
     }
