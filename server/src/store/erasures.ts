@@ -182,7 +182,11 @@ export async function requestErasure(
         .where('source', '=', a.source)
         .where('id', '=', a.id)
         .execute();
-      await trx.deleteFrom('answers').where('source', '=', a.source).where('id', '=', a.id).execute();
+      await trx
+        .deleteFrom('answers')
+        .where('source', '=', a.source)
+        .where('id', '=', a.id)
+        .execute();
     }
   }
   for (const r of ratings) {
@@ -194,7 +198,11 @@ export async function requestErasure(
         .where('id', '=', r.id)
         .execute();
     else
-      await trx.deleteFrom('ratings').where('source', '=', r.source).where('id', '=', r.id).execute();
+      await trx
+        .deleteFrom('ratings')
+        .where('source', '=', r.source)
+        .where('id', '=', r.id)
+        .execute();
   }
   // What the sync noted of the answers (an unmatched one's detail names the e-mail it looked up).
   for (const part of chunks(answerRefs)) {

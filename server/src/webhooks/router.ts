@@ -379,14 +379,12 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
         );
       // No personal data in the log line: counts only.
       deps.logger.info({ source, received, erased }, 'HubSpot events handled');
-      return void res
-        .status(200)
-        .json({
-          received,
-          erased,
-          ...(erasures.size > 0 && { erasures: [...erasures] }),
-          ...(rejected.length > 0 && { rejected }),
-        });
+      return void res.status(200).json({
+        received,
+        erased,
+        ...(erasures.size > 0 && { erasures: [...erasures] }),
+        ...(rejected.length > 0 && { rejected }),
+      });
     }
     if (source === 'surveymonkey' || source === 'qualtrics') {
       let deliveryId: string;

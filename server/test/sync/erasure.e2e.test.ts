@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import { SURVEY_OBJECT } from '../../src/crm/hubspot/setup.ts';
 import { startEmulators, type RunningEmulators } from '../../src/emulators/start.ts';
-import { SqliteStore } from '../../src/store/sqlite.ts';
+import type { SqliteStore } from '../../src/store/sqlite.ts';
 import { API_KEY, answer, spawnWorker, startHarness, waitFor, type Harness } from './harness.ts';
 
 // An erasure end to end over HTTP: a person's answers, rating and callbacks written to both

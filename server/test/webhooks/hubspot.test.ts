@@ -189,8 +189,7 @@ describe('HubSpot feedback surveys and privacy deletions', () => {
     const stored = await h.server.store.getAnswers(['api:claire-1', 'hubspot:1']);
     expect(stored.size).toBe(0);
     await waitFor(
-      async () =>
-        (await h.api('GET', `/v1/erasures/${body.erasures[0]}`)).body.status === 'done',
+      async () => (await h.api('GET', `/v1/erasures/${body.erasures[0]}`)).body.status === 'done',
       10_000,
       'the erasure in both CRMs',
     );

@@ -56,10 +56,7 @@ export interface ValidationRuleDef {
 export interface PermissionSetDef {
   readonly name: string;
   readonly label: string;
-  readonly objects: Map<
-    string,
-    { create: boolean; read: boolean; edit: boolean; delete: boolean }
-  >;
+  readonly objects: Map<string, { create: boolean; read: boolean; edit: boolean; delete: boolean }>;
   /** `Object.Field` → access. */
   readonly fields: Map<string, { readable: boolean; editable: boolean }>;
   readonly customPermissions: Set<string>;
