@@ -92,6 +92,9 @@ export async function syncErasures(
     const detail = `${outcome.erased} record${outcome.erased === 1 ? '' : 's'} erased${erasure.keepStatistics ? ' (scores kept, anonymised)' : ''}`;
     await store.complete([job.id], now);
     await store.settleErasure(job.ref, adapter.crm, 'done', detail, now);
+    // The accounts' NPS and the org-wide norm, written again without what was deleted.
+    if (!erasure.keepStatistics && targets.rollups.length > 0)
+      await store.enqueue(adapter.crm, 'rollup', targets.rollups, now);
     await store.log(adapter.crm, 'erasure', job.ref, 'synced', detail, now);
   }
 }

@@ -4,7 +4,7 @@ import type { Dialect } from './dialect.ts';
 import { chunks, enqueueJobs } from './jobs.ts';
 import { hashEmail, redact } from './privacy.ts';
 import type { Schema } from './schema.ts';
-import type { Crm, StoredCallback } from './store.ts';
+import { accountKeysOf, type Crm, type StoredCallback } from './store.ts';
 
 // Erasures on request, for both dialects: the store's part of an erasure runs in the request's
 // transaction (the person's data redacted or deleted, the tombstone, the records to erase in each
@@ -54,6 +54,8 @@ export interface ErasureTargets {
   readonly ratings: readonly string[];
   readonly callbacks: readonly string[];
   readonly contacts: readonly string[];
+  /** The account rollups to write again once the records are gone (`accountId|accountKey`). */
+  readonly rollups: readonly string[];
 }
 
 export interface ErasureRequestInput {
@@ -162,6 +164,32 @@ export async function requestErasure(
       .where('answer_ref', 'in', part)
       .execute())
       callbacks.set(row.id, row);
+  // The accounts whose rollups count these answers, per CRM (`accountId|accountKey`, as the
+  // answers' sync queues them): written again once the CRM's records are gone. An account id is
+  // told apart by its shape: Salesforce's are 15 or 18 characters from key prefix 001, HubSpot's
+  // are numbers.
+  const rollups = new Set<string>();
+  for (const part of chunks(answers))
+    for (const link of await trx
+      .selectFrom('answer_accounts')
+      .select(['source', 'id', 'account_key'])
+      .where(({ eb, refTuple, tuple }) =>
+        eb(
+          refTuple('source', 'id'),
+          'in',
+          part.map((a) => tuple(a.source, a.id)),
+        ),
+      )
+      .execute()) {
+      const answer = answers.find((a) => a.source === link.source && a.id === link.id);
+      const key = answer && accountKeysOf(JSON.parse(answer.body) as Answer)[0];
+      const crm = /^001[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/.test(link.account_key)
+        ? 'salesforce'
+        : /^\d+$/.test(link.account_key)
+          ? 'hubspot'
+          : undefined;
+      if (crm) rollups.add(`${crm}\u0000${link.account_key}|${key ?? link.account_key}`);
+    }
   const contacts = await trx
     .deleteFrom('crm_contacts')
     .where('email', '=', address)
@@ -236,6 +264,10 @@ export async function requestErasure(
     ...ratings.map((r) => ({ kind: 'rating', ref: `${r.source}:${r.id}` })),
     ...[...callbacks.values()].map((c) => ({ kind: `callback:${c.crm}`, ref: c.id })),
     ...contacts.map((c) => ({ kind: `contact:${c.crm}`, ref: c.contact_id })),
+    ...[...rollups].map((r) => {
+      const [crm, ref] = r.split('\u0000') as [string, string];
+      return { kind: `rollup:${crm}`, ref };
+    }),
   ];
   for (const part of chunks(records))
     await trx
@@ -356,6 +388,7 @@ export async function erasureTargets(db: Db, id: string, crm: Crm): Promise<Eras
     ratings: of('rating'),
     callbacks: of(`callback:${crm}`),
     contacts: of(`contact:${crm}`),
+    rollups: of(`rollup:${crm}`),
   };
 }
 

@@ -177,6 +177,7 @@ describe.each(stores)("the %s store's answers, ratings and erasure", (_name, ope
       ratings: ['api:r1'],
       callbacks: [],
       contacts: ['901'],
+      rollups: [],
     });
     expect((await store.erasureTargets('era_1', 'salesforce')).callbacks).toEqual(['c1']);
     const stored = await store.getErasure('era_1');

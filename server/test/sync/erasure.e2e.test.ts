@@ -137,6 +137,14 @@ describe('erasure', () => {
     h = await startHarness();
     const callbacks = await claireEverywhere(h);
     expect(callbacks.salesforce).toBeGreaterThan(0);
+    const lastScore = () =>
+      h?.emulators.hubspot.portal.list('contacts').find((c) => c.properties.email === CLAIRE)
+        ?.properties.boucle_last_score ?? '';
+    await waitFor(
+      async () => (await h?.sf())?.Account?.[0]?.NPS_Responses__c === 3 && lastScore() !== '',
+      20_000,
+      'the rollups with her answers',
+    );
     const erasure = await erase(h);
     expect(erasure).toMatchObject({
       status: 'done',
@@ -161,6 +169,15 @@ describe('erasure', () => {
     ]);
     expect(portal.list('notes')).toEqual([]);
     expect(portal.list('tasks')).toHaveLength(callbacks.hubspot);
+    // The account's NPS no longer counts her answers, in either CRM; her contact's last score is gone.
+    await waitFor(
+      async () =>
+        (await h?.sf())?.Account?.[0]?.NPS_Responses__c === 1 &&
+        portal.list('companies')[0]?.properties.boucle_nps_responses === '1',
+      20_000,
+      'the rollups without her answers',
+    );
+    expect(lastScore()).toBe('');
     // The CRMs' own contacts are not Boucle's to delete.
     expect(h.emulators.salesforce.org.rows('Contact').some((c) => c.Email === CLAIRE)).toBe(true);
 

@@ -25,7 +25,8 @@ interface Found {
  * read), clears what holds the person (batch update: the verbatim, a note's text, a task's
  * subject naming the e-mail and its body), then deletes the survey responses and ratings (batch
  * archive) unless statistics are kept, in which case the records kept lose their association to
- * the person's contact (v4 batch archive). Tasks are kept, redacted. Values are cleared before
+ * the person's contact (v4 batch archive). Tasks are kept, redacted. The last score Boucle wrote
+ * on the person's contact is cleared. Values are cleared before
  * the archive because HubSpot keeps archived records, values included, 90 days in its recycling
  * bin.
  */
@@ -176,6 +177,26 @@ export async function eraseInHubSpot(
       }
     }
   }
+  // The person's last score on their contact, which Boucle wrote there with the rollups. A contact
+  // HubSpot refuses is gone already (a privacy deletion removes it): nothing left to clear.
+  const cleared = await api.inBatches(
+    write.contactIds.map((id) => ({ key: id })),
+    async (batch) =>
+      perInput(
+        (await api.call(() =>
+          api.client.crm.contacts.batchApi.update({
+            inputs: batch.map((c) => ({
+              id: c.key,
+              properties: { boucle_last_score: '', boucle_last_survey_at: '' },
+              objectWriteTraceId: c.key,
+            })),
+          }),
+        )) as unknown as BatchResponse,
+        (result) => result.id,
+      ),
+  );
+  const outage = [...cleared.values()].find((r) => !r.ok && r.unsent);
+  if (outage && !outage.ok) throw outage.error;
   return {
     erased: found.length - refused.size,
     refused: [...refused].map(([ref, error]) => ({ ref, error })),
