@@ -283,6 +283,34 @@ describe('erasure', () => {
     ]);
   });
 
+  it('dead-letters the erasure in HubSpot when it refuses the archive, and completes Salesforce', async () => {
+    h = await startHarness();
+    await claireEverywhere(h);
+    await fetch(`${h.emulators.hubspotUrl}/__emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        rules: [
+          {
+            match: 'batch/archive',
+            status: 403,
+            errorCode: 'MISSING_SCOPES',
+            message: 'This app has not been granted all required scopes',
+          },
+        ],
+      }),
+    });
+    const erasure = await erase(h);
+    expect(erasure).toMatchObject({
+      status: 'incomplete',
+      crms: { salesforce: { state: 'done' }, hubspot: { state: 'dead' } },
+    });
+    expect((erasure.crms as Record<string, { detail: string }>).hubspot?.detail).toContain(
+      'This app has not been granted all required scopes',
+    );
+    noTrace(JSON.stringify((await boucleRecords(h)).hs));
+  });
+
   it.each([
     ['a malformed e-mail', { email: 'claire-at-acme' }],
     ['no e-mail', {}],
