@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { outboundConfig, outboundEnvironment, type OutboundConfig } from '../outbound/config.ts';
 
 /** A configuration that cannot start the server; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -149,6 +150,7 @@ const environmentSchema = z.object({
   BOUCLE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
+  ...outboundEnvironment,
 });
 
 export type SalesforceConfig = {
@@ -232,6 +234,8 @@ export interface Config {
   readonly taxonomyFile?: string;
   /** The proxies trusted to name the client in `X-Forwarded-For`; false: none. */
   readonly trustProxy?: TrustProxy;
+  /** Where Boucle's own signed webhooks go (survey requests, alerts); none: recorded, unsent. */
+  readonly outbound?: OutboundConfig;
   /** Erasures keep answers' and ratings' scores, anonymised, rather than deleting them. */
   readonly erasureKeepStatistics?: boolean;
 }
@@ -361,6 +365,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push(
       'SURVEYMONKEY_CLIENT_SECRET: needs one secret per SURVEYMONKEY_CLIENT_ID (comma-separated, in the same order)',
     );
+  const outbound = outboundConfig(e, problems);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   const webhooks: WebhooksConfig = {
     ratePerMinute: e.BOUCLE_WEBHOOK_RATE_PER_MINUTE,
@@ -402,6 +407,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.BOUCLE_LOG_LEVEL,
     ...(e.BOUCLE_TAXONOMY_FILE && { taxonomyFile: e.BOUCLE_TAXONOMY_FILE }),
     trustProxy: e.BOUCLE_TRUST_PROXY,
+    outbound,
     erasureKeepStatistics: ['1', 'true'].includes(e.BOUCLE_ERASURE_KEEP_STATISTICS ?? ''),
   };
 }
