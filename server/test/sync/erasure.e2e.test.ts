@@ -311,6 +311,26 @@ describe('erasure', () => {
     noTrace(JSON.stringify((await boucleRecords(h)).hs));
   });
 
+  it('erases answer notes on a HubSpot portal without custom objects, keeping the score in the note when statistics are kept', async () => {
+    h = await startHarness({ customObjects: false, erasureKeepStatistics: true });
+    await h.api('POST', '/v1/answers', {
+      answers: [
+        answer({ id: 'resp-301', score: 6, comment: VERBATIM, respondent: { email: CLAIRE } }),
+      ],
+    });
+    const notes = () => h?.emulators.hubspot.portal.list('notes') ?? [];
+    await waitFor(
+      () => notes().some((n) => String(n.properties.hs_note_body).includes(VERBATIM)),
+      20_000,
+      'the answer as a note',
+    );
+    expect(await erase(h)).toMatchObject({ status: 'done' });
+    noTrace(JSON.stringify((await h.hs()).objects.notes));
+    expect(notes().map((n) => n.properties.hs_note_body)).toEqual([
+      'Survey answer (NPS 6, Detractor, after-sale)',
+    ]);
+  });
+
   it.each([
     ['a malformed e-mail', { email: 'claire-at-acme' }],
     ['no e-mail', {}],
