@@ -10,7 +10,7 @@ import { SalesforceAdapter } from './crm/salesforce/adapter.ts';
 import { listening } from './emulators/common.ts';
 import { startEmulators, type RunningEmulators } from './emulators/start.ts';
 import { createApp } from './http/app.ts';
-import { currentSettings, hubspotApp, hubspotJourney } from './http/hubspotApp.ts';
+import { currentSettings, hubspotApp, hubspotJourney, pageSettings } from './http/hubspotApp.ts';
 import { Metrics } from './http/metrics.ts';
 import { DEMO_TAXONOMY, demoData, type DemoData } from './sandbox/demo.ts';
 import { openStore } from './store/open.ts';
@@ -114,6 +114,7 @@ export async function startServer(
       requestsPer10s: options.hubspotRequestsPer10s ?? 100,
       rules: async () => (await currentSettings(store)).rules,
       touchpoints: () => hubspotJourney(store),
+      settings: () => pageSettings(store),
     });
   const adapters: CrmAdapter[] = [salesforceAdapter, hubspotAdapter].filter(
     (a): a is SalesforceAdapter | HubSpotAdapter => a !== undefined,
@@ -134,7 +135,6 @@ export async function startServer(
     adapters,
     logger,
     analyse: verbatims.analyse,
-    businessHours: async () => (await currentSettings(store)).businessHours,
     jobRetentionMs: (config.jobRetentionDays ?? 7) * 86_400_000,
     ...options.engine,
   });

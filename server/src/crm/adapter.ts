@@ -1,11 +1,19 @@
 import type {
   AccountSummary,
+  AlertKind,
   CallbackInCrm,
   DissonanceKind,
   ScoreCategory,
   Touchpoint,
 } from '@boucle/shared';
-import type { Answer, Rating, ThresholdRule } from '@boucle/shared/schemas';
+import type {
+  Answer,
+  BusinessHoursSettings,
+  DissonanceSettings,
+  Rating,
+  SurveyPressureSettings,
+  ThresholdRule,
+} from '@boucle/shared/schemas';
 import type { VerbatimAnalysis } from '@boucle/shared/themes';
 import type { CrmError } from '../errors.ts';
 import type { Crm, StoredCallback } from '../store/store.ts';
@@ -103,6 +111,28 @@ export interface NormWrite {
   readonly now: string;
 }
 
+/** Who an escalation or a review is for: `escalationOwner` finds the manager. */
+export interface EscalationRequest {
+  readonly kind: AlertKind;
+  /** The account owner (a Salesforce User id, a HubSpot owner id). */
+  readonly ownerId?: string;
+  /** The account owner's manager, where the CRM has a hierarchy (Salesforce User.ManagerId). */
+  readonly managerId?: string;
+  /** The employees the answer rates (who handled the interaction): never the escalation owner. */
+  readonly ratedIds: readonly string[];
+}
+
+/** One setting in force in a CRM, and where it comes from, for `doctor`. */
+export interface SettingInForce {
+  readonly setting: string;
+  /** What is in force, in a few words. */
+  readonly value: string;
+  /** Where it comes from: the records or the page it was read from, or the shipped default. */
+  readonly source: string;
+  /** Why the CRM's own configuration was refused (the last valid setting stays in force). */
+  readonly problems: readonly string[];
+}
+
 /** The result key of the norm in `writeRollups`' results (never an account id). */
 export const NORM_RESULT_KEY = 'norm:org';
 
@@ -129,6 +159,19 @@ export interface CrmAdapter {
   thresholdRules(): Promise<ThresholdRule[]>;
   /** The journey in force in this CRM (cached by the adapter; the last valid one on errors). */
   touchpoints(): Promise<readonly Touchpoint[]>;
+  /** The business hours SLAs count in for this CRM's callbacks; none: around the clock. */
+  businessHours?(): Promise<BusinessHoursSettings | undefined>;
+  /** The dissonance bands ratings are classified with in this CRM (default the shipped ones). */
+  dissonanceSettings?(): Promise<DissonanceSettings>;
+  /** The survey-pressure caps this CRM's admin configured. */
+  surveyPressure?(): Promise<SurveyPressureSettings>;
+  /**
+   * Who a callback escalates to, and who gets a review assigned to the owner's manager: never one
+   * of `ratedIds`. Undefined: nobody configured (the callback stays with its assignee).
+   */
+  escalationOwner?(request: EscalationRequest): Promise<string | undefined>;
+  /** Every setting in force in this CRM and where it comes from, for `doctor`. */
+  settingsInForce?(): Promise<SettingInForce[]>;
   /** Resolves the respondents; an answer missing from the map is not in the CRM yet. */
   resolve(answers: readonly { ref: string; answer: Answer }[]): Promise<Map<string, Resolution>>;
   /** CRM user (or owner) ids by e-mail. */

@@ -7,6 +7,7 @@ import type {
   CallbackWrite,
   CrmAdapter,
   CrmCallbackState,
+  EscalationRequest,
   RatingWrite,
   RecordResult,
   Resolution,
@@ -34,6 +35,7 @@ import {
 } from './mappers.ts';
 import { feedbackSince, type FeedbackSubmission } from './feedback.ts';
 import { PROPERTIES, SURVEY_OBJECT, setupHubSpot, type SetupReport } from './setup.ts';
+import { HubSpotSettings, type PageSettings } from './settings.ts';
 
 /** Resolutions (contact, company, owner) are reused this long: batches repeat respondents. */
 const RESOLUTION_TTL_MS = 10 * 60_000;
@@ -50,6 +52,8 @@ export interface HubSpotAdapterOptions extends HubSpotClientOptions {
   readonly rules?: () => Promise<ThresholdRule[] | undefined>;
   /** The journey in force (the settings page's); the shipped one when absent. */
   readonly touchpoints?: () => Promise<readonly Touchpoint[] | undefined>;
+  /** The settings page's settings (business hours, dissonance bands, escalation owners…). */
+  readonly settings?: () => Promise<PageSettings>;
 }
 
 /**
@@ -68,6 +72,8 @@ export class HubSpotAdapter implements CrmAdapter {
   /** The last score properties this process wrote on each contact (by contact id). */
   private readonly contactScores = new Map<string, string>();
   private portal: Promise<number> | undefined;
+  /** The settings page's settings and the owners' teams (escalation owners). */
+  readonly settings: HubSpotSettings;
 
   constructor(
     config: HubSpotConfig,
@@ -75,7 +81,14 @@ export class HubSpotAdapter implements CrmAdapter {
   ) {
     this.api = new HubSpotClient(config, options);
     this.resolved = new ResolutionCache(RESOLUTION_TTL_MS, options.clock);
+    this.settings = new HubSpotSettings(options.settings, () => this.listOwners(), options.clock);
   }
+
+  businessHours = () => this.settings.businessHours();
+  dissonanceSettings = () => this.settings.dissonanceSettings();
+  surveyPressure = () => this.settings.surveyPressure();
+  escalationOwner = (request: EscalationRequest) => this.settings.escalationOwner(request);
+  settingsInForce = () => this.settings.settingsInForce();
 
   private get client() {
     return this.api.client;
@@ -183,6 +196,37 @@ export class HubSpotAdapter implements CrmAdapter {
       });
     }
     return resolutions;
+  }
+
+  /** Every owner with its teams (500 a page), for the escalation owners of the settings page. */
+  async listOwners() {
+    const owners: {
+      id: string;
+      email?: string;
+      name: string;
+      teams: { id: string; name: string; primary: boolean }[];
+    }[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.call(() =>
+        this.client.crm.owners.ownersApi.getPage(undefined, after, 500),
+      );
+      for (const owner of page.results)
+        owners.push({
+          id: owner.id,
+          ...(owner.email && { email: owner.email }),
+          name:
+            [owner.firstName, owner.lastName].filter(Boolean).join(' ') ||
+            (owner.email ?? owner.id),
+          teams: (owner.teams ?? []).map((t) => ({
+            id: String(t.id),
+            name: t.name,
+            primary: t.primary,
+          })),
+        });
+      after = page.paging?.next?.after;
+    } while (after);
+    return owners;
   }
 
   /** Owner ids by e-mail: all owners are listed (500 a page) once, then reused. */
