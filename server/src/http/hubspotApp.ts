@@ -1,5 +1,6 @@
 import express, { type Request } from 'express';
 import {
+  DEFAULT_DISSONANCE_SETTINGS,
   DEFAULT_THRESHOLD_RULES,
   DEFAULT_TOUCHPOINTS,
   nextCallbackState,
@@ -260,8 +261,13 @@ export function hubspotApp(deps: HubSpotAppDeps): express.Router {
 
   router.get('/settings', async (_req, res) => {
     const settings = await currentSettings(deps.store);
-    // The page edits the journey in force: the shipped one until an admin saves theirs.
-    res.json({ ...settings, touchpoints: settings.touchpoints ?? DEFAULT_TOUCHPOINTS });
+    // The page edits what is in force: the shipped journey and bands until an admin saves theirs.
+    res.json({
+      ...settings,
+      touchpoints: settings.touchpoints ?? DEFAULT_TOUCHPOINTS,
+      dissonance: settings.dissonance ?? DEFAULT_DISSONANCE_SETTINGS,
+      escalation: settings.escalation ?? { teams: [] },
+    });
   });
 
   // The owners and teams the page names escalation owners among (HubSpot has no manager hierarchy).
@@ -278,10 +284,11 @@ export function hubspotApp(deps: HubSpotAppDeps): express.Router {
         'The settings are not valid',
         toFieldIssues(parsed.error),
       );
-    const unknown = unknownEscalationOwners(
-      parsed.data,
-      await hubspot().settings.ownersWithTeams(),
-    );
+    const escalation = parsed.data.escalation;
+    const unknown =
+      escalation && (escalation.defaultOwnerId || escalation.teams.length > 0)
+        ? unknownEscalationOwners(parsed.data, await hubspot().settings.ownersWithTeams())
+        : [];
     if (unknown.length > 0)
       throw new ApiError(400, 'validation_failed', 'The settings are not valid', unknown);
     await deps.store.setSetting(SETTINGS, parsed.data, clock());
