@@ -4,7 +4,7 @@ import type {
   EscalationOwners,
   SurveyPressureSettings,
 } from '@boucle/shared/schemas';
-import type { SettingInForce } from '../crm/adapter.ts';
+import type { CrmAdapter, SettingInForce } from '../crm/adapter.ts';
 import type { EscalationTarget } from '../crm/salesforce/settingsMetadata.ts';
 import type { Crm } from '../store/store.ts';
 
@@ -141,4 +141,15 @@ export function describeSettings(input: SettingsToDescribe): SettingInForce[] {
     row('dissonance bands', 'dissonance', describeDissonance(input.values.dissonance)),
     row('escalation', 'escalation', describeEscalation(input.values.escalation)),
   ];
+}
+
+/**
+ * The survey-pressure caps in force: those of the primary settings CRM (Salesforce when it is
+ * connected, else the HubSpot page), the shipped caps when it configures none.
+ */
+export async function surveyPressureInForce(
+  adapters: readonly Pick<CrmAdapter, 'crm' | 'surveyPressure'>[],
+): Promise<SurveyPressureSettings | undefined> {
+  const primary = primarySettingsCrm(adapters.map((a) => a.crm));
+  return adapters.find((a) => a.crm === primary)?.surveyPressure?.();
 }
