@@ -10,6 +10,7 @@ import { describeSettings } from '../../settings/describe.ts';
 import type { SalesforceConfig } from '../../config/config.ts';
 import type { CrmError } from '../../errors.ts';
 import type {
+  ApiBudget,
   AnswerWrite,
   CallbackWrite,
   CrmAdapter,
@@ -128,6 +129,10 @@ export class SalesforceAdapter implements CrmAdapter {
         problems: this.touchpointProblems,
       },
     });
+  }
+
+  apiBudget(): ApiBudget | undefined {
+    return this.client.apiBudget();
   }
 
   /** Runs SOQL queries, five per Composite call, following each one's pages. */
