@@ -36,7 +36,12 @@ import {
 } from './mappers.ts';
 import { feedbackSince, type FeedbackSubmission } from './feedback.ts';
 import { PROPERTIES, SURVEY_OBJECT, setupHubSpot, type SetupReport } from './setup.ts';
-import { HubSpotSettings, type PageSettings } from './settings.ts';
+import {
+  HubSpotSettings,
+  listOwnersWithTeams,
+  type OwnerWithTeams,
+  type PageSettings,
+} from './settings.ts';
 
 /** Resolutions (contact, company, owner) are reused this long: batches repeat respondents. */
 const RESOLUTION_TTL_MS = 10 * 60_000;
@@ -204,34 +209,10 @@ export class HubSpotAdapter implements CrmAdapter {
   }
 
   /** Every owner with its teams (500 a page), for the escalation owners of the settings page. */
-  async listOwners() {
-    const owners: {
-      id: string;
-      email?: string;
-      name: string;
-      teams: { id: string; name: string; primary: boolean }[];
-    }[] = [];
-    let after: string | undefined;
-    do {
-      const page = await this.call(() =>
-        this.client.crm.owners.ownersApi.getPage(undefined, after, 500),
-      );
-      for (const owner of page.results)
-        owners.push({
-          id: owner.id,
-          ...(owner.email && { email: owner.email }),
-          name:
-            [owner.firstName, owner.lastName].filter(Boolean).join(' ') ||
-            (owner.email ?? owner.id),
-          teams: (owner.teams ?? []).map((t) => ({
-            id: String(t.id),
-            name: t.name,
-            primary: t.primary,
-          })),
-        });
-      after = page.paging?.next?.after;
-    } while (after);
-    return owners;
+  listOwners(): Promise<OwnerWithTeams[]> {
+    return listOwnersWithTeams((after) =>
+      this.call(() => this.client.crm.owners.ownersApi.getPage(undefined, after, 500)),
+    );
   }
 
   /** Owner ids by e-mail: all owners are listed (500 a page) once, then reused. */

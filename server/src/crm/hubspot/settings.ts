@@ -23,6 +23,43 @@ export interface OwnerWithTeams {
   readonly teams: readonly { id: string; name: string; primary: boolean }[];
 }
 
+/** One page of `GET /crm/v3/owners` as @hubspot/api-client returns it. */
+interface OwnersPage {
+  readonly results: readonly {
+    id: string;
+    email?: string;
+    firstName?: string;
+    lastName?: string;
+    teams?: readonly { id: string | number; name: string; primary: boolean }[];
+  }[];
+  readonly paging?: { next?: { after?: string } };
+}
+
+/** Every owner of the portal with its teams, page after page (`page(after)` fetches one). */
+export async function listOwnersWithTeams(
+  page: (after: string | undefined) => Promise<OwnersPage>,
+): Promise<OwnerWithTeams[]> {
+  const owners: OwnerWithTeams[] = [];
+  let after: string | undefined;
+  do {
+    const current = await page(after);
+    for (const owner of current.results)
+      owners.push({
+        id: owner.id,
+        ...(owner.email && { email: owner.email }),
+        name:
+          [owner.firstName, owner.lastName].filter(Boolean).join(' ') || (owner.email ?? owner.id),
+        teams: (owner.teams ?? []).map((t) => ({
+          id: String(t.id),
+          name: t.name,
+          primary: t.primary,
+        })),
+      });
+    after = current.paging?.next?.after;
+  } while (after);
+  return owners;
+}
+
 /** How long the owners and their teams are reused before they are listed again. */
 const OWNERS_TTL_MS = 10 * 60_000;
 
