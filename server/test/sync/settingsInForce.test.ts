@@ -145,6 +145,49 @@ describe('the settings in force in each CRM', () => {
     );
   });
 
+  it('escalates in Salesforce to the Escalation_Target__mdt of the kind, else of every kind, never to the employee rated', async () => {
+    const org = h.emulators.salesforce.org;
+    const lead = org.create('User', {
+      Username: 'lea@vendor.example',
+      LastName: 'Garnier',
+      Email: 'lea@vendor.example',
+    }) as { id: string };
+    org.replaceCustomMetadata('Escalation_Target__mdt', [
+      { DeveloperName: 'Default', Escalate_To__c: 'User', User_Email__c: 'lea@vendor.example' },
+      {
+        DeveloperName: 'Reviews',
+        Alert_Kind__c: 'Dissonance',
+        Escalate_To__c: 'Queue',
+        Queue__c: 'CX_Team',
+      },
+    ]);
+    const salesforce = new SalesforceAdapter(h.config.salesforce!);
+    const queue = await salesforce.resolveQueue('CX_Team');
+    const request = { ownerId: h.ids.owner, managerId: h.ids.manager, ratedIds: [] };
+    expect(await salesforce.escalationOwner({ ...request, kind: 'dissonance' })).toBe(queue);
+    expect(await salesforce.escalationOwner({ ...request, kind: 'detractor_recovery' })).toBe(
+      lead.id,
+    );
+    // Léa rated herself: her manager's turn; and nobody when the manager is rated too.
+    expect(
+      await salesforce.escalationOwner({
+        ...request,
+        kind: 'promoter_thanks',
+        ratedIds: [lead.id],
+      }),
+    ).toBe(h.ids.manager);
+    expect(
+      await salesforce.escalationOwner({
+        ...request,
+        kind: 'promoter_thanks',
+        ratedIds: [lead.id, h.ids.manager],
+      }),
+    ).toBeUndefined();
+    org.replaceCustomMetadata('Escalation_Target__mdt', [
+      { DeveloperName: 'Default', Escalate_To__c: "Owner's manager" },
+    ]);
+  });
+
   it('applies a rule added on the HubSpot settings page, with its touchpoint, from the next answer', async () => {
     const settings = (await hubspotCall('GET', '/settings')).body;
     const rule = {

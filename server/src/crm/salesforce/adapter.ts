@@ -110,8 +110,7 @@ export class SalesforceAdapter implements CrmAdapter {
     if (target?.to === 'queue' && target.queue) found = await this.resolveQueue(target.queue);
     else if (target?.to === 'user' && target.userEmail)
       found = (await this.resolveUsers([target.userEmail])).get(target.userEmail.toLowerCase());
-    const chosen = found ?? request.managerId;
-    return chosen && !request.ratedIds.includes(chosen) ? chosen : undefined;
+    return [found, request.managerId].find((id) => id && !request.ratedIds.includes(id));
   }
 
   /** Every setting in force and the records it comes from, for `doctor`. */
