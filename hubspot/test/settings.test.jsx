@@ -305,6 +305,15 @@ describe('the HubSpot settings page', () => {
     });
   });
 
+  it('shows the escalation owners and the rule with a touchpoint Boucle saved', async () => {
+    const withEscalation = fromServer('settings-with-escalation');
+    const { find } = renderPage({ [loaded.request]: { body: withEscalation.body } });
+    await settle();
+    expect(find(Select, { name: 'escalation.team.7' }).props.value).toBe('502');
+    expect(find(Select, { name: 'escalation.defaultOwnerId' }).props.value).toBe('502');
+    expect(find(Select, { name: 'rules.3.touchpoint' }).props.value).toBe('contracting');
+  });
+
   it('marks an escalation owner Boucle refuses', async () => {
     const refused = fromServer('settings-invalid-escalation');
     const { find } = renderPage(serverRoutes(loaded, refused));
