@@ -12,7 +12,8 @@ import { startEmulators, type RunningEmulators } from './emulators/start.ts';
 import { createApp } from './http/app.ts';
 import { currentSettings, hubspotApp, hubspotJourney, pageSettings } from './http/hubspotApp.ts';
 import { Metrics } from './http/metrics.ts';
-import { DEMO_TAXONOMY, demoData, type DemoData } from './sandbox/demo.ts';
+import { DEMO_TAXONOMY, demoData, demoTeamsOf, type DemoData } from './sandbox/demo.ts';
+import { seedDemoSettings } from './sandbox/demoSettings.ts';
 import { openStore } from './store/open.ts';
 import type { Store, StoredCallback } from './store/store.ts';
 import type { CrmAdapter } from './crm/adapter.ts';
@@ -250,6 +251,7 @@ export async function startServer(
   ) {
     const demo = demoData(Date.now());
     seedEmulators(emulators, demo);
+    await seedDemoSettings(store, demo);
     await store.ingestAnswers(
       demo.answers,
       adapters.map((a) => a.crm),
@@ -353,7 +355,7 @@ function seedEmulators(emulators: RunningEmulators, demo: DemoData): void {
     firstName: p.firstName,
     lastName: p.lastName,
     userId: 9_000 + i,
-    teams: [],
+    teams: demoTeamsOf(p),
     archived: false,
     createdAt: new Date().toISOString(),
     updatedAt: new Date().toISOString(),
