@@ -7,6 +7,7 @@ import { OutageStreaks } from '../queue/outage.ts';
 import { Settlement } from '../queue/settlement.ts';
 import { QueueWorker } from '../queue/worker.ts';
 import { readRatingsBack } from '../readback/ratings.ts';
+import { sweepSyncErrors } from '../health/crmSyncErrors.ts';
 import type { Crm, Store } from '../store/store.ts';
 import { syncAnswers } from './answers.ts';
 import { syncCallbacks } from './callbacks.ts';
@@ -75,6 +76,8 @@ export class SyncEngine {
   private readonly clock: () => number;
   private readonly worker: QueueWorker;
   private lastSweep = 0;
+  /** The sweeps of the CRMs' health records, one after the other in this process. */
+  private healthSweeps: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
@@ -127,6 +130,7 @@ export class SyncEngine {
           return;
         await this.sweepEscalations();
         await this.readBackRatings();
+        await this.sweepSyncErrors();
         await this.pruneDoneJobs();
       },
     });
@@ -201,6 +205,32 @@ export class SyncEngine {
         }),
       )) ?? 0
     );
+  }
+
+  /**
+   * Mirrors the dead letters into the CRMs that show them to admins (Salesforce's Sync_Error__c),
+   * and replays what an admin asked for there (`health/crmSyncErrors.ts`); one replica at a time,
+   * and one sweep at a time in this process (a sweep a test asks for waits for the loop's).
+   */
+  sweepSyncErrors(): Promise<number> {
+    return this.oneAfterAnother(
+      async () =>
+        (await this.store.runExclusive('sync-errors-sweep', () =>
+          sweepSyncErrors({
+            store: this.store,
+            logger: this.logger,
+            clock: this.clock,
+            adapters: this.options.adapters,
+            poke: () => this.poke(),
+          }),
+        )) ?? 0,
+    );
+  }
+
+  private oneAfterAnother<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.healthSweeps.then(work, work);
+    this.healthSweeps = next.catch(() => undefined);
+    return next;
   }
 
   /**

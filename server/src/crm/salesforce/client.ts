@@ -53,6 +53,8 @@ export const chunks = <T>(items: readonly T[], size: number): T[][] =>
  */
 export class SalesforceClient {
   private connection: Promise<Connection> | undefined;
+  /** The connection once logged in, for what jsforce keeps on it (the last Sforce-Limit-Info). */
+  private current: Connection | undefined;
 
   constructor(
     readonly config: SalesforceConfig,
@@ -117,7 +119,7 @@ export class SalesforceClient {
   conn(): Promise<Connection> {
     this.connection ??= this.mint().then(
       ({ accessToken, instanceUrl }) =>
-        new jsforce.Connection({
+        (this.current = new jsforce.Connection({
           instanceUrl,
           accessToken,
           version: this.config.apiVersion,
@@ -127,7 +129,7 @@ export class SalesforceClient {
               (error: Error) => callback(error),
             );
           },
-        }),
+        })),
       (error: unknown) => {
         this.connection = undefined;
         throw error;
@@ -139,6 +141,20 @@ export class SalesforceClient {
   /** Logs in again at the next call (an expired session seen outside jsforce). */
   forgetConnection(): void {
     this.connection = undefined;
+  }
+
+  /** The org's URL (My Domain), for links to its records. */
+  async instanceUrl(): Promise<string> {
+    return (await this.conn()).instanceUrl;
+  }
+
+  /**
+   * The org's daily API requests used and allowed, as the last response's `Sforce-Limit-Info`
+   * said (jsforce keeps it on the connection): no call of its own.
+   */
+  apiUsage(): { used: number; limit: number } | undefined {
+    return (this.current?.limitInfo as { apiUsage?: { used: number; limit: number } } | undefined)
+      ?.apiUsage;
   }
 
   url(path: string): string {
