@@ -233,6 +233,4 @@ export interface SyncHealthInCrm {
   readReplayRequests(since: string | undefined): Promise<ReplayRequestsReadBack>;
   /** Upserts the health figures by key; results by key. */
   writeSyncStatus(items: readonly SyncStatusWrite[]): Promise<Map<string, RecordResult>>;
-  /** The CRM's daily API calls used and allowed, as it last reported them (no call of its own). */
-  apiUsage(): { used: number; limit: number } | undefined;
 }

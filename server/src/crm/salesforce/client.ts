@@ -53,8 +53,6 @@ export const chunks = <T>(items: readonly T[], size: number): T[][] =>
  */
 export class SalesforceClient {
   private connection: Promise<Connection> | undefined;
-  /** The connection once logged in, for what jsforce keeps on it (the last Sforce-Limit-Info). */
-  private current: Connection | undefined;
 
   constructor(
     readonly config: SalesforceConfig,
@@ -119,7 +117,7 @@ export class SalesforceClient {
   conn(): Promise<Connection> {
     this.connection ??= this.mint().then(
       ({ accessToken, instanceUrl }) =>
-        (this.current = new jsforce.Connection({
+        new jsforce.Connection({
           instanceUrl,
           accessToken,
           version: this.config.apiVersion,
@@ -129,7 +127,7 @@ export class SalesforceClient {
               (error: Error) => callback(error),
             );
           },
-        })),
+        }),
       (error: unknown) => {
         this.connection = undefined;
         throw error;
@@ -141,20 +139,6 @@ export class SalesforceClient {
   /** Logs in again at the next call (an expired session seen outside jsforce). */
   forgetConnection(): void {
     this.connection = undefined;
-  }
-
-  /** The org's URL (My Domain), for links to its records. */
-  async instanceUrl(): Promise<string> {
-    return (await this.conn()).instanceUrl;
-  }
-
-  /**
-   * The org's daily API requests used and allowed, as the last response's `Sforce-Limit-Info`
-   * said (jsforce keeps it on the connection): no call of its own.
-   */
-  apiUsage(): { used: number; limit: number } | undefined {
-    return (this.current?.limitInfo as { apiUsage?: { used: number; limit: number } } | undefined)
-      ?.apiUsage;
   }
 
   url(path: string): string {
@@ -388,5 +372,10 @@ export class SalesforceClient {
       }
       return { status: response.status, body: await response.text() };
     }
+  }
+
+  /** The org's URL (its My Domain), for links to its records. */
+  async instanceUrl(): Promise<string> {
+    return (await this.conn()).instanceUrl;
   }
 }

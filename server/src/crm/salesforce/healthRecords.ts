@@ -158,8 +158,4 @@ export class SalesforceHealthRecords implements SyncHealthInCrm {
       '/composite/sobjects/Sync_Status__c/External_Id__c',
     );
   }
-
-  apiUsage() {
-    return this.client.apiUsage();
-  }
 }
