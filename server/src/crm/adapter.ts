@@ -165,11 +165,25 @@ export interface CrmAdapter {
   /** Reachability and credentials, for `/health` and `doctor`. */
   check(): Promise<{ ok: boolean; detail: string }>;
   /**
+   * The daily API allocation as the CRM's last answer reported it (Salesforce: Sforce-Limit-Info;
+   * HubSpot: X-HubSpot-RateLimit-Daily), or undefined before any answer that carries it.
+   */
+  apiBudget?(): ApiBudget | undefined;
+  /**
    * Where this CRM shows admins the sync's health (Salesforce's `Sync_Error__c` and
    * `Sync_Status__c`); none: the CRM has no such records (HubSpot shows it on the settings page).
    */
   readonly healthRecords?: SyncHealthInCrm;
 }
+
+/** Calls counted against the CRM's daily allocation, and the allocation. */
+export interface ApiBudget {
+  readonly used: number;
+  readonly limit: number;
+}
+
+/** The kinds of job that write a CRM record (an outbound delivery writes none). */
+export type CrmJobKind = Exclude<JobKind, 'delivery'>;
 
 /** Where a sync error stands for the admin: open, queued again, or written since. */
 export type SyncErrorStatus = 'open' | 'replayed' | 'resolved';
@@ -182,7 +196,7 @@ export interface SyncErrorWrite {
   /** `crm:kind:ref`: the upsert key, and the result key. */
   readonly key: string;
   readonly crm: Crm;
-  readonly kind: JobKind;
+  readonly kind: CrmJobKind;
   readonly ref: string;
   readonly status: SyncErrorStatus;
   /** The rest is known while the job is dead; a status change alone leaves the fields as they are. */
@@ -212,7 +226,7 @@ export interface SyncStatusWrite {
   /** `crm:kind`: the upsert key, and the result key. */
   readonly key: string;
   readonly crm: Crm;
-  readonly kind: JobKind;
+  readonly kind: CrmJobKind;
   readonly object: string;
   readonly lastSuccessAt?: string;
   readonly backlog: number;

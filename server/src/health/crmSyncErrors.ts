@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type {
   CrmAdapter,
+  CrmJobKind,
   SyncErrorStatus,
   SyncErrorWrite,
   SyncHealthInCrm,
 } from '../crm/adapter.ts';
-import type { Crm, DeadJob, JobKind, Store } from '../store/store.ts';
+import type { Crm, DeadJob, Store } from '../store/store.ts';
 
 export interface SyncErrorSweepOptions {
   readonly store: Store;
@@ -20,7 +21,7 @@ export interface SyncErrorSweepOptions {
 const DEAD_LETTERS_READ = 1_000;
 
 /** The CRM object each kind of record is written to, as admins know them. */
-export const CRM_OBJECTS: Record<Crm, Record<JobKind, string>> = {
+export const CRM_OBJECTS: Record<Crm, Record<CrmJobKind, string>> = {
   salesforce: {
     answer: 'Survey_Response__c',
     rating: 'Response_Rating__c',
@@ -54,11 +55,11 @@ export const syncErrorKey = (job: { crm: string; kind: string; ref: string }) =>
 /** `crm:kind:ref` back into its parts; undefined for a key Boucle did not write. */
 export function parseSyncErrorKey(
   key: string,
-): { crm: Crm; kind: JobKind; ref: string } | undefined {
+): { crm: Crm; kind: CrmJobKind; ref: string } | undefined {
   const [crm, kind, ...rest] = key.split(':');
   const ref = rest.join(':');
   if (!crm || !kind || !ref || !CRMS.includes(crm) || !KINDS.includes(kind)) return undefined;
-  return { crm: crm as Crm, kind: kind as JobKind, ref };
+  return { crm: crm as Crm, kind: kind as CrmJobKind, ref };
 }
 
 /**
@@ -119,7 +120,10 @@ async function sweepOne(
   const requests = await target.readReplayRequests(since);
   const requested = new Set(requests.keys);
 
-  let dead = (await store.listDead(DEAD_LETTERS_READ)).filter((job) => CRMS.includes(job.crm));
+  // A CRM's records only: not the survey responses to fetch, nor the outbound deliveries.
+  let dead = (await store.listDead(DEAD_LETTERS_READ)).filter(
+    (job) => CRMS.includes(job.crm) && KINDS.includes(job.kind),
+  );
   const toReplay = dead.filter((job) => requested.has(syncErrorKey(job)));
   const replayed =
     toReplay.length > 0
@@ -151,11 +155,11 @@ async function sweepOne(
     writes.set(key, {
       key,
       crm: job.crm as Crm,
-      kind: job.kind,
+      kind: job.kind as CrmJobKind,
       ref: job.ref,
       status: 'open',
       jobId: job.id,
-      object: CRM_OBJECTS[job.crm as Crm][job.kind],
+      object: CRM_OBJECTS[job.crm as Crm][job.kind as CrmJobKind],
       errorCode: error.code,
       errorMessage: error.message,
       attempts: job.attempts,
@@ -255,7 +259,7 @@ async function crmIdsOf(store: Store, jobs: readonly DeadJob[]): Promise<Map<str
 /** The sync state of each key's record, by key. */
 async function syncStatesOf(store: Store, keys: readonly string[]): Promise<Map<string, string>> {
   const states = new Map<string, string>();
-  const groups = new Map<string, { crm: Crm; kind: JobKind; refs: string[] }>();
+  const groups = new Map<string, { crm: Crm; kind: CrmJobKind; refs: string[] }>();
   for (const key of keys) {
     const parts = parseSyncErrorKey(key);
     if (!parts) continue;

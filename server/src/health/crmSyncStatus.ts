@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { CrmAdapter, SyncStatusWrite } from '../crm/adapter.ts';
-import type { Crm, JobKind } from '../store/store.ts';
+import type { CrmAdapter, CrmJobKind, SyncStatusWrite } from '../crm/adapter.ts';
+import type { Crm } from '../store/store.ts';
 import { CRM_OBJECTS } from './crmSyncErrors.ts';
 
 /**
@@ -13,7 +13,7 @@ export interface HealthForCrm {
     readonly crm: Crm;
     readonly apiBudget: { readonly used: number; readonly limit: number } | null;
     readonly objects: readonly {
-      readonly kind: JobKind;
+      readonly kind: CrmJobKind;
       readonly lastSyncedAt: string | null;
       readonly backlog: number;
       readonly deadLetters: number;

@@ -1,11 +1,12 @@
 import type {
+  CrmJobKind,
   ReplayRequestsReadBack,
   SyncErrorStatus,
   SyncErrorWrite,
   SyncHealthInCrm,
   SyncStatusWrite,
 } from '../adapter.ts';
-import type { Crm, JobKind } from '../../store/store.ts';
+import type { Crm } from '../../store/store.ts';
 import type { SalesforceClient, SObject } from './client.ts';
 import { salesforceInstant } from './mappers.ts';
 
@@ -13,7 +14,7 @@ import { salesforceInstant } from './mappers.ts';
 const REPLAY_PAGE = 200;
 
 const CRM_VALUES: Record<Crm, string> = { salesforce: 'Salesforce', hubspot: 'HubSpot' };
-const KIND_VALUES: Record<JobKind, string> = {
+const KIND_VALUES: Record<CrmJobKind, string> = {
   answer: 'Answer',
   rating: 'Rating',
   callback: 'Callback',
