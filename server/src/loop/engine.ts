@@ -9,6 +9,8 @@ import { Settlement } from '../queue/settlement.ts';
 import { QueueWorker } from '../queue/worker.ts';
 import { readRatingsBack } from '../readback/ratings.ts';
 import { sweepSyncErrors } from '../health/crmSyncErrors.ts';
+import { CrmSyncStatus } from '../health/crmSyncStatus.ts';
+import { syncHealth } from '../health/summary.ts';
 import type { Crm, Store } from '../store/store.ts';
 import { syncAnswers } from './answers.ts';
 import { syncCallbacks } from './callbacks.ts';
@@ -86,6 +88,8 @@ export class SyncEngine {
   private healthSweeps: Promise<unknown> = Promise.resolve();
   /** Outages and API budgets, kept in the store for the health summary (`health/`). */
   readonly recorder: HealthRecorder;
+  /** The health summary written into the CRMs that show it (`health/crmSyncStatus.ts`). */
+  private readonly status: CrmSyncStatus;
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
@@ -94,6 +98,12 @@ export class SyncEngine {
     const random = options.random ?? Math.random;
     const maxAttempts = options.maxAttempts ?? 20;
     this.recorder = new HealthRecorder(this.store, this.clock, this.logger);
+    this.status = new CrmSyncStatus({
+      adapters: options.adapters,
+      logger: this.logger,
+      clock: this.clock,
+      summary: (now) => syncHealth(this.store, now, { crms: this.crms }),
+    });
     const outages = new OutageStreaks(random, options.backoffBaseMs, this.recorder);
     const settlement = new Settlement({
       store: this.store,
@@ -141,6 +151,7 @@ export class SyncEngine {
         await this.sweepEscalations();
         await this.readBackRatings();
         await this.sweepSyncErrors();
+        await this.writeSyncStatus();
         await this.pruneDoneJobs();
         await this.pruneSyncLog();
         await this.checkAlerts();
@@ -236,6 +247,18 @@ export class SyncEngine {
             poke: () => this.poke(),
           }),
         )) ?? 0,
+    );
+  }
+
+  /**
+   * Writes the health summary (`health/summary.ts`) into the CRMs that show it to admins
+   * (Salesforce's Sync_Status__c), when a figure changed or every 5 minutes; returns the CRMs
+   * written to.
+   */
+  writeSyncStatus(): Promise<Crm[]> {
+    return this.oneAfterAnother(
+      async () =>
+        (await this.store.runExclusive('sync-status-sweep', () => this.status.sweep())) ?? [],
     );
   }
 

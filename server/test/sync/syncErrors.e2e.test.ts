@@ -1,5 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SalesforceAdapter } from '../../src/crm/salesforce/adapter.ts';
 import { answer, startHarness, waitFor, type Harness } from './harness.ts';
+
+/** The GraphQL text of a component, as its `gql` tag holds it. */
+function componentQuery(name: string): string {
+  const source = readFileSync(
+    new URL(`../../../salesforce/force-app/main/default/lwc/${name}/${name}.js`, import.meta.url),
+    'utf8',
+  );
+  return (/gql`([\s\S]*?)`/.exec(source) as RegExpExecArray)[1] as string;
+}
 
 type Row = Record<string, unknown>;
 
@@ -171,5 +182,69 @@ describe('dead letters in Salesforce (Sync_Error__c)', () => {
     );
     await h.server.engine.sweepSyncErrors();
     expect(await syncErrors(key)).toEqual([expect.objectContaining({ Status__c: 'Resolved' })]);
+  });
+
+  it('writes the health figures into Sync_Status__c, one record per CRM and kind, which the health component reads', async () => {
+    await waitFor(
+      async () => {
+        const open = await h.server.store.openJobCounts();
+        return Object.entries(open).every(([key, n]) => key.endsWith('.dead') || n === 0);
+      },
+      20_000,
+      'an idle queue',
+    );
+    await h.server.engine.writeSyncStatus();
+    const statuses = (await h.sf()).Sync_Status__c ?? [];
+    const byKey = new Map(statuses.map((r) => [String(r.External_Id__c), r]));
+    expect(byKey.size).toBe(statuses.length);
+    expect([...byKey.keys()].filter((key) => key.startsWith('salesforce:')).sort()).toEqual([
+      'salesforce:answer',
+      'salesforce:callback',
+      'salesforce:rating',
+      'salesforce:rollup',
+    ]);
+    expect(byKey.has('hubspot:answer')).toBe(true);
+    const deadCallbacks = (await h.server.store.listDead(100)).filter(
+      (job) => job.crm === 'salesforce' && job.kind === 'callback',
+    ).length;
+    expect(deadCallbacks).toBeGreaterThan(0); // the callbacks of the refused answers
+    expect(byKey.get('salesforce:callback')).toMatchObject({
+      CRM__c: 'Salesforce',
+      Job_Kind__c: 'Callback',
+      Object__c: 'Callback__c',
+      Dead_Letters__c: deadCallbacks,
+      Backlog__c: 0,
+    });
+    const answers = byKey.get('salesforce:answer');
+    expect(answers).toMatchObject({ Dead_Letters__c: 0, Backlog__c: 0 });
+    expect(Date.parse(String(answers?.Last_Success_At__c))).toBeGreaterThan(Date.now() - 60_000);
+    // The org's API usage as its Sforce-Limit-Info headers said it (the emulator allows 100,000).
+    expect(answers?.API_Daily_Limit__c).toBe(100_000);
+    expect(Number(answers?.API_Calls_Today__c)).toBeGreaterThan(0);
+
+    // Nothing changed: the next sweep writes nothing.
+    const before = (await writes('Sync_Status__c'))[String(answers?.Id)];
+    expect(await h.server.engine.writeSyncStatus()).toEqual([]);
+    expect((await writes('Sync_Status__c'))[String(answers?.Id)]).toBe(before);
+
+    // The component's own query, as Lightning Data Service sends it, reads them back.
+    const adapter = new SalesforceAdapter(h.config.salesforce!);
+    const response = await adapter.uiApi('POST', 'graphql', {
+      query: componentQuery('boucleSyncHealth'),
+      variables: {},
+    });
+    expect(response.status).toBe(200);
+    const body = JSON.parse(response.body) as {
+      data: { uiapi: { query: { statuses: { edges: { node: Record<string, unknown> }[] } } } };
+    };
+    const nodes = body.data.uiapi.query.statuses.edges.map((edge) => edge.node);
+    expect(nodes).toHaveLength(statuses.length);
+    expect(
+      nodes.find((n) => (n.key as { value: string }).value === 'salesforce:callback'),
+    ).toMatchObject({
+      crm: { value: 'Salesforce' },
+      kind: { value: 'Callback' },
+      deadLetters: { value: deadCallbacks },
+    });
   });
 });

@@ -1,7 +1,13 @@
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { CrmAdapter, SyncHealthInCrm } from '../../src/crm/adapter.ts';
 import { syncErrorRecord, syncStatusRecord } from '../../src/crm/salesforce/healthRecords.ts';
 import { crmErrorOf, parseSyncErrorKey, syncErrorKey } from '../../src/health/crmSyncErrors.ts';
-import { syncStatusWrites } from '../../src/health/crmSyncStatus.ts';
+import {
+  CrmSyncStatus,
+  STATUS_HEARTBEAT_MS,
+  syncStatusWrites,
+} from '../../src/health/crmSyncStatus.ts';
 
 describe('the sync errors’ keys and errors', () => {
   it.each([
@@ -154,5 +160,62 @@ describe('Sync_Status__c records', () => {
     // Never synced, and a budget not reported yet: blank, not zero.
     expect(records[1]).toMatchObject({ Last_Success_At__c: null });
     expect(records[2]).toMatchObject({ API_Calls_Today__c: null, API_Daily_Limit__c: null });
+  });
+});
+
+describe('CrmSyncStatus', () => {
+  const figures = (backlog: number) => ({
+    crms: [
+      {
+        crm: 'salesforce' as const,
+        apiBudget: { used: backlog * 10, limit: 1000 },
+        objects: [{ kind: 'answer' as const, lastSyncedAt: null, backlog, deadLetters: 0 }],
+      },
+    ],
+  });
+  function setup() {
+    let now = Date.parse('2026-12-01T10:00:00.000Z');
+    let backlog = 1;
+    const written: string[] = [];
+    const records: SyncHealthInCrm = {
+      writeSyncErrors: async () => new Map(),
+      readReplayRequests: async () => ({ keys: [] }),
+      writeSyncStatus: async (items) => {
+        written.push(...items.map((item) => `${item.key}=${item.backlog}`));
+        return new Map(items.map((item) => [item.key, { ok: true as const, crmId: 'a0' }]));
+      },
+    };
+    const status = new CrmSyncStatus({
+      adapters: [{ crm: 'salesforce', healthRecords: records } as unknown as CrmAdapter],
+      logger: pino({ level: 'silent' }),
+      clock: () => now,
+      summary: async () => figures(backlog),
+    });
+    return {
+      status,
+      written,
+      later: (ms: number) => (now += ms),
+      backlogIs: (n: number) => (backlog = n),
+    };
+  }
+
+  it('writes when a figure changes, the API calls used aside', async () => {
+    const { status, written, later, backlogIs } = setup();
+    expect(await status.sweep()).toEqual(['salesforce']);
+    later(60_000);
+    expect(await status.sweep()).toEqual([]);
+    backlogIs(2);
+    expect(await status.sweep()).toEqual(['salesforce']);
+    expect(written).toEqual(['salesforce:answer=1', 'salesforce:answer=2']);
+  });
+
+  it('writes unchanged figures again after 5 minutes, so the component can tell Boucle stopped', async () => {
+    const { status, written, later } = setup();
+    await status.sweep();
+    later(STATUS_HEARTBEAT_MS - 1);
+    expect(await status.sweep()).toEqual([]);
+    later(1);
+    expect(await status.sweep()).toEqual(['salesforce']);
+    expect(written).toHaveLength(2);
   });
 });
