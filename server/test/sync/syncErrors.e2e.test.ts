@@ -247,4 +247,47 @@ describe('dead letters in Salesforce (Sync_Error__c)', () => {
       deadLetters: { value: deadCallbacks },
     });
   });
+
+  it("shows HubSpot's refusals in the org too, without a link to a record of this org", async () => {
+    await fetch(`${h.emulators.hubspotUrl}/__emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        rules: [
+          {
+            match: '/batch/',
+            recordErrorCode: 'VALIDATION_ERROR',
+            recordMatch: '"api:se-hs-',
+            message: 'Property values were not valid',
+          },
+        ],
+      }),
+    });
+    await h.api('POST', '/v1/answers', { answers: [answer({ id: 'se-hs-1', score: 8 })] });
+    await waitFor(
+      async () =>
+        (await h.server.store.listDead(100)).some(
+          (job) => job.crm === 'hubspot' && job.ref === 'api:se-hs-1',
+        ),
+      20_000,
+      'the dead HubSpot answer',
+    );
+    await h.server.engine.sweepSyncErrors();
+    expect(await syncErrors('hubspot:answer:api:se-hs-1')).toEqual([
+      expect.objectContaining({
+        CRM__c: 'HubSpot',
+        Object__c: 'boucle_survey_response',
+        Error_Code__c: 'VALIDATION_ERROR',
+        Error_Message__c: 'Property values were not valid',
+        Status__c: 'Open',
+        Record_Link__c: null,
+      }),
+    ]);
+    // Salesforce took the same answer.
+    await waitFor(
+      async () => Boolean(await surveyResponse('api:se-hs-1')),
+      20_000,
+      'the answer in Salesforce',
+    );
+  });
 });
