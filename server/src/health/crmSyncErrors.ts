@@ -196,7 +196,7 @@ async function sweepOne(
     });
   }
   if (writes.size === 0) {
-    if (requests.cursor && requests.cursor !== since)
+    if (requested.size === 0 && requests.cursor && requests.cursor !== since)
       await store.setCursor(cursorName, requests.cursor);
     return replayed;
   }
@@ -225,8 +225,9 @@ async function sweepOne(
       { crm, refused, err: firstError && !firstError.ok ? firstError.error.message : undefined },
       'the CRM refused sync errors; they are written at the next sweep',
     );
-  // A replay request whose clearing was refused is read again: the cursor waits for it.
-  const unserved = [...requested].some((key) => writes.has(key) && !results.get(key)?.ok);
+  // A replay request not served (its clearing refused, its dead job past this sweep's page) is
+  // read again: the cursor waits for it.
+  const unserved = [...requested].some((key) => !results.get(key)?.ok);
   if (!unserved && requests.cursor && requests.cursor !== since)
     await store.setCursor(cursorName, requests.cursor);
   return replayed;

@@ -75,8 +75,9 @@ const SWEEP_EVERY_MS = 60_000;
  * ratings, callbacks and rollups, `loop/*.ts`), which write through the CRM's adapter and settle
  * each job alone (`queue/settlement.ts`): done, retried with backoff, parked (respondent not in the
  * CRM yet) or dead-lettered with its last error. Every minute the first loop also runs the
- * escalation sweep, the read-backs from the CRMs (`readback/`), the pruning of done jobs and of
- * the sync log, and the alerts' check.
+ * escalation sweep, the read-backs from the CRMs (`readback/`), the sync's health records in the
+ * CRMs that show it (`health/crmSyncErrors.ts`, `health/crmSyncStatus.ts`), the pruning of done
+ * jobs and of the sync log, and the alerts' check.
  */
 export class SyncEngine {
   private readonly store: Store;
