@@ -6,6 +6,7 @@ import type {
   SyncErrorWrite,
   SyncHealthInCrm,
 } from '../crm/adapter.ts';
+import { crmKey } from '../crm/keys.ts';
 import type { Crm, DeadJob, Store } from '../store/store.ts';
 
 export interface SyncErrorSweepOptions {
@@ -117,13 +118,16 @@ async function sweepOne(
   const cursorName = `${crm}.syncErrorsReplayCursor`;
   const state = JSON.parse((await store.getCursor(stateName)) ?? '{}') as MirrorState;
   const since = await store.getCursor(cursorName);
-  const requests = await target.readReplayRequests(since);
-  const requested = new Set(requests.keys);
-
   // A CRM's records only: not the survey responses to fetch, nor the outbound deliveries.
   let dead = (await store.listDead(DEAD_LETTERS_READ)).filter(
     (job) => CRMS.includes(job.crm) && KINDS.includes(job.kind),
   );
+  const requests = await target.readReplayRequests(since);
+  // The org holds keys cut to fit its field (`crmKey`): back to Boucle's.
+  const keyOf = new Map(
+    [...dead.map(syncErrorKey), ...Object.keys(state)].map((key) => [crmKey(key), key]),
+  );
+  const requested = new Set(requests.keys.map((key) => keyOf.get(key) ?? key));
   const toReplay = dead.filter((job) => requested.has(syncErrorKey(job)));
   const replayed =
     toReplay.length > 0

@@ -290,4 +290,48 @@ describe('dead letters in Salesforce (Sync_Error__c)', () => {
       'the answer in Salesforce',
     );
   });
+
+  it('keys the error of a record whose id fills its 255 characters so that it fits, and replays it from the org', async () => {
+    const id = `se-long-${'x'.repeat(247)}`; // 255 characters, the longest id the API takes
+    await faults([
+      {
+        match: 'composite',
+        recordErrorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+        message: 'Touchpoint is mandatory for Acme',
+        recordMatch: '"External_Id__c":"api:se-long-',
+      },
+    ]);
+    await h.api('POST', '/v1/answers', { answers: [answer({ id, score: 8 })] });
+    await waitFor(
+      async () =>
+        (await h.server.store.listDead(100)).some(
+          (job) => job.crm === 'salesforce' && job.ref === `api:${id}`,
+        ),
+      20_000,
+      'the dead answer',
+    );
+    await h.server.engine.sweepSyncErrors();
+    const error = ((await h.sf()).Sync_Error__c ?? []).find((r) =>
+      String(r.External_Id__c).startsWith('salesforce:answer:api:se-long-'),
+    );
+    expect(String(error?.External_Id__c)).toHaveLength(255);
+    expect(String(error?.Boucle_Ref__c)).toHaveLength(255);
+
+    await faults([]);
+    const org = h.emulators.salesforce.org;
+    org.runAs(adminId, () => org.update('Sync_Error__c', error?.Id, { Replay_Requested__c: true }));
+    expect(await h.server.engine.sweepSyncErrors()).toBe(1);
+    await waitFor(
+      async () =>
+        (await h.server.store.syncStates('salesforce', 'answer', [`api:${id}`])).get(`api:${id}`)
+          ?.state === 'synced',
+      20_000,
+      'the long answer synced',
+    );
+    await h.server.engine.sweepSyncErrors();
+    expect(((await h.sf()).Sync_Error__c ?? []).find((r) => r.Id === error?.Id)).toMatchObject({
+      Status__c: 'Resolved',
+      Replay_Requested__c: false,
+    });
+  });
 });

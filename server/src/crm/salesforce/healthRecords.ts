@@ -7,6 +7,7 @@ import type {
   SyncStatusWrite,
 } from '../adapter.ts';
 import type { Crm } from '../../store/store.ts';
+import { crmKey } from '../keys.ts';
 import type { SalesforceClient, SObject } from './client.ts';
 import { salesforceInstant } from './mappers.ts';
 
@@ -72,10 +73,11 @@ export function syncErrorRecord(item: SyncErrorWrite, instanceUrl: string): SObj
   const inThisOrg = item.crm === 'salesforce' && item.recordId && item.object;
   return {
     attributes: { type: 'Sync_Error__c' },
-    External_Id__c: item.key,
+    // Keys that fit Text(255), as every record's (a long ref gets its start and a hash).
+    External_Id__c: crmKey(item.key),
     CRM__c: CRM_VALUES[item.crm],
     Job_Kind__c: KIND_VALUES[item.kind],
-    Boucle_Ref__c: item.ref,
+    Boucle_Ref__c: crmKey(item.ref),
     Status__c: STATUS_VALUES[item.status],
     ...(item.jobId !== undefined && { Job_Id__c: item.jobId }),
     ...(item.object !== undefined && { Object__c: item.object }),
