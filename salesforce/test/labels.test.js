@@ -63,6 +63,8 @@ describe('object and field translations', () => {
     'Quiet_Period__mdt',
     'Dissonance_Band__mdt',
     'Escalation_Target__mdt',
+    'Sync_Error__c',
+    'Sync_Status__c',
   ];
 
   it.each(objects)('%s: every custom field has a French label and help text', (object) => {

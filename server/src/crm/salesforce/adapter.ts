@@ -39,6 +39,7 @@ import {
 import { namespacedName } from './namespace.ts';
 import { BACKLOG_ROUND_SIZE, DEFAULT_BULK_THRESHOLD } from './bulk.ts';
 import { readCallbacks, readRatings } from './readBack.ts';
+import { HEALTH_FIELDS_WRITTEN, SalesforceHealthRecords } from './healthRecords.ts';
 import { resolveAnswers } from './resolve.ts';
 import { SalesforceSettings } from './settingsCache.ts';
 
@@ -73,6 +74,8 @@ export class SalesforceAdapter implements CrmAdapter {
   touchpointProblems: string[] = [];
   /** Business hours, survey pressure, dissonance bands and escalation targets (custom metadata). */
   readonly settings: SalesforceSettings;
+  /** Sync_Error__c and Sync_Status__c: the sync's health where admins work (`healthRecords.ts`). */
+  readonly healthRecords: SalesforceHealthRecords;
 
   constructor(
     private readonly config: SalesforceConfig,
@@ -81,6 +84,7 @@ export class SalesforceAdapter implements CrmAdapter {
     this.client = new SalesforceClient(config, clock);
     this.resolved = new ResolutionCache(RESOLUTION_TTL_MS, clock);
     this.settings = new SalesforceSettings(this.client, clock, RULES_TTL_MS);
+    this.healthRecords = new SalesforceHealthRecords(this.client);
   }
 
   /** Business_Hours__mdt (the active record) and Holiday__mdt; none active: around the clock. */
@@ -273,7 +277,10 @@ export class SalesforceAdapter implements CrmAdapter {
   /** The objects and fields Boucle writes that the org lacks (`Object.Field`), from describes. */
   async missingFields(): Promise<string[]> {
     const missing: string[] = [];
-    for (const [object, fields] of Object.entries(SALESFORCE_FIELDS_WRITTEN)) {
+    for (const [object, fields] of Object.entries({
+      ...SALESFORCE_FIELDS_WRITTEN,
+      ...HEALTH_FIELDS_WRITTEN,
+    })) {
       let described: { fields: { name: string }[] };
       try {
         described = await this.client.get(
