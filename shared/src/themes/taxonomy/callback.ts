@@ -31,7 +31,6 @@ export const CALLBACK: ThemeDefinition = {
       'email',
       'emails',
       'courriel',
-      'nouvelles',
     ],
     en: [
       'callback',
@@ -60,6 +59,11 @@ export const CALLBACK: ThemeDefinition = {
   phrases: {
     fr: [
       'prise de contact',
+      'des nouvelles',
+      'pas de nouvelles',
+      'aucune nouvelle',
+      'aucun suivi',
+      'personne ne decroche',
       'retour d appel',
       'pas de retour',
       'aucun retour',
@@ -80,6 +84,9 @@ export const CALLBACK: ThemeDefinition = {
       'follow up',
       'followed up',
       'touch base',
+      'follow-up',
+      'picks up the phone',
+      'switchboard',
       'in touch',
       'no reply',
       'no answer',
