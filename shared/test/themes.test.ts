@@ -12,6 +12,7 @@ import {
   sentencesOf,
   stemWord,
   summarizeThemes,
+  topIrritants,
   type ThemedAnswer,
 } from '../src/themes/index.ts';
 
@@ -492,6 +493,37 @@ describe('summarizeThemes', () => {
       'client lent',
       'erreurs portail',
     ]);
+  });
+});
+
+describe('topIrritants', () => {
+  const themed = (themes: string[], unhappy: boolean): ThemedAnswer => ({
+    themes,
+    unhappy,
+    period: 'current',
+  });
+
+  it('ranks the themes of unhappy answers, most unhappy first, then most named, at most the limit asked', () => {
+    const answers = [
+      themed(['delivery', 'delays'], true),
+      themed(['delivery'], true),
+      themed(['billing'], true),
+      themed(['staff'], false),
+      themed(['delays'], false),
+    ];
+    expect(topIrritants(answers, 2).map((t) => [t.theme, t.unhappyCount, t.count])).toEqual([
+      ['delivery', 2, 2],
+      ['delays', 1, 2],
+    ]);
+  });
+
+  it('leaves out the themes only happy answers name', () => {
+    expect(topIrritants([themed(['staff'], false), themed([], true)])).toEqual([]);
+  });
+
+  it('gives each irritant its share of the unhappy answers and its margin', () => {
+    const [first] = topIrritants([themed(['price'], true), themed([], true)]);
+    expect(first).toMatchObject({ theme: 'price', unhappyShare: 50, margin: 69.3 });
   });
 });
 
