@@ -216,6 +216,22 @@ describe('analyzeVerbatim: sentiment', () => {
     },
   );
 
+  it.each([
+    ['L’application est moins rapide.', 'negative'],
+    ['The app is less responsive.', 'negative'],
+    ['Moins cher que notre ancien fournisseur.', 'positive'],
+    ['Fewer breakdowns this year.', 'positive'],
+  ])('turns the opinion after a comparative of less (%s)', (text, sentiment) => {
+    expect(sentimentOf(text)).toBe(sentiment);
+  });
+
+  it.each([['Au moins la livraison était à l’heure.'], ['Du moins, le support est rapide.']])(
+    'reads "au moins" and "du moins" as no comparative (%s)',
+    (text) => {
+      expect(sentimentOf(text)).toBe('positive');
+    },
+  );
+
   it('reads a sentence of contrast words alone as neutral', () => {
     expect(sentimentOf('Mais, but.')).toBe('neutral');
   });

@@ -138,7 +138,7 @@ function compileLanguage(
   return {
     language,
     stopWords: new Set(lexicon.stopWords),
-    negators: new Set(lexicon.negators),
+    negators: new Set([...lexicon.negators, ...lexicon.comparatives]),
     intensifiers: new Set(lexicon.intensifiers),
     diminishers: new Set(lexicon.diminishers),
     contrasts: new Set(lexicon.contrasts),
@@ -232,9 +232,11 @@ function readClause(
     set: 'negators' | 'intensifiers' | 'diminishers' | 'excess' | 'stopWords' | 'absences',
     i: number,
   ) => languages.some((lang) => lang[set].has(tokens[i] as string));
-  // "peu réactif" negates; "un peu lent" only softens.
+  // "peu réactif" negates, "un peu lent" only softens; "moins cher" turns, "au moins" does not.
   const isNegator = (i: number) =>
-    isIn('negators', i) && !(tokens[i] === 'peu' && tokens[i - 1] === 'un');
+    isIn('negators', i) &&
+    !(tokens[i] === 'peu' && tokens[i - 1] === 'un') &&
+    !(tokens[i] === 'moins' && (tokens[i - 1] === 'au' || tokens[i - 1] === 'du'));
   // "pas du tout", "not ... at all": the negation is a strong one.
   const joined = ` ${tokens.join(' ')} `;
   const negation =

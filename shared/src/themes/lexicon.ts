@@ -33,6 +33,11 @@ export interface LanguageLexicon {
    * praise ("Génial, encore une facture fausse", "Great, another late delivery").
    */
   readonly repetitions: readonly string[];
+  /**
+   * Comparatives of less: they turn the opinion that follows, as a negator does ("moins
+   * rapide", "less responsive", "moins cher", "fewer breakdowns").
+   */
+  readonly comparatives: readonly string[];
   /** Words that open a contrast: what follows weighs more than what precedes ("mais", "but"). */
   readonly contrasts: readonly string[];
   /** Opinion words and phrases with their polarity, −2…2. */
@@ -43,12 +48,14 @@ export const LEXICONS: Readonly<Record<VerbatimLanguage, LanguageLexicon>> = {
   fr: {
     ...FRENCH,
     absences: ['jamais'],
+    comparatives: ['moins'],
     repetitions: ['encore', 'enieme', 'troisieme', 'quatrieme', 'nouveau', 'nouvelle'],
     polarity: { ...FRENCH.polarity, ...FRENCH_IDIOMS },
   },
   en: {
     ...ENGLISH,
     absences: ['never'],
+    comparatives: ['less', 'fewer'],
     repetitions: ['again', 'another', 'third', 'fourth'],
     polarity: { ...ENGLISH.polarity, ...ENGLISH_IDIOMS },
   },

@@ -59,6 +59,9 @@ export const CALLBACK: ThemeDefinition = {
   phrases: {
     fr: [
       'prise de contact',
+      'obtenir un retour',
+      'ne repond plus',
+      'ne repondent plus',
       'des nouvelles',
       'pas de nouvelles',
       'aucune nouvelle',
@@ -84,6 +87,9 @@ export const CALLBACK: ThemeDefinition = {
       'follow up',
       'followed up',
       'touch base',
+      'returning our calls',
+      'stopped answering',
+      'hear back',
       'follow-up',
       'picks up the phone',
       'switchboard',
