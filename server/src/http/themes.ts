@@ -79,7 +79,8 @@ export async function themesReport(
   for (const answer of answers) {
     const key = groupKeyOf(answer, query.by as Exclude<ThemesQuery['by'], 'team'>);
     const list = groups.get(key) ?? [];
-    const comment = answer.comment?.trim();
+    // Untrimmed, as the account card reads it, so both find the same cached analysis.
+    const comment = answer.comment?.trim() ? answer.comment : undefined;
     list.push({
       themes: comment
         ? cache

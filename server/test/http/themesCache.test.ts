@@ -77,6 +77,17 @@ describe('GET /v1/themes: analyses cached per answer and taxonomy', () => {
     expect(second).toEqual(first);
   });
 
+  it('lets the account card read the analyses GET /v1/themes made, and the reverse', async () => {
+    const before = calls;
+    const response = await fetch(`${url}/v1/accounts/acme.example/summary`, {
+      headers: { authorization: 'Bearer test-key-0123456789' },
+    });
+    expect(response.status).toBe(200);
+    const card = (await response.json()) as { verbatims: { themes: unknown[] }[] };
+    expect(card.verbatims.length).toBeGreaterThan(0);
+    expect(calls).toBe(before);
+  });
+
   it('analyses only the comment of a new answer on the next request', async () => {
     const before = calls;
     await store.ingestAnswers([answer('c-4', 1, 'Facture fausse.', 1)], [], NOW);
