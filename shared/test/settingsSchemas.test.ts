@@ -149,6 +149,8 @@ describe('settings schemas', () => {
       contactMinDays: 90,
       accountWindowDays: 30,
       quietPeriods: [],
+      contactWindowDays: 30,
+      accountMinDays: 0,
     });
     expect(
       issuesOf(surveyPressureSchema, { quietPeriods: [{ from: '13-01', to: '12-31' }] }),

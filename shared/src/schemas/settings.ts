@@ -111,6 +111,15 @@ export const surveyPressureSchema = z.strictObject({
     .optional(),
   accountWindowDays: days(1).default(30),
   quietPeriods: z.array(quietPeriodSchema).max(50).default([]),
+  /** At most this many surveys per contact in any `contactWindowDays` (none: no such cap). */
+  contactMaxSurveys: z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be ≥ 1' })
+    .optional(),
+  contactWindowDays: days(1).default(30),
+  /** At least this many days between two surveys of the same account (0: no gap). */
+  accountMinDays: days(0).default(0),
 });
 
 /** Validated survey-pressure caps. */
@@ -129,6 +138,8 @@ export const serverSettingsSchema = z
       contactMinDays: 90,
       accountWindowDays: 30,
       quietPeriods: [],
+      contactWindowDays: 30,
+      accountMinDays: 0,
     }),
     touchpoints: touchpointsSchema.optional(),
   })
