@@ -151,6 +151,7 @@ describe('settings schemas', () => {
       quietPeriods: [],
       contactWindowDays: 30,
       accountMinDays: 0,
+      followUpDelayDays: 30,
     });
     expect(
       issuesOf(surveyPressureSchema, { quietPeriods: [{ from: '13-01', to: '12-31' }] }),

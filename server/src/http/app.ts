@@ -60,6 +60,8 @@ export interface AppDeps {
   readonly verbatims?: Verbatims;
   /** Proxies whose `X-Forwarded-For` gives `req.ip` (BOUCLE_TRUST_PROXY); default: none. */
   readonly trustProxy?: TrustProxy;
+  /** Survey pressure and survey requests (`surveys/router.ts`), mounted under `/v1`. */
+  readonly surveys?: express.Router;
 }
 
 /** One rating, or `{"ratings": [...]}`: a body with a `ratings` key is read as a batch. */
@@ -202,6 +204,7 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
   v1.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  if (deps.surveys) v1.use(deps.surveys);
 
   v1.post('/answers', async (req, res) => {
     const parsed = answersBodySchema.safeParse(req.body);

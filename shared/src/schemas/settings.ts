@@ -120,6 +120,11 @@ export const surveyPressureSchema = z.strictObject({
   contactWindowDays: days(1).default(30),
   /** At least this many days between two surveys of the same account (0: no gap). */
   accountMinDays: days(0).default(0),
+  /**
+   * Days after a detractor's callback is resolved before they are surveyed again, under the same
+   * caps (0: no follow-up survey).
+   */
+  followUpDelayDays: days(0).default(30),
 });
 
 /** Validated survey-pressure caps. */
@@ -140,6 +145,7 @@ export const serverSettingsSchema = z
       quietPeriods: [],
       contactWindowDays: 30,
       accountMinDays: 0,
+      followUpDelayDays: 30,
     }),
     touchpoints: touchpointsSchema.optional(),
   })
