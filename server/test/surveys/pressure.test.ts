@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReceiver, TEST_SECRET } from '../outbound/receiver.ts';
+import { STORES } from '../store/postgres.ts';
 import { startSurveyApp, type SurveyApp } from './surveyApp.ts';
 
 // Survey pressure over HTTP: GET /v1/survey-permission and POST /v1/survey-requests on a clock
@@ -8,13 +9,13 @@ import { startSurveyApp, type SurveyApp } from './surveyApp.ts';
 
 const WEEKLY = { contactMinDays: 0, contactMaxSurveys: 2, contactWindowDays: 7 };
 
-describe('survey pressure over the API', () => {
+describe.each(STORES)('survey pressure over the API (%s)', (_name, location) => {
   const open: { close(): Promise<void> }[] = [];
   afterEach(async () => {
     for (const item of open.splice(0)) await item.close();
   });
   async function app(now = '2026-06-15T12:00:00Z', outbound = {}) {
-    const started = await startSurveyApp({ now, outbound });
+    const started = await startSurveyApp({ now, outbound, location: await location() });
     open.push(started);
     return started;
   }
@@ -202,6 +203,15 @@ describe('survey pressure over the API', () => {
     expect(second.body.next).toBeNull();
     const refused = await s.api('GET', '/v1/survey-requests?status=refused');
     expect(emails(refused)).toEqual(['a@one.example']);
+  });
+
+  it('is described in /openapi.json', async () => {
+    const s = await app();
+    const { body } = await s.api('GET', '/openapi.json');
+    const paths = body.paths as Record<string, Record<string, unknown>>;
+    expect(Object.keys(paths['/v1/survey-permission']!)).toEqual(['get']);
+    expect(Object.keys(paths['/v1/survey-requests']!).sort()).toEqual(['get', 'post']);
+    expect(paths['/v1/survey-requests/{id}']).toHaveProperty('get');
   });
 
   describe('bad input', () => {
