@@ -96,6 +96,21 @@ export const surveyRequestsQuerySchema = z.object({
     .optional(),
 });
 
+/**
+ * The body, with `touchpoint`, `reason` and `account` taken from the query string where it has
+ * none: a HubSpot workflow's webhook sends contact properties in its body, and fixed values most
+ * simply as query parameters of its URL (`…/v1/survey-requests?touchpoint=after-sale`).
+ */
+function withQueryDefaults(body: unknown, query: Record<string, unknown>): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const defaults = Object.fromEntries(
+    (['touchpoint', 'reason', 'account'] as const).flatMap((key) =>
+      typeof query[key] === 'string' ? [[key, query[key]]] : [],
+    ),
+  );
+  return { ...defaults, ...body };
+}
+
 const cursorOf = (next: { createdAt: number; id: string }) =>
   Buffer.from(`${next.createdAt}.${next.id}`).toString('base64url');
 
@@ -137,8 +152,9 @@ export function surveyRouter(deps: SurveyRouterDeps): express.Router {
   // decision, not an error: a Flow or a workflow branches on `allowed` instead of failing); 200
   // with the request stored first when its `id` was sent before.
   router.post('/survey-requests', async (req, res) => {
-    const parsed = surveyRequestBodySchema.safeParse(req.body);
-    if (!parsed.success) throw validation(parsed.error, req.body);
+    const body = withQueryDefaults(req.body, req.query);
+    const parsed = surveyRequestBodySchema.safeParse(body);
+    if (!parsed.success) throw validation(parsed.error, body);
     const { request, duplicate, permission } = await surveys.requests.request(parsed.data, clock());
     res.status(permission.allowed && !duplicate ? 201 : 200).json({
       ...permission,

@@ -181,6 +181,21 @@ describe.each(STORES)('survey pressure over the API (%s)', (_name, location) => 
     expect(listed.body).toEqual({ requests: [created.body.request], next: null });
   });
 
+  it('takes touchpoint, reason and account from the query string when the body has none', async () => {
+    const s = await app();
+    const { status, body } = await s.api(
+      'POST',
+      '/v1/survey-requests?touchpoint=onboarding&reason=welcome&account=acme.example',
+      { email: 'claire@acme.example', reason: 'from the body' },
+    );
+    expect(status).toBe(201);
+    expect(body.request).toMatchObject({
+      touchpoint: 'onboarding',
+      reason: 'from the body',
+      accountKey: 'acme.example',
+    });
+  });
+
   it('lists survey requests page by page, newest first, filtered by status', async () => {
     const s = await app();
     await s.saveCaps({ contactMinDays: 0, contactMaxSurveys: 1, contactWindowDays: 7 });

@@ -104,6 +104,12 @@ export function surveyPaths(): Record<string, unknown> {
           'Ask for a survey (a Salesforce Flow HTTP callout, a HubSpot workflow webhook, a survey tool): allowed requests are announced as a signed survey.requested delivery',
         description:
           'The caps decide: allowed, the request is stored and announced to BOUCLE_SURVEY_WEBHOOK_URL (Standard Webhooks, signed with BOUCLE_OUTBOUND_SECRET); refused, it is stored as refused and answered 200 with allowed false, the reason and nextAllowedAt (a decision for the automation to branch on, not an error). With an id, the same id again returns the request stored first (duplicate true) and announces nothing more. Fields other than these are ignored.',
+        parameters: ['touchpoint', 'reason', 'account'].map((name) => ({
+          name,
+          in: 'query',
+          schema: { type: 'string' },
+          description: `the ${name} when the body has none (a HubSpot workflow's fixed values)`,
+        })),
         requestBody: json(z.toJSONSchema(surveyRequestBodySchema, { io: 'input' })),
         responses: {
           '201': {
