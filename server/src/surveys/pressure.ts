@@ -130,7 +130,8 @@ export class SurveyPressure {
    * The verdict of an answer under `caps`, decided once and stored (both CRMs' syncs read the
    * same one). An answer that follows a request announced to its contact was allowed when the
    * request was: it links to it. Any other is decided at its answering time against the surveys
-   * before it. Without caps (or an e-mail to count by) nothing is flagged.
+   * before it. Without caps (or an e-mail to count by) nothing is flagged, but an answer still
+   * links to the request it follows (a follow-up's recovery is measured with or without caps).
    */
   async answerVerdict(
     answer: Answer,
@@ -143,7 +144,7 @@ export class SurveyPressure {
     const known = await getVerdict(dialect, ref);
     if (known) return known;
     const email = answer.respondent?.email?.toLowerCase();
-    if (!caps || !email) return { flagged: false, reasons: [] };
+    if (!email) return { flagged: false, reasons: [] };
     const at = Date.parse(answer.answeredAt);
     const answeredAt = new Date(at).toISOString();
     const request = await requestAnswered(
@@ -162,6 +163,7 @@ export class SurveyPressure {
       if (verdict.requestId === request.id) await onFollowed?.(request.id);
       return verdict;
     }
+    if (!caps) return { flagged: false, reasons: [] };
     const accountKey = accountKeysOf(answer)[0]?.toLowerCase();
     const sent = await sentSurveys(
       dialect,

@@ -135,6 +135,28 @@ describe.each(STORES)('survey pressure over the API (%s)', (_name, location) => 
     });
   });
 
+  it('links the answer that follows a request to it, with or without caps', async () => {
+    const s = await app();
+    const { body } = await request(s, 'claire@acme.example');
+    const id = (body.request as { id: string }).id;
+    s.advanceDays(2);
+    const answer = {
+      id: 'late-1',
+      source: 'api',
+      metric: 'nps' as const,
+      score: 7,
+      answeredAt: new Date(s.clock.now).toISOString(),
+      respondent: { email: 'claire@acme.example' },
+    };
+    // What the answer sync asks of each recent answer (loop/answers.ts).
+    const beyondCaps = await s.surveys.answerPressure();
+    expect(await beyondCaps(answer, 'api:late-1')).toBe(false);
+    expect((await s.api('GET', `/v1/survey-requests/${id}`)).body).toMatchObject({
+      status: 'answered',
+      answerRef: 'api:late-1',
+    });
+  });
+
   it('announces a request under the caps once, signed so that standardwebhooks verifies it', async () => {
     const receiver = await startReceiver();
     open.push(receiver);
