@@ -152,6 +152,7 @@ describe('settings schemas', () => {
       contactWindowDays: 30,
       accountMinDays: 0,
       followUpDelayDays: 30,
+      enabled: false,
     });
     expect(
       issuesOf(surveyPressureSchema, { quietPeriods: [{ from: '13-01', to: '12-31' }] }),

@@ -16,7 +16,7 @@ export interface SurveysOptions {
   readonly store: Store;
   readonly outbound: Outbound;
   readonly logger: Logger;
-  /** The survey-pressure settings saved, or undefined when none were (no caps then). */
+  /** The survey-pressure settings saved and enabled, or undefined (no caps then). */
   readonly savedCaps: () => Promise<SurveyPressureSettings | undefined>;
   readonly clock?: () => number;
   /** How often the follow-up sweep runs; 0: never (tests sweep by hand). Default a minute. */

@@ -75,12 +75,13 @@ export function surveyEvents(sent: readonly SentSurvey[]): SurveyEvent[] {
  * Survey pressure in force: whether a contact or an account may be surveyed now (asked before
  * each send), and each answer's verdict (an answer beyond the caps is kept, flagged, and raises
  * no callback). The caps are the settings saved (HubSpot settings page, Salesforce metadata);
- * until caps are saved none apply, so that an upgrade never starts muting callbacks unasked.
+ * none apply until they are saved with `enabled: true`, so that neither an upgrade nor saving
+ * other settings starts muting callbacks unasked.
  */
 export class SurveyPressure {
   constructor(
     private readonly store: Store,
-    /** The caps saved, or undefined when none were. */
+    /** The caps saved and enabled, or undefined (no caps). */
     private readonly caps: () => Promise<SurveyPressureSettings | undefined>,
   ) {}
 

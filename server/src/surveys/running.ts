@@ -9,7 +9,7 @@ import { Surveys } from './index.ts';
 /**
  * The outbound webhooks (their delivery loop) and the survey services as the server runs them.
  * The caps are the survey-pressure settings saved (the settings page, Salesforce metadata): none
- * apply until some are saved.
+ * apply until they are saved with `enabled: true`.
  */
 export function outboundAndSurveys(
   store: Store,
@@ -36,8 +36,9 @@ export function outboundAndSurveys(
     outbound,
     logger,
     savedCaps: async () => {
-      const pressure = (await store.getSetting<ServerSettings>(SETTINGS))?.pressure;
-      return pressure && surveyPressureSchema.parse(pressure);
+      const saved = (await store.getSetting<ServerSettings>(SETTINGS))?.pressure;
+      const pressure = saved && surveyPressureSchema.parse(saved);
+      return pressure?.enabled ? pressure : undefined;
     },
   });
   return { deliveries, outbound, surveys };

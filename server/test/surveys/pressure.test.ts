@@ -1,3 +1,5 @@
+import { DEFAULT_THRESHOLD_RULES } from '@boucle/shared';
+import { serverSettingsSchema } from '@boucle/shared/schemas';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReceiver, TEST_SECRET } from '../outbound/receiver.ts';
@@ -124,8 +126,16 @@ describe.each(STORES)('survey pressure over the API (%s)', (_name, location) => 
     expect((await permission(s, 'email=claire@acme.example')).body.allowed).toBe(true);
   });
 
-  it('applies no cap until survey-pressure settings are saved', async () => {
+  it('applies no cap until the caps are saved enabled', async () => {
     const s = await app();
+    await s.store.setSetting(
+      'server',
+      serverSettingsSchema.parse({
+        rules: DEFAULT_THRESHOLD_RULES,
+        pressure: { contactMinDays: 0, contactMaxSurveys: 1, contactWindowDays: 7 },
+      }),
+      s.clock.now,
+    );
     for (let i = 0; i < 3; i++) expect((await request(s, 'claire@acme.example')).status).toBe(201);
     expect((await permission(s, 'email=claire@acme.example')).body).toEqual({
       allowed: true,

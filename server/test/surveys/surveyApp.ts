@@ -48,7 +48,10 @@ export async function startSurveyApp(
     async saveCaps(pressure: Partial<SurveyPressureSettings>) {
       await store.setSetting(
         SETTINGS,
-        serverSettingsSchema.parse({ rules: DEFAULT_THRESHOLD_RULES, pressure }),
+        serverSettingsSchema.parse({
+          rules: DEFAULT_THRESHOLD_RULES,
+          pressure: { enabled: true, ...pressure },
+        }),
         clock.now,
       );
     },

@@ -16,7 +16,10 @@ const DAY_MS = 86_400_000;
 async function saveCaps(h: Harness, pressure: Partial<SurveyPressureSettings>) {
   await h.server.store.setSetting(
     SETTINGS,
-    serverSettingsSchema.parse({ rules: DEFAULT_THRESHOLD_RULES, pressure }),
+    serverSettingsSchema.parse({
+      rules: DEFAULT_THRESHOLD_RULES,
+      pressure: { enabled: true, ...pressure },
+    }),
     Date.now(),
   );
 }

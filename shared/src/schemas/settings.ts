@@ -125,6 +125,11 @@ export const surveyPressureSchema = z.strictObject({
    * caps (0: no follow-up survey).
    */
   followUpDelayDays: days(0).default(30),
+  /**
+   * Whether the caps are enforced: permissions, survey requests and the flagging of answers
+   * beyond them. Off by default, so that saving other settings never starts muting callbacks.
+   */
+  enabled: z.boolean({ error: 'must be true or false' }).default(false),
 });
 
 /** Validated survey-pressure caps. */
@@ -146,6 +151,7 @@ export const serverSettingsSchema = z
       contactWindowDays: 30,
       accountMinDays: 0,
       followUpDelayDays: 30,
+      enabled: false,
     }),
     touchpoints: touchpointsSchema.optional(),
   })

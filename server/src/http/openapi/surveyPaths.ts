@@ -83,7 +83,7 @@ export function surveyPaths(): Record<string, unknown> {
         summary:
           'Whether a contact (or an account) may be surveyed now under the survey-pressure caps; ask it before each send',
         description:
-          "The caps are the survey-pressure settings saved (contact gap and cap per window, account gap and cap per window, quiet periods); until some are saved every survey is allowed. Surveys counted: answers received and requests announced (a request and the answer that follows it within 30 days are one). The account is the account key given, else the e-mail's domain.",
+          "The caps are the survey-pressure settings saved (contact gap and cap per window, account gap and cap per window, quiet periods); until they are saved with enabled true, every survey is allowed. Surveys counted: answers received and requests announced (a request and the answer that follows it within 30 days are one). The account is the account key given, else the e-mail's domain.",
         parameters: queryParameters(surveyPermissionQuerySchema, {
           email: 'the contact (email or account is required)',
           account: 'an account key (domain, Salesforce Account id, HubSpot company id)',
