@@ -73,6 +73,16 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      type TEXT NOT NULL, data TEXT NOT NULL, created_at INTEGER NOT NULL, status TEXT NOT NULL,
      attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, delivered_at INTEGER, updated_at INTEGER NOT NULL);
    CREATE INDEX outbound_events_status ON outbound_events (status, created_at);`,
+  // The sync log, read (GET /v1/sync-log, `boucle sync-log`): each line with the CRM id it wrote,
+  // paged by id and filtered by time and record, pruned by age; the last successful sync of each
+  // CRM and kind kept apart, so the health summary does not scan the log.
+  `ALTER TABLE sync_log ADD COLUMN crm_id TEXT;
+   CREATE INDEX sync_log_at ON sync_log (at);
+   CREATE INDEX sync_log_ref ON sync_log (ref);
+   CREATE TABLE sync_last (crm TEXT NOT NULL, kind TEXT NOT NULL, synced_at INTEGER NOT NULL,
+     PRIMARY KEY (crm, kind));
+   INSERT INTO sync_last (crm, kind, synced_at)
+     SELECT crm, kind, MAX(at) FROM sync_log WHERE outcome = 'synced' GROUP BY crm, kind;`,
   // Survey pressure (server/src/surveys/): survey requests from automations and the follow-ups
   // due after callbacks, and each answer's verdict under the caps (decided once, so that both
   // CRMs agree); the history a permission reads comes through indexes on e-mail and account.
@@ -152,6 +162,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      type TEXT NOT NULL, data TEXT NOT NULL, created_at BIGINT NOT NULL, status TEXT NOT NULL,
      attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, delivered_at BIGINT, updated_at BIGINT NOT NULL);
    CREATE INDEX outbound_events_status ON outbound_events (status, created_at);`,
+  `ALTER TABLE sync_log ADD COLUMN crm_id TEXT;
+   CREATE INDEX sync_log_at ON sync_log (at);
+   CREATE INDEX sync_log_ref ON sync_log (ref);
+   CREATE TABLE sync_last (crm TEXT NOT NULL, kind TEXT NOT NULL, synced_at BIGINT NOT NULL,
+     PRIMARY KEY (crm, kind));
+   INSERT INTO sync_last (crm, kind, synced_at)
+     SELECT crm, kind, MAX(at) FROM sync_log WHERE outcome = 'synced' GROUP BY crm, kind;`,
   // Survey pressure (server/src/surveys/): survey requests from automations and the follow-ups
   // due after callbacks, and each answer's verdict under the caps (decided once, so that both
   // CRMs agree); the history a permission reads comes through indexes on e-mail and account.

@@ -1,6 +1,7 @@
 import type { Answer, Callback, Rating } from '@boucle/shared/schemas';
 import type { CallbackStatus, NpsCounts } from '@boucle/shared';
 import type { Dialect } from './dialect.ts';
+import type { SyncFacts, SyncLogLine, SyncLogQuery } from './syncLog.ts';
 
 /** The CRMs Boucle writes to. */
 export type Crm = 'salesforce' | 'hubspot';
@@ -69,6 +70,8 @@ export interface SyncLogEntry {
   readonly outcome: string;
   readonly detail: string;
   readonly at: number;
+  /** The CRM record id written (a `synced` line). */
+  readonly crmId?: string;
 }
 
 /**
@@ -280,6 +283,12 @@ export interface Store {
   ): Promise<void>;
   /** Appends many lines to the sync log in one statement per few hundred. */
   logMany(entries: readonly SyncLogEntry[]): Promise<void>;
+  /** A page of the sync log (`store/syncLog.ts`). */
+  readSyncLog(query: SyncLogQuery): Promise<SyncLogLine[]>;
+  /** Deletes up to `limit` sync log lines logged before `before`; returns how many. */
+  pruneSyncLog(before: number, limit: number): Promise<number>;
+  /** Last successful sync, backlog and dead letters per CRM and kind (the health summary). */
+  syncFacts(): Promise<SyncFacts>;
   /**
    * Runs `work` unless another server sharing this store is running work of the same name (the
    * escalation sweep, the HubSpot feedback poll): then returns undefined at once. One process
