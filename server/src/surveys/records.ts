@@ -377,3 +377,37 @@ export async function flaggedAnswers(
     reasons: JSON.parse(row.reasons) as PressureReason[],
   }));
 }
+
+/** How the follow-ups went: answered, and detractors recovered, in all and by owner. */
+export async function recoveryCounts(d: Dialect): Promise<{
+  scheduled: number;
+  answered: number;
+  recovered: number;
+  byOwner: { owner: string; answered: number; recovered: number }[];
+}> {
+  const rows = await db(d)
+    .selectFrom('survey_requests')
+    .select(['status', 'body'])
+    .where('origin', '=', 'follow-up')
+    .execute();
+  const owners = new Map<string, { answered: number; recovered: number }>();
+  let answered = 0;
+  let recovered = 0;
+  for (const row of rows) {
+    if (row.status !== 'answered') continue;
+    const request = toRequest(row);
+    const won = request.recovery?.recovered === true;
+    answered++;
+    if (won) recovered++;
+    const owner = owners.get(request.owner ?? '') ?? { answered: 0, recovered: 0 };
+    owner.answered++;
+    if (won) owner.recovered++;
+    owners.set(request.owner ?? '', owner);
+  }
+  return {
+    scheduled: rows.length,
+    answered,
+    recovered,
+    byOwner: [...owners].map(([owner, counts]) => ({ owner, ...counts })),
+  };
+}

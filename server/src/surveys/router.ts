@@ -6,6 +6,7 @@ import type { Store } from '../store/store.ts';
 import type { Surveys } from './index.ts';
 import {
   flaggedAnswers,
+  recoveryCounts,
   SURVEY_REQUEST_ORIGINS,
   SURVEY_REQUEST_STATUSES,
   type SurveyRequest,
@@ -177,6 +178,8 @@ export function surveyRouter(deps: SurveyRouterDeps): express.Router {
     res.json({
       requests: page.requests.map(view),
       next: page.next ? cursorOf(page.next) : null,
+      // The follow-ups' outcome over all of them, not the page: detractors recovered.
+      ...(origin === 'follow-up' && { recovery: await recoveryCounts(deps.store.dialect) }),
     });
   });
 

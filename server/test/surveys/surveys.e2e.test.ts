@@ -178,6 +178,12 @@ describe('survey pressure end to end', () => {
       answerRef: 'api:det-1-again',
       recovery: { from: 'detractor', to: 'promoter', score: 9, recovered: true },
     });
+    expect((await h.api('GET', '/v1/survey-requests?origin=follow-up')).body.recovery).toEqual({
+      scheduled: 1,
+      answered: 1,
+      recovered: 1,
+      byOwner: [{ owner: h.ids.owner, answered: 1, recovered: 1 }],
+    });
     // The follow-up's answer is not beyond the caps: it was asked for.
     expect((await h.api('GET', '/v1/answers?status=flagged')).body.answers).toEqual([]);
   });

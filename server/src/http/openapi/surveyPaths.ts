@@ -141,6 +141,27 @@ export function surveyPaths(): Record<string, unknown> {
               properties: {
                 requests: { type: 'array', items: surveyRequest },
                 next: { type: ['string', 'null'], description: 'cursor of the next page' },
+                recovery: {
+                  type: 'object',
+                  description:
+                    'with origin=follow-up: over every follow-up, how many were scheduled, answered, and answered by a detractor now passive or promoter, in all and by owner',
+                  properties: {
+                    scheduled: { type: 'integer' },
+                    answered: { type: 'integer' },
+                    recovered: { type: 'integer' },
+                    byOwner: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        properties: {
+                          owner: { type: 'string' },
+                          answered: { type: 'integer' },
+                          recovered: { type: 'integer' },
+                        },
+                      },
+                    },
+                  },
+                },
               },
             }),
           },
