@@ -57,6 +57,8 @@ describe('object and field translations', () => {
     'Response_Rating__c',
     'Account',
     'Alert_Threshold__mdt',
+    'Sync_Error__c',
+    'Sync_Status__c',
   ];
 
   it.each(objects)('%s: every custom field has a French label and help text', (object) => {

@@ -8,7 +8,7 @@ import type {
 import type { Answer, Rating, ThresholdRule } from '@boucle/shared/schemas';
 import type { VerbatimAnalysis } from '@boucle/shared/themes';
 import type { CrmError } from '../errors.ts';
-import type { Crm, StoredCallback } from '../store/store.ts';
+import type { Crm, JobKind, StoredCallback } from '../store/store.ts';
 
 /** Who an answer is about in the CRM: the contact, the account, its owner and the owner's manager. */
 export interface Resolution {
@@ -169,10 +169,82 @@ export interface CrmAdapter {
    * HubSpot: X-HubSpot-RateLimit-Daily), or undefined before any answer that carries it.
    */
   apiBudget?(): ApiBudget | undefined;
+  /**
+   * Where this CRM shows admins the sync's health (Salesforce's `Sync_Error__c` and
+   * `Sync_Status__c`); none: the CRM has no such records (HubSpot shows it on the settings page).
+   */
+  readonly healthRecords?: SyncHealthInCrm;
 }
 
 /** Calls counted against the CRM's daily allocation, and the allocation. */
 export interface ApiBudget {
   readonly used: number;
   readonly limit: number;
+}
+
+/** The kinds of job that write a CRM record (an outbound delivery writes none). */
+export type CrmJobKind = Exclude<JobKind, 'delivery'>;
+
+/** Where a sync error stands for the admin: open, queued again, or written since. */
+export type SyncErrorStatus = 'open' | 'replayed' | 'resolved';
+
+/**
+ * A record a CRM refused for good (a dead letter), as admins see it in a CRM (Salesforce's
+ * `Sync_Error__c`): one per record, keyed by `key` (`crm:kind:ref`), whatever its failures.
+ */
+export interface SyncErrorWrite {
+  /** `crm:kind:ref`: the upsert key, and the result key. */
+  readonly key: string;
+  readonly crm: Crm;
+  readonly kind: CrmJobKind;
+  readonly ref: string;
+  readonly status: SyncErrorStatus;
+  /** The rest is known while the job is dead; a status change alone leaves the fields as they are. */
+  readonly jobId?: number;
+  readonly object?: string;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+  readonly attempts?: number;
+  readonly firstFailedAt?: string;
+  readonly lastFailedAt?: string;
+  /** The affected record's id in the CRM that refused it, when it exists there. */
+  readonly recordId?: string;
+  readonly resolvedAt?: string;
+  /** Clears the admin's replay request (the replay is done). */
+  readonly replayDone?: boolean;
+}
+
+/** A replay an admin asked for in the CRM, read back from a cursor. */
+export interface ReplayRequestsReadBack {
+  /** The `crm:kind:ref` keys of the sync errors whose replay was requested. */
+  readonly keys: readonly string[];
+  readonly cursor?: string;
+}
+
+/** How the sync stands for one CRM and one kind of record (Salesforce's `Sync_Status__c`). */
+export interface SyncStatusWrite {
+  /** `crm:kind`: the upsert key, and the result key. */
+  readonly key: string;
+  readonly crm: Crm;
+  readonly kind: CrmJobKind;
+  readonly object: string;
+  readonly lastSuccessAt?: string;
+  readonly backlog: number;
+  readonly deadLetters: number;
+  readonly apiCallsToday?: number;
+  readonly apiDailyLimit?: number;
+  readonly now: string;
+}
+
+/**
+ * What a CRM that shows the sync's health to its admins implements (Salesforce: `Sync_Error__c`
+ * and `Sync_Status__c`, read by the Boucle app's list view and health component).
+ */
+export interface SyncHealthInCrm {
+  /** Upserts sync errors by key; results by key. */
+  writeSyncErrors(items: readonly SyncErrorWrite[]): Promise<Map<string, RecordResult>>;
+  /** The sync errors an admin asked to replay, changed at or after `since`. */
+  readReplayRequests(since: string | undefined): Promise<ReplayRequestsReadBack>;
+  /** Upserts the health figures by key; results by key. */
+  writeSyncStatus(items: readonly SyncStatusWrite[]): Promise<Map<string, RecordResult>>;
 }

@@ -30,6 +30,7 @@ import {
 import { namespacedName } from './namespace.ts';
 import { BACKLOG_ROUND_SIZE, DEFAULT_BULK_THRESHOLD } from './bulk.ts';
 import { readCallbacks, readRatings } from './readBack.ts';
+import { HEALTH_FIELDS_WRITTEN, SalesforceHealthRecords } from './healthRecords.ts';
 import { resolveAnswers } from './resolve.ts';
 
 const RULES_TTL_MS = 5 * 60_000;
@@ -61,6 +62,8 @@ export class SalesforceAdapter implements CrmAdapter {
   private lastJourney: readonly Touchpoint[] = DEFAULT_TOUCHPOINTS;
   /** Why the Touchpoint__mdt records were refused (the last valid journey stays), for `doctor`. */
   touchpointProblems: string[] = [];
+  /** Sync_Error__c and Sync_Status__c: the sync's health where admins work (`healthRecords.ts`). */
+  readonly healthRecords: SalesforceHealthRecords;
 
   constructor(
     private readonly config: SalesforceConfig,
@@ -68,6 +71,7 @@ export class SalesforceAdapter implements CrmAdapter {
   ) {
     this.client = new SalesforceClient(config, clock);
     this.resolved = new ResolutionCache(RESOLUTION_TTL_MS, clock);
+    this.healthRecords = new SalesforceHealthRecords(this.client);
   }
 
   apiBudget(): ApiBudget | undefined {
@@ -213,7 +217,10 @@ export class SalesforceAdapter implements CrmAdapter {
   /** The objects and fields Boucle writes that the org lacks (`Object.Field`), from describes. */
   async missingFields(): Promise<string[]> {
     const missing: string[] = [];
-    for (const [object, fields] of Object.entries(SALESFORCE_FIELDS_WRITTEN)) {
+    for (const [object, fields] of Object.entries({
+      ...SALESFORCE_FIELDS_WRITTEN,
+      ...HEALTH_FIELDS_WRITTEN,
+    })) {
       let described: { fields: { name: string }[] };
       try {
         described = await this.client.get(
