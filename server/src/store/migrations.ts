@@ -85,7 +85,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      SELECT crm, kind, MAX(at) FROM sync_log WHERE outcome = 'synced' GROUP BY crm, kind;`,
   // Survey pressure (server/src/surveys/): survey requests from automations and the follow-ups
   // due after callbacks, and each answer's verdict under the caps (decided once, so that both
-  // CRMs agree); the history a permission reads comes through indexes on e-mail and account.
+  // CRMs agree); the history a permission reads comes through indexes on e-mail (answers_email)
+  // and account (answer_accounts by time: an account's answers are many).
   `CREATE TABLE survey_requests (id TEXT PRIMARY KEY, request_key TEXT UNIQUE, email TEXT NOT NULL,
      account_key TEXT, touchpoint TEXT, reason TEXT, origin TEXT NOT NULL, status TEXT NOT NULL,
      due_at TEXT NOT NULL, requested_at TEXT, refusal TEXT, next_allowed_at TEXT, callback_id TEXT,
@@ -97,7 +98,6 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    CREATE TABLE answer_pressure (answer_ref TEXT PRIMARY KEY, verdict TEXT NOT NULL, reasons TEXT NOT NULL,
      request_id TEXT, decided_at INTEGER NOT NULL);
    CREATE INDEX answer_pressure_verdict ON answer_pressure (verdict, decided_at);
-   CREATE INDEX answers_email_answered ON answers (email, answered_at);
    CREATE INDEX answer_accounts_answered ON answer_accounts (account_key, answered_at);`,
 ];
 
@@ -171,7 +171,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      SELECT crm, kind, MAX(at) FROM sync_log WHERE outcome = 'synced' GROUP BY crm, kind;`,
   // Survey pressure (server/src/surveys/): survey requests from automations and the follow-ups
   // due after callbacks, and each answer's verdict under the caps (decided once, so that both
-  // CRMs agree); the history a permission reads comes through indexes on e-mail and account.
+  // CRMs agree); the history a permission reads comes through indexes on e-mail (answers_email)
+  // and account (answer_accounts by time: an account's answers are many).
   `CREATE TABLE survey_requests (id TEXT PRIMARY KEY, request_key TEXT UNIQUE, email TEXT NOT NULL,
      account_key TEXT, touchpoint TEXT, reason TEXT, origin TEXT NOT NULL, status TEXT NOT NULL,
      due_at TEXT NOT NULL, requested_at TEXT, refusal TEXT, next_allowed_at TEXT, callback_id TEXT,
@@ -183,7 +184,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    CREATE TABLE answer_pressure (answer_ref TEXT PRIMARY KEY, verdict TEXT NOT NULL, reasons TEXT NOT NULL,
      request_id TEXT, decided_at BIGINT NOT NULL);
    CREATE INDEX answer_pressure_verdict ON answer_pressure (verdict, decided_at);
-   CREATE INDEX answers_email_answered ON answers (email, answered_at);
    CREATE INDEX answer_accounts_answered ON answer_accounts (account_key, answered_at);`,
 ];
 
