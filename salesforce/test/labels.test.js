@@ -20,10 +20,15 @@ const translated = all(
 const components = fs
   .readdirSync(path.join(root, 'lwc'))
   .filter((name) => fs.existsSync(path.join(root, 'lwc', name, `${name}.js`)));
+// Every module of a component (its own file and helpers such as npsAccountView/irritants.js).
+const modulesOf = (name) =>
+  fs.readdirSync(path.join(root, 'lwc', name)).filter((file) => file.endsWith('.js'));
 const imported = new Map(
   components.map((name) => [
     name,
-    all(read('lwc', name, `${name}.js`), /@salesforce\/label\/c\.([A-Za-z0-9_]+)/g),
+    modulesOf(name).flatMap((file) =>
+      all(read('lwc', name, file), /@salesforce\/label\/c\.([A-Za-z0-9_]+)/g),
+    ),
   ]),
 );
 
@@ -57,6 +62,12 @@ describe('object and field translations', () => {
     'Response_Rating__c',
     'Account',
     'Alert_Threshold__mdt',
+    'Business_Hours__mdt',
+    'Holiday__mdt',
+    'Survey_Pressure__mdt',
+    'Quiet_Period__mdt',
+    'Dissonance_Band__mdt',
+    'Escalation_Target__mdt',
     'Sync_Error__c',
     'Sync_Status__c',
   ];

@@ -1,6 +1,7 @@
 import type { Answer, BusinessHoursSettings } from '@boucle/shared/schemas';
 import type { VerbatimAnalyser } from '@boucle/shared/themes';
 import type { Logger } from 'pino';
+import type { CrmAdapter } from '../crm/adapter.ts';
 import type { Settlement } from '../queue/settlement.ts';
 import type { Store } from '../store/store.ts';
 
@@ -24,6 +25,17 @@ export interface LoopContext {
   readonly businessHours?: () => Promise<BusinessHoursSettings | undefined>;
   /** Survey pressure, read for each batch: whether an answer is beyond the caps (no callback). */
   readonly answerPressure?: () => Promise<(answer: Answer, ref: string) => Promise<boolean>>;
+}
+
+/**
+ * The business hours a CRM's callbacks count in: that CRM's own (Salesforce custom metadata, the
+ * HubSpot settings page), else the engine's.
+ */
+export async function businessHoursFor(
+  context: LoopContext,
+  adapter: CrmAdapter,
+): Promise<BusinessHoursSettings | undefined> {
+  return adapter.businessHours ? adapter.businessHours() : context.businessHours?.();
 }
 
 /** Whether an answer is recent enough to raise callbacks. */
