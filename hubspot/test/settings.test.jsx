@@ -179,6 +179,10 @@ describe('the HubSpot settings page', () => {
       contactMinDays: 90,
       accountWindowDays: 30,
       quietPeriods: [],
+      contactWindowDays: 30,
+      accountMinDays: 0,
+      followUpDelayDays: 30,
+      enabled: false,
     });
   });
 

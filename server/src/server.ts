@@ -26,7 +26,10 @@ import {
 } from './verbatims/taxonomy.ts';
 import { VendorFetcher } from './webhooks/fetcher.ts';
 import { HubSpotFeedbackPoller } from './readback/hubspotFeedback.ts';
-import { Outbound, OutboundDeliveries } from './outbound/index.ts';
+import type { Outbound, OutboundDeliveries } from './outbound/index.ts';
+import type { Surveys } from './surveys/index.ts';
+import { surveyRouter } from './surveys/router.ts';
+import { outboundAndSurveys } from './surveys/running.ts';
 
 export interface RunningServer {
   readonly url: string;
@@ -43,6 +46,8 @@ export interface RunningServer {
   /** Boucle's signed outbound webhooks (survey requests, alerts), and their delivery loop. */
   readonly outbound: Outbound;
   readonly deliveries: OutboundDeliveries;
+  /** Survey pressure, survey requests and the follow-up sweep. */
+  readonly surveys: Surveys;
   close(): Promise<void>;
 }
 
@@ -69,6 +74,8 @@ export interface ServerOptions {
   readonly preview?: boolean;
   /** Start the sync loops at once (default); benchmarks start them after ingest. */
   readonly startEngine?: boolean;
+  /** How often the survey follow-up sweep runs; 0: never (tests sweep by hand). */
+  readonly surveySweepMs?: number;
   /** HubSpot requests per 10 s (the sandbox emulator allows 100). */
   readonly hubspotRequestsPer10s?: number;
 }
@@ -138,12 +145,19 @@ export async function startServer(
       `BOUCLE_TAXONOMY_FILE refused, default taxonomy kept: ${(error as Error).message}`,
     );
   }
+  const { deliveries, outbound, surveys } = outboundAndSurveys(
+    store,
+    config,
+    logger,
+    options.engine,
+  );
   const engine = new SyncEngine({
     store,
     adapters,
     logger,
     analyse: verbatims.analyse,
     jobRetentionMs: (config.jobRetentionDays ?? 7) * 86_400_000,
+    answerPressure: () => surveys.answerPressure(),
     ...options.engine,
   });
   const poller =
@@ -162,20 +176,6 @@ export async function startServer(
     logger,
     ...(options.engine?.backoffBaseMs && { backoffBaseMs: options.engine.backoffBaseMs }),
     ...(options.engine?.idleMs && { idleMs: options.engine.idleMs }),
-  });
-  const deliveries = new OutboundDeliveries({
-    store,
-    config: config.outbound ?? {},
-    logger,
-    ...(options.engine?.backoffBaseMs && { backoffBaseMs: options.engine.backoffBaseMs }),
-    ...(options.engine?.maxAttempts && { maxAttempts: options.engine.maxAttempts }),
-    ...(options.engine?.idleMs && { idleMs: options.engine.idleMs }),
-  });
-  const outbound = new Outbound({
-    store,
-    config: config.outbound ?? {},
-    logger,
-    onQueued: () => deliveries.poke(),
   });
   const apiKey = config.apiKey ?? sandboxApiKey(config);
   const metrics = new Metrics(store);
@@ -220,6 +220,7 @@ export async function startServer(
       verbatims,
     }),
     ...(previewPage && { preview: previewPage.router }),
+    surveys: surveyRouter({ store, surveys }),
     // The journey of the CRM named, or of the first configured (Salesforce's Touchpoint__mdt
     // when Salesforce is connected).
     journey: async (crm) => {
@@ -285,6 +286,7 @@ export async function startServer(
   if (options.startEngine !== false) engine.start();
   fetcher.start();
   deliveries.start();
+  if (options.surveySweepMs !== 0) surveys.start();
   poller?.start();
   return {
     url,
@@ -295,6 +297,7 @@ export async function startServer(
     ...(poller && { poller }),
     outbound,
     deliveries,
+    surveys,
     demoReady,
     previewReady: previewPage?.ready ?? Promise.resolve(),
     close: async () => {
@@ -302,6 +305,7 @@ export async function startServer(
       await previewPage?.close();
       await poller?.stop();
       await fetcher.stop();
+      await surveys.stop();
       await deliveries.stop();
       await engine.stop();
       await new Promise<void>((resolve) => {

@@ -83,6 +83,59 @@ describe('decideSurveyPressure', () => {
     ).toBe(true);
   });
 
+  it('caps the surveys of a contact in a rolling window: the third in a week waits', () => {
+    const history = [
+      sent('claire', '2026-06-09T10:00:00Z'),
+      sent('claire', '2026-06-12T10:00:00Z'),
+      sent('luc', '2026-06-13T10:00:00Z'),
+    ];
+    const weekly = caps({ contactMinDays: 0, contactMaxSurveys: 2, contactWindowDays: 7 });
+    expect(decideSurveyPressure({ contactKey: 'claire', history, caps: weekly, now })).toEqual({
+      allowed: false,
+      reasons: [
+        {
+          code: 'contact_cap_reached',
+          message: 'this contact already had 2 surveys in the last 7 days (cap 2)',
+        },
+      ],
+      allowedFrom: '2026-06-16T10:00:00.000Z',
+    });
+    expect(decideSurveyPressure({ contactKey: 'luc', history, caps: weekly, now }).allowed).toBe(
+      true,
+    );
+    expect(
+      decideSurveyPressure({
+        contactKey: 'claire',
+        history,
+        caps: { ...weekly, contactMaxSurveys: 3 },
+        now,
+      }).allowed,
+    ).toBe(true);
+  });
+
+  it('keeps a minimum gap between two surveys of an account, whichever contact', () => {
+    const history = [sent('luc', '2026-06-10T00:00:00Z')];
+    const gap = caps({ contactMinDays: 0, accountMinDays: 14 });
+    const input = { contactKey: 'claire', accountKey: 'acme.example', history, now };
+    expect(decideSurveyPressure({ ...input, caps: gap })).toEqual({
+      allowed: false,
+      reasons: [
+        {
+          code: 'account_recently_surveyed',
+          message:
+            'this account was surveyed on 2026-06-10; at most one survey of an account every 14 days',
+        },
+      ],
+      allowedFrom: '2026-06-24T00:00:00.000Z',
+    });
+    expect(decideSurveyPressure({ ...input, accountKey: 'other.example', caps: gap }).allowed).toBe(
+      true,
+    );
+    expect(decideSurveyPressure({ ...input, caps: { ...gap, accountMinDays: 5 } }).allowed).toBe(
+      true,
+    );
+  });
+
   it('blocks quiet periods, including those that wrap the year end', () => {
     const holidays = caps({
       quietPeriods: [{ from: '12-20', to: '01-05', label: 'year-end holidays' }],

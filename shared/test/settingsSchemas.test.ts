@@ -151,6 +151,10 @@ describe('settings schemas', () => {
       contactMinDays: 90,
       accountWindowDays: 30,
       quietPeriods: [],
+      contactWindowDays: 30,
+      accountMinDays: 0,
+      followUpDelayDays: 30,
+      enabled: false,
     });
     expect(
       issuesOf(surveyPressureSchema, { quietPeriods: [{ from: '13-01', to: '12-31' }] }),

@@ -63,6 +63,8 @@ export interface AppDeps {
   readonly trustProxy?: TrustProxy;
   /** Erasures keep scores, anonymised (BOUCLE_ERASURE_KEEP_STATISTICS); default: delete. */
   readonly erasureKeepStatistics?: boolean;
+  /** Survey pressure and survey requests (`surveys/router.ts`), mounted under `/v1`. */
+  readonly surveys?: express.Router;
 }
 
 /** One rating, or `{"ratings": [...]}`: a body with a `ratings` key is read as a batch. */
@@ -205,6 +207,7 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
   v1.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  if (deps.surveys) v1.use(deps.surveys);
 
   v1.post('/answers', async (req, res) => {
     const parsed = answersBodySchema.safeParse(req.body);

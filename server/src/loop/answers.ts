@@ -31,6 +31,7 @@ export async function syncAnswers(
 ): Promise<void> {
   const { store, settlement, clock } = context;
   const businessHours = await businessHoursFor(context, adapter);
+  const beyondCaps = await context.answerPressure?.();
   const answers = await store.getAnswers(jobs.map((j) => j.ref));
   const items = jobs.flatMap((job) => {
     const answer = answers.get(job.ref);
@@ -61,19 +62,22 @@ export async function syncAnswers(
     const rating = item.answer.interactionId
       ? await store.ratingForInteraction(item.answer.interactionId)
       : undefined;
-    const alerts = !raisesCallbacks(context, item.answer.answeredAt)
-      ? []
-      : evaluateThresholds({
-          answer: item.answer,
-          ...(rating && {
-            rating: { interactionId: rating.interactionId, rating: rating.rating },
-          }),
-          rules,
-          now,
-          touchpoints,
-          ...(businessHours && { businessHours }),
-          ...(dissonance && { dissonance }),
-        });
+    // An answer beyond the survey-pressure caps is written all the same, but raises no callback.
+    const alerts =
+      !raisesCallbacks(context, item.answer.answeredAt) ||
+      (await beyondCaps?.(item.answer, item.ref))
+        ? []
+        : evaluateThresholds({
+            answer: item.answer,
+            ...(rating && {
+              rating: { interactionId: rating.interactionId, rating: rating.rating },
+            }),
+            rules,
+            now,
+            touchpoints,
+            ...(businessHours && { businessHours }),
+            ...(dissonance && { dissonance }),
+          });
     await raiseCallbacks(context, adapter, item.answer, item.ref, alerts, resolution);
     writes.push({
       job: item.job,

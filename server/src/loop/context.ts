@@ -1,4 +1,4 @@
-import type { BusinessHoursSettings } from '@boucle/shared/schemas';
+import type { Answer, BusinessHoursSettings } from '@boucle/shared/schemas';
 import type { VerbatimAnalyser } from '@boucle/shared/themes';
 import type { Logger } from 'pino';
 import type { CrmAdapter } from '../crm/adapter.ts';
@@ -23,6 +23,8 @@ export interface LoopContext {
   readonly analyse: VerbatimAnalyser;
   /** The business hours SLAs count in, read for each batch; none: 24/7. */
   readonly businessHours?: () => Promise<BusinessHoursSettings | undefined>;
+  /** Survey pressure, read for each batch: whether an answer is beyond the caps (no callback). */
+  readonly answerPressure?: () => Promise<(answer: Answer, ref: string) => Promise<boolean>>;
 }
 
 /**

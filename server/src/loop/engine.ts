@@ -39,6 +39,8 @@ export interface EngineOptions {
   readonly idleMs?: number;
   /** The business hours SLAs count in (the settings page's), read for each batch; none: 24/7. */
   readonly businessHours?: () => Promise<BusinessHoursSettings | undefined>;
+  /** Survey pressure: an answer beyond the caps is kept and written, flagged, with no callback. */
+  readonly answerPressure?: LoopContext['answerPressure'];
   /** First retry delay, doubled each attempt (tests shrink it); default 2 s. */
   readonly backoffBaseMs?: number;
   /** Answers older than this raise no callback (a backfill must not flood managers); default 14. */
@@ -131,6 +133,7 @@ export class SyncEngine {
       rollupDelayMs: options.rollupDelayMs ?? 5_000,
       analyse: options.analyse ?? analyzeVerbatim,
       ...(options.businessHours && { businessHours: options.businessHours }),
+      ...(options.answerPressure && { answerPressure: options.answerPressure }),
     };
     this.worker = new QueueWorker({
       store: this.store,

@@ -111,6 +111,22 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      crm TEXT, outcome TEXT NOT NULL, detail TEXT NOT NULL);
    CREATE INDEX erasure_log_erasure ON erasure_log (erasure_id, id);`,
   rollupAccountsTable('INTEGER'),
+  // Survey pressure (server/src/surveys/): survey requests from automations and the follow-ups
+  // due after callbacks, and each answer's verdict under the caps (decided once, so that both
+  // CRMs agree); the history a permission reads comes through indexes on e-mail (answers_email)
+  // and account (answer_accounts by time: an account's answers are many).
+  `CREATE TABLE survey_requests (id TEXT PRIMARY KEY, request_key TEXT UNIQUE, email TEXT NOT NULL,
+     account_key TEXT, touchpoint TEXT, reason TEXT, origin TEXT NOT NULL, status TEXT NOT NULL,
+     due_at TEXT NOT NULL, requested_at TEXT, refusal TEXT, next_allowed_at TEXT, callback_id TEXT,
+     answer_ref TEXT, delivery_id TEXT, body TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+   CREATE INDEX survey_requests_email ON survey_requests (email, requested_at);
+   CREATE INDEX survey_requests_account ON survey_requests (account_key, requested_at);
+   CREATE INDEX survey_requests_status ON survey_requests (status, due_at);
+   CREATE INDEX survey_requests_created ON survey_requests (created_at);
+   CREATE TABLE answer_pressure (answer_ref TEXT PRIMARY KEY, verdict TEXT NOT NULL, reasons TEXT NOT NULL,
+     request_id TEXT, decided_at INTEGER NOT NULL);
+   CREATE INDEX answer_pressure_verdict ON answer_pressure (verdict, decided_at);
+   CREATE INDEX answer_accounts_answered ON answer_accounts (account_key, answered_at);`,
 ];
 
 /**
@@ -192,6 +208,22 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      crm TEXT, outcome TEXT NOT NULL, detail TEXT NOT NULL);
    CREATE INDEX erasure_log_erasure ON erasure_log (erasure_id, id);`,
   rollupAccountsTable('BIGINT'),
+  // Survey pressure (server/src/surveys/): survey requests from automations and the follow-ups
+  // due after callbacks, and each answer's verdict under the caps (decided once, so that both
+  // CRMs agree); the history a permission reads comes through indexes on e-mail (answers_email)
+  // and account (answer_accounts by time: an account's answers are many).
+  `CREATE TABLE survey_requests (id TEXT PRIMARY KEY, request_key TEXT UNIQUE, email TEXT NOT NULL,
+     account_key TEXT, touchpoint TEXT, reason TEXT, origin TEXT NOT NULL, status TEXT NOT NULL,
+     due_at TEXT NOT NULL, requested_at TEXT, refusal TEXT, next_allowed_at TEXT, callback_id TEXT,
+     answer_ref TEXT, delivery_id TEXT, body TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+   CREATE INDEX survey_requests_email ON survey_requests (email, requested_at);
+   CREATE INDEX survey_requests_account ON survey_requests (account_key, requested_at);
+   CREATE INDEX survey_requests_status ON survey_requests (status, due_at);
+   CREATE INDEX survey_requests_created ON survey_requests (created_at);
+   CREATE TABLE answer_pressure (answer_ref TEXT PRIMARY KEY, verdict TEXT NOT NULL, reasons TEXT NOT NULL,
+     request_id TEXT, decided_at BIGINT NOT NULL);
+   CREATE INDEX answer_pressure_verdict ON answer_pressure (verdict, decided_at);
+   CREATE INDEX answer_accounts_answered ON answer_accounts (account_key, answered_at);`,
 ];
 
 /** An instant of the callback's JSON body, as UTC ISO text like Date#toISOString (or NULL). */

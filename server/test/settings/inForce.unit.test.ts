@@ -1,11 +1,9 @@
+import { surveyPressureSchema } from '@boucle/shared/schemas';
 import { describe, expect, it } from 'vitest';
 import { primarySettingsCrm, surveyPressureInForce } from '../../src/settings/describe.ts';
 
-const caps = (contactMinDays: number) => ({
-  contactMinDays,
-  accountWindowDays: 30,
-  quietPeriods: [],
-});
+const caps = (contactMinDays: number) =>
+  surveyPressureSchema.parse({ contactMinDays, accountWindowDays: 30, quietPeriods: [] });
 
 describe('which CRM settings that apply before any CRM come from', () => {
   it.each([

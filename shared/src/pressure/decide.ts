@@ -11,7 +11,12 @@ export interface SurveyEvent {
 
 /** Why a contact may not be surveyed now. */
 export interface PressureReason {
-  readonly code: 'contact_recently_surveyed' | 'account_cap_reached' | 'quiet_period';
+  readonly code:
+    | 'contact_recently_surveyed'
+    | 'contact_cap_reached'
+    | 'account_recently_surveyed'
+    | 'account_cap_reached'
+    | 'quiet_period';
   readonly message: string;
 }
 
@@ -64,6 +69,37 @@ interface Check {
   until: number;
 }
 
+/** The cap "at most `max` surveys in any `windowDays`" over `times`, if it blocks at `atMs`. */
+function windowCap(
+  atMs: number,
+  times: readonly number[],
+  max: number,
+  windowDays: number,
+  reason: (count: number) => PressureReason,
+): Check | undefined {
+  const windowMs = windowDays * DAY_MS;
+  const inWindow = times.filter((t) => t <= atMs && t > atMs - windowMs).sort((a, b) => a - b);
+  if (inWindow.length < max) return undefined;
+  // Allowed again once enough of the oldest surveys have left the window.
+  const leaving = inWindow[inWindow.length - max] as number;
+  return { reason: reason(inWindow.length), until: leaving + windowMs };
+}
+
+/** The cap "at least `minDays` between two surveys" over `times`, if it blocks at `atMs`. */
+function gapCap(
+  atMs: number,
+  times: readonly number[],
+  minDays: number,
+  reason: (last: string) => PressureReason,
+): Check | undefined {
+  const last = Math.max(-Infinity, ...times.filter((t) => t <= atMs));
+  if (minDays <= 0 || atMs >= last + minDays * DAY_MS) return undefined;
+  return {
+    reason: reason(new Date(last).toISOString().slice(0, 10)),
+    until: last + minDays * DAY_MS,
+  };
+}
+
 function blockingCaps(
   atMs: number,
   input: PressureInput,
@@ -71,34 +107,28 @@ function blockingCaps(
   accountTimes: number[],
 ): Check[] {
   const { caps } = input;
-  const checks: Check[] = [];
-  const lastContact = Math.max(-Infinity, ...contactTimes.filter((t) => t <= atMs));
-  if (caps.contactMinDays > 0 && atMs < lastContact + caps.contactMinDays * DAY_MS) {
-    checks.push({
-      reason: {
-        code: 'contact_recently_surveyed',
-        message: `this contact was surveyed on ${new Date(lastContact).toISOString().slice(0, 10)}; at most one survey every ${caps.contactMinDays} days`,
-      },
-      until: lastContact + caps.contactMinDays * DAY_MS,
-    });
-  }
-  if (caps.accountMaxSurveys !== undefined && input.accountKey) {
-    const windowMs = caps.accountWindowDays * DAY_MS;
-    const inWindow = accountTimes
-      .filter((t) => t <= atMs && t > atMs - windowMs)
-      .sort((a, b) => a - b);
-    if (inWindow.length >= caps.accountMaxSurveys) {
-      // Allowed again once enough of the oldest surveys have left the window.
-      const leaving = inWindow[inWindow.length - caps.accountMaxSurveys] as number;
-      checks.push({
-        reason: {
+  const checks = [
+    gapCap(atMs, contactTimes, caps.contactMinDays, (last) => ({
+      code: 'contact_recently_surveyed',
+      message: `this contact was surveyed on ${last}; at most one survey every ${caps.contactMinDays} days`,
+    })),
+    caps.contactMaxSurveys === undefined
+      ? undefined
+      : windowCap(atMs, contactTimes, caps.contactMaxSurveys, caps.contactWindowDays, (n) => ({
+          code: 'contact_cap_reached',
+          message: `this contact already had ${n} surveys in the last ${caps.contactWindowDays} days (cap ${caps.contactMaxSurveys})`,
+        })),
+    gapCap(atMs, accountTimes, caps.accountMinDays, (last) => ({
+      code: 'account_recently_surveyed',
+      message: `this account was surveyed on ${last}; at most one survey of an account every ${caps.accountMinDays} days`,
+    })),
+    caps.accountMaxSurveys === undefined
+      ? undefined
+      : windowCap(atMs, accountTimes, caps.accountMaxSurveys, caps.accountWindowDays, (n) => ({
           code: 'account_cap_reached',
-          message: `this account already had ${inWindow.length} surveys in the last ${caps.accountWindowDays} days (cap ${caps.accountMaxSurveys})`,
-        },
-        until: leaving + windowMs,
-      });
-    }
-  }
+          message: `this account already had ${n} surveys in the last ${caps.accountWindowDays} days (cap ${caps.accountMaxSurveys})`,
+        })),
+  ].filter((check): check is Check => check !== undefined);
   for (const period of caps.quietPeriods) {
     if (inQuietPeriod(atMs, period.from, period.to)) {
       checks.push({
@@ -115,7 +145,8 @@ function blockingCaps(
 
 /**
  * Decides whether a contact may be surveyed now under the survey-pressure caps: at most one survey
- * per contact every `contactMinDays`; at most `accountMaxSurveys` per account in any
+ * per contact every `contactMinDays`, and at most `contactMaxSurveys` in any `contactWindowDays`;
+ * at most one per account every `accountMinDays`, and at most `accountMaxSurveys` in any
  * `accountWindowDays`; none during quiet periods (month-day ranges in UTC, wrapping the year end).
  * When refused, `allowedFrom` is the first instant at which every cap allows it.
  * @param input the contact, its account, the history, the caps and `now`

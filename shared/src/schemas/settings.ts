@@ -142,6 +142,25 @@ export const surveyPressureSchema = z.strictObject({
     .optional(),
   accountWindowDays: days(1).default(30),
   quietPeriods: z.array(quietPeriodSchema).max(50).default([]),
+  /** At most this many surveys per contact in any `contactWindowDays` (none: no such cap). */
+  contactMaxSurveys: z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be ≥ 1' })
+    .optional(),
+  contactWindowDays: days(1).default(30),
+  /** At least this many days between two surveys of the same account (0: no gap). */
+  accountMinDays: days(0).default(0),
+  /**
+   * Days after a detractor's callback is resolved before they are surveyed again, under the same
+   * caps (0: no follow-up survey).
+   */
+  followUpDelayDays: days(0).default(30),
+  /**
+   * Whether the caps are enforced: permissions, survey requests and the flagging of answers
+   * beyond them. Off by default, so that saving other settings never starts muting callbacks.
+   */
+  enabled: z.boolean({ error: 'must be true or false' }).default(false),
 });
 
 /** Validated survey-pressure caps. */
@@ -193,6 +212,10 @@ export const serverSettingsSchema = z
       contactMinDays: 90,
       accountWindowDays: 30,
       quietPeriods: [],
+      contactWindowDays: 30,
+      accountMinDays: 0,
+      followUpDelayDays: 30,
+      enabled: false,
     }),
     touchpoints: touchpointsSchema.optional(),
     /** When an employee's rating and the customer's score disagree; none: the shipped bands. */

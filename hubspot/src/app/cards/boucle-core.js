@@ -1311,33 +1311,41 @@ function endOfQuietPeriod(epochMs, from, to) {
   for (let day = 0; day <= 366 && inQuietPeriod(cursor, from, to); day++) cursor += DAY_MS3;
   return cursor;
 }
+function windowCap(atMs, times, max, windowDays, reason) {
+  const windowMs = windowDays * DAY_MS3;
+  const inWindow = times.filter((t) => t <= atMs && t > atMs - windowMs).sort((a, b) => a - b);
+  if (inWindow.length < max) return void 0;
+  const leaving = inWindow[inWindow.length - max];
+  return { reason: reason(inWindow.length), until: leaving + windowMs };
+}
+function gapCap(atMs, times, minDays, reason) {
+  const last = Math.max(-Infinity, ...times.filter((t) => t <= atMs));
+  if (minDays <= 0 || atMs >= last + minDays * DAY_MS3) return void 0;
+  return {
+    reason: reason(new Date(last).toISOString().slice(0, 10)),
+    until: last + minDays * DAY_MS3
+  };
+}
 function blockingCaps(atMs, input, contactTimes, accountTimes) {
   const { caps } = input;
-  const checks = [];
-  const lastContact = Math.max(-Infinity, ...contactTimes.filter((t) => t <= atMs));
-  if (caps.contactMinDays > 0 && atMs < lastContact + caps.contactMinDays * DAY_MS3) {
-    checks.push({
-      reason: {
-        code: "contact_recently_surveyed",
-        message: `this contact was surveyed on ${new Date(lastContact).toISOString().slice(0, 10)}; at most one survey every ${caps.contactMinDays} days`
-      },
-      until: lastContact + caps.contactMinDays * DAY_MS3
-    });
-  }
-  if (caps.accountMaxSurveys !== void 0 && input.accountKey) {
-    const windowMs = caps.accountWindowDays * DAY_MS3;
-    const inWindow = accountTimes.filter((t) => t <= atMs && t > atMs - windowMs).sort((a, b) => a - b);
-    if (inWindow.length >= caps.accountMaxSurveys) {
-      const leaving = inWindow[inWindow.length - caps.accountMaxSurveys];
-      checks.push({
-        reason: {
-          code: "account_cap_reached",
-          message: `this account already had ${inWindow.length} surveys in the last ${caps.accountWindowDays} days (cap ${caps.accountMaxSurveys})`
-        },
-        until: leaving + windowMs
-      });
-    }
-  }
+  const checks = [
+    gapCap(atMs, contactTimes, caps.contactMinDays, (last) => ({
+      code: "contact_recently_surveyed",
+      message: `this contact was surveyed on ${last}; at most one survey every ${caps.contactMinDays} days`
+    })),
+    caps.contactMaxSurveys === void 0 ? void 0 : windowCap(atMs, contactTimes, caps.contactMaxSurveys, caps.contactWindowDays, (n) => ({
+      code: "contact_cap_reached",
+      message: `this contact already had ${n} surveys in the last ${caps.contactWindowDays} days (cap ${caps.contactMaxSurveys})`
+    })),
+    gapCap(atMs, accountTimes, caps.accountMinDays, (last) => ({
+      code: "account_recently_surveyed",
+      message: `this account was surveyed on ${last}; at most one survey of an account every ${caps.accountMinDays} days`
+    })),
+    caps.accountMaxSurveys === void 0 ? void 0 : windowCap(atMs, accountTimes, caps.accountMaxSurveys, caps.accountWindowDays, (n) => ({
+      code: "account_cap_reached",
+      message: `this account already had ${n} surveys in the last ${caps.accountWindowDays} days (cap ${caps.accountMaxSurveys})`
+    }))
+  ].filter((check) => check !== void 0);
   for (const period of caps.quietPeriods) {
     if (inQuietPeriod(atMs, period.from, period.to)) {
       checks.push({

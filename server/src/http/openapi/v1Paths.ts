@@ -63,9 +63,15 @@ export function v1Paths(): Record<string, unknown> {
         },
       },
       get: {
-        summary: 'Answers whose respondent is not in the CRM yet (?status=unmatched)',
+        summary:
+          'Answers whose respondent is not in the CRM yet (?status=unmatched), or those kept beyond the survey-pressure caps (?status=flagged: each with pressure.reasons, raising no callback)',
         parameters: [
-          { name: 'status', in: 'query', required: true, schema: { enum: ['unmatched'] } },
+          {
+            name: 'status',
+            in: 'query',
+            required: true,
+            schema: { enum: ['unmatched', 'flagged'] },
+          },
         ],
         responses: { '200': { description: 'parked answers' }, ...errors(400, 401) },
       },
