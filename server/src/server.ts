@@ -16,6 +16,7 @@ import { DEMO_TAXONOMY, demoData, type DemoData } from './sandbox/demo.ts';
 import { openStore } from './store/open.ts';
 import type { Store, StoredCallback } from './store/store.ts';
 import type { CrmAdapter } from './crm/adapter.ts';
+import { DEFAULT_ALERT_THRESHOLDS, SyncAlerts, type AlertSender } from './health/alerts.ts';
 import { SyncEngine } from './loop/engine.ts';
 import {
   DEFAULT_VERBATIMS,
@@ -63,6 +64,8 @@ export interface ServerOptions {
   readonly startEngine?: boolean;
   /** HubSpot requests per 10 s (the sandbox emulator allows 100). */
   readonly hubspotRequestsPer10s?: number;
+  /** Where sync alerts are delivered (tests); default: the outbound webhooks. */
+  readonly alertSender?: AlertSender;
 }
 
 /** Starts Boucle: store, CRM adapters, sync engine and HTTP API; in sandbox, emulators and demo. */
@@ -133,6 +136,15 @@ export async function startServer(
     store,
     adapters,
     logger,
+    alerts: new SyncAlerts({
+      store,
+      sender: options.alertSender ?? { send: async () => undefined },
+      logger,
+      clock: Date.now,
+      thresholds: config.alerts ?? DEFAULT_ALERT_THRESHOLDS,
+      crms: adapters.map((a) => a.crm),
+    }),
+    syncLogRetentionMs: (config.syncLogRetentionDays ?? 30) * 86_400_000,
     analyse: verbatims.analyse,
     businessHours: async () => (await currentSettings(store)).businessHours,
     jobRetentionMs: (config.jobRetentionDays ?? 7) * 86_400_000,

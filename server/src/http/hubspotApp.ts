@@ -18,6 +18,7 @@ import { ApiError } from '../errors.ts';
 import type { Crm, Store, StoredCallback } from '../store/store.ts';
 import { verifyHubSpotV3 } from '../webhooks/signatures.ts';
 import { accountCard, callbackView } from './summary.ts';
+import { healthView } from '../health/view.ts';
 import type { Verbatims } from '../verbatims/taxonomy.ts';
 
 export interface HubSpotAppDeps {
@@ -251,6 +252,10 @@ export function hubspotApp(deps: HubSpotAppDeps): express.Router {
     const settings = await currentSettings(deps.store);
     // The page edits the journey in force: the shipped one until an admin saves theirs.
     res.json({ ...settings, touchpoints: settings.touchpoints ?? DEFAULT_TOUCHPOINTS });
+  });
+
+  router.get('/settings/health', async (_req, res) => {
+    res.json(await healthView(deps.store, deps.crms, clock()));
   });
 
   router.put('/settings', async (req, res) => {

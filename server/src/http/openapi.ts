@@ -1,6 +1,7 @@
 import { errors } from './openapi/common.ts';
 import { components } from './openapi/components.ts';
 import { HUBSPOT_PATHS } from './openapi/hubspotPaths.ts';
+import { syncPaths } from './openapi/syncPaths.ts';
 import { v1Paths } from './openapi/v1Paths.ts';
 
 let cached: Record<string, unknown> | undefined;
@@ -20,6 +21,7 @@ export function openApiDocument(): Record<string, unknown> {
     paths: {
       ...HUBSPOT_PATHS,
       ...v1Paths(),
+      ...syncPaths(),
       '/health': {
         get: {
           security: [],
