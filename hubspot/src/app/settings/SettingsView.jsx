@@ -21,6 +21,7 @@ import {
   ToggleGroup,
 } from '@hubspot/ui-extensions';
 import { boucle } from './boucle.js';
+import { HealthView } from './HealthView.jsx';
 
 const WORDS = {
   en: {
@@ -251,6 +252,7 @@ export function SettingsView({ context, fetch }) {
   return (
     <Form onSubmit={save}>
       <Flex direction="column" gap="medium">
+        <HealthView context={context} fetch={fetch} />
         <Heading>{words.rules}</Heading>
         <Text>{words.rulesHelp}</Text>
         <Table bordered={true}>
