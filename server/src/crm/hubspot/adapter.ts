@@ -276,13 +276,35 @@ export class HubSpotAdapter implements CrmAdapter {
     );
   }
 
+  /**
+   * Ratings as notes on the contact and company of the interaction's answer, as the answers' own
+   * notes are (associations in the create body, https://developers.hubspot.com/docs/api-reference/latest/crm/objects/notes/guide):
+   * a note without them is seen on no record. The answer's respondent is resolved as it was for
+   * the answer (from the resolution cache, mostly).
+   */
   async writeRatings(items: readonly RatingWrite[]): Promise<Map<string, RecordResult>> {
     await this.ensureSetup();
+    const resolutions = await this.resolve(
+      items.flatMap((item) => (item.answer ? [{ ref: item.ref, answer: item.answer }] : [])),
+    );
     return byOwnKey(
       items.map((item) => item.ref),
-      this.api.upsert(
+      this.api.createOrUpsert(
         'notes',
-        items.map((item) => ({ key: crmKey(item.ref), properties: ratingNoteProperties(item) })),
+        items.map((item) => {
+          const resolution = resolutions.get(item.ref);
+          return {
+            key: crmKey(item.ref),
+            ...(resolution?.contactId && { contactId: resolution.contactId }),
+            ...(resolution?.accountId && { companyId: resolution.accountId }),
+            properties: ratingNoteProperties(item),
+          };
+        }),
+        {
+          toContact: DEFAULT_TYPES.noteToContact,
+          toCompany: DEFAULT_TYPES.noteToCompany,
+          category: 'HUBSPOT_DEFINED',
+        },
       ),
     );
   }
