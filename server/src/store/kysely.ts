@@ -79,6 +79,10 @@ export class KyselyStore extends CallbackRecords implements Store {
     );
   }
 
+  get dialect(): Dialect {
+    return this.d;
+  }
+
   /** Transactions that committed answers or ratings: fewer than requests under concurrency. */
   get ingestTransactions(): number {
     return this.answerGroups.groups + this.ratingGroups.groups;

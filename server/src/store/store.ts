@@ -1,15 +1,19 @@
 import type { Answer, Callback, Rating } from '@boucle/shared/schemas';
 import type { CallbackStatus, NpsCounts } from '@boucle/shared';
+import type { Dialect } from './dialect.ts';
 import type { SyncFacts, SyncLogLine, SyncLogQuery } from './syncLog.ts';
 
 /** The CRMs Boucle writes to. */
 export type Crm = 'salesforce' | 'hubspot';
 
-/** A queue of jobs: one per CRM, and `fetch` for survey responses to fetch from survey tools. */
-export type Queue = Crm | 'fetch';
+/**
+ * A queue of jobs: one per CRM, `fetch` for survey responses to fetch from survey tools, and
+ * `outbound` for the signed webhooks Boucle sends (`server/src/outbound/`).
+ */
+export type Queue = Crm | 'fetch' | 'outbound';
 
-/** What a job syncs: one answer, rating or callback, or one account's rollup. */
-export type JobKind = 'answer' | 'rating' | 'callback' | 'rollup';
+/** What a job syncs: one answer, rating or callback, one account's rollup, or one outbound delivery. */
+export type JobKind = 'answer' | 'rating' | 'callback' | 'rollup' | 'delivery';
 
 /** A unit of work of the durable queue: sync one record to one CRM. */
 export interface Job {
@@ -111,6 +115,8 @@ export interface CallbackFilter {
  * never a second record. Every method is async so that a PostgreSQL store can implement it.
  */
 export interface Store {
+  /** The database and its dialect, for modules that keep tables of their own (`outbound/`). */
+  readonly dialect: Dialect;
   /**
    * Stores answers not seen before and queues their sync to each CRM, in one transaction; calls
    * made concurrently share it (group commit), each resolving with its own counts once committed.
