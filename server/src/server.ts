@@ -142,7 +142,8 @@ export async function startServer(
     logger,
     alerts: new SyncAlerts({
       store,
-      sender: options.alertSender ?? { send: async () => undefined },
+      // The outbound channel (below): stored once per key, delivered signed with retries.
+      sender: options.alertSender ?? { send: (event) => outbound.send(event) },
       logger,
       clock: Date.now,
       thresholds: config.alerts ?? DEFAULT_ALERT_THRESHOLDS,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Crm, Store } from '../store/store.ts';
+import type { Crm, JobKind, Store } from '../store/store.ts';
 import { syncHealth, syncHealthSchema } from './summary.ts';
 
 /** Dead letters the settings page lists (the latest); the total is in the summary. */
@@ -33,7 +33,11 @@ export async function healthView(
   return {
     health,
     deadLetters: dead
-      .filter((job): job is typeof job & { crm: Crm } => job.crm !== 'fetch')
+      // The CRMs' records only: survey fetches and outbound deliveries have their own views.
+      .filter(
+        (job): job is typeof job & { crm: Crm; kind: Exclude<JobKind, 'delivery'> } =>
+          (job.crm === 'salesforce' || job.crm === 'hubspot') && job.kind !== 'delivery',
+      )
       .map((job) => ({
         id: job.id,
         crm: job.crm,

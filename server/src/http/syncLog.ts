@@ -73,7 +73,7 @@ export const syncLogView = (line: SyncLogLine): SyncLogEntryView => ({
   id: line.id,
   at: new Date(line.at).toISOString(),
   crm: line.crm,
-  kind: line.kind,
+  kind: line.kind as SyncLogEntryView['kind'],
   ref: line.ref,
   status: line.outcome as SyncLogEntryView['status'],
   detail: line.detail,

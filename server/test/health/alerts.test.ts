@@ -1,5 +1,6 @@
 import { answerSchema } from '@boucle/shared/schemas';
 import pino from 'pino';
+import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CrmError } from '../../src/errors.ts';
 import {
@@ -10,10 +11,12 @@ import {
 } from '../../src/health/alerts.ts';
 import type { SyncHealth } from '../../src/health/summary.ts';
 import { Metrics } from '../../src/http/metrics.ts';
+import { Outbound, OutboundDeliveries } from '../../src/outbound/index.ts';
 import { SyncEngine } from '../../src/loop/engine.ts';
 import { openStore } from '../../src/store/open.ts';
 import type { Store } from '../../src/store/store.ts';
 import { FakeCrm } from '../loop/fakeCrm.ts';
+import { startReceiver, TEST_SECRET } from '../outbound/receiver.ts';
 
 // The sync alerts with the clock injected: the engine's outages recorded in the store, the alert
 // said once past the threshold and once at the recovery, across a restart.
@@ -46,8 +49,9 @@ describe('the sync alerts', () => {
   });
 
   /** The engine over a Salesforce that cannot be reached, with one answer to write. */
-  async function salesforceDown(sender: AlertSender) {
+  async function salesforceDown(senderFor: AlertSender | ((store: Store) => AlertSender)) {
     store = await openStore({ dbPath: ':memory:' });
+    const sender = typeof senderFor === 'function' ? senderFor(store) : senderFor;
     now = T0;
     const crm = new FakeCrm('salesforce');
     crm.resolveFails = new CrmError('network_error', 'connect ECONNREFUSED', true);
@@ -164,6 +168,98 @@ describe('the sync alerts', () => {
     expect(await metrics.render()).toContain(
       'boucle_sync_alert{crm="salesforce",alert="outage"} 0',
     );
+  });
+});
+
+describe('the sync alerts through the outbound webhooks', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const close of cleanup.splice(0)) await close();
+  });
+
+  it('delivers the alert and its recovery signed per Standard Webhooks, a refusing URL retried aside from the sync', async () => {
+    let replies = 0;
+    // The alerting service refuses the first delivery.
+    const receiver = await startReceiver(() => (replies++ === 0 ? 503 : 200));
+    cleanup.push(receiver.close);
+    const config = { alerts: { url: receiver.url, secret: TEST_SECRET } };
+    const logger = pino({ level: 'silent' });
+    // The deliveries' clock stays near the real one: the reference library checks the signed
+    // timestamp against it. The sync's clock is the test's.
+    const delivery = { now: Date.now() };
+    const store = await openStore({ dbPath: ':memory:' });
+    cleanup.push(() => store.close());
+    const outbound = new Outbound({ store, config, logger, clock: () => delivery.now });
+    const deliveries = new OutboundDeliveries({
+      store,
+      config,
+      logger,
+      clock: () => delivery.now,
+      random: () => 0.5,
+      backoffBaseMs: 1_000,
+    });
+    let now = T0;
+    const crm = new FakeCrm('salesforce');
+    crm.resolveFails = new CrmError('network_error', 'connect ECONNREFUSED', true);
+    const engine = new SyncEngine({
+      store,
+      adapters: [crm],
+      logger,
+      clock: () => now,
+      random: () => 0.5,
+      alerts: new SyncAlerts({
+        store,
+        sender: outbound,
+        logger,
+        clock: () => now,
+        thresholds: THRESHOLDS,
+        crms: ['salesforce'],
+      }),
+    });
+    cleanup.push(() => engine.stop());
+    await store.ingestAnswers(
+      [
+        answerSchema.parse({
+          id: 'a1',
+          score: 9,
+          answeredAt: new Date(T0 - MINUTE).toISOString(),
+          respondent: { email: 'claire@acme.example' },
+        }),
+      ],
+      ['salesforce'],
+      now,
+    );
+    await engine.runOnce(crm);
+    now += 31 * MINUTE;
+    await engine.checkAlerts();
+    await deliveries.runOnce();
+    expect(receiver.received).toHaveLength(1);
+    // The refusal waits for its backoff; the sync goes on and recovers meanwhile.
+    crm.resolveFails = undefined;
+    now += 60 * MINUTE;
+    expect(await engine.runOnce(crm)).toBe(1);
+    await engine.checkAlerts();
+    delivery.now += 60_000;
+    await deliveries.runOnce();
+    await deliveries.runOnce();
+    const verified = receiver.received.map((r) =>
+      new Webhook(TEST_SECRET).verify(r.body, r.headers as Record<string, string>),
+    ) as { type: string; data: Record<string, unknown> }[];
+    // The retried alert may arrive after the recovery (documented): each says its state and times.
+    expect(verified.map((p) => [p.type, p.data.state, p.data.alert]).sort()).toEqual([
+      ['sync.alert', 'raised', 'outage'],
+      ['sync.alert', 'raised', 'outage'],
+      ['sync.recovered', 'recovered', 'outage'],
+    ]);
+    // The retry is the same message (one webhook-id), not a second alert.
+    const ids = receiver.received.map((r) => r.headers['webhook-id']);
+    expect(new Set(ids).size).toBe(2);
+    expect(ids[0]).toBe(ids.at(-1));
+    expect(verified[0]!.data).toMatchObject({
+      crm: 'salesforce',
+      failingSince: new Date(T0).toISOString(),
+      error: 'network_error: connect ECONNREFUSED',
+    });
   });
 });
 
