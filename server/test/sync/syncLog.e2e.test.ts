@@ -92,6 +92,18 @@ describe('a record a CRM refuses, in the sync log and the health summary', () =>
     expect((oldest.body.entries as { id: number }[])[0]!.id).toBeLessThan(entries[0]!.id);
   });
 
+  it('is described in OpenAPI, each parameter with its values', async () => {
+    const openapi = (await (await fetch(`${h.server.url}/openapi.json`)).json()) as {
+      paths: Record<string, { get?: { parameters?: unknown } }>;
+    };
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/v1/sync-log', '/v1/sync-health', '/hubspot/settings/health']),
+    );
+    const parameters = JSON.stringify(openapi.paths['/v1/sync-log']?.get?.parameters);
+    for (const text of ['"since"', '"crm"', '"status"', '"ref"', '"after"', 'replayed', 'hubspot'])
+      expect(parameters).toContain(text);
+  });
+
   it.each([
     ['status=lost', 'status'],
     ['crm=pipedrive', 'crm'],
