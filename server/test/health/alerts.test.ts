@@ -123,6 +123,20 @@ describe('the sync alerts', () => {
     });
   });
 
+  it('logs the records a failed step leaves waiting as retried, no attempt spent', async () => {
+    await salesforceDown(new Recorder());
+    const [line] = await store.readSyncLog({ order: 'newest', limit: 10, outcome: 'retried' });
+    expect(line).toMatchObject({
+      crm: 'salesforce',
+      kind: 'answer',
+      ref: 'api:a1',
+      at: T0,
+      detail: expect.stringMatching(
+        /^not sent: network_error: connect ECONNREFUSED; again in \d+ s, no attempt spent$/,
+      ),
+    });
+  });
+
   it('does not say an alert again after a restart', async () => {
     const sender = new Recorder();
     const { alerts } = await salesforceDown(sender);
