@@ -377,7 +377,45 @@ export class HubSpotClient {
         existing.map(({ key, properties }) => ({ key, properties })),
       ))
         results.set(key, result);
+      await this.associateExisting(objectType, existing, results, types);
     }
     return results;
+  }
+
+  /**
+   * The associations of records that existed (an upsert cannot carry them), added with a v4 batch
+   * create that keeps those already there: a resync so files on their contact and company the
+   * records once written without (the rating notes were). Best effort: the records are written
+   * whatever this answers, and a record seen on no contact is no reason to write it again.
+   */
+  private async associateExisting(
+    objectType: string,
+    items: readonly { key: string; contactId?: string; companyId?: string }[],
+    results: Map<string, RecordResult>,
+    types: AssociationTypes,
+  ): Promise<void> {
+    const targets = [
+      ['contacts', types.toContact, (i: (typeof items)[number]) => i.contactId],
+      ['companies', types.toCompany, (i: (typeof items)[number]) => i.companyId],
+    ] as const;
+    for (const [toType, associationTypeId, idOf] of targets) {
+      const inputs = items.flatMap((item) => {
+        const result = results.get(item.key);
+        const to = idOf(item);
+        return result?.ok && to
+          ? [
+              {
+                _from: { id: result.crmId },
+                to: { id: to },
+                types: [{ associationCategory: types.category as never, associationTypeId }],
+              },
+            ]
+          : [];
+      });
+      for (const chunk of chunks(inputs, BATCH))
+        await this.call(() =>
+          this.client.crm.associations.v4.batchApi.create(objectType, toType, { inputs: chunk }),
+        ).catch(() => undefined);
+    }
   }
 }
