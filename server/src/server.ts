@@ -495,5 +495,11 @@ async function settleDemoCallbacks(
     );
     moved++;
   }
+  // Ready once written to the CRMs too: the preview opens on a callback in Salesforce.
+  for (let i = 0; i < 240 && !stopped(); i++) {
+    const { open } = await store.syncFacts();
+    if (Object.entries(open).every(([key, n]) => !key.endsWith('.callback') || n === 0)) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   logger.info({ callbacks: callbacks.length, moved }, 'demo callbacks ready');
 }
