@@ -157,6 +157,11 @@ const environmentSchema = z.object({
     .min(1, { error: 'must be between 1 and 100' })
     .max(100, { error: 'must be between 1 and 100' })
     .default(80),
+  // An erasure keeps the person's scores, anonymised, instead of deleting their answers and
+  // ratings (README, "Privacy"); off by default: an erasure erases.
+  BOUCLE_ERASURE_KEEP_STATISTICS: z
+    .enum(['0', '1', 'false', 'true', ''], { error: 'must be 1 (keep scores, anonymised) or 0' })
+    .optional(),
   BOUCLE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -250,6 +255,8 @@ export interface Config {
   readonly trustProxy?: TrustProxy;
   /** Where Boucle's own signed webhooks go (survey requests, alerts); none: recorded, unsent. */
   readonly outbound?: OutboundConfig;
+  /** Erasures keep answers' and ratings' scores, anonymised, rather than deleting them. */
+  readonly erasureKeepStatistics?: boolean;
 }
 
 /** Comma-separated secrets: the current one, and the previous one while a rotation is under way. */
@@ -425,5 +432,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ...(e.BOUCLE_TAXONOMY_FILE && { taxonomyFile: e.BOUCLE_TAXONOMY_FILE }),
     trustProxy: e.BOUCLE_TRUST_PROXY,
     outbound,
+    erasureKeepStatistics: ['1', 'true'].includes(e.BOUCLE_ERASURE_KEEP_STATISTICS ?? ''),
   };
 }

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { Crm, JobKind, Store } from '../store/store.ts';
 import { syncHealth, syncHealthSchema } from './summary.ts';
 
+const RECORD_KINDS = ['answer', 'rating', 'callback', 'rollup'] as const;
+type RecordKind = (typeof RECORD_KINDS)[number];
+
 /** Dead letters the settings page lists (the latest); the total is in the summary. */
 const SHOWN_DEAD_LETTERS = 20;
 
@@ -12,7 +15,7 @@ export const healthViewSchema = z.object({
     z.object({
       id: z.number().int(),
       crm: z.enum(['salesforce', 'hubspot']),
-      kind: z.enum(['answer', 'rating', 'callback', 'rollup']),
+      kind: z.enum(RECORD_KINDS),
       ref: z.string(),
       error: z.string(),
       attempts: z.number().int(),
@@ -33,10 +36,11 @@ export async function healthView(
   return {
     health,
     deadLetters: dead
-      // The CRMs' records only: survey fetches and outbound deliveries have their own views.
+      // The CRMs' records only: survey fetches, outbound deliveries and erasures have their own views.
       .filter(
-        (job): job is typeof job & { crm: Crm; kind: Exclude<JobKind, 'delivery'> } =>
-          (job.crm === 'salesforce' || job.crm === 'hubspot') && job.kind !== 'delivery',
+        (job): job is typeof job & { crm: Crm; kind: RecordKind } =>
+          (job.crm === 'salesforce' || job.crm === 'hubspot') &&
+          (RECORD_KINDS as readonly JobKind[]).includes(job.kind),
       )
       .map((job) => ({
         id: job.id,

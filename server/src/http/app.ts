@@ -31,6 +31,7 @@ import { syncRoutes } from './syncLog.ts';
 import { themesQuerySchema, themesReport } from './themes.ts';
 import { DEFAULT_VERBATIMS, type Verbatims } from '../verbatims/taxonomy.ts';
 import { webhookRouter } from '../webhooks/router.ts';
+import { erasureRouter } from '../erasure/routes.ts';
 import type { TrustProxy, WebhooksConfig } from '../config/config.ts';
 
 export interface AppDeps {
@@ -61,6 +62,8 @@ export interface AppDeps {
   readonly verbatims?: Verbatims;
   /** Proxies whose `X-Forwarded-For` gives `req.ip` (BOUCLE_TRUST_PROXY); default: none. */
   readonly trustProxy?: TrustProxy;
+  /** Erasures keep scores, anonymised (BOUCLE_ERASURE_KEEP_STATISTICS); default: delete. */
+  readonly erasureKeepStatistics?: boolean;
 }
 
 /** One rating, or `{"ratings": [...]}`: a body with a `ratings` key is read as a batch. */
@@ -373,6 +376,15 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   v1.use(syncRoutes({ store, crms: deps.crms, clock }));
+  v1.use(
+    erasureRouter({
+      store,
+      crms: deps.crms,
+      keepStatistics: deps.erasureKeepStatistics ?? false,
+      clock,
+      ...(deps.onQueued && { onQueued: deps.onQueued }),
+    }),
+  );
   app.use('/v1', v1);
   if (deps.hubspotApp) app.use('/hubspot', deps.hubspotApp);
   app.use(
@@ -384,6 +396,7 @@ export function createApp(deps: AppDeps): express.Express {
       logger,
       clock,
       proxyTrusted: Boolean(deps.trustProxy),
+      erasureKeepStatistics: deps.erasureKeepStatistics ?? false,
       ...(deps.onQueued && { onQueued: deps.onQueued }),
       ...(deps.onFetchQueued && { onFetchQueued: deps.onFetchQueued }),
     }),

@@ -1,5 +1,6 @@
 import { errors } from './openapi/common.ts';
 import { components } from './openapi/components.ts';
+import { erasurePaths } from './openapi/erasurePaths.ts';
 import { HUBSPOT_PATHS } from './openapi/hubspotPaths.ts';
 import { syncPaths } from './openapi/syncPaths.ts';
 import { v1Paths } from './openapi/v1Paths.ts';
@@ -22,6 +23,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...HUBSPOT_PATHS,
       ...v1Paths(),
       ...syncPaths(),
+      ...erasurePaths(),
       '/health': {
         get: {
           security: [],

@@ -3,6 +3,7 @@ import type { Answer } from '@boucle/shared/schemas';
 import type { CallbackWrite, CrmAdapter, Resolution } from '../crm/adapter.ts';
 import { accountKeysOf, type Crm, type Job, type StoredCallback } from '../store/store.ts';
 import type { LoopContext } from './context.ts';
+import { callbackOwners } from './owners.ts';
 
 const callbackId = (crm: Crm, answerRef: string, kind: string) => `${crm}:${answerRef}:${kind}`;
 
@@ -20,14 +21,9 @@ export async function raiseCallbacks(
   resolution: Resolution,
 ): Promise<string[]> {
   const callbacks: StoredCallback[] = [];
-  for (const alert of alerts) {
-    let assignee: string | undefined;
-    if (alert.assignTo === 'account_owner') assignee = resolution.ownerId;
-    else if (alert.assignTo === 'owners_manager')
-      assignee = resolution.managerId ?? resolution.ownerId;
-    else
-      assignee =
-        (alert.queue ? await adapter.resolveQueue(alert.queue) : undefined) ?? resolution.ownerId;
+  const owners = await callbackOwners(context, adapter, answer, alerts, resolution);
+  for (const [index, alert] of alerts.entries()) {
+    const { assignee, escalateTo } = owners[index] ?? {};
     const callback: StoredCallback = {
       id: callbackId(adapter.crm, ref, alert.kind),
       crm: adapter.crm,
@@ -40,7 +36,7 @@ export async function raiseCallbacks(
       dueAt: alert.dueAt,
       ...(alert.escalateAt && { escalateAt: alert.escalateAt }),
       ...(assignee && { assignee }),
-      ...(resolution.managerId && { escalateTo: resolution.managerId }),
+      ...(escalateTo && { escalateTo }),
       ...(accountKeysOf(answer)[0] && { accountKey: accountKeysOf(answer)[0] }),
       ...(answer.respondent?.email && { respondentEmail: answer.respondent.email.toLowerCase() }),
       ...(resolution.accountId && { crmAccountId: resolution.accountId }),

@@ -8,6 +8,9 @@ import type {
   CallbackWrite,
   CrmAdapter,
   CrmCallbackState,
+  ErasureOutcome,
+  ErasureWrite,
+  EscalationRequest,
   RatingWrite,
   RecordResult,
   Resolution,
@@ -33,8 +36,15 @@ import {
   taskCallbackState,
   taskProperties,
 } from './mappers.ts';
+import { eraseInHubSpot } from './erasure.ts';
 import { feedbackSince, type FeedbackSubmission } from './feedback.ts';
 import { PROPERTIES, SURVEY_OBJECT, setupHubSpot, type SetupReport } from './setup.ts';
+import {
+  HubSpotSettings,
+  listOwnersWithTeams,
+  type OwnerWithTeams,
+  type PageSettings,
+} from './settings.ts';
 
 /** Resolutions (contact, company, owner) are reused this long: batches repeat respondents. */
 const RESOLUTION_TTL_MS = 10 * 60_000;
@@ -51,6 +61,8 @@ export interface HubSpotAdapterOptions extends HubSpotClientOptions {
   readonly rules?: () => Promise<ThresholdRule[] | undefined>;
   /** The journey in force (the settings page's); the shipped one when absent. */
   readonly touchpoints?: () => Promise<readonly Touchpoint[] | undefined>;
+  /** The settings page's settings (business hours, dissonance bands, escalation owners…). */
+  readonly settings?: () => Promise<PageSettings>;
 }
 
 /**
@@ -69,6 +81,8 @@ export class HubSpotAdapter implements CrmAdapter {
   /** The last score properties this process wrote on each contact (by contact id). */
   private readonly contactScores = new Map<string, string>();
   private portal: Promise<number> | undefined;
+  /** The settings page's settings and the owners' teams (escalation owners). */
+  readonly settings: HubSpotSettings;
 
   constructor(
     config: HubSpotConfig,
@@ -76,7 +90,14 @@ export class HubSpotAdapter implements CrmAdapter {
   ) {
     this.api = new HubSpotClient(config, options);
     this.resolved = new ResolutionCache(RESOLUTION_TTL_MS, options.clock);
+    this.settings = new HubSpotSettings(options.settings, () => this.listOwners(), options.clock);
   }
+
+  businessHours = () => this.settings.businessHours();
+  dissonanceSettings = () => this.settings.dissonanceSettings();
+  surveyPressure = () => this.settings.surveyPressure();
+  escalationOwner = (request: EscalationRequest) => this.settings.escalationOwner(request);
+  settingsInForce = () => this.settings.settingsInForce();
 
   private get client() {
     return this.api.client;
@@ -188,6 +209,13 @@ export class HubSpotAdapter implements CrmAdapter {
       });
     }
     return resolutions;
+  }
+
+  /** Every owner with its teams (500 a page), for the escalation owners of the settings page. */
+  listOwners(): Promise<OwnerWithTeams[]> {
+    return listOwnersWithTeams((after) =>
+      this.call(() => this.client.crm.owners.ownersApi.getPage(undefined, after, 500)),
+    );
   }
 
   /** Owner ids by e-mail: all owners are listed (500 a page) once, then reused. */
@@ -407,6 +435,12 @@ export class HubSpotAdapter implements CrmAdapter {
           (result) => result.id,
         ),
     );
+  }
+
+  /** A person's records cleared, and archived unless statistics are kept (`erasure.ts`). */
+  async eraseRecords(write: ErasureWrite): Promise<ErasureOutcome> {
+    const setup = await this.ensureSetup();
+    return eraseInHubSpot(this.api, setup.surveyStorage, write);
   }
 
   /** Feedback submissions created after `sinceIso`, oldest first (see `feedback.ts`). */

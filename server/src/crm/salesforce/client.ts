@@ -5,7 +5,13 @@ import type { SalesforceConfig } from '../../config/config.ts';
 import { CrmError } from '../../errors.ts';
 import type { RecordResult } from '../adapter.ts';
 import { failedCall, failureOf, recordError } from '../classify.ts';
-import { namespacePath, namespaceRecord, namespaceSoql, stripNamespace } from './namespace.ts';
+import {
+  namespacedName as namespacedObject,
+  namespacePath,
+  namespaceRecord,
+  namespaceSoql,
+  stripNamespace,
+} from './namespace.ts';
 import { SALESFORCE_QUIRKS } from './quirks.ts';
 import { DEFAULT_BULK_THRESHOLD, bulkUpsertOf, upsertThroughBulk } from './bulk.ts';
 
@@ -355,6 +361,47 @@ export class SalesforceClient {
   }
 
   /**
+   * Deletes records by id through jsforce's `destroy`: sObject Collections
+   * `DELETE /composite/sobjects?ids=…` (allOrNone left at its documented default, false: each
+   * record alone), 200 ids a call; each record's result by id. A record already deleted
+   * (`ENTITY_IS_DELETED`) counts as deleted: the delete ran before a crash. A call that fails as
+   * a whole throws when trying again may help, and refuses its records otherwise.
+   */
+  async destroy(object: string, ids: readonly string[]): Promise<Map<string, RecordResult>> {
+    const conn = await this.conn();
+    const results = new Map<string, RecordResult>();
+    for (const chunk of chunks([...new Set(ids)], COLLECTION_SIZE)) {
+      let saved: SaveResult[];
+      try {
+        saved = (await conn.destroy(namespacedObject(object, this.config.namespace), chunk, {
+          allOrNone: false,
+        })) as SaveResult[];
+      } catch (error) {
+        const crmError = this.failure(error, conn);
+        if (crmError.retryable) throw crmError;
+        for (const id of chunk) results.set(id, { ok: false, error: crmError });
+        continue;
+      }
+      chunk.forEach((id, position) => {
+        const result = saved[position];
+        const first = result?.errors[0];
+        if (result?.success || first?.statusCode === 'ENTITY_IS_DELETED')
+          results.set(id, { ok: true, crmId: id });
+        else
+          results.set(id, {
+            ok: false,
+            error: recordError(
+              SALESFORCE_QUIRKS,
+              first?.statusCode ?? 'UNKNOWN_EXCEPTION',
+              first?.message ?? 'no result',
+            ),
+          });
+      });
+    }
+    return results;
+  }
+
+  /**
    * A User Interface API request as Lightning Data Service makes it for the components (the
    * sandbox preview's bridge): `graphql`, or `ui-api/records/{id}` read or updated. Salesforce's
    * status and body come back as they are, errors included, for the component to show.
@@ -384,5 +431,10 @@ export class SalesforceClient {
       }
       return { status: response.status, body: await response.text() };
     }
+  }
+
+  /** The org's URL (its My Domain), for links to its records. */
+  async instanceUrl(): Promise<string> {
+    return (await this.conn()).instanceUrl;
   }
 }
