@@ -5,6 +5,7 @@ import {
   ErrorState,
   LineChart,
   LoadingSpinner,
+  Statistics,
   StatisticsItem,
   StatusTag,
   Table,
@@ -90,6 +91,43 @@ describe('the HubSpot company card', () => {
     expect(norm.props.number).toBe('0');
     expect(norm.find(Text).text).toContain('level with the norm');
     expect(find(Tag).text).toContain('Few answers');
+  });
+
+  it('shows CSAT and CES beside the NPS, as the server computed them', async () => {
+    const { findByTestId } = renderCard(answering(summary));
+    await settle();
+    // The server's figures for Acme: 1 satisfied CSAT answer of 2, one CES answer of 3.
+    expect(summary.overall).toMatchObject({ csat: { n: 2, csat: 50 }, ces: { n: 1, ces: 3 } });
+    const [csat, ces] = findByTestId(Statistics, 'csat-ces').findAll(StatisticsItem);
+    expect(csat.props).toMatchObject({ label: 'CSAT (last 90 days)', number: '50.0%' });
+    expect(csat.find(Text).text).toBe('satisfied (4–5 of 5), 2 answers');
+    expect(ces.props).toMatchObject({ label: 'CES (last 90 days)', number: '3.0' });
+    expect(ces.find(Text).text).toBe('mean effort from 1 to 7 (lower is better), 1 answers');
+  });
+
+  it('writes CSAT and CES the French way for a French user', async () => {
+    const precise = likeServer(summary, {
+      overall: { ...summary.overall, csat: { n: 3, csat: 66.7 }, ces: { n: 4, ces: 2.5 } },
+    });
+    const { findByTestId } = renderCard(answering(precise), 'fr-FR');
+    await settle();
+    const [csat, ces] = findByTestId(Statistics, 'csat-ces').findAll(StatisticsItem);
+    expect(csat.props).toMatchObject({ label: 'CSAT (90 derniers jours)', number: '66,7\u00a0%' });
+    expect(csat.find(Text).text).toBe('satisfaits (4–5 sur 5), 3 réponses');
+    expect(ces.props).toMatchObject({ number: '2,5' });
+    expect(ces.find(Text).text).toBe('effort moyen de 1 à 7 (plus bas est meilleur), 4 réponses');
+  });
+
+  it('leaves CSAT and CES out while the window has none of those answers', async () => {
+    const npsOnly = likeServer(summary, {
+      overall: { ...summary.overall, csat: { n: 0, csat: null }, ces: { n: 0, ces: null } },
+    });
+    const { maybeFind, findAll } = renderCard(answering(npsOnly));
+    await settle();
+    expect(findAll(StatisticsItem).map((item) => item.props.label)).not.toContain(
+      'CSAT (last 90 days)',
+    );
+    expect(maybeFind(Statistics, { testId: 'csat-ces' })).toBeNull();
   });
 
   it('shows verbatims as text, never as markup', async () => {

@@ -8,6 +8,8 @@ import {
   Input,
   LoadingSpinner,
   Select,
+  Statistics,
+  StatisticsItem,
   TableCell,
   Text,
 } from '@hubspot/ui-extensions';
@@ -45,6 +47,26 @@ describe('the HubSpot contact card', () => {
     expect(cells).toEqual(
       expect.arrayContaining(['Nov 22, 2026', 'NPS 2', 'After-sale', 'Trop lent', '5/5']),
     );
+  });
+
+  it("shows the contact's latest NPS, CSAT and CES beside the answers", async () => {
+    const [answer] = contact.answers;
+    const withAll = likeServer(contact, {
+      answers: [
+        { ...answer, id: 'c2', metric: 'ces', score: 3, comment: undefined },
+        { ...answer, id: 'c1', metric: 'csat', score: 4, comment: undefined },
+        answer,
+      ],
+    });
+    const { findByTestId } = renderCard({ [recorded.request]: { body: withAll } });
+    await settle();
+    const items = findByTestId(Statistics, 'latest-scores').findAll(StatisticsItem);
+    expect(items.map((item) => [item.props.label, item.props.number])).toEqual([
+      ['Latest NPS', '2 / 10'],
+      ['Latest CSAT', '4 / 5'],
+      ['Latest CES', '3 / 7'],
+    ]);
+    expect(items[0].find(Text).text).toBe('Nov 22, 2026');
   });
 
   it('shows a comment as text, never as markup', async () => {

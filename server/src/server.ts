@@ -61,6 +61,9 @@ export interface ServerOptions {
     unmatchedRetryMs?: number;
     maxAttempts?: number;
     rollupDelayMs?: number;
+    rollupRefreshMs?: number;
+    /** The engine's clock (tests move it forward a day to see the daily refresh). */
+    clock?: () => number;
   };
   /** How often to poll HubSpot feedback submissions; 0 turns polling off (tests poll by hand). */
   readonly feedbackPollMs?: number;

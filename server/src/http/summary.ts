@@ -10,6 +10,7 @@ import {
 } from '@boucle/shared';
 import { summarizeThemes, type VerbatimAnalysis } from '@boucle/shared/themes';
 import type { Store, StoredCallback } from '../store/store.ts';
+import { analysisCacheFor } from '../verbatims/cache.ts';
 import { DEFAULT_VERBATIMS, type Verbatims } from '../verbatims/taxonomy.ts';
 
 const DAY_MS = 86_400_000;
@@ -25,15 +26,19 @@ export function callbackView(callback: StoredCallback, now: string) {
   };
 }
 
+/** CSAT and CES of a window without such answers, as the cards read them. */
+const NO_CSAT = { n: 0, csat: null };
+const NO_CES = { n: 0, ces: null };
+
 /** How many irritants the cards show. */
 const TOP_IRRITANTS = 3;
 
 /**
  * An account's card (the v1 summary and the HubSpot company card): figures over `windowDays`,
- * rounded as every card shows them, the monthly trend, touchpoints, verbatims (each with its
- * themes and sentiment, as the sync writes them), the account's top irritants, open callbacks, the
- * org-wide NPS as the norm, and the journey: the configured touchpoints in journey order, each
- * against its targets, then the unknown ones. `undefined` when nothing is known of the account.
+ * rounded as every card shows them (NPS, and CSAT and CES with their counts), the monthly trend,
+ * touchpoints, verbatims (each with its themes and sentiment, as the sync writes them), the
+ * account's top irritants, open callbacks, the org-wide NPS as the norm, and the journey: the
+ * configured touchpoints in journey order, each against its targets, then the unknown ones. `undefined` when nothing is known of the account.
  */
 export async function accountCard(
   store: Store,
@@ -68,18 +73,29 @@ export async function accountCard(
     const at = parseInstant(answer.answeredAt, 'answeredAt');
     return at > fromMs && at <= nowMs;
   });
-  // Each comment analysed once, for the irritants and for the verbatims shown.
+  // Each comment analysed once, for the irritants and for the verbatims shown; an answer's
+  // analysis is read from the taxonomy's cache when a card or GET /v1/themes made it already.
+  const cache = analysisCacheFor(verbatims);
   const analyses = new Map<string, VerbatimAnalysis>();
-  const analysisOf = (comment: string, language: string | undefined) => {
+  const analysisOf = (
+    comment: string,
+    language: string | undefined,
+    answer?: { source: string; id: string },
+  ) => {
     const key = `${language ?? ''}\u0000${comment}`;
     let analysis = analyses.get(key);
-    if (!analysis) analyses.set(key, (analysis = verbatims.analyse(comment, { language })));
+    if (!analysis) {
+      analysis = answer
+        ? cache.analysisOf({ source: answer.source, id: answer.id, comment, language })
+        : verbatims.analyse(comment, { language });
+      analyses.set(key, analysis);
+    }
     return analysis;
   };
   const irritants = summarizeThemes(
     inWindow.map((answer) => ({
       themes: answer.comment?.trim()
-        ? analysisOf(answer.comment, answer.language).themes.map((t) => t.theme)
+        ? analysisOf(answer.comment, answer.language, answer).themes.map((t) => t.theme)
         : [],
       unhappy: ['detractor', 'dissatisfied', 'high_effort'].includes(
         classifyScore(answer.metric, answer.score),
@@ -96,6 +112,7 @@ export async function accountCard(
       unhappyShare: theme.unhappyShare,
       margin: theme.margin,
     }));
+  const overall = roundSummary(summary.overall);
   return {
     ...summary,
     verbatims: summary.verbatims.map((verbatim) => {
@@ -111,7 +128,8 @@ export async function accountCard(
       };
     }),
     irritants,
-    overall: roundSummary(summary.overall),
+    // CSAT and CES beside NPS, always: `n` 0 and a null figure while the window has none.
+    overall: { ...overall, csat: overall.csat ?? NO_CSAT, ces: overall.ces ?? NO_CES },
     trend: summary.trend.map(roundSummary),
     touchpoints: summary.touchpoints.map(roundSummary),
     journey: summary.journey.map(roundSummary),

@@ -18,7 +18,7 @@ import { DAY_MS, type LoopContext } from './context.ts';
 import { syncErasures } from './erasure.ts';
 import { sweepEscalations } from './escalation.ts';
 import { syncRatings } from './ratings.ts';
-import { syncRollups } from './rollups.ts';
+import { refreshRollups, syncRollups } from './rollups.ts';
 
 export interface EngineOptions {
   readonly store: Store;
@@ -59,6 +59,11 @@ export interface EngineOptions {
    * gets meanwhile merge into that one pending job (one write per account per window). Default 5 s.
    */
   readonly rollupDelayMs?: number;
+  /**
+   * How often every rollup the passing of time changes (the windows slide) is queued again
+   * (`loop/rollups.ts`, `refreshRollups`); default a day.
+   */
+  readonly rollupRefreshMs?: number;
   /** Jobs a round claims while there is no backlog (a full claim means one); default 10. */
   readonly flushSize?: number;
   /** Jobs of a kind other than answers worked in one step of a round; default 100 (a HubSpot batch). */
@@ -76,9 +81,9 @@ const SWEEP_EVERY_MS = 60_000;
  * ratings, callbacks and rollups, `loop/*.ts`), which write through the CRM's adapter and settle
  * each job alone (`queue/settlement.ts`): done, retried with backoff, parked (respondent not in the
  * CRM yet) or dead-lettered with its last error. Every minute the first loop also runs the
- * escalation sweep, the read-backs from the CRMs (`readback/`), the sync's health records in the
- * CRMs that show it (`health/crmSyncErrors.ts`, `health/crmSyncStatus.ts`), the pruning of done
- * jobs and of the sync log, and the alerts' check.
+ * escalation sweep, the read-backs from the CRMs (`readback/`), the daily refresh of the rollups,
+ * the sync's health records in the CRMs that show it (`health/crmSyncErrors.ts`,
+ * `health/crmSyncStatus.ts`), the pruning of done jobs and of the sync log, and the alerts' check.
  */
 export class SyncEngine {
   private readonly store: Store;
@@ -154,6 +159,7 @@ export class SyncEngine {
           return;
         await this.sweepEscalations();
         await this.readBackRatings();
+        await this.refreshRollups();
         await this.sweepSyncErrors();
         await this.writeSyncStatus();
         await this.pruneDoneJobs();
@@ -230,6 +236,23 @@ export class SyncEngine {
           adapters: this.options.adapters,
           crms: this.crms,
           poke: () => this.poke(),
+        }),
+      )) ?? 0
+    );
+  }
+
+  /** The daily refresh of the rollups (`loop/rollups.ts`), one replica at a time. */
+  async refreshRollups(): Promise<number> {
+    return (
+      (await this.store.runExclusive('rollups-refresh', () =>
+        refreshRollups({
+          store: this.store,
+          logger: this.logger,
+          clock: this.clock,
+          crms: this.crms,
+          ...(this.options.rollupRefreshMs !== undefined && {
+            everyMs: this.options.rollupRefreshMs,
+          }),
         }),
       )) ?? 0
     );

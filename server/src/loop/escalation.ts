@@ -2,7 +2,8 @@ import { decideEscalation, isFurtherAlong, mergeCrmState } from '@boucle/shared'
 import type { Logger } from 'pino';
 import type { CrmAdapter } from '../crm/adapter.ts';
 import { readCallbacksBack } from '../readback/callbacks.ts';
-import type { Store } from '../store/store.ts';
+import type { Store, StoredCallback } from '../store/store.ts';
+import { queueCallbackRollups } from './rollups.ts';
 
 export interface EscalationOptions {
   readonly store: Store;
@@ -25,6 +26,7 @@ export async function sweepEscalations(options: EscalationOptions): Promise<numb
   const open = await store.listCallbacks({ status: 'open', now, limit: 2000 });
   const logged = await readCallbacksBack(options.adapters, open, logger, { store, now });
   let escalated = 0;
+  const changed: StoredCallback[] = [];
   for (const stored of open) {
     if (!logged.has(stored.crm)) continue;
     let callback = stored;
@@ -49,7 +51,10 @@ export async function sweepEscalations(options: EscalationOptions): Promise<numb
       escalate ? { enqueueAt: clock() } : {},
     );
     if (saved && escalate) escalated++;
+    if (saved && saved.status !== stored.status) changed.push(saved);
   }
+  // Their accounts' open callbacks changed (a callback closed in the CRM has no sync job of its own).
+  await queueCallbackRollups(store, changed, clock());
   if (escalated > 0) logger.info({ escalated }, 'escalated late callbacks');
   return escalated;
 }

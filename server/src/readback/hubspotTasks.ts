@@ -1,6 +1,7 @@
 import { FINAL_CALLBACK_STATUSES } from '@boucle/shared';
 import type { Logger } from 'pino';
 import type { CrmAdapter, CrmCallbackState } from '../crm/adapter.ts';
+import { queueCallbackRollups } from '../loop/rollups.ts';
 import type { Store, StoredCallback } from '../store/store.ts';
 
 /** The note a callback whose task was deleted in HubSpot is closed with (both languages). */
@@ -38,6 +39,7 @@ export async function readCallbackTasksBack(
       ...(c.reason !== undefined && { reason: c.reason }),
     })),
   );
+  const closed: StoredCallback[] = [];
   for (const id of deleted) {
     const saved = await options.store.updateCallback(id, (current) =>
       FINAL_CALLBACK_STATUSES.includes(current.status)
@@ -49,11 +51,14 @@ export async function readCallbackTasksBack(
             notes: current.notes ? `${current.notes}\n${DELETED_TASK_NOTE}` : DELETED_TASK_NOTE,
           },
     );
-    if (saved)
-      options.logger.warn(
-        { crm: adapter.crm, callback: id, task: written.find((c) => c.id === id)?.crmId },
-        'callback task deleted in the CRM; callback closed without contact',
-      );
+    if (!saved) continue;
+    closed.push(saved);
+    options.logger.warn(
+      { crm: adapter.crm, callback: id, task: written.find((c) => c.id === id)?.crmId },
+      'callback task deleted in the CRM; callback closed without contact',
+    );
   }
+  // Their companies' open callbacks changed: queue the rollups.
+  await queueCallbackRollups(options.store, closed, Date.parse(options.now));
   return states;
 }

@@ -37,11 +37,18 @@ import {
   retryJob,
   upsertSyncStates,
 } from './jobs.ts';
+import {
+  answersForAccounts,
+  openCallbackCounts,
+  recordRollups,
+  rollupsToRefresh,
+} from './rollups.ts';
 import { settleJobs } from './settle.ts';
 import { pruneSyncLog, readSyncFacts, readSyncLog, type SyncLogQuery } from './syncLog.ts';
 import type {
   Crm,
   JobKind,
+  RolledUpAccount,
   Queue,
   Settlement,
   Store,
@@ -158,6 +165,23 @@ export class KyselyStore extends CallbackRecords implements Store {
       .orderBy('a.answered_at')
       .execute();
     return bodies<Answer>(rows);
+  }
+
+  async answersForAccounts(keys: readonly string[], sinceIso: string) {
+    return answersForAccounts(this.kdb, keys, sinceIso);
+  }
+
+  async openCallbackCounts(crm: Crm, accountKeys: readonly string[]) {
+    return openCallbackCounts(this.kdb, crm, accountKeys);
+  }
+
+  async recordRollups(crm: Crm, accounts: readonly RolledUpAccount[], now: number) {
+    if (accounts.length === 0) return;
+    await this.atomically(accounts.length, (db) => recordRollups(db, crm, accounts, now));
+  }
+
+  async rollupsToRefresh(crm: Crm, answeredAfter: string, npsFrom: string, npsTo: string) {
+    return rollupsToRefresh(this.kdb, crm, answeredAfter, npsFrom, npsTo);
   }
 
   async answersSince(sinceIso: string): Promise<Answer[]> {

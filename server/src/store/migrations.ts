@@ -6,6 +6,20 @@
  * `schema.ts` is the one shape both end up with.
  */
 
+/**
+ * The accounts each CRM has a rollup of, with their latest answer and latest NPS answer, so that
+ * the daily refresh finds the rollups the passing of time changes (the window slides). Seeded
+ * with the accounts of the rollup jobs still in the queue's history, their dates unknown (a
+ * far-future date: refreshed at the first sweep, which records the real ones).
+ */
+function rollupAccountsTable(integer: 'INTEGER' | 'BIGINT'): string {
+  return `CREATE TABLE rollup_accounts (crm TEXT NOT NULL, ref TEXT NOT NULL, last_answer_at TEXT,
+     last_nps_at TEXT, updated_at ${integer} NOT NULL, PRIMARY KEY (crm, ref));
+   CREATE INDEX rollup_accounts_answer ON rollup_accounts (crm, last_answer_at);
+   INSERT INTO rollup_accounts (crm, ref, last_answer_at, last_nps_at, updated_at)
+     SELECT DISTINCT crm, ref, '9999-12-31T00:00:00.000Z', NULL, 0 FROM jobs WHERE kind = 'rollup';`;
+}
+
 export const SQLITE_MIGRATIONS: readonly string[] = [
   `CREATE TABLE answers (
      source TEXT NOT NULL, id TEXT NOT NULL, metric TEXT NOT NULL, score INTEGER NOT NULL,
@@ -96,6 +110,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    CREATE TABLE erasure_log (id INTEGER PRIMARY KEY AUTOINCREMENT, erasure_id TEXT NOT NULL, at INTEGER NOT NULL,
      crm TEXT, outcome TEXT NOT NULL, detail TEXT NOT NULL);
    CREATE INDEX erasure_log_erasure ON erasure_log (erasure_id, id);`,
+  rollupAccountsTable('INTEGER'),
 ];
 
 /**
@@ -176,6 +191,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    CREATE TABLE erasure_log (id BIGSERIAL PRIMARY KEY, erasure_id TEXT NOT NULL, at BIGINT NOT NULL,
      crm TEXT, outcome TEXT NOT NULL, detail TEXT NOT NULL);
    CREATE INDEX erasure_log_erasure ON erasure_log (erasure_id, id);`,
+  rollupAccountsTable('BIGINT'),
 ];
 
 /** An instant of the callback's JSON body, as UTC ISO text like Date#toISOString (or NULL). */

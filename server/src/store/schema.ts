@@ -108,5 +108,13 @@ export interface Schema {
   };
   cursors: { name: string; value: string };
   settings: { name: string; value: string; updated_at: number };
+  /** The accounts each CRM has a rollup of (ref `accountId|accountKey`), for the daily refresh. */
+  rollup_accounts: {
+    crm: string;
+    ref: string;
+    last_answer_at: string | null;
+    last_nps_at: string | null;
+    updated_at: number;
+  };
   migrations: { version: number; applied_at: string };
 }

@@ -55,6 +55,14 @@ export interface StoredCallback extends Callback {
   readonly escalateTo?: string;
 }
 
+/** An account a CRM has a rollup of: its rollup job's ref, its latest answer and NPS answer. */
+export interface RolledUpAccount {
+  /** `accountId|accountKey`, as the rollup job's ref. */
+  readonly ref: string;
+  readonly lastAnswerAt?: string;
+  readonly lastNpsAt?: string;
+}
+
 /** One record's new sync state in one CRM (`setSyncStates`, `settleJobs`). */
 export interface SyncStateChange {
   readonly crm: Crm;
@@ -150,6 +158,29 @@ export interface Store {
   answersForAccount(keys: readonly string[], sinceIso: string): Promise<Answer[]>;
   /** Every answer since an instant. */
   answersSince(sinceIso: string): Promise<Answer[]>;
+  /**
+   * The answers filed under each of many account keys (domain, Salesforce id, HubSpot id) since an
+   * instant, by key in lower case, oldest first: one query per few hundred keys (a rollup round).
+   */
+  answersForAccounts(keys: readonly string[], sinceIso: string): Promise<Map<string, Answer[]>>;
+  /**
+   * The open callbacks (not resolved nor closed without contact) of one CRM per account key, in
+   * lower case, counted by the database in one query per few hundred keys; a key without any is
+   * missing from the map.
+   */
+  openCallbackCounts(crm: Crm, accountKeys: readonly string[]): Promise<Map<string, number>>;
+  /** Remembers the accounts a CRM has a rollup of, with their latest answers (for the refresh). */
+  recordRollups(crm: Crm, accounts: readonly RolledUpAccount[], now: number): Promise<void>;
+  /**
+   * The rollup refs of a CRM the passing of time changes: accounts with an answer after
+   * `answeredAfter`, and those whose latest NPS answer is in (`npsFrom`, `npsTo`] (ISO instants).
+   */
+  rollupsToRefresh(
+    crm: Crm,
+    answeredAfter: string,
+    npsFrom: string,
+    npsTo: string,
+  ): Promise<string[]>;
   /**
    * The NPS categories of every NPS answer since an instant, counted by the database: the org-wide
    * norm, which card requests and every rollup round need, without reading each answer's body.

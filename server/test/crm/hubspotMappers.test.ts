@@ -152,6 +152,36 @@ describe('HubSpot property bags', () => {
       boucle_last_score: '3',
     });
   });
+
+  it('writes CSAT and CES beside the NPS, cleared while the company has none', () => {
+    const now = '2026-11-21T00:00:00Z';
+    const rollup = (answers: Parameters<typeof summarizeAccount>[0]) => ({
+      accountId: '42',
+      summary: summarizeAccount(answers, { now }),
+      openCallbacks: 0,
+      respondents: [],
+      now,
+    });
+    expect(companyRollupProperties(rollup([]))).toMatchObject({
+      boucle_csat: '',
+      boucle_csat_responses: '0',
+      boucle_ces: '',
+      boucle_ces_responses: '0',
+    });
+    const answers = [
+      { metric: 'csat', score: 5 },
+      { metric: 'csat', score: 2 },
+      { metric: 'csat', score: 4 },
+      { metric: 'ces', score: 2 },
+      { metric: 'ces', score: 5 },
+    ].map((a, i) => answerSchema.parse({ id: `s${i}`, ...a, answeredAt: '2026-11-20T09:00:00Z' }));
+    expect(companyRollupProperties(rollup(answers))).toMatchObject({
+      boucle_csat: '66.7',
+      boucle_csat_responses: '3',
+      boucle_ces: '3.5',
+      boucle_ces_responses: '2',
+    });
+  });
 });
 
 describe('a callback task read back from HubSpot', () => {

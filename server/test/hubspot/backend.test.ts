@@ -52,6 +52,12 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
       answers: [
         answer({ id: 'hs-1', score: 2, comment: 'Trop lent', interactionId: 'case-9' }),
         answer({ id: 'hs-2', score: 10, respondent: { email: 'luc@acme.example' } }),
+        // CSAT and CES beside NPS: 1 satisfied of 2 (50 %, the other neutral), an effort of 3.
+        ...[
+          { id: 'hs-csat-1', metric: 'csat', score: 5 },
+          { id: 'hs-csat-2', metric: 'csat', score: 3 },
+          { id: 'hs-ces-1', metric: 'ces', score: 3 },
+        ].map((a) => answer({ ...a, respondent: { email: 'luc@acme.example' } })),
       ],
     });
     await h.api('POST', '/v1/ratings', {
@@ -74,7 +80,7 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
     expect(card.status).toBe(200);
     expect(card.body).toMatchObject({
       company: { id: h.ids.company, name: 'Acme' },
-      overall: { n: 2, nps: 0 },
+      overall: { n: 2, nps: 0, csat: { n: 2, csat: 50 }, ces: { n: 1, ces: 3 } },
     });
     const v1 = await h.api('GET', '/v1/accounts/acme.example/summary');
     expect(card.body.overall).toEqual(v1.body.overall);

@@ -175,6 +175,9 @@ describe('Salesforce mappers', () => {
         { id: 'a', metric: 'nps', score: 10, answeredAt: '2026-11-20T00:00:00Z' },
         { id: 'b', metric: 'nps', score: 0, answeredAt: '2026-11-20T00:00:00Z' },
         { id: 'c', metric: 'nps', score: 9, answeredAt: '2026-11-20T00:00:00Z' },
+        { id: 'd', metric: 'csat', score: 5, answeredAt: '2026-11-20T00:00:00Z' },
+        { id: 'e', metric: 'csat', score: 3, answeredAt: '2026-11-20T00:00:00Z' },
+        { id: 'f', metric: 'csat', score: 4, answeredAt: '2026-11-20T00:00:00Z' },
       ],
       { now: '2026-11-22T00:00:00Z' },
     );
@@ -196,6 +199,11 @@ describe('Salesforce mappers', () => {
       NPS_Updated_At__c: '2026-11-22T00:00:00Z',
       Last_Survey_Score__c: 9,
       Open_Callbacks__c: 2,
+      // 2 satisfied of 3; no CES answer: the fields are cleared.
+      CSAT_Score__c: 66.7,
+      CSAT_Responses__c: 3,
+      CES_Score__c: null,
+      CES_Responses__c: 0,
     });
   });
 

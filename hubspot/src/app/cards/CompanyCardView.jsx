@@ -88,8 +88,32 @@ function journeyOf(card) {
 }
 
 /**
+ * CSAT (share of satisfied answers) and CES (mean effort, 1 to 7, lower is better) beside the NPS,
+ * as the server computes them over the same window; each only when the window has such answers.
+ */
+export function SatisfactionAndEffort({ overall, days, t, fmt }) {
+  const csat = overall.csat?.n > 0 ? overall.csat : undefined;
+  const ces = overall.ces?.n > 0 ? overall.ces : undefined;
+  if (!csat && !ces) return null;
+  return (
+    <Statistics testId="csat-ces">
+      {csat && (
+        <StatisticsItem label={t('csat', { days })} number={fmt.percent(csat.csat)}>
+          <Text>{t('csatDetail', { n: csat.n })}</Text>
+        </StatisticsItem>
+      )}
+      {ces && (
+        <StatisticsItem label={t('ces', { days })} number={fmt.decimal(ces.ces)}>
+          <Text>{t('cesDetail', { n: ces.n })}</Text>
+        </StatisticsItem>
+      )}
+    </Statistics>
+  );
+}
+
+/**
  * The company's NPS, as on the Salesforce account card: score with its margin of error (and a
- * low-sample warning), the promoter / passive / detractor split, the monthly trend, the journey
+ * low-sample warning), CSAT and CES, the promoter / passive / detractor split, the monthly trend, the journey
  * (touchpoints in order, by their label in the user's language, each against its target),
  * latest verbatims, open callbacks and the norm. The figures come from the Boucle server, which
  * computes them with the shared logic; verbatims are shown as text components (never HTML).
@@ -130,6 +154,7 @@ export function CompanyCardView({ context, fetch }) {
         )}
       </Statistics>
       {overall.lowSample && <Tag variant="warning">{t('lowSample')}</Tag>}
+      <SatisfactionAndEffort overall={overall} days={span.days} t={t} fmt={fmt} />
 
       <Heading>{t('trend')}</Heading>
       <LineChart

@@ -9,12 +9,15 @@ import {
   Heading,
   Input,
   Select,
+  Statistics,
+  StatisticsItem,
   Table,
   TableBody,
   TableCell,
   TableHead,
   TableHeader,
   TableRow,
+  Text,
   TextArea,
 } from '@hubspot/ui-extensions';
 import {
@@ -128,6 +131,29 @@ export function CallbackLogger({ callbacks, fetch, t, fmt, onLogged }) {
 }
 
 const MATCH_TOUCHPOINT = touchpointMatcher(DEFAULT_TOUCHPOINTS);
+/** The top of each metric's scale, as a score is read ("4 / 5"). */
+const SCALE_TOP = { nps: 10, csat: 5, ces: 7 };
+
+/** The contact's latest NPS, CSAT and CES answers (the server sends them newest first). */
+export function LatestScores({ answers, t, fmt }) {
+  const latest = ['nps', 'csat', 'ces']
+    .map((metric) => answers.find((answer) => answer.metric === metric))
+    .filter(Boolean);
+  if (latest.length === 0) return null;
+  return (
+    <Statistics testId="latest-scores">
+      {latest.map((answer) => (
+        <StatisticsItem
+          key={answer.metric}
+          label={t('latestScore', { metric: answer.metric.toUpperCase() })}
+          number={`${answer.score} / ${SCALE_TOP[answer.metric]}`}
+        >
+          <Text>{fmt.date(answer.answeredAt)}</Text>
+        </StatisticsItem>
+      ))}
+    </Statistics>
+  );
+}
 
 /**
  * The contact's survey answers, the employees' ratings of those interactions and the open
@@ -151,6 +177,7 @@ export function ContactCardView({ context, fetch }) {
 
   return (
     <Flex direction="column" gap="medium">
+      <LatestScores answers={answers} t={t} fmt={fmt} />
       <Heading>{t('contactAnswers')}</Heading>
       <Table bordered={true}>
         <TableHead>

@@ -48,6 +48,11 @@ function makeFormatter(locale, timeZone) {
     minimumFractionDigits: 1,
     maximumFractionDigits: 1,
   });
+  const percent = new Intl.NumberFormat(locale, {
+    style: 'percent',
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone });
   const month = new Intl.DateTimeFormat(locale, {
     month: 'short',
@@ -61,6 +66,8 @@ function makeFormatter(locale, timeZone) {
     points: (n) => (none(n) ? '—' : points.format(Math.round(n * 10) / 10)),
     /** A margin or a share, one decimal ('—' if none). */
     decimal: (n) => (none(n) ? '—' : decimal.format(n)),
+    /** A share in percent, one decimal, the locale's way ("66.7%", "66,7 %"; '—' if none). */
+    percent: (n) => (none(n) ? '—' : percent.format(n / 100)),
     /** An instant as a date in the portal's time zone ('' if none). */
     date: (iso) => (iso ? date.format(new Date(iso)) : ''),
     /** A trend month key ("2026-12") as a month ("Dec 2026", "déc. 2026"). */

@@ -114,6 +114,10 @@ export function companyRollupProperties(item: RollupWrite): Record<string, strin
     boucle_nps_margin: oneDecimal(item.summary.overall.margin),
     boucle_last_score: item.lastScore,
     boucle_open_callbacks: item.openCallbacks,
+    boucle_csat: oneDecimal(item.summary.overall.csat?.csat ?? null),
+    boucle_csat_responses: item.summary.overall.csat?.n ?? 0,
+    boucle_ces: oneDecimal(item.summary.overall.ces?.ces ?? null),
+    boucle_ces_responses: item.summary.overall.ces?.n ?? 0,
   });
 }
 

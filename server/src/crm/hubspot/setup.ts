@@ -42,6 +42,10 @@ export const PROPERTIES: Record<string, PropertySpec[]> = {
     number('boucle_nps_margin', 'NPS margin'),
     number('boucle_last_score', 'Last survey score'),
     number('boucle_open_callbacks', 'Open callbacks'),
+    number('boucle_csat', 'CSAT % (Boucle)'),
+    number('boucle_csat_responses', 'CSAT responses'),
+    number('boucle_ces', 'CES (Boucle, 1–7)'),
+    number('boucle_ces_responses', 'CES responses'),
   ],
   contacts: [
     number('boucle_last_score', 'Last survey score'),

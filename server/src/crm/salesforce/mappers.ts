@@ -251,6 +251,11 @@ export function accountRollupRecord({
     NPS_Updated_At__c: now,
     Last_Survey_Score__c: lastScore ?? null,
     Open_Callbacks__c: openCallbacks,
+    // CSAT and CES over the same window: null (cleared) while the account has no such answer.
+    CSAT_Score__c: roundOneDecimal(summary.overall.csat?.csat ?? null),
+    CSAT_Responses__c: summary.overall.csat?.n ?? 0,
+    CES_Score__c: roundOneDecimal(summary.overall.ces?.ces ?? null),
+    CES_Responses__c: summary.overall.ces?.n ?? 0,
   };
 }
 
@@ -462,5 +467,9 @@ export const SALESFORCE_FIELDS_WRITTEN: Readonly<Record<string, readonly string[
     'NPS_Updated_At__c',
     'Last_Survey_Score__c',
     'Open_Callbacks__c',
+    'CSAT_Score__c',
+    'CSAT_Responses__c',
+    'CES_Score__c',
+    'CES_Responses__c',
   ],
 };

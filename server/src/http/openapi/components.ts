@@ -22,6 +22,31 @@ const shownNps = {
     sample: { enum: ['enough', 'no_answers', 'too_few_answers', 'one_sided'] },
   },
 };
+const summaryFigures = {
+  type: 'object',
+  description:
+    "An account's headline figures over the window: NPS and margin in points and CSAT (share of 4–5 answers, in percent) and CES (mean effort 1–7, lower is better), each rounded to one decimal, null without answers of that metric",
+  properties: {
+    n: { type: 'integer', description: 'NPS answers' },
+    promoters: { type: 'integer' },
+    passives: { type: 'integer' },
+    detractors: { type: 'integer' },
+    nps: { type: ['number', 'null'] },
+    margin: { type: ['number', 'null'], description: '95% half-width' },
+    lowSample: { type: 'boolean' },
+    csat: {
+      type: 'object',
+      properties: { n: { type: 'integer' }, csat: { type: ['number', 'null'] } },
+      required: ['n', 'csat'],
+    },
+    ces: {
+      type: 'object',
+      properties: { n: { type: 'integer' }, ces: { type: ['number', 'null'] } },
+      required: ['n', 'ces'],
+    },
+  },
+  required: ['n', 'nps', 'margin', 'csat', 'ces'],
+};
 const loopClosure = {
   type: 'object',
   description: 'callbacks raised in the window (first contact: the first attempt or reach)',
@@ -83,6 +108,7 @@ export function components(): Record<string, unknown> {
       Touchpoint: z.toJSONSchema(touchpointSchema, { unrepresentable: 'any' }),
       Error: errorBody,
       ShownNps: shownNps,
+      SummaryFigures: summaryFigures,
       LoopClosure: loopClosure,
       InsightGroup: insightGroup,
     },

@@ -62,7 +62,13 @@ export const HUBSPOT_PATHS = {
       'The company card: the account summary of a company of the connected portal',
       {
         responses: {
-          '200': { description: 'summary, or {"empty": true}' },
+          '200': {
+            description: 'summary (overall: NPS, CSAT and CES), or {"empty": true}',
+            ...json({
+              type: 'object',
+              properties: { overall: { $ref: '#/components/schemas/SummaryFigures' } },
+            }),
+          },
           ...errors(401, 403, 404, 503),
         },
       },

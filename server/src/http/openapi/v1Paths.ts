@@ -83,7 +83,7 @@ export function v1Paths(): Record<string, unknown> {
     '/v1/accounts/{key}/summary': {
       get: {
         summary:
-          'The account card: NPS with margin, trend, touchpoints, the journey in order with each touchpoint against its targets (met, missed, not_enough), verbatims, open callbacks, the norm',
+          'The account card: NPS with margin, CSAT and CES (overall), trend, touchpoints, the journey in order with each touchpoint against its targets (met, missed, not_enough), verbatims, open callbacks, the norm',
         parameters: [
           {
             name: 'key',
@@ -98,7 +98,16 @@ export function v1Paths(): Record<string, unknown> {
             schema: { type: 'string', pattern: '^\\d+d$', default: '90d' },
           },
         ],
-        responses: { '200': { description: 'summary' }, ...errors(400, 401, 404) },
+        responses: {
+          '200': {
+            description: 'summary',
+            ...json({
+              type: 'object',
+              properties: { overall: { $ref: '#/components/schemas/SummaryFigures' } },
+            }),
+          },
+          ...errors(400, 401, 404),
+        },
       },
     },
     '/v1/touchpoints': {

@@ -62,6 +62,11 @@ const DECIMAL = new Intl.NumberFormat(LOCALE, {
   minimumFractionDigits: 1,
   maximumFractionDigits: 1,
 });
+const PERCENT = new Intl.NumberFormat(LOCALE, {
+  style: 'percent',
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
 const MONTH = new Intl.DateTimeFormat(LOCALE, { month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 /** An NPS or a delta in points, signed, one decimal, in the user's locale ('—' if none). */
@@ -72,6 +77,11 @@ export function formatPoints(n) {
 /** A margin or a share, one decimal, in the user's locale ('—' if none). */
 export function formatDecimal(n) {
   return n === null || n === undefined ? '—' : DECIMAL.format(n);
+}
+
+/** A share in percent (0–100), one decimal, the user's way: "66.7%", "66,7 %" ('—' if none). */
+export function formatPercent(n) {
+  return n === null || n === undefined ? '—' : PERCENT.format(n / 100);
 }
 
 /** A month key of c/npsCore's trend ("2026-12") as the user reads it ("Dec 2026", "déc. 2026"). */

@@ -8,7 +8,7 @@ import { LABELS, MAX_VERBATIMS, accountView, journeyFromRecords } from 'c/npsAcc
 
 const DAY_MS = 86400000;
 
-// One query: the account's answers (12 months), its NPS rollups (written by the server), its open
+// One query: the account's answers (12 months), its NPS, CSAT and CES rollups (written by the server), its open
 // callbacks, and the org-wide norm the server writes to NPS_Norm__c (External_Id__c "org") from
 // every answer of the last 90 days: never from the answers the viewing user can see, so
 // Survey_Response__c sharing can be Private. Lightning Data Service
@@ -72,6 +72,18 @@ const QUERY = gql`
                 value
               }
               npsResponses: NPS_Responses__c {
+                value
+              }
+              csatScore: CSAT_Score__c {
+                value
+              }
+              csatResponses: CSAT_Responses__c {
+                value
+              }
+              cesScore: CES_Score__c {
+                value
+              }
+              cesResponses: CES_Responses__c {
                 value
               }
             }

@@ -24,9 +24,11 @@ import {
   formatDateTime,
   formatDecimal,
   formatMonth,
+  formatPercent,
   formatPoints,
 } from 'c/boucleUi';
 import { trendChartOf, touchpointsChartOf } from './charts';
+import { irritantsOf } from './irritants';
 import BOUCLE_CARD_TITLE from '@salesforce/label/c.Boucle_Card_Title';
 import BOUCLE_LOADING from '@salesforce/label/c.Boucle_Loading';
 import BOUCLE_EMPTY from '@salesforce/label/c.Boucle_Empty';
@@ -77,6 +79,10 @@ import BOUCLE_TREND_CHART from '@salesforce/label/c.Boucle_Trend_Chart';
 import BOUCLE_TOUCHPOINTS_CHART from '@salesforce/label/c.Boucle_Touchpoints_Chart';
 import BOUCLE_MARGIN_TOO_SMALL from '@salesforce/label/c.Boucle_Margin_Too_Small';
 import BOUCLE_MARGIN_COLUMN from '@salesforce/label/c.Boucle_Margin_Column';
+import BOUCLE_CSAT_WINDOW from '@salesforce/label/c.Boucle_Csat_Window';
+import BOUCLE_CSAT_DETAIL from '@salesforce/label/c.Boucle_Csat_Detail';
+import BOUCLE_CES_WINDOW from '@salesforce/label/c.Boucle_Ces_Window';
+import BOUCLE_CES_DETAIL from '@salesforce/label/c.Boucle_Ces_Detail';
 
 export const LABELS = {
   title: BOUCLE_CARD_TITLE,
@@ -106,6 +112,8 @@ export const LABELS = {
   touchpointsChart: BOUCLE_TOUCHPOINTS_CHART,
   marginTooSmall: BOUCLE_MARGIN_TOO_SMALL,
   marginColumn: BOUCLE_MARGIN_COLUMN,
+  csatWindow: BOUCLE_CSAT_WINDOW,
+  cesWindow: BOUCLE_CES_WINDOW,
 };
 const TARGET_STATUS = {
   met: { label: BOUCLE_TARGET_MET, className: 'slds-badge slds-theme_success' },
@@ -215,6 +223,37 @@ function overallOf(summary, query, partial) {
     margin: value(node.npsMargin) ?? null,
     n: value(node.npsResponses) ?? overall.n,
   };
+}
+
+/**
+ * CSAT and CES beside the NPS, over the same window: from the answers read, or, when the account
+ * has more than the query reads, from the server's rollup on the Account (while it has one). Each
+ * is left out while the window has no answer of its metric.
+ */
+function satisfactionOf(overall, query, partial) {
+  const node = query?.account?.edges?.[0]?.node;
+  const rollup = (score, responses) => {
+    const n = value(responses);
+    return typeof n === 'number' && n > 0 ? { n, score: value(score) } : undefined;
+  };
+  const read = (stats, figure) => (stats?.n > 0 ? { n: stats.n, score: stats[figure] } : undefined);
+  const csat =
+    (partial && rollup(node?.csatScore, node?.csatResponses)) || read(overall.csat, 'csat');
+  const ces = (partial && rollup(node?.cesScore, node?.cesResponses)) || read(overall.ces, 'ces');
+  return [
+    csat && {
+      key: 'csat',
+      label: LABELS.csatWindow,
+      text: formatPercent(csat.score),
+      detail: format(BOUCLE_CSAT_DETAIL, csat.n),
+    },
+    ces && {
+      key: 'ces',
+      label: LABELS.cesWindow,
+      text: formatDecimal(ces.score),
+      detail: format(BOUCLE_CES_DETAIL, ces.n),
+    },
+  ].filter(Boolean);
 }
 
 function splitOf({ n, promoters, passives, detractors }) {
@@ -362,6 +401,7 @@ export function accountView(data, { now, journey = DEFAULT_TOUCHPOINTS, lang = L
   const partial = Boolean(query?.answers?.pageInfo?.hasNextPage);
   const overall = overallOf(summary, query, partial);
   const split = splitOf(overall);
+  const satisfaction = satisfactionOf(overall, query, partial);
   const touchpoints = touchpointsOf(summary.journey, lang);
   const verbatims = verbatimsOf(summary.verbatims, answerEdges, journey, lang);
   const callbacks = callbacksOf(query?.callbacks?.edges ?? [], now);
@@ -392,6 +432,8 @@ export function accountView(data, { now, journey = DEFAULT_TOUCHPOINTS, lang = L
       : marginTextOf(overall),
     lowSample: overall.lowSample,
     answerCountText: `${overall.n} ${LABELS.answers}`,
+    satisfaction,
+    hasSatisfaction: satisfaction.length > 0,
     split,
     splitLabel: split.map((s) => s.text).join(', '),
     normText: normTextOf(summary.norm),
@@ -402,6 +444,7 @@ export function accountView(data, { now, journey = DEFAULT_TOUCHPOINTS, lang = L
     hasTouchpoints: touchpoints.length > 0,
     verbatims,
     hasVerbatims: verbatims.length > 0,
+    irritants: irritantsOf(answerEdges, { now, themeLabel: (id) => THEME_LABELS[id] ?? id }),
     callbacks,
     hasCallbacks: callbacks.length > 0,
   };

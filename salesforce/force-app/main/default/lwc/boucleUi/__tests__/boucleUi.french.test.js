@@ -1,4 +1,4 @@
-import { formatDate, formatDecimal, formatMonth, formatPoints } from 'c/boucleUi';
+import { formatDate, formatDecimal, formatMonth, formatPercent, formatPoints } from 'c/boucleUi';
 
 // A French user: Salesforce's locale setting, whatever the browser's (jsdom's is en-US).
 jest.mock('@salesforce/i18n/locale', () => ({ default: 'fr-FR' }), { virtual: true });
@@ -16,6 +16,10 @@ describe('c/boucleUi for a user whose Salesforce locale is French', () => {
 
   it('writes a margin with a decimal comma', () => {
     expect(formatDecimal(12.345)).toBe('12,3');
+  });
+
+  it('writes a share in percent the French way', () => {
+    expect(formatPercent(66.6667)).toBe('66,7\u00a0%');
   });
 
   it('writes a date the French way, in the user’s time zone', () => {

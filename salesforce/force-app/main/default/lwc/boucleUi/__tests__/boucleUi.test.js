@@ -8,6 +8,7 @@ import {
   formatDate,
   formatDateTime,
   formatDecimal,
+  formatPercent,
   formatMonth,
   formatPoints,
   generateRecordUrls,
@@ -76,6 +77,12 @@ describe('c/boucleUi', () => {
     it('writes a margin with one decimal', () => {
       expect(formatDecimal(12.345)).toBe('12.3');
       expect(formatDecimal(null)).toBe('—');
+    });
+
+    it('writes a share in percent with one decimal', () => {
+      expect(formatPercent(66.6667)).toBe('66.7%');
+      expect(formatPercent(100)).toBe('100.0%');
+      expect(formatPercent(null)).toBe('—');
     });
 
     it('names a month of the trend', () => {

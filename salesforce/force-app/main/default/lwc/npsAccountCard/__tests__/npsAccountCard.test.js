@@ -147,6 +147,15 @@ describe('c-nps-account-card', () => {
     expect(third.querySelector('[data-sentiment]')).toBeNull();
   });
 
+  it("lists the account's top irritants: the themes its unhappy answers name", async () => {
+    const element = mount();
+    graphql.emit(data);
+    await flush();
+    // One detractor in the window, on delays: too few unhappy answers for a margin.
+    const items = [...element.shadowRoot.querySelectorAll('.irritants .irritant')];
+    expect(items.map((li) => li.textContent.trim())).toEqual(['c.Boucle_Irritant_No_Margin']);
+  });
+
   it('lists open callbacks with where they stand against their SLA', async () => {
     const element = mount();
     graphql.emit(data);
@@ -207,6 +216,7 @@ describe('c-nps-account-card', () => {
       'c.Boucle_Trend',
       'c.Boucle_Touchpoints',
       'c.Boucle_Verbatims',
+      'c.Boucle_Irritants',
       'c.Boucle_Callbacks',
     ]);
     expect(
@@ -237,6 +247,24 @@ describe('c-nps-account-card', () => {
     expect(text(element, '.nps')).toBe('+31.4');
     expect(text(element, '.count')).toBe('2512 c.Boucle_Answers');
     expect(text(element, '.partial')).toBe('c.Boucle_Partial');
+  });
+
+  it('shows CSAT and CES rows beside the NPS', async () => {
+    const element = mount();
+    graphql.emit(data);
+    await flush();
+    expect(text(element, '.satisfaction .csat dt')).toBe('c.Boucle_Csat_Window');
+    expect(text(element, '.satisfaction .csat .figure')).toBe('100.0%');
+    expect(text(element, '.satisfaction .ces dt')).toBe('c.Boucle_Ces_Window');
+    expect(text(element, '.satisfaction .ces .figure')).toBe('3.0');
+    expect(text(element, '.satisfaction .ces .detail')).toBe('c.Boucle_Ces_Detail');
+  });
+
+  it("reads the CSAT and CES rollups in the card's one query", async () => {
+    mount();
+    await flush();
+    for (const field of ['CSAT_Score__c', 'CSAT_Responses__c', 'CES_Score__c', 'CES_Responses__c'])
+      expect(QUERY_TEXT).toContain(field);
   });
 
   it('shows more verbatims on request', async () => {

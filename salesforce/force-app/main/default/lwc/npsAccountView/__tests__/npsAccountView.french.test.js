@@ -10,6 +10,12 @@ jest.mock(
   { virtual: true },
 );
 
+jest.mock(
+  '@salesforce/label/c.Boucle_Csat_Detail',
+  () => ({ default: 'satisfaits (4–5 sur 5), {0} réponses' }),
+  { virtual: true },
+);
+
 const data = require('../../npsAccountCard/__tests__/data/accountNps.json');
 const NOW = '2026-11-22T12:00:00.000Z';
 
@@ -20,6 +26,11 @@ describe('c/npsAccountView for a French user', () => {
     expect(view.npsText).toBe('+25,0');
     expect(view.marginText).toMatch(/^± \d+,\d$/);
     expect(view.normText).toContain('+5,0 pts face au NPS de l’organisation de +20,0');
+  });
+
+  it('writes CSAT and CES with a decimal comma', () => {
+    expect(view.satisfaction.map((figure) => figure.text)).toEqual(['100,0\u00a0%', '3,0']);
+    expect(view.satisfaction[0].detail).toBe('satisfaits (4–5 sur 5), 1 réponses');
   });
 
   it('names the months of the trend in French', () => {

@@ -7,6 +7,16 @@ jest.mock('c/npsCore', () => {
   return { ...core, summarizeAccount: jest.fn(core.summarizeAccount) };
 });
 jest.mock(
+  '@salesforce/label/c.Boucle_Csat_Detail',
+  () => ({ default: 'satisfied (4–5 of 5), {0} answers' }),
+  { virtual: true },
+);
+jest.mock(
+  '@salesforce/label/c.Boucle_Ces_Detail',
+  () => ({ default: 'mean effort from 1 to 7 (lower is better), {0} answers' }),
+  { virtual: true },
+);
+jest.mock(
   '@salesforce/label/c.Boucle_Norm_Text',
   () => ({ default: '{0}: {1} pts against the org-wide NPS of {2} (last 90 days)' }),
   { virtual: true },
@@ -82,6 +92,49 @@ describe('c/npsAccountView', () => {
     const blank = copy(data);
     blank.uiapi.query.norm.edges = [];
     expect(accountView(blank, { now: NOW }).normText).toBe('c.Boucle_Norm_Unavailable');
+  });
+
+  it('shows CSAT and CES beside the NPS, as c/npsCore computes them over the window', () => {
+    const view = accountView(data, { now: NOW });
+    // One CSAT answer of 4 (satisfied: 100 %), one CES answer of 3.
+    expect(view.hasSatisfaction).toBe(true);
+    expect(view.satisfaction).toEqual([
+      {
+        key: 'csat',
+        label: 'c.Boucle_Csat_Window',
+        text: '100.0%',
+        detail: 'satisfied (4–5 of 5), 1 answers',
+      },
+      {
+        key: 'ces',
+        label: 'c.Boucle_Ces_Window',
+        text: '3.0',
+        detail: 'mean effort from 1 to 7 (lower is better), 1 answers',
+      },
+    ]);
+  });
+
+  it('leaves CSAT and CES out while the window has no such answer', () => {
+    const npsOnly = withAnswers([answer('a1', 9), answer('a2', 3)]);
+    expect(accountView(npsOnly, { now: NOW })).toMatchObject({
+      satisfaction: [],
+      hasSatisfaction: false,
+    });
+  });
+
+  it("takes CSAT and CES from the server's rollup when the query could not read every answer", () => {
+    const many = copy(data);
+    many.uiapi.query.answers.pageInfo.hasNextPage = true;
+    Object.assign(many.uiapi.query.account.edges[0].node, {
+      csatScore: { value: 66.7 },
+      csatResponses: { value: 2400 },
+      cesScore: { value: 2.4 },
+      cesResponses: { value: 812 },
+    });
+    expect(accountView(many, { now: NOW }).satisfaction).toMatchObject([
+      { key: 'csat', text: '66.7%', detail: 'satisfied (4–5 of 5), 2400 answers' },
+      { key: 'ces', text: '2.4', detail: 'mean effort from 1 to 7 (lower is better), 812 answers' },
+    ]);
   });
 
   it("takes the headline from the server's rollup when the query could not read every answer", () => {
