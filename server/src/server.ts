@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
-import { DEFAULT_TOUCHPOINTS, nextCallbackState } from '@boucle/shared';
+import { DEFAULT_TOUCHPOINTS } from '@boucle/shared';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { HubSpotAdapter } from './crm/hubspot/adapter.ts';
@@ -13,10 +13,12 @@ import { createApp } from './http/app.ts';
 import { currentSettings, hubspotApp, hubspotJourney, pageSettings } from './http/hubspotApp.ts';
 import { Metrics } from './http/metrics.ts';
 import { DEMO_TAXONOMY, demoData, demoTeamsOf, type DemoData } from './sandbox/demo.ts';
+import { settleDemoCallbacks } from './sandbox/demoCallbacks.ts';
 import { seedDemoSettings } from './sandbox/demoSettings.ts';
 import { openStore } from './store/open.ts';
-import type { Store, StoredCallback } from './store/store.ts';
+import type { Store } from './store/store.ts';
 import type { CrmAdapter } from './crm/adapter.ts';
+import { DEFAULT_ALERT_THRESHOLDS, SyncAlerts, type AlertSender } from './health/alerts.ts';
 import { SyncEngine } from './loop/engine.ts';
 import {
   DEFAULT_VERBATIMS,
@@ -78,6 +80,8 @@ export interface ServerOptions {
   readonly surveySweepMs?: number;
   /** HubSpot requests per 10 s (the sandbox emulator allows 100). */
   readonly hubspotRequestsPer10s?: number;
+  /** Where sync alerts are delivered (tests); default: the outbound webhooks. */
+  readonly alertSender?: AlertSender;
 }
 
 /** Starts Boucle: store, CRM adapters, sync engine and HTTP API; in sandbox, emulators and demo. */
@@ -155,6 +159,16 @@ export async function startServer(
     store,
     adapters,
     logger,
+    alerts: new SyncAlerts({
+      store,
+      // The outbound channel (below): stored once per key, delivered signed with retries.
+      sender: options.alertSender ?? { send: (event) => outbound.send(event) },
+      logger,
+      clock: Date.now,
+      thresholds: config.alerts ?? DEFAULT_ALERT_THRESHOLDS,
+      crms: adapters.map((a) => a.crm),
+    }),
+    syncLogRetentionMs: (config.syncLogRetentionDays ?? 30) * 86_400_000,
     analyse: verbatims.analyse,
     jobRetentionMs: (config.jobRetentionDays ?? 7) * 86_400_000,
     answerPressure: () => surveys.answerPressure(),
@@ -402,95 +416,4 @@ function seedEmulators(emulators: RunningEmulators, demo: DemoData): void {
       portal.link('contacts', hs.id, 'companies', company.id);
     }
   }
-}
-
-/**
- * Once the demo's callbacks exist, moves some of them through the state machine so that the demo
- * shows every state: attempted, reached, resolved with an outcome, closed without contact,
- * escalated; and half of the callbacks still to make are overdue, as in a real queue.
- */
-async function settleDemoCallbacks(
-  store: Store,
-  logger: Logger,
-  stopped: () => boolean,
-): Promise<void> {
-  let previous = -1;
-  for (let i = 0; i < 120; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    if (stopped()) return;
-    const callbacks = await store.listCallbacks({ now: new Date().toISOString(), limit: 1000 });
-    if (callbacks.length > 0 && callbacks.length === previous) break;
-    previous = callbacks.length;
-  }
-  const callbacks = await store.listCallbacks({ now: new Date().toISOString(), limit: 1000 });
-  const outcomes = [
-    ['attempted', {}],
-    ['reached', { notes: 'Client joint, il attend un geste commercial.' }],
-    [
-      'resolved',
-      {
-        outcome: 'Geste commercial accordé',
-        rootCause: 'Facturation',
-        followUpAction: 'Envoyer l’avoir avant vendredi',
-        notes: 'Client rassuré.',
-      },
-    ],
-    ['closed_no_contact', { notes: 'Trois appels sans réponse, e-mail envoyé.' }],
-    ['escalated', { notes: 'Client injoignable depuis deux jours : transmis à la responsable.' }],
-  ] as const;
-  // Each account's latest callback is still to be made, as in real life (and the preview's
-  // account card always has one to show).
-  const latest = new Map<string, StoredCallback>();
-  for (const callback of callbacks) {
-    const key = `${callback.crm}:${callback.crmAccountId ?? callback.id}`;
-    const known = latest.get(key);
-    if (!known || callback.createdAt > known.createdAt) latest.set(key, callback);
-  }
-  const stillOpen = new Set([...latest.values()].map((c) => c.id));
-  let moved = 0;
-  // Every other account's next callback is late: created and due hours ago.
-  const hour = 3_600_000;
-  for (const [index, callback] of [...latest.values()].entries()) {
-    if (index % 2 !== 0) continue;
-    const late = 2 + (index % 7);
-    await store.updateCallback(
-      callback.id,
-      (stored) => ({
-        ...stored,
-        createdAt: new Date(Date.now() - (stored.slaHours + late) * hour).toISOString(),
-        dueAt: new Date(Date.now() - late * hour).toISOString(),
-      }),
-      { enqueueAt: Date.now() },
-    );
-    moved++;
-  }
-  for (const [index, callback] of callbacks.entries()) {
-    if (stillOpen.has(callback.id)) continue;
-    const target = outcomes[index % 6];
-    if (!target) continue;
-    const steps =
-      target[0] === 'resolved'
-        ? (['reached', 'resolved'] as const)
-        : target[0] === 'closed_no_contact'
-          ? (['attempted', 'closed_no_contact'] as const)
-          : ([target[0]] as const);
-    await store.updateCallback(
-      callback.id,
-      (stored) => {
-        let current = stored;
-        for (const status of steps) {
-          const result = nextCallbackState(
-            current,
-            { status, ...target[1] },
-            new Date().toISOString(),
-          );
-          if (result.ok) current = { ...current, ...result.callback };
-        }
-        return current;
-      },
-      { enqueueAt: Date.now() },
-    );
-    moved++;
-  }
-  logger.info({ callbacks: callbacks.length, moved }, 'demo callbacks ready');
 }

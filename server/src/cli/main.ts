@@ -13,6 +13,7 @@ import { importCommand, type ImportOptions } from './commands/import.ts';
 import { SCORE_DIMENSIONS, scoreCommand, type ScoreOptions } from './commands/score.ts';
 import { resyncCommand, type ResyncOptions } from './commands/resync.ts';
 import { startCommand } from './commands/start.ts';
+import { registerSyncCommands } from './commands/syncLog.ts';
 import { verbatimsCommand, type VerbatimsOptions } from './commands/verbatims.ts';
 import { EXIT, type CliIo } from './io.ts';
 
@@ -109,6 +110,8 @@ export async function runCli(
     .action(async (ids: string[], options: { all?: boolean }) => {
       exitCode = await deadLettersReplay(storeLocation, ids, options, io);
     });
+
+  registerSyncCommands(program, storeLocation, io, (code) => (exitCode = code), signal);
 
   program
     .command('import')

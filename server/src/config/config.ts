@@ -142,6 +142,21 @@ const environmentSchema = z.object({
     .int({ error: 'must be a whole number of days' })
     .min(1, { error: 'must be at least 1 day' })
     .default(7),
+  BOUCLE_SYNC_LOG_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int({ error: 'must be a whole number of days' })
+    .min(1, { error: 'must be at least 1 day' })
+    .default(30),
+  BOUCLE_ALERT_AFTER_MINUTES: z.coerce
+    .number({ error: 'must be a number of minutes' })
+    .int({ error: 'must be a whole number of minutes' })
+    .min(1, { error: 'must be at least 1 minute' })
+    .default(30),
+  BOUCLE_ALERT_API_BUDGET_PERCENT: z.coerce
+    .number({ error: 'must be a percentage' })
+    .min(1, { error: 'must be between 1 and 100' })
+    .max(100, { error: 'must be between 1 and 100' })
+    .default(80),
   // An erasure keeps the person's scores, anonymised, instead of deleting their answers and
   // ratings (README, "Privacy"); off by default: an erasure erases.
   BOUCLE_ERASURE_KEEP_STATISTICS: z
@@ -229,6 +244,10 @@ export interface Config {
   readonly metricsToken?: string;
   /** Days done sync jobs are kept before they are pruned. */
   readonly jobRetentionDays?: number;
+  /** Days sync log lines are kept before they are pruned. */
+  readonly syncLogRetentionDays?: number;
+  /** When the sync alerts (`health/alerts.ts`): a CRM failing this long, the API budget this used. */
+  readonly alerts?: { readonly afterMinutes: number; readonly apiBudgetPercent: number };
   readonly logLevel: string;
   /** A JSON file of themes and words added to the default taxonomy. */
   readonly taxonomyFile?: string;
@@ -404,6 +423,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     hubspotFeedbackPollSeconds: e.HUBSPOT_FEEDBACK_POLL_SECONDS,
     ...(e.BOUCLE_METRICS_TOKEN && { metricsToken: e.BOUCLE_METRICS_TOKEN }),
     jobRetentionDays: e.BOUCLE_JOB_RETENTION_DAYS,
+    syncLogRetentionDays: e.BOUCLE_SYNC_LOG_RETENTION_DAYS,
+    alerts: {
+      afterMinutes: e.BOUCLE_ALERT_AFTER_MINUTES,
+      apiBudgetPercent: e.BOUCLE_ALERT_API_BUDGET_PERCENT,
+    },
     logLevel: e.BOUCLE_LOG_LEVEL,
     ...(e.BOUCLE_TAXONOMY_FILE && { taxonomyFile: e.BOUCLE_TAXONOMY_FILE }),
     trustProxy: e.BOUCLE_TRUST_PROXY,

@@ -60,6 +60,11 @@ export interface AnswerWrite {
 export interface RatingWrite {
   readonly ref: string;
   readonly rating: Rating;
+  /**
+   * The answer of the same interaction, when there is one: a CRM that files the rating beside the
+   * answer's contact and company (HubSpot's notes) resolves them from it.
+   */
+  readonly answer?: Answer;
   readonly answerCrmId?: string;
   readonly employeeId?: string;
   readonly dissonance?: DissonanceKind;

@@ -3,7 +3,12 @@ import type { CrmAdapter } from '../crm/adapter.ts';
 import type { CrmError } from '../errors.ts';
 import type { OutageListener } from '../queue/outage.ts';
 import type { Crm, Store } from '../store/store.ts';
-import { budgetSetting, outageSetting, type RecordedBudget } from './summary.ts';
+import {
+  budgetSetting,
+  outageSetting,
+  type RecordedBudget,
+  type RecordedOutage,
+} from './summary.ts';
 
 /** The API budget is written at most this often per CRM, unless it moved by a whole percent. */
 const BUDGET_EVERY_MS = 60_000;
@@ -24,13 +29,24 @@ export class HealthRecorder implements OutageListener {
     private readonly logger: Logger,
   ) {}
 
+  /** An outage begins, unless one recorded earlier (before a restart) still runs: its start stays. */
   began(crm: Crm, error: CrmError): void {
     const since = this.clock();
-    this.write(crm, outageSetting(crm), { since, error: `${error.code}: ${error.message}` });
+    this.chain(crm, async () => {
+      if (await this.store.getSetting<RecordedOutage | null>(outageSetting(crm))) return;
+      await this.store.setSetting(
+        outageSetting(crm),
+        { since, error: `${error.code}: ${error.message}` },
+        this.clock(),
+      );
+    });
   }
 
   ended(crm: Crm): void {
-    this.write(crm, outageSetting(crm), null);
+    this.chain(crm, async () => {
+      if ((await this.store.getSetting(outageSetting(crm))) === undefined) return;
+      await this.store.setSetting(outageSetting(crm), null, this.clock());
+    });
   }
 
   /** After a round: the adapter's API budget, if it moved. */
@@ -53,14 +69,16 @@ export class HealthRecorder implements OutageListener {
   }
 
   private write(crm: Crm, name: string, value: unknown): void {
+    this.chain(crm, () => this.store.setSetting(name, value, this.clock()));
+  }
+
+  private chain(crm: Crm, work: () => Promise<void>): void {
     const previous = this.chains.get(crm) ?? Promise.resolve();
     this.chains.set(
       crm,
-      previous.then(() =>
-        this.store.setSetting(name, value, this.clock()).catch((error: Error) => {
-          this.logger.warn({ crm, err: error.message }, 'could not record the sync health');
-        }),
-      ),
+      previous.then(work).catch((error: Error) => {
+        this.logger.warn({ crm, err: error.message }, 'could not record the sync health');
+      }),
     );
   }
 }

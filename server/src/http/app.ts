@@ -27,6 +27,7 @@ import type { Metrics } from './metrics.ts';
 import { insights } from './insights.ts';
 import { openApiDocument } from './openapi.ts';
 import { accountCard, callbackView } from './summary.ts';
+import { syncRoutes } from './syncLog.ts';
 import { themesQuerySchema, themesReport } from './themes.ts';
 import { DEFAULT_VERBATIMS, type Verbatims } from '../verbatims/taxonomy.ts';
 import { webhookRouter } from '../webhooks/router.ts';
@@ -377,6 +378,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(await insights(store, parsed.data, crm, clock(), await journey(crm)));
   });
 
+  v1.use(syncRoutes({ store, crms: deps.crms, clock }));
   v1.use(
     erasureRouter({
       store,

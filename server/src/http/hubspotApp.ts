@@ -19,6 +19,7 @@ import { ApiError } from '../errors.ts';
 import type { Crm, Store, StoredCallback } from '../store/store.ts';
 import { verifyHubSpotV3 } from '../webhooks/signatures.ts';
 import { accountCard, callbackView } from './summary.ts';
+import { healthView } from '../health/view.ts';
 import { ownersAndTeams, unknownEscalationOwners } from './hubspotOwners.ts';
 import type { Verbatims } from '../verbatims/taxonomy.ts';
 
@@ -273,6 +274,10 @@ export function hubspotApp(deps: HubSpotAppDeps): express.Router {
   // The owners and teams the page names escalation owners among (HubSpot has no manager hierarchy).
   router.get('/owners', async (_req, res) => {
     res.json(ownersAndTeams(await hubspot().settings.ownersWithTeams()));
+  });
+
+  router.get('/settings/health', async (_req, res) => {
+    res.json(await healthView(deps.store, deps.crms, clock()));
   });
 
   router.put('/settings', async (req, res) => {

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ALERT_KINDS, ALERTS_SETTING, type AlertState } from '../health/alerts.ts';
 import type { Store } from '../store/store.ts';
 
 /** Prometheus metrics (prom-client), one registry per server so tests do not share counters. */
@@ -35,6 +36,20 @@ export class Metrics {
           const [crm, state] = key.split('.') as [string, string];
           this.set({ crm, state }, count);
         }
+      },
+    });
+    new Gauge({
+      name: 'boucle_sync_alert',
+      help: 'Sync alerts by CRM and alert (outage, dead_letters, api_budget): 1 while raised, 0 once recovered',
+      labelNames: ['crm', 'alert'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const state = await store.getSetting<AlertState>(ALERTS_SETTING);
+        for (const crm of ['salesforce', 'hubspot'])
+          for (const alert of ALERT_KINDS)
+            if (state?.raised[`${crm}.${alert}`]) this.set({ crm, alert }, 1);
+            else if (state) this.set({ crm, alert }, 0);
       },
     });
   }

@@ -3,6 +3,7 @@ import { components } from './openapi/components.ts';
 import { erasurePaths } from './openapi/erasurePaths.ts';
 import { HUBSPOT_PATHS } from './openapi/hubspotPaths.ts';
 import { surveyPaths } from './openapi/surveyPaths.ts';
+import { syncPaths } from './openapi/syncPaths.ts';
 import { v1Paths } from './openapi/v1Paths.ts';
 
 let cached: Record<string, unknown> | undefined;
@@ -22,6 +23,7 @@ export function openApiDocument(): Record<string, unknown> {
     paths: {
       ...HUBSPOT_PATHS,
       ...v1Paths(),
+      ...syncPaths(),
       ...erasurePaths(),
       ...surveyPaths(),
       '/health': {

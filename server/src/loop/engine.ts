@@ -97,6 +97,7 @@ export class SyncEngine {
   private healthSweeps: Promise<unknown> = Promise.resolve();
   /** Outages and API budgets, kept in the store for the health summary (`health/`). */
   readonly recorder: HealthRecorder;
+  private alertCheck: Promise<void> | undefined;
   /** The health summary written into the CRMs that show it (`health/crmSyncStatus.ts`). */
   private readonly status: CrmSyncStatus;
 
@@ -166,7 +167,7 @@ export class SyncEngine {
         await this.writeSyncStatus();
         await this.pruneDoneJobs();
         await this.pruneSyncLog();
-        await this.checkAlerts();
+        void this.checkAlerts();
       },
     });
   }
@@ -191,8 +192,9 @@ export class SyncEngine {
     this.worker.start(this.options.adapters, recovered);
   }
 
-  stop(): Promise<void> {
-    return this.worker.stop();
+  async stop(): Promise<void> {
+    await this.worker.stop();
+    await this.alertCheck;
   }
 
   /** Wakes idle loops (new work was queued). */
@@ -312,15 +314,21 @@ export class SyncEngine {
     return this.store.pruneSyncLog(this.clock() - retentionMs, 10_000);
   }
 
-  /** The alerts' check (one replica at a time: each alert is said once, whoever says it). */
-  async checkAlerts(): Promise<void> {
+  /**
+   * The alerts' check, one replica at a time (each alert is said once, whoever says it). The sweep
+   * does not wait for it: a slow alert channel never holds the sync.
+   */
+  checkAlerts(): Promise<void> {
     const alerts = this.options.alerts;
-    if (!alerts) return;
-    await this.recorder.flush();
-    try {
+    if (!alerts) return Promise.resolve();
+    this.alertCheck ??= (async () => {
+      await this.recorder.flush();
       await this.store.runExclusive('sync-alerts', () => alerts.check());
-    } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, 'could not check the sync alerts');
-    }
+    })()
+      .catch((error: Error) =>
+        this.logger.warn({ err: error.message }, 'could not check the sync alerts'),
+      )
+      .finally(() => (this.alertCheck = undefined));
+    return this.alertCheck;
   }
 }

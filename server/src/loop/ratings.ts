@@ -56,6 +56,7 @@ export async function syncRatings(
       job,
       ref: job.ref,
       rating,
+      ...(answer && { answer }),
       ...(answerCrmId && { answerCrmId }),
       ...(employeeId && { employeeId }),
       ...(dissonance && { dissonance }),

@@ -33,7 +33,8 @@ export class OutageStreaks {
   /** A step ended without throwing: the streak ends unless one of its calls met an outage. */
   endStep(crm: Crm): void {
     if (this.current.has(crm)) return;
-    if ((this.streak.get(crm) ?? 0) > 0) this.listener?.ended(crm);
+    // The first step of a process ends too an outage an earlier process recorded and did not see end.
+    if ((this.streak.get(crm) ?? 1) > 0) this.listener?.ended(crm);
     this.streak.set(crm, 0);
   }
 

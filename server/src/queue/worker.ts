@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { CrmAdapter } from '../crm/adapter.ts';
 import { CrmError } from '../errors.ts';
 import type { Crm, Job, JobKind, Store } from '../store/store.ts';
+import { retried } from '../store/settle.ts';
 import type { OutageStreaks } from './outage.ts';
 import type { Settlement } from './settlement.ts';
 
@@ -236,12 +237,19 @@ export class QueueWorker {
         },
         'sync step failed; the records wait',
       );
-      for (const job of ofKind)
-        await settlement.later(
-          job,
-          `${crmError.code ?? 'error'}: ${crmError.message ?? String(error)}`,
-          delay,
-        );
+      const reason = `${crmError.code ?? 'error'}: ${crmError.message ?? String(error)}`;
+      for (const job of ofKind) await settlement.later(job, reason, delay);
+      const at = this.options.clock();
+      await this.options.store.logMany(
+        ofKind.map((job) => ({
+          crm: adapter.crm,
+          kind,
+          ref: job.ref,
+          outcome: 'retried',
+          detail: retried(job, reason, delay, false),
+          at,
+        })),
+      );
     }
   }
 }

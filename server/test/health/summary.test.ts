@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { syncHealth, syncHealthSchema } from '../../src/health/summary.ts';
 import { HealthRecorder } from '../../src/health/recorder.ts';
 import { CrmError } from '../../src/errors.ts';
+import { OutageStreaks } from '../../src/queue/outage.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { pino } from 'pino';
 
@@ -93,6 +94,30 @@ describe('the sync health summary', () => {
       status: 'degraded',
       outage: null,
     });
+  });
+
+  it('keeps an outage running across a restart from its first start, and ends one a restart saw end', async () => {
+    store = new SqliteStore(':memory:');
+    const logger = pino({ level: 'silent' });
+    const error = new CrmError('network_error', 'ECONNREFUSED', true);
+    const before = new HealthRecorder(store, () => T0, logger);
+    new OutageStreaks(() => 0.5, undefined, before).delay('hubspot', error);
+    await before.flush();
+    // A new process, still failing: the outage began at T0, not at its first failure.
+    const after = new HealthRecorder(store, () => T0 + 40 * 60_000, logger);
+    const streaks = new OutageStreaks(() => 0.5, undefined, after);
+    streaks.beginStep('hubspot');
+    streaks.delay('hubspot', error);
+    await after.flush();
+    const health = await syncHealth(store, T0 + 40 * 60_000, { crms: ['hubspot'] });
+    expect(health.crms[0]?.outage?.since).toBe(new Date(T0).toISOString());
+    // Another restart, the CRM back: its first step ends the outage recorded before.
+    const later = new HealthRecorder(store, () => T0 + 60 * 60_000, logger);
+    const fresh = new OutageStreaks(() => 0.5, undefined, later);
+    fresh.beginStep('hubspot');
+    fresh.endStep('hubspot');
+    await later.flush();
+    expect((await syncHealth(store, T0, { crms: ['hubspot'] })).crms[0]?.outage).toBeNull();
   });
 
   it('lists the CRMs asked for, even before any sync', async () => {

@@ -9,6 +9,7 @@ import {
   Text,
 } from '@hubspot/ui-extensions';
 import { boucle } from './boucle.js';
+import { HealthView } from './HealthView.jsx';
 import { DissonanceSection } from './DissonanceSection.jsx';
 import { EscalationSection } from './EscalationSection.jsx';
 import { HoursSection } from './HoursSection.jsx';
@@ -69,6 +70,7 @@ export function SettingsView({ context, fetch }) {
   return (
     <Form onSubmit={save}>
       <Flex direction="column" gap="medium">
+        <HealthView context={context} fetch={fetch} />
         <RulesSection {...section} touchpoints={settings.touchpoints ?? []} />
         <JourneySection {...section} />
         <HoursSection {...section} />

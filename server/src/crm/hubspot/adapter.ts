@@ -35,6 +35,9 @@ import {
   TASK_READ_PROPERTIES,
   taskCallbackState,
   taskProperties,
+  DEFAULT_TYPES,
+  NOTE_TYPES,
+  linksOf,
 } from './mappers.ts';
 import { eraseInHubSpot } from './erasure.ts';
 import { feedbackSince, type FeedbackSubmission } from './feedback.ts';
@@ -49,13 +52,6 @@ import {
 /** Resolutions (contact, company, owner) are reused this long: batches repeat respondents. */
 const RESOLUTION_TTL_MS = 10 * 60_000;
 /** HubSpot's own association types of notes and tasks to contacts and companies. */
-const DEFAULT_TYPES = {
-  noteToContact: 202,
-  noteToCompany: 190,
-  taskToContact: 204,
-  taskToCompany: 192,
-};
-
 export interface HubSpotAdapterOptions extends HubSpotClientOptions {
   /** The thresholds in force (the settings page's); the shipped defaults when absent. */
   readonly rules?: () => Promise<ThresholdRule[] | undefined>;
@@ -267,10 +263,7 @@ export class HubSpotAdapter implements CrmAdapter {
 
   async writeAnswers(items: readonly AnswerWrite[]): Promise<Map<string, RecordResult>> {
     const setup = await this.ensureSetup();
-    const links = (i: AnswerWrite) => ({
-      ...(i.resolution.contactId && { contactId: i.resolution.contactId }),
-      ...(i.resolution.accountId && { companyId: i.resolution.accountId }),
-    });
+    const links = (i: AnswerWrite) => linksOf(i.resolution);
     const keys = items.map((item) => item.ref);
     if (setup.surveyStorage === 'custom_object') {
       return byOwnKey(
@@ -295,22 +288,27 @@ export class HubSpotAdapter implements CrmAdapter {
           ...links(item),
           properties: answerNoteProperties(item),
         })),
-        {
-          toContact: DEFAULT_TYPES.noteToContact,
-          toCompany: DEFAULT_TYPES.noteToCompany,
-          category: 'HUBSPOT_DEFINED',
-        },
+        NOTE_TYPES,
       ),
     );
   }
 
+  /** Ratings as notes on the contact and company of their answer (a note without is seen nowhere). */
   async writeRatings(items: readonly RatingWrite[]): Promise<Map<string, RecordResult>> {
     await this.ensureSetup();
+    const resolutions = await this.resolve(
+      items.flatMap((item) => (item.answer ? [{ ref: item.ref, answer: item.answer }] : [])),
+    );
     return byOwnKey(
       items.map((item) => item.ref),
-      this.api.upsert(
+      this.api.createOrUpsert(
         'notes',
-        items.map((item) => ({ key: crmKey(item.ref), properties: ratingNoteProperties(item) })),
+        items.map((item) => ({
+          key: crmKey(item.ref),
+          ...linksOf(resolutions.get(item.ref)),
+          properties: ratingNoteProperties(item),
+        })),
+        NOTE_TYPES,
       ),
     );
   }

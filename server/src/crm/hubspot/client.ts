@@ -110,7 +110,6 @@ export class HubSpotClient {
       accessToken: config.accessToken,
       basePath: config.baseUrl,
       numberOfApiCallRetries: 0,
-      middleware: [{ pre: (context) => context, post: (context) => this.noteDaily(context) }],
     });
     // A call is stamped when it leaves and counted by HubSpot when it arrives: half a second of
     // margin on the window keeps the two counts from disagreeing at the window's edge.
@@ -125,7 +124,10 @@ export class HubSpotClient {
   /**
    * The daily allocation as HubSpot's last answer carrying it said (private apps get
    * `X-HubSpot-RateLimit-Daily` and `-Daily-Remaining`; search answers and OAuth apps do not:
-   * https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines).
+   * https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines), read from
+   * the batch writes' answers, most of the sync's calls. (The client's `middleware` option would
+   * see every answer, but its generated APIs 13.x run only per-call middleware: the configured
+   * one is never called.)
    */
   apiBudget(): { used: number; limit: number } | undefined {
     return this.daily;
@@ -133,13 +135,13 @@ export class HubSpotClient {
 
   private daily: { used: number; limit: number } | undefined;
 
-  private noteDaily(context: unknown): unknown {
-    const headers = (context as { headers?: Record<string, string> }).headers ?? {};
-    const limit = Number(headers[HUBSPOT_QUIRKS_DAILY.limit]);
-    const remaining = Number(headers[HUBSPOT_QUIRKS_DAILY.remaining]);
+  /** The answer's data, its daily-allocation headers noted. */
+  private noteDaily<T>(info: { headers: Record<string, string>; data: T }): T {
+    const limit = Number(info.headers[HUBSPOT_QUIRKS_DAILY.limit]);
+    const remaining = Number(info.headers[HUBSPOT_QUIRKS_DAILY.remaining] ?? NaN);
     if (limit > 0 && Number.isFinite(remaining))
       this.daily = { used: Math.max(0, limit - remaining), limit };
-    return context;
+    return info.data;
   }
 
   /** Calls the API within a rate limit; a 429 holds every later call for as long as HubSpot asks. */
@@ -304,16 +306,18 @@ export class HubSpotClient {
   ): Promise<Map<string, RecordResult>> {
     return this.inBatches(items, async (batch) =>
       perInput(
-        (await this.call(() =>
-          this.client.crm.objects.batchApi.upsert(objectType, {
-            inputs: batch.map((item) => ({
-              id: item.key,
-              idProperty: 'boucle_external_id',
-              properties: item.properties,
-              objectWriteTraceId: item.key,
-            })),
-          }),
-        )) as unknown as BatchResponse,
+        this.noteDaily(
+          await this.call(() =>
+            this.client.crm.objects.batchApi.upsertWithHttpInfo(objectType, {
+              inputs: batch.map((item) => ({
+                id: item.key,
+                idProperty: 'boucle_external_id',
+                properties: item.properties,
+                objectWriteTraceId: item.key,
+              })),
+            }),
+          ),
+        ) as unknown as BatchResponse,
         (result) => result.properties.boucle_external_id ?? undefined,
       ),
     );
@@ -345,18 +349,20 @@ export class HubSpotClient {
         : [];
     const results = await this.inBatches(items, async (batch) =>
       perInput(
-        (await this.call(() =>
-          this.client.crm.objects.batchApi.create(objectType, {
-            inputs: batch.map((item) => ({
-              properties: { ...item.properties, boucle_external_id: item.key },
-              associations: [
-                ...associate(item.contactId, types.toContact),
-                ...associate(item.companyId, types.toCompany),
-              ],
-              objectWriteTraceId: item.key,
-            })),
-          }),
-        )) as unknown as BatchResponse,
+        this.noteDaily(
+          await this.call(() =>
+            this.client.crm.objects.batchApi.createWithHttpInfo(objectType, {
+              inputs: batch.map((item) => ({
+                properties: { ...item.properties, boucle_external_id: item.key },
+                associations: [
+                  ...associate(item.contactId, types.toContact),
+                  ...associate(item.companyId, types.toCompany),
+                ],
+                objectWriteTraceId: item.key,
+              })),
+            }),
+          ),
+        ) as unknown as BatchResponse,
         (result) => result.properties.boucle_external_id ?? undefined,
       ),
     );
@@ -371,7 +377,45 @@ export class HubSpotClient {
         existing.map(({ key, properties }) => ({ key, properties })),
       ))
         results.set(key, result);
+      await this.associateExisting(objectType, existing, results, types);
     }
     return results;
+  }
+
+  /**
+   * The associations of records that existed (an upsert cannot carry them), added with a v4 batch
+   * create that keeps those already there: a resync so files on their contact and company the
+   * records once written without (the rating notes were). Best effort: the records are written
+   * whatever this answers, and a record seen on no contact is no reason to write it again.
+   */
+  private async associateExisting(
+    objectType: string,
+    items: readonly { key: string; contactId?: string; companyId?: string }[],
+    results: Map<string, RecordResult>,
+    types: AssociationTypes,
+  ): Promise<void> {
+    const targets = [
+      ['contacts', types.toContact, (i: (typeof items)[number]) => i.contactId],
+      ['companies', types.toCompany, (i: (typeof items)[number]) => i.companyId],
+    ] as const;
+    for (const [toType, associationTypeId, idOf] of targets) {
+      const inputs = items.flatMap((item) => {
+        const result = results.get(item.key);
+        const to = idOf(item);
+        return result?.ok && to
+          ? [
+              {
+                _from: { id: result.crmId },
+                to: { id: to },
+                types: [{ associationCategory: types.category as never, associationTypeId }],
+              },
+            ]
+          : [];
+      });
+      for (const chunk of chunks(inputs, BATCH))
+        await this.call(() =>
+          this.client.crm.associations.v4.batchApi.create(objectType, toType, { inputs: chunk }),
+        ).catch(() => undefined);
+    }
   }
 }

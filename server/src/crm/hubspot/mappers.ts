@@ -1,6 +1,6 @@
 import type { AlertKind, CallbackInCrm } from '@boucle/shared';
 import type { VerbatimAnalysis } from '@boucle/shared/themes';
-import type { AnswerWrite, RatingWrite, RollupWrite } from '../adapter.ts';
+import type { AnswerWrite, RatingWrite, Resolution, RollupWrite } from '../adapter.ts';
 import type { StoredCallback } from '../../store/store.ts';
 import { CATEGORY_VALUES, themesField } from '../fields.ts';
 
@@ -184,3 +184,23 @@ export function taskCallbackState(
     ...(body && body !== (reason ?? '').trim() && { notes: body.slice(0, 32_000) }),
   };
 }
+
+/** HubSpot-defined association type ids (notes and tasks to contacts and companies). */
+export const DEFAULT_TYPES = {
+  noteToContact: 202,
+  noteToCompany: 190,
+  taskToContact: 204,
+  taskToCompany: 192,
+};
+
+export const NOTE_TYPES = {
+  toContact: DEFAULT_TYPES.noteToContact,
+  toCompany: DEFAULT_TYPES.noteToCompany,
+  category: 'HUBSPOT_DEFINED',
+} as const;
+
+/** The contact and company a record is associated with, as resolved. */
+export const linksOf = (resolution: Resolution | undefined) => ({
+  ...(resolution?.contactId && { contactId: resolution.contactId }),
+  ...(resolution?.accountId && { companyId: resolution.accountId }),
+});

@@ -6,7 +6,7 @@ import { errors, json } from './common.ts';
  * `/hubspot/*`, called by the HubSpot cards and settings page through `hubspot.fetch`: no bearer
  * token, but HubSpot's v3 signature and the query parameters HubSpot's proxy appends.
  */
-const hubspotSigned = (
+export const hubspotSigned = (
   summary: string,
   extra: Record<string, unknown> = {},
   path: object[] = [],
