@@ -410,7 +410,7 @@ async function settleDemoCallbacks(
   // account card always has one to show).
   const latest = new Map<string, StoredCallback>();
   for (const callback of callbacks) {
-    const key = `${callback.crm}:${callback.crmAccountId ?? callback.id}`;
+    const key = callback.accountKey ?? callback.links[0]?.crmAccountId ?? callback.id;
     const known = latest.get(key);
     if (!known || callback.createdAt > known.createdAt) latest.set(key, callback);
   }

@@ -29,9 +29,8 @@ export async function syncRollups(
     const nps = answers
       .filter((a) => a.metric === 'nps')
       .sort((a, b) => Date.parse(b.answeredAt) - Date.parse(a.answeredAt));
-    const open = (await store.listCallbacks({ accountKey, now })).filter(
-      (c) => c.crm === adapter.crm,
-    ).length;
+    // One callback per answer and kind, whatever the number of CRMs: both cards count the same.
+    const open = (await store.listCallbacks({ accountKey, now })).length;
     const latest = new Map<string, { email: string; score: number; answeredAt: string }>();
     for (const answer of nps) {
       const email = answer.respondent?.email?.toLowerCase();

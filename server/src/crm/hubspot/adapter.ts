@@ -285,14 +285,14 @@ export class HubSpotAdapter implements CrmAdapter {
   async writeCallbacks(items: readonly CallbackWrite[]): Promise<Map<string, RecordResult>> {
     await this.ensureSetup();
     return byOwnKey(
-      items.map((item) => item.callback.id),
+      items.map((item) => item.link.key),
       this.api.createOrUpsert(
         'tasks',
-        items.map(({ callback, resolution }) => ({
-          key: crmKey(callback.id),
+        items.map(({ callback, link, resolution }) => ({
+          key: crmKey(link.key),
           ...(resolution.contactId && { contactId: resolution.contactId }),
           ...(resolution.accountId && { companyId: resolution.accountId }),
-          properties: taskProperties(callback),
+          properties: taskProperties(callback, link),
         })),
         {
           toContact: DEFAULT_TYPES.taskToContact,

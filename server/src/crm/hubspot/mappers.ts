@@ -1,7 +1,8 @@
 import type { AlertKind, CallbackInCrm } from '@boucle/shared';
 import type { VerbatimAnalysis } from '@boucle/shared/themes';
 import type { AnswerWrite, RatingWrite, RollupWrite } from '../adapter.ts';
-import type { StoredCallback } from '../../store/store.ts';
+import type { CallbackLink, StoredCallback } from '../../store/store.ts';
+import { loggedElsewhereNote } from '../fields.ts';
 import { CATEGORY_VALUES, themesField } from '../fields.ts';
 
 /**
@@ -86,16 +87,30 @@ export function taskStatus(
   return status === 'open' ? 'NOT_STARTED' : 'IN_PROGRESS';
 }
 
-/** A callback as a task (type CALL), with Boucle's own properties beside HubSpot's. */
-export function taskProperties(callback: StoredCallback): Record<string, string> {
+/**
+ * The body Boucle writes on a callback's task: the reason it was raised, and once settled
+ * elsewhere (Salesforce, the API), where and by whom (`loggedElsewhereNote`). The read-back takes
+ * a body that differs from it as notes someone wrote in HubSpot.
+ */
+export function taskBody(callback: StoredCallback): string | undefined {
+  const note = loggedElsewhereNote(callback, 'hubspot');
+  if (!note) return callback.reason;
+  return callback.reason ? `${callback.reason}\n${note}` : note;
+}
+
+/**
+ * A callback as a task (type CALL) for its HubSpot assignee, with Boucle's own properties beside
+ * HubSpot's.
+ */
+export function taskProperties(callback: StoredCallback, link?: CallbackLink): Record<string, string> {
   return defined({
     hs_timestamp: callback.dueAt,
     hs_task_subject: `${TASK_SUBJECTS[callback.kind]}${callback.respondentEmail ? ` (${callback.respondentEmail})` : ''}`,
-    hs_task_body: callback.reason,
+    hs_task_body: taskBody(callback),
     hs_task_type: 'CALL',
     hs_task_priority: taskPriority(callback.kind),
     hs_task_status: taskStatus(callback.status),
-    hubspot_owner_id: callback.assignee,
+    hubspot_owner_id: link?.assignee,
     boucle_callback_kind: callback.kind,
     boucle_callback_status: callback.status,
     boucle_outcome: callback.outcome,
