@@ -2,7 +2,10 @@ import { convergeEdits, decideEscalation, isFurtherAlong, mergeCrmState } from '
 import type { Logger } from 'pino';
 import type { CrmAdapter } from '../crm/adapter.ts';
 import { readCallbacksBack } from '../readback/callbacks.ts';
-import type { Store } from '../store/store.ts';
+import type { Store, StoredCallback } from '../store/store.ts';
+
+/** A callback without its sides: what the sweep's compare-and-set compares. */
+const withoutLinks = ({ links: _links, ...callback }: StoredCallback) => callback;
 
 export interface EscalationOptions {
   readonly store: Store;
@@ -47,23 +50,27 @@ export async function sweepEscalations(options: EscalationOptions): Promise<numb
         loggedIn: { via: taken.crm, ...(taken.by && { by: taken.by }), at: taken.at ?? now },
       };
     const escalate = decideEscalation(callback, now).escalate;
-    if (escalate)
-      callback = {
-        ...callback,
-        status: 'escalated',
-        escalatedAt: now,
-        links: callback.links.map((link) =>
-          link.escalateTo ? { ...link, assignee: link.escalateTo } : link,
-        ),
-      };
+    if (escalate) callback = { ...callback, status: 'escalated', escalatedAt: now };
     if (callback === stored) continue;
     // Compare-and-set on what was read before the read-back: a PATCH, a card or a logger update
-    // that landed meanwhile wins, and this callback waits for the next sweep. The CRM it was
-    // logged in already holds it; the others are written (all of them after an escalation).
-    const read = JSON.stringify(stored);
+    // that landed meanwhile wins, and this callback waits for the next sweep (a side's CRM id
+    // written meanwhile is no such update, and is kept). The CRM it was logged in already holds
+    // it; the others are written (all of them after an escalation, to each CRM's manager).
+    const read = JSON.stringify(withoutLinks(stored));
+    const decided = callback;
     const saved = await store.updateCallback(
       stored.id,
-      (current) => (JSON.stringify(current) === read ? callback : undefined),
+      (current) =>
+        JSON.stringify(withoutLinks(current)) !== read
+          ? undefined
+          : {
+              ...decided,
+              links: escalate
+                ? current.links.map((link) =>
+                    link.escalateTo ? { ...link, assignee: link.escalateTo } : link,
+                  )
+                : current.links,
+            },
       escalate || taken
         ? { enqueueAt: clock(), ...(!escalate && taken && { except: [taken.crm] }) }
         : {},
