@@ -144,6 +144,7 @@ export class CallbackRecords {
               .executeTakeFirst()
           )?.id;
         if (!id) continue;
+        if (!row) await this.tightenSla(trx, id, callback);
         for (const link of sidesOf(callback)) {
           const added = await trx
             .insertInto('callback_links')
@@ -159,6 +160,28 @@ export class CallbackRecords {
       await enqueueJobs(trx, this.d, jobs);
       return [...touched];
     });
+  }
+
+  /**
+   * One callback for every CRM that raises it: the tighter SLA of theirs stands (a customer does
+   * not wait longer because another CRM's rules are slower), while the callback is still open.
+   */
+  private async tightenSla(trx: Transaction<Schema>, id: string, raised: StoredCallback) {
+    const row = await this.d
+      .lockRows(trx.selectFrom('callbacks').select('body').where('id', '=', id))
+      .executeTakeFirst();
+    if (!row) return;
+    const current = JSON.parse(row.body) as StoredCallback;
+    if (current.status !== 'open' || Date.parse(raised.dueAt) >= Date.parse(current.dueAt)) return;
+    const { escalateAt: _escalateAt, ...rest } = current;
+    const next = {
+      ...rest,
+      dueAt: raised.dueAt,
+      slaHours: raised.slaHours,
+      ...(raised.escalateAt && { escalateAt: raised.escalateAt }),
+      links: [],
+    };
+    await trx.updateTable('callbacks').set(columnsOf(next)).where('id', '=', id).execute();
   }
 
   /** The sides of these callbacks, by callback id. */

@@ -220,7 +220,8 @@ export interface Store {
    * Inserts callbacks and queues each new side's sync in its CRM, in one transaction, so that a
    * crash never leaves a callback without its job. There is one callback per answer and kind: a
    * callback of the same answer and kind already raised (by another CRM) gets the new sides
-   * (`links`) instead, and a side already there is left as it is. Returns the ids of the callbacks
+   * (`links`) instead (and, while it is open, the tighter due time of the two), and a side already
+   * there is left as it is. Returns the ids of the callbacks
    * created or given a side.
    */
   createCallbacks(callbacks: readonly StoredCallback[], now: number): Promise<string[]>;
