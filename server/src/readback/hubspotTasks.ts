@@ -43,16 +43,18 @@ export async function readCallbackTasksBack(
     }),
   );
   for (const id of deleted) {
-    const saved = await options.store.updateCallback(id, (current) =>
-      FINAL_CALLBACK_STATUSES.includes(current.status)
-        ? undefined
-        : {
-            ...current,
-            status: 'closed_no_contact',
-            closedAt: options.now,
-            notes: current.notes ? `${current.notes}\n${DELETED_TASK_NOTE}` : DELETED_TASK_NOTE,
-            loggedIn: { via: adapter.crm, at: options.now },
-          },
+    const saved = await options.store.updateCallback(
+      id,
+      (current) =>
+        FINAL_CALLBACK_STATUSES.includes(current.status)
+          ? undefined
+          : {
+              ...current,
+              status: 'closed_no_contact',
+              closedAt: options.now,
+              notes: current.notes ? `${current.notes}\n${DELETED_TASK_NOTE}` : DELETED_TASK_NOTE,
+              loggedIn: { via: adapter.crm, at: options.now },
+            },
       // Settled everywhere: its other CRMs' records are closed with it (not this task: it is gone).
       { enqueueAt: Date.parse(options.now), except: [adapter.crm] },
     );

@@ -4,6 +4,7 @@ import type { Dialect } from './dialect.ts';
 import { CHUNK, chunks, enqueueJobs } from './jobs.ts';
 import { hashEmail, redact } from './privacy.ts';
 import type { Schema } from './schema.ts';
+import { composeCallback, linkOfRow, linkRow, sidesOf } from './callbackLinks.ts';
 import type { CallbackFilter, CallbackLink, Crm, StoredCallback } from './store.ts';
 
 /** An optional instant as the callbacks' time columns keep it: UTC ISO text, or NULL. */
@@ -28,71 +29,6 @@ const columnsOf = (callback: StoredCallback) => {
 };
 
 const bodies = <T>(rows: readonly { body: string }[]) => rows.map((r) => JSON.parse(r.body) as T);
-
-/** The per-CRM fields bodies held before a callback had one side per CRM (`callback_links`). */
-interface LegacySide {
-  crmId?: string;
-  assignee?: string;
-  escalateTo?: string;
-  crmAccountId?: string;
-  crmContactId?: string;
-}
-
-/** A callback's side as its row in `callback_links` holds it. */
-const linkRow = (callbackId: string, link: CallbackLink) => ({
-  callback_id: callbackId,
-  crm: link.crm,
-  crm_key: link.key,
-  crm_id: link.crmId ?? null,
-  assignee: link.assignee ?? null,
-  escalate_to: link.escalateTo ?? null,
-  crm_account_id: link.crmAccountId ?? null,
-  crm_contact_id: link.crmContactId ?? null,
-});
-
-const linkOfRow = (row: Schema['callback_links']): CallbackLink => ({
-  crm: row.crm as Crm,
-  key: row.crm_key,
-  ...(row.crm_id && { crmId: row.crm_id }),
-  ...(row.assignee && { assignee: row.assignee }),
-  ...(row.escalate_to && { escalateTo: row.escalate_to }),
-  ...(row.crm_account_id && { crmAccountId: row.crm_account_id }),
-  ...(row.crm_contact_id && { crmContactId: row.crm_contact_id }),
-});
-
-/**
- * The sides a callback given without any is written to: its own CRM, under its id, with the
- * per-CRM fields a body of before held.
- */
-function sidesOf(callback: StoredCallback): readonly CallbackLink[] {
-  if (callback.links?.length) return callback.links;
-  const legacy = callback as StoredCallback & LegacySide;
-  return [
-    {
-      crm: callback.crm,
-      key: callback.id,
-      ...(legacy.crmId && { crmId: legacy.crmId }),
-      ...(legacy.assignee && { assignee: legacy.assignee }),
-      ...(legacy.escalateTo && { escalateTo: legacy.escalateTo }),
-      ...(legacy.crmAccountId && { crmAccountId: legacy.crmAccountId }),
-      ...(legacy.crmContactId && { crmContactId: legacy.crmContactId }),
-    },
-  ];
-}
-
-/** A stored body with its sides; the per-CRM fields of a body of before are left out. */
-function composeCallback(body: string, links: readonly CallbackLink[]): StoredCallback {
-  const {
-    crmId: _crmId,
-    assignee: _assignee,
-    escalateTo: _escalateTo,
-    crmAccountId: _account,
-    crmContactId: _contact,
-    ...callback
-  } = JSON.parse(body) as StoredCallback & LegacySide;
-  const order = (link: CallbackLink) => (link.crm === callback.crm ? 0 : 1);
-  return { ...callback, links: [...links].sort((a, b) => order(a) - order(b)) };
-}
 
 /**
  * The store's callbacks, contacts and privacy erasures, settings, cursors and webhook deliveries:

@@ -197,8 +197,7 @@ describe.each(STORES)('ratings entered in Salesforce (%s store)', (_store, store
     // The review is written in a round after the rating's: wait for it, then count it.
     const reviews = async () =>
       (await h.sf()).Callback__c?.filter(
-        (c) =>
-          c.Kind__c === 'Dissonance' && c.External_Id__c === 'api:rb-edit:dissonance',
+        (c) => c.Kind__c === 'Dissonance' && c.External_Id__c === 'api:rb-edit:dissonance',
       ) ?? [];
     await waitFor(async () => (await reviews()).length > 0, 15_000, 'the review in Salesforce');
     expect(await reviews()).toHaveLength(1);

@@ -102,7 +102,10 @@ export function taskBody(callback: StoredCallback): string | undefined {
  * A callback as a task (type CALL) for its HubSpot assignee, with Boucle's own properties beside
  * HubSpot's.
  */
-export function taskProperties(callback: StoredCallback, link?: CallbackLink): Record<string, string> {
+export function taskProperties(
+  callback: StoredCallback,
+  link?: CallbackLink,
+): Record<string, string> {
   return defined({
     hs_timestamp: callback.dueAt,
     hs_task_subject: `${TASK_SUBJECTS[callback.kind]}${callback.respondentEmail ? ` (${callback.respondentEmail})` : ''}`,

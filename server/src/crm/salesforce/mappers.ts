@@ -212,7 +212,12 @@ export function ratingFromRecord(
  * A `Callback__c` upserted by `External_Id__c` (its Salesforce side's key: the callback's id),
  * assigned to its Salesforce assignee; settled elsewhere, its notes say where and by whom.
  */
-export function callbackRecord({ callback, link, answerCrmId, resolution }: CallbackWrite): SObject {
+export function callbackRecord({
+  callback,
+  link,
+  answerCrmId,
+  resolution,
+}: CallbackWrite): SObject {
   const assignee = link.assignee && /^005/.test(link.assignee) ? link.assignee : undefined;
   const queue = link.assignee && /^00G/.test(link.assignee) ? link.assignee : undefined;
   return defined({
