@@ -25,6 +25,7 @@ import {
 } from './verbatims/taxonomy.ts';
 import { VendorFetcher } from './webhooks/fetcher.ts';
 import { HubSpotFeedbackPoller } from './readback/hubspotFeedback.ts';
+import { Outbound, OutboundDeliveries } from './outbound/index.ts';
 
 export interface RunningServer {
   readonly url: string;
@@ -38,6 +39,9 @@ export interface RunningServer {
   readonly previewReady: Promise<void>;
   /** The HubSpot feedback poller, when HubSpot is configured. */
   readonly poller?: HubSpotFeedbackPoller;
+  /** Boucle's signed outbound webhooks (survey requests, alerts), and their delivery loop. */
+  readonly outbound: Outbound;
+  readonly deliveries: OutboundDeliveries;
   close(): Promise<void>;
 }
 
@@ -155,6 +159,20 @@ export async function startServer(
     ...(options.engine?.backoffBaseMs && { backoffBaseMs: options.engine.backoffBaseMs }),
     ...(options.engine?.idleMs && { idleMs: options.engine.idleMs }),
   });
+  const deliveries = new OutboundDeliveries({
+    store,
+    config: config.outbound ?? {},
+    logger,
+    ...(options.engine?.backoffBaseMs && { backoffBaseMs: options.engine.backoffBaseMs }),
+    ...(options.engine?.maxAttempts && { maxAttempts: options.engine.maxAttempts }),
+    ...(options.engine?.idleMs && { idleMs: options.engine.idleMs }),
+  });
+  const outbound = new Outbound({
+    store,
+    config: config.outbound ?? {},
+    logger,
+    onQueued: () => deliveries.poke(),
+  });
   const apiKey = config.apiKey ?? sandboxApiKey(config);
   const metrics = new Metrics(store);
   let url = '';
@@ -260,6 +278,7 @@ export async function startServer(
     );
   if (options.startEngine !== false) engine.start();
   fetcher.start();
+  deliveries.start();
   poller?.start();
   return {
     url,
@@ -268,6 +287,8 @@ export async function startServer(
     engine,
     ...(emulators && { emulators }),
     ...(poller && { poller }),
+    outbound,
+    deliveries,
     demoReady,
     previewReady: previewPage?.ready ?? Promise.resolve(),
     close: async () => {
@@ -275,6 +296,7 @@ export async function startServer(
       await previewPage?.close();
       await poller?.stop();
       await fetcher.stop();
+      await deliveries.stop();
       await engine.stop();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { outboundConfig, outboundEnvironment, type OutboundConfig } from '../outbound/config.ts';
 
 /** A configuration that cannot start the server; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -144,6 +145,7 @@ const environmentSchema = z.object({
   BOUCLE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
+  ...outboundEnvironment,
 });
 
 export type SalesforceConfig = {
@@ -227,6 +229,8 @@ export interface Config {
   readonly taxonomyFile?: string;
   /** The proxies trusted to name the client in `X-Forwarded-For`; false: none. */
   readonly trustProxy?: TrustProxy;
+  /** Where Boucle's own signed webhooks go (survey requests, alerts); none: recorded, unsent. */
+  readonly outbound?: OutboundConfig;
 }
 
 /** Comma-separated secrets: the current one, and the previous one while a rotation is under way. */
@@ -354,6 +358,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push(
       'SURVEYMONKEY_CLIENT_SECRET: needs one secret per SURVEYMONKEY_CLIENT_ID (comma-separated, in the same order)',
     );
+  const outbound = outboundConfig(e, problems);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   const webhooks: WebhooksConfig = {
     ratePerMinute: e.BOUCLE_WEBHOOK_RATE_PER_MINUTE,
@@ -395,5 +400,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.BOUCLE_LOG_LEVEL,
     ...(e.BOUCLE_TAXONOMY_FILE && { taxonomyFile: e.BOUCLE_TAXONOMY_FILE }),
     trustProxy: e.BOUCLE_TRUST_PROXY,
+    outbound,
   };
 }

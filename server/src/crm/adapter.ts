@@ -170,4 +170,15 @@ export interface CrmAdapter {
   readRatings?(since: string | undefined): Promise<RatingsReadBack>;
   /** Reachability and credentials, for `/health` and `doctor`. */
   check(): Promise<{ ok: boolean; detail: string }>;
+  /**
+   * The daily API allocation as the CRM's last answer reported it (Salesforce: Sforce-Limit-Info;
+   * HubSpot: X-HubSpot-RateLimit-Daily), or undefined before any answer that carries it.
+   */
+  apiBudget?(): ApiBudget | undefined;
+}
+
+/** Calls counted against the CRM's daily allocation, and the allocation. */
+export interface ApiBudget {
+  readonly used: number;
+  readonly limit: number;
 }

@@ -3,6 +3,7 @@ import type { BusinessHoursSettings } from '@boucle/shared/schemas';
 import { analyzeVerbatim, type VerbatimAnalyser } from '@boucle/shared/themes';
 import type { Logger } from 'pino';
 import type { CrmAdapter } from '../crm/adapter.ts';
+import { HealthRecorder } from '../health/recorder.ts';
 import { OutageStreaks } from '../queue/outage.ts';
 import { Settlement } from '../queue/settlement.ts';
 import { QueueWorker } from '../queue/worker.ts';
@@ -45,6 +46,10 @@ export interface EngineOptions {
   readonly analyse?: VerbatimAnalyser;
   /** How long done jobs are kept before they are pruned; default 7 days. */
   readonly jobRetentionMs?: number;
+  /** How long sync log lines are kept (`BOUCLE_SYNC_LOG_RETENTION_DAYS`); default 30 days. */
+  readonly syncLogRetentionMs?: number;
+  /** Says once when the sync's health crosses a threshold, and when it recovers (`health/alerts.ts`). */
+  readonly alerts?: { check(): Promise<unknown> };
   /**
    * How long after an answer or a callback its account's rollup runs; the rollups an account
    * gets meanwhile merge into that one pending job (one write per account per window). Default 5 s.
@@ -67,7 +72,8 @@ const SWEEP_EVERY_MS = 60_000;
  * ratings, callbacks and rollups, `loop/*.ts`), which write through the CRM's adapter and settle
  * each job alone (`queue/settlement.ts`): done, retried with backoff, parked (respondent not in the
  * CRM yet) or dead-lettered with its last error. Every minute the first loop also runs the
- * escalation sweep, the read-backs from the CRMs (`readback/`) and the pruning of done jobs.
+ * escalation sweep, the read-backs from the CRMs (`readback/`), the pruning of done jobs and of
+ * the sync log, and the alerts' check.
  */
 export class SyncEngine {
   private readonly store: Store;
@@ -75,6 +81,8 @@ export class SyncEngine {
   private readonly clock: () => number;
   private readonly worker: QueueWorker;
   private lastSweep = 0;
+  /** Outages and API budgets, kept in the store for the health summary (`health/`). */
+  readonly recorder: HealthRecorder;
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
@@ -82,7 +90,8 @@ export class SyncEngine {
     this.clock = options.clock ?? Date.now;
     const random = options.random ?? Math.random;
     const maxAttempts = options.maxAttempts ?? 20;
-    const outages = new OutageStreaks(random, options.backoffBaseMs);
+    this.recorder = new HealthRecorder(this.store, this.clock, this.logger);
+    const outages = new OutageStreaks(random, options.backoffBaseMs, this.recorder);
     const settlement = new Settlement({
       store: this.store,
       logger: this.logger,
@@ -123,11 +132,14 @@ export class SyncEngine {
       stepSize: options.stepSize ?? 100,
       fillMs: options.fillMs ?? 250,
       afterRound: async (adapter) => {
+        this.recorder.observeBudget(adapter);
         if (adapter !== options.adapters[0] || this.clock() - this.lastSweep <= SWEEP_EVERY_MS)
           return;
         await this.sweepEscalations();
         await this.readBackRatings();
         await this.pruneDoneJobs();
+        await this.pruneSyncLog();
+        await this.checkAlerts();
       },
     });
   }
@@ -210,5 +222,23 @@ export class SyncEngine {
   async pruneDoneJobs(): Promise<number> {
     const retentionMs = this.options.jobRetentionMs ?? 7 * DAY_MS;
     return this.store.pruneDoneJobs(this.clock() - retentionMs, 10_000);
+  }
+
+  /** Deletes sync log lines older than `BOUCLE_SYNC_LOG_RETENTION_DAYS`, a batch at a time. */
+  async pruneSyncLog(): Promise<number> {
+    const retentionMs = this.options.syncLogRetentionMs ?? 30 * DAY_MS;
+    return this.store.pruneSyncLog(this.clock() - retentionMs, 10_000);
+  }
+
+  /** The alerts' check (one replica at a time: each alert is said once, whoever says it). */
+  async checkAlerts(): Promise<void> {
+    const alerts = this.options.alerts;
+    if (!alerts) return;
+    await this.recorder.flush();
+    try {
+      await this.store.runExclusive('sync-alerts', () => alerts.check());
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'could not check the sync alerts');
+    }
   }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { RecordResult } from '../crm/adapter.ts';
 import type { Crm, Job, Store } from '../store/store.ts';
+import { retried } from '../store/settle.ts';
 import { backoffMs } from './backoff.ts';
 import type { OutageStreaks } from './outage.ts';
 
@@ -75,30 +76,8 @@ export class Settlement {
         retry.push({ job, error, delayMs, countAttempt: true });
       }
     }
-    const kind = jobs[0]?.kind ?? 'answer';
-    await store.settleJobs(
-      crm,
-      {
-        synced,
-        retry,
-        dead,
-        log:
-          synced.length > 0
-            ? [
-                {
-                  crm,
-                  kind,
-                  ref: `${synced.length} records`,
-                  outcome: 'synced',
-                  detail: '',
-                  at: now,
-                },
-              ]
-            : [],
-      },
-      now,
-      { maxAttempts },
-    );
+    // Each record's line of the sync log (its CRM id, its error) is written by `settleJobs`.
+    await store.settleJobs(crm, { synced, retry, dead }, now, { maxAttempts });
   }
 
   /**
@@ -120,13 +99,13 @@ export class Settlement {
       await store.log(crm, job.kind, job.ref, 'dead', message, now);
       return;
     }
-    const verdict = await store.retry(
-      job.id,
-      message,
-      backoffMs(job.attempts, random(), waitMs, backoffBaseMs),
-      now,
-      { countAttempt: true, maxAttempts },
-    );
+    const delayMs = backoffMs(job.attempts, random(), waitMs, backoffBaseMs);
+    const verdict = await store.retry(job.id, message, delayMs, now, {
+      countAttempt: true,
+      maxAttempts,
+    });
+    if (verdict === 'retry')
+      await store.log(crm, job.kind, job.ref, 'retried', retried(job, message, delayMs, true), now);
     if (verdict === 'dead') {
       await store.setSyncState(crm, job.kind, job.ref, 'dead', message);
       await store.log(

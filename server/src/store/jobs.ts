@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from './dialect.ts';
 import type { Schema } from './schema.ts';
+import { noteLastSynced } from './syncLog.ts';
 import {
   type Crm,
   type DeadJob,
@@ -253,6 +254,17 @@ export async function replayJobs(
       .where('state', '=', 'dead')
       .execute();
   }
+  await appendLog(
+    db,
+    rows.map((row) => ({
+      crm: row.crm as Crm,
+      kind: row.kind as JobKind,
+      ref: row.ref,
+      outcome: 'replayed',
+      detail: 'replayed from the dead letters',
+      at: now,
+    })),
+  );
   return rows.length;
 }
 
@@ -367,7 +379,9 @@ export async function appendLog(db: Db, entries: readonly SyncLogEntry[]): Promi
           ref: e.ref,
           outcome: e.outcome,
           detail: e.detail,
+          crm_id: e.crmId ?? null,
         })),
       )
       .execute();
+  await noteLastSynced(db, entries);
 }

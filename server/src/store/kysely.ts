@@ -28,6 +28,7 @@ import {
   upsertSyncStates,
 } from './jobs.ts';
 import { settleJobs } from './settle.ts';
+import { pruneSyncLog, readSyncFacts, readSyncLog, type SyncLogQuery } from './syncLog.ts';
 import type {
   Crm,
   JobKind,
@@ -76,6 +77,10 @@ export class KyselyStore extends CallbackRecords implements Store {
       size,
       concurrency,
     );
+  }
+
+  get dialect(): Dialect {
+    return this.d;
   }
 
   /** Transactions that committed answers or ratings: fewer than requests under concurrency. */
@@ -358,6 +363,18 @@ export class KyselyStore extends CallbackRecords implements Store {
   async logMany(entries: readonly SyncLogEntry[]) {
     if (entries.length === 0) return;
     await this.atomically(entries.length, (db) => appendLog(db, entries));
+  }
+
+  async readSyncLog(query: SyncLogQuery) {
+    return readSyncLog(this.kdb, query);
+  }
+
+  async pruneSyncLog(before: number, limit: number) {
+    return pruneSyncLog(this.kdb, before, limit);
+  }
+
+  async syncFacts() {
+    return readSyncFacts(this.kdb);
   }
 
   async runExclusive<T>(name: string, work: () => Promise<T>) {

@@ -67,6 +67,22 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    UPDATE callbacks SET respondent_email = lower(json_extract(body, '$.respondentEmail'));
    CREATE INDEX callbacks_respondent ON callbacks (respondent_email);
    CREATE INDEX answers_email ON answers (email);`,
+  // Outbound Standard Webhooks deliveries (survey.requested, sync.alert), one row per event,
+  // unique by the caller's idempotency key: the same key is one delivery.
+  `CREATE TABLE outbound_events (id TEXT PRIMARY KEY, event_key TEXT NOT NULL UNIQUE, target TEXT NOT NULL,
+     type TEXT NOT NULL, data TEXT NOT NULL, created_at INTEGER NOT NULL, status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, delivered_at INTEGER, updated_at INTEGER NOT NULL);
+   CREATE INDEX outbound_events_status ON outbound_events (status, created_at);`,
+  // The sync log, read (GET /v1/sync-log, `boucle sync-log`): each line with the CRM id it wrote,
+  // paged by id and filtered by time and record, pruned by age; the last successful sync of each
+  // CRM and kind kept apart, so the health summary does not scan the log.
+  `ALTER TABLE sync_log ADD COLUMN crm_id TEXT;
+   CREATE INDEX sync_log_at ON sync_log (at);
+   CREATE INDEX sync_log_ref ON sync_log (ref);
+   CREATE TABLE sync_last (crm TEXT NOT NULL, kind TEXT NOT NULL, synced_at INTEGER NOT NULL,
+     PRIMARY KEY (crm, kind));
+   INSERT INTO sync_last (crm, kind, synced_at)
+     SELECT crm, kind, MAX(at) FROM sync_log WHERE outcome = 'synced' GROUP BY crm, kind;`,
   // One callback per answer and kind, whatever the number of CRMs: see ONE_CALLBACK_PER_ANSWER.
   oneCallbackPerAnswer('sqlite'),
 ];
@@ -126,6 +142,19 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `ALTER TABLE jobs ADD COLUMN rerun BOOLEAN NOT NULL DEFAULT false;
    CREATE INDEX jobs_open ON jobs (crm, state) WHERE state IN ('ready', 'running', 'dead');
    CREATE INDEX jobs_done ON jobs (updated_at) WHERE state = 'done';`,
+  // Outbound Standard Webhooks deliveries (survey.requested, sync.alert), one row per event,
+  // unique by the caller's idempotency key: the same key is one delivery.
+  `CREATE TABLE outbound_events (id TEXT PRIMARY KEY, event_key TEXT NOT NULL UNIQUE, target TEXT NOT NULL,
+     type TEXT NOT NULL, data TEXT NOT NULL, created_at BIGINT NOT NULL, status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, delivered_at BIGINT, updated_at BIGINT NOT NULL);
+   CREATE INDEX outbound_events_status ON outbound_events (status, created_at);`,
+  `ALTER TABLE sync_log ADD COLUMN crm_id TEXT;
+   CREATE INDEX sync_log_at ON sync_log (at);
+   CREATE INDEX sync_log_ref ON sync_log (ref);
+   CREATE TABLE sync_last (crm TEXT NOT NULL, kind TEXT NOT NULL, synced_at BIGINT NOT NULL,
+     PRIMARY KEY (crm, kind));
+   INSERT INTO sync_last (crm, kind, synced_at)
+     SELECT crm, kind, MAX(at) FROM sync_log WHERE outcome = 'synced' GROUP BY crm, kind;`,
   // One callback per answer and kind, whatever the number of CRMs: see ONE_CALLBACK_PER_ANSWER.
   oneCallbackPerAnswer('postgres'),
 ];

@@ -85,7 +85,9 @@ export interface Schema {
     ref: string;
     outcome: string;
     detail: string;
+    crm_id: string | null;
   };
+  sync_last: { crm: string; kind: string; synced_at: number };
   deliveries: { source: string; delivery_id: string; received_at: number };
   crm_contacts: { crm: string; contact_id: string; email: string };
   erasures: { email_hash: string; erased_at: number };

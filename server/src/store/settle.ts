@@ -30,8 +30,10 @@ export async function settleJobs(
     states.push({ crm, kind: job.kind, ref: job.ref, state: 'dead', detail: error });
     log.push({ crm, kind: job.kind, ref: job.ref, outcome: 'dead', detail, at: now });
   };
-  for (const { job, crmId } of settlement.synced ?? [])
+  for (const { job, crmId } of settlement.synced ?? []) {
     states.push({ crm, kind: job.kind, ref: job.ref, state: 'synced', crmId });
+    log.push({ crm, kind: job.kind, ref: job.ref, outcome: 'synced', detail: '', crmId, at: now });
+  }
   await completeJobs(
     db,
     d,
@@ -44,6 +46,15 @@ export async function settleJobs(
       maxAttempts: options.maxAttempts,
     });
     if (verdict === 'dead') died(job, `after ${options.maxAttempts} attempts: ${error}`, error);
+    else
+      log.push({
+        crm,
+        kind: job.kind,
+        ref: job.ref,
+        outcome: 'retried',
+        at: now,
+        detail: retried(job, error, delayMs, countAttempt),
+      });
   }
   for (const { job, error } of settlement.dead ?? []) {
     await deadLetterJob(db, job.id, error, now);
@@ -52,4 +63,17 @@ export async function settleJobs(
   await upsertSyncStates(db, states, now);
   await appendLog(db, log);
   return { dead };
+}
+
+/** Why and when a job runs again: `attempt 3: <error>; again in 8 s`, or without an attempt spent. */
+export function retried(
+  job: { attempts: number },
+  error: string,
+  delayMs: number,
+  countAttempt: boolean,
+): string {
+  const when = `again in ${Math.round(delayMs / 1000)} s`;
+  return countAttempt
+    ? `attempt ${job.attempts + 1}: ${error}; ${when}`
+    : `not sent: ${error}; ${when}, no attempt spent`;
 }

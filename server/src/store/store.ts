@@ -1,14 +1,19 @@
 import type { Answer, Callback, Rating } from '@boucle/shared/schemas';
 import type { CallbackStatus, NpsCounts } from '@boucle/shared';
+import type { Dialect } from './dialect.ts';
+import type { SyncFacts, SyncLogLine, SyncLogQuery } from './syncLog.ts';
 
 /** The CRMs Boucle writes to. */
 export type Crm = 'salesforce' | 'hubspot';
 
-/** A queue of jobs: one per CRM, and `fetch` for survey responses to fetch from survey tools. */
-export type Queue = Crm | 'fetch';
+/**
+ * A queue of jobs: one per CRM, `fetch` for survey responses to fetch from survey tools, and
+ * `outbound` for the signed webhooks Boucle sends (`server/src/outbound/`).
+ */
+export type Queue = Crm | 'fetch' | 'outbound';
 
-/** What a job syncs: one answer, rating or callback, or one account's rollup. */
-export type JobKind = 'answer' | 'rating' | 'callback' | 'rollup';
+/** What a job syncs: one answer, rating or callback, one account's rollup, or one outbound delivery. */
+export type JobKind = 'answer' | 'rating' | 'callback' | 'rollup' | 'delivery';
 
 /** A unit of work of the durable queue: sync one record to one CRM. */
 export interface Job {
@@ -114,6 +119,8 @@ export interface SyncLogEntry {
   readonly outcome: string;
   readonly detail: string;
   readonly at: number;
+  /** The CRM record id written (a `synced` line). */
+  readonly crmId?: string;
 }
 
 /**
@@ -157,6 +164,8 @@ export interface CallbackFilter {
  * never a second record. Every method is async so that a PostgreSQL store can implement it.
  */
 export interface Store {
+  /** The database and its dialect, for modules that keep tables of their own (`outbound/`). */
+  readonly dialect: Dialect;
   /**
    * Stores answers not seen before and queues their sync to each CRM, in one transaction; calls
    * made concurrently share it (group commit), each resolving with its own counts once committed.
@@ -328,6 +337,12 @@ export interface Store {
   ): Promise<void>;
   /** Appends many lines to the sync log in one statement per few hundred. */
   logMany(entries: readonly SyncLogEntry[]): Promise<void>;
+  /** A page of the sync log (`store/syncLog.ts`). */
+  readSyncLog(query: SyncLogQuery): Promise<SyncLogLine[]>;
+  /** Deletes up to `limit` sync log lines logged before `before`; returns how many. */
+  pruneSyncLog(before: number, limit: number): Promise<number>;
+  /** Last successful sync, backlog and dead letters per CRM and kind (the health summary). */
+  syncFacts(): Promise<SyncFacts>;
   /**
    * Runs `work` unless another server sharing this store is running work of the same name (the
    * escalation sweep, the HubSpot feedback poll): then returns undefined at once. One process

@@ -22,10 +22,21 @@ const answer = (id: string) =>
 
 /** The sync log, read with the store's own driver. */
 async function syncLog(store: Store) {
-  const text = 'SELECT crm, kind, ref, outcome, detail, at FROM sync_log ORDER BY id';
+  const text = 'SELECT crm, kind, ref, outcome, detail, at, crm_id FROM sync_log ORDER BY id';
   if (store instanceof SqliteStore) return store.db.prepare(text).all();
   return (await (store as PostgresStore).pool.query(text)).rows;
 }
+
+/** A line of the sync log about a Salesforce answer, as read by `syncLog`. */
+const line = (ref: string, outcome: string, detail: string, at: number) => ({
+  crm: 'salesforce',
+  kind: 'answer',
+  ref,
+  outcome,
+  detail,
+  at,
+  crm_id: null as string | null,
+});
 
 const stores: [string, () => Promise<Store>][] = [
   ['SQLite', async () => new SqliteStore(':memory:')],
@@ -52,16 +63,6 @@ describe.each(stores)('the %s store settling a batch', (_name, open) => {
           { job: a1!, crmId: 'a0A1' },
           { job: a2!, crmId: 'a0A2' },
         ],
-        log: [
-          {
-            crm: 'salesforce',
-            kind: 'answer',
-            ref: '2 records',
-            outcome: 'synced',
-            detail: '',
-            at: T0,
-          },
-        ],
       },
       T0 + 1,
       { maxAttempts: 3 },
@@ -75,16 +76,12 @@ describe.each(stores)('the %s store settling a batch', (_name, open) => {
       ['api:a3', { state: 'pending' }],
     ]);
     expect(await store.queueStats()).toEqual({ 'salesforce.done': 2, 'salesforce.running': 3 });
+    // Each record's line, with the CRM id it was written under.
     expect(await syncLog(store)).toEqual([
-      {
-        crm: 'salesforce',
-        kind: 'answer',
-        ref: '2 records',
-        outcome: 'synced',
-        detail: '',
-        at: T0,
-      },
+      { ...line('api:a1', 'synced', '', T0 + 1), crm_id: 'a0A1' },
+      { ...line('api:a2', 'synced', '', T0 + 1), crm_id: 'a0A2' },
     ]);
+    expect((await store.syncFacts()).lastSynced).toEqual({ 'salesforce.answer': T0 + 1 });
   });
 
   it('retries, dead-letters and records other states in the same transaction, as one call each did', async () => {
@@ -131,23 +128,17 @@ describe.each(stores)('the %s store settling a batch', (_name, open) => {
     expect(states.get('api:a2')).toEqual({ state: 'dead' });
     expect(states.get('api:a3')).toEqual({ state: 'dead' });
     expect(states.get('api:a4')).toEqual({ state: 'unmatched' });
+    // What was retried says why and when it runs again; what died says why.
     expect(await syncLog(store)).toEqual([
-      {
-        crm: 'salesforce',
-        kind: 'answer',
-        ref: 'api:a2',
-        outcome: 'dead',
-        detail: 'after 2 attempts: SERVER_ERROR: 500',
-        at: T0 + 2,
-      },
-      {
-        crm: 'salesforce',
-        kind: 'answer',
-        ref: 'api:a3',
-        outcome: 'dead',
-        detail: 'INVALID_FIELD: Score__c',
-        at: T0 + 2,
-      },
+      line('api:a1', 'retried', 'attempt 1: UNABLE_TO_LOCK_ROW: busy; again in 5 s', T0 + 2),
+      line('api:a2', 'dead', 'after 2 attempts: SERVER_ERROR: 500', T0 + 2),
+      line(
+        'api:a4',
+        'retried',
+        'not sent: waits for its answer; again in 2 s, no attempt spent',
+        T0 + 2,
+      ),
+      line('api:a3', 'dead', 'INVALID_FIELD: Score__c', T0 + 2),
     ]);
     // The retried ones are due again after their delay, the uncounted one without an attempt spent.
     expect(
@@ -189,6 +180,6 @@ describe.each(stores)('the %s store settling a batch', (_name, open) => {
       at: T0 + i,
     }));
     await store.logMany(lines);
-    expect(await syncLog(store)).toEqual(lines);
+    expect(await syncLog(store)).toEqual(lines.map((l) => ({ ...l, crm_id: null })));
   });
 });

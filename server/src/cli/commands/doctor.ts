@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Config } from '../../config/config.ts';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { HubSpotAdapter } from '../../crm/hubspot/adapter.ts';
+import { describeOutbound } from '../../outbound/config.ts';
 import { SalesforceAdapter } from '../../crm/salesforce/adapter.ts';
 import { SANDBOX_FILE } from '../../server.ts';
 import {
@@ -112,6 +113,10 @@ export async function doctorCommand(
   ok(
     `survey-tool webhooks: ${sources.length > 0 ? sources.join(', ') : 'none configured (docs/integrations.md)'}`,
   );
+
+  for (const line of describeOutbound(config.outbound))
+    if (line.ok) ok(line.text);
+    else warn(line.text, "set it to the receiver's URL, with BOUCLE_OUTBOUND_SECRET (README.md)");
 
   io.stdout('Store\n');
   if (!config.databaseUrl && !existsSync(config.dbPath))

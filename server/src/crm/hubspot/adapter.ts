@@ -2,6 +2,7 @@ import type { Answer, ThresholdRule } from '@boucle/shared/schemas';
 import { DEFAULT_THRESHOLD_RULES, DEFAULT_TOUCHPOINTS, type Touchpoint } from '@boucle/shared';
 import type { HubSpotConfig } from '../../config/config.ts';
 import type {
+  ApiBudget,
   AnswerWrite,
   CallbackTasksReadBack,
   CallbackWrite,
@@ -79,6 +80,10 @@ export class HubSpotAdapter implements CrmAdapter {
 
   private get client() {
     return this.api.client;
+  }
+
+  apiBudget(): ApiBudget | undefined {
+    return this.api.apiBudget();
   }
 
   private call<T>(run: () => Promise<T>, limiter = this.api.limiter): Promise<T> {

@@ -7,6 +7,12 @@ import { crmKey } from '../keys.ts';
 import { RollingWindowLimiter } from '../rateLimiter.ts';
 import { HUBSPOT_QUIRKS } from './quirks.ts';
 
+/** The daily-allocation headers HubSpot sends private apps (lower-cased, as the client keeps them). */
+const HUBSPOT_QUIRKS_DAILY = {
+  limit: 'x-hubspot-ratelimit-daily',
+  remaining: 'x-hubspot-ratelimit-daily-remaining',
+};
+
 /** HubSpot batch endpoints take 100 inputs. */
 const BATCH = 100;
 /**
@@ -104,6 +110,7 @@ export class HubSpotClient {
       accessToken: config.accessToken,
       basePath: config.baseUrl,
       numberOfApiCallRetries: 0,
+      middleware: [{ pre: (context) => context, post: (context) => this.noteDaily(context) }],
     });
     // A call is stamped when it leaves and counted by HubSpot when it arrives: half a second of
     // margin on the window keeps the two counts from disagreeing at the window's edge.
@@ -113,6 +120,26 @@ export class HubSpotClient {
       1_250,
       options.clock,
     );
+  }
+
+  /**
+   * The daily allocation as HubSpot's last answer carrying it said (private apps get
+   * `X-HubSpot-RateLimit-Daily` and `-Daily-Remaining`; search answers and OAuth apps do not:
+   * https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines).
+   */
+  apiBudget(): { used: number; limit: number } | undefined {
+    return this.daily;
+  }
+
+  private daily: { used: number; limit: number } | undefined;
+
+  private noteDaily(context: unknown): unknown {
+    const headers = (context as { headers?: Record<string, string> }).headers ?? {};
+    const limit = Number(headers[HUBSPOT_QUIRKS_DAILY.limit]);
+    const remaining = Number(headers[HUBSPOT_QUIRKS_DAILY.remaining]);
+    if (limit > 0 && Number.isFinite(remaining))
+      this.daily = { used: Math.max(0, limit - remaining), limit };
+    return context;
   }
 
   /** Calls the API within a rate limit; a 429 holds every later call for as long as HubSpot asks. */

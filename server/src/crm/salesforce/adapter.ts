@@ -3,6 +3,7 @@ import type { Answer, ThresholdRule } from '@boucle/shared/schemas';
 import type { SalesforceConfig } from '../../config/config.ts';
 import type { CrmError } from '../../errors.ts';
 import type {
+  ApiBudget,
   AnswerWrite,
   CallbackWrite,
   CrmAdapter,
@@ -67,6 +68,10 @@ export class SalesforceAdapter implements CrmAdapter {
   ) {
     this.client = new SalesforceClient(config, clock);
     this.resolved = new ResolutionCache(RESOLUTION_TTL_MS, clock);
+  }
+
+  apiBudget(): ApiBudget | undefined {
+    return this.client.apiBudget();
   }
 
   /** Runs SOQL queries, five per Composite call, following each one's pages. */

@@ -53,6 +53,8 @@ export const chunks = <T>(items: readonly T[], size: number): T[][] =>
  */
 export class SalesforceClient {
   private connection: Promise<Connection> | undefined;
+  /** The connection last opened, whose `limitInfo` says the API usage. */
+  private latest: Connection | undefined;
 
   constructor(
     readonly config: SalesforceConfig,
@@ -117,7 +119,7 @@ export class SalesforceClient {
   conn(): Promise<Connection> {
     this.connection ??= this.mint().then(
       ({ accessToken, instanceUrl }) =>
-        new jsforce.Connection({
+        (this.latest = new jsforce.Connection({
           instanceUrl,
           accessToken,
           version: this.config.apiVersion,
@@ -127,13 +129,23 @@ export class SalesforceClient {
               (error: Error) => callback(error),
             );
           },
-        }),
+        })),
       (error: unknown) => {
         this.connection = undefined;
         throw error;
       },
     );
     return this.connection;
+  }
+
+  /**
+   * The daily API usage of the last answer: jsforce keeps each `Sforce-Limit-Info` header it sees
+   * as `conn.limitInfo` (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm).
+   */
+  apiBudget(): { used: number; limit: number } | undefined {
+    const usage = (this.latest?.limitInfo as { apiUsage?: { used: number; limit: number } })
+      ?.apiUsage;
+    return usage && usage.limit > 0 ? { used: usage.used, limit: usage.limit } : undefined;
   }
 
   /** Logs in again at the next call (an expired session seen outside jsforce). */
