@@ -195,7 +195,7 @@ describe('a callback task read back from HubSpot', () => {
         hs_lastmodifieddate: at,
         boucle_callback_status: 'open',
       },
-      { status: 'resolved', reachedAt: at },
+      { status: 'resolved', reachedAt: at, at },
     ],
     [
       'completed natively, completion date preferred to the last change',
@@ -204,7 +204,11 @@ describe('a callback task read back from HubSpot', () => {
         hs_task_completion_date: '2026-11-21T09:00:00Z',
         hs_lastmodifieddate: at,
       },
-      { status: 'resolved', reachedAt: '2026-11-21T09:00:00.000Z' },
+      {
+        status: 'resolved',
+        reachedAt: '2026-11-21T09:00:00.000Z',
+        at: '2026-11-21T09:00:00.000Z',
+      },
     ],
     [
       'completed with a note written in the body (HTML to text)',
@@ -213,7 +217,7 @@ describe('a callback task read back from HubSpot', () => {
         hs_task_body: '<p>Called back &amp; refunded</p>',
         hs_lastmodifieddate: at,
       },
-      { status: 'resolved', reachedAt: at, notes: 'Called back & refunded' },
+      { status: 'resolved', reachedAt: at, at, notes: 'Called back & refunded' },
     ],
     [
       "completed with the outcome and root cause Boucle's card wrote",
@@ -223,7 +227,13 @@ describe('a callback task read back from HubSpot', () => {
         boucle_root_cause: 'Facturation',
         hs_lastmodifieddate: at,
       },
-      { status: 'resolved', reachedAt: at, outcome: 'Avoir accordé', rootCause: 'Facturation' },
+      {
+        status: 'resolved',
+        reachedAt: at,
+        at,
+        outcome: 'Avoir accordé',
+        rootCause: 'Facturation',
+      },
     ],
     [
       'completed by Boucle as closed without contact',
@@ -232,7 +242,12 @@ describe('a callback task read back from HubSpot', () => {
         boucle_callback_status: 'closed_no_contact',
         hs_lastmodifieddate: at,
       },
-      { status: 'closed_no_contact', reachedAt: at },
+      { status: 'closed_no_contact', reachedAt: at, at },
+    ],
+    [
+      'completed by its owner, who logged it',
+      { hs_task_status: 'COMPLETED', hs_lastmodifieddate: at, hubspot_owner_id: '501' },
+      { status: 'resolved', reachedAt: at, at, by: '501' },
     ],
   ])('%s', (_case, properties, expected) => {
     expect(taskCallbackState(properties, reason)).toEqual(expected);

@@ -102,7 +102,7 @@ describe('one callback per answer and kind, whatever the number of CRMs', () => 
     expect(after).toMatchObject({
       status: 'resolved',
       notes: 'Called Claire back, credit note sent',
-      loggedIn: { via: 'hubspot' },
+      loggedIn: { via: 'hubspot', by: 'paul@vendor.example' },
     });
     expect(after?.reachedAt).toBeDefined();
     expect(after?.escalatedAt).toBeUndefined();
@@ -113,7 +113,8 @@ describe('one callback per answer and kind, whatever the number of CRMs', () => 
     );
     const [record] = await callbackRecord(callback.id);
     expect(record?.Notes__c).toContain('Called Claire back, credit note sent');
-    expect(record?.Notes__c).toContain('Logged in HubSpot');
+    // By the task's owner (Paul, owner 501), by e-mail.
+    expect(record?.Notes__c).toContain('Logged in HubSpot by paul@vendor.example');
     expect(record?.Notes__c).toContain('Consigné dans HubSpot');
 
     // Later sweeps and writes leave it closed in both CRMs.

@@ -195,20 +195,23 @@ export class HubSpotAdapter implements CrmAdapter {
     return this.resolved.get(
       'owner',
       emails.map((e) => e.toLowerCase()),
-      async () => {
-        const owners = new Map<string, string>();
-        let after: string | undefined;
-        do {
-          const page = await this.call(() =>
-            this.client.crm.owners.ownersApi.getPage(undefined, after, 500),
-          );
-          for (const owner of page.results)
-            if (owner.email) owners.set(owner.email.toLowerCase(), owner.id);
-          after = page.paging?.next?.after;
-        } while (after);
-        return owners;
-      },
+      async () => new Map([...(await this.listOwners())].map(([id, email]) => [email, id])),
     );
+  }
+
+  /** Every owner's e-mail by owner id, listed 500 a page. */
+  private async listOwners(): Promise<Map<string, string>> {
+    const owners = new Map<string, string>();
+    let after: string | undefined;
+    do {
+      const page = await this.call(() =>
+        this.client.crm.owners.ownersApi.getPage(undefined, after, 500),
+      );
+      for (const owner of page.results)
+        if (owner.email) owners.set(owner.id, owner.email.toLowerCase());
+      after = page.paging?.next?.after;
+    } while (after);
+    return owners;
   }
 
   async resolveQueue(): Promise<string | undefined> {
@@ -322,6 +325,14 @@ export class HubSpotAdapter implements CrmAdapter {
       const properties = byTask.get(task.crmId);
       const state = properties && taskCallbackState(properties, task.reason);
       if (state) states.set(task.id, state);
+    }
+    // Who completed it: the task's owner (HubSpot names no completing user), by e-mail when known.
+    const ownerIds = [...states.values()].flatMap((state) => (state.by ? [state.by] : []));
+    if (ownerIds.length > 0) {
+      const emails = await this.listOwners().catch(() => new Map<string, string>());
+      for (const [id, state] of states)
+        if (state.by && emails.has(state.by))
+          states.set(id, { ...state, by: emails.get(state.by) as string });
     }
     const gone = new Set(missing);
     return { states, deleted: tasks.filter((t) => gone.has(t.crmId)).map((t) => t.id) };

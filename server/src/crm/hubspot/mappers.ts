@@ -150,6 +150,7 @@ export const TASK_READ_PROPERTIES = [
   'hs_task_body',
   'hs_task_completion_date',
   'hs_lastmodifieddate',
+  'hubspot_owner_id',
   'boucle_callback_status',
   'boucle_outcome',
   'boucle_root_cause',
@@ -175,8 +176,9 @@ function plainText(html: string): string {
  * by hand says nothing about the customer, and an escalated callback's task is IN_PROGRESS by
  * Boucle's own write). A completed task is the loop closed: `closed_no_contact` when Boucle wrote
  * that itself, else `resolved`, reached when HubSpot completed it (`hs_task_completion_date`, else
- * its last change). The body becomes the notes when someone changed it from the reason Boucle
- * wrote; the outcome and root cause are Boucle's own properties, when set.
+ * its last change, which is also when it was changed there). The body becomes the notes when
+ * someone changed it from the body Boucle wrote; the outcome and root cause are Boucle's own
+ * properties, when set; the task's owner is who logged it (`by`: HubSpot names no completing user).
  * @param properties the task's properties, as batch read returns them
  * @param reason the body Boucle wrote (the callback's reason)
  */
@@ -189,10 +191,15 @@ export function taskCallbackState(
   const body = properties.hs_task_body ? plainText(properties.hs_task_body) : '';
   const outcome = properties.boucle_outcome?.trim();
   const rootCause = properties.boucle_root_cause?.trim();
+  const owner = properties.hubspot_owner_id?.trim();
   return {
     status:
       properties.boucle_callback_status === 'closed_no_contact' ? 'closed_no_contact' : 'resolved',
-    ...(reachedAt && { reachedAt: new Date(reachedAt).toISOString() }),
+    ...(reachedAt && {
+      reachedAt: new Date(reachedAt).toISOString(),
+      at: new Date(reachedAt).toISOString(),
+    }),
+    ...(owner && { by: owner }),
     ...(outcome && { outcome }),
     ...(rootCause && { rootCause }),
     ...(body && body !== (reason ?? '').trim() && { notes: body.slice(0, 32_000) }),
