@@ -2,7 +2,7 @@ import { convergeEdits, decideEscalation, isFurtherAlong, mergeCrmState } from '
 import type { Logger } from 'pino';
 import type { CrmAdapter } from '../crm/adapter.ts';
 import { readCallbacksBack } from '../readback/callbacks.ts';
-import type { Store, StoredCallback } from '../store/store.ts';
+import { linkOf, type Store, type StoredCallback } from '../store/store.ts';
 
 /** A callback without its sides: what the sweep's compare-and-set compares. */
 const withoutLinks = ({ links: _links, ...callback }: StoredCallback) => callback;
@@ -76,6 +76,18 @@ export async function sweepEscalations(options: EscalationOptions): Promise<numb
         : {},
     );
     if (saved && escalate) escalated++;
+    // The CRM it was logged in is not written again: its account's rollup (open callbacks) is
+    // queued here, so that both cards count the one callback alike.
+    if (saved && taken && !escalate) {
+      const side = linkOf(saved, taken.crm);
+      if (side?.crmAccountId)
+        await store.enqueue(
+          taken.crm,
+          'rollup',
+          [`${side.crmAccountId}|${saved.accountKey ?? side.crmAccountId}`],
+          clock(),
+        );
+    }
   }
   if (escalated > 0) logger.info({ escalated }, 'escalated late callbacks');
   return escalated;

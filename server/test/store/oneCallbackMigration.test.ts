@@ -187,6 +187,20 @@ describe.each([
     expect((await store.getCallback('salesforce:api:a1:detractor_recovery'))?.id).toBe(
       'hubspot:api:a1:detractor_recovery',
     );
+    // An outcome logged under the former id (an API client kept it) lands on the one callback.
+    const saved = await store.updateCallback('salesforce:api:a2:promoter_thanks', (current) => ({
+      ...current,
+      notes: 'Logged under its Salesforce id',
+    }));
+    expect(saved?.id).toBe('salesforce:api:a2:promoter_thanks');
+    await store.updateCallback('hubspot:api:a2:promoter_thanks', (current) => ({
+      ...current,
+      followUpAction: 'Logged under its HubSpot id',
+    }));
+    expect(await store.getCallback('salesforce:api:a2:promoter_thanks')).toMatchObject({
+      notes: 'Logged under its Salesforce id',
+      followUpAction: 'Logged under its HubSpot id',
+    });
     expect((await store.getCallback('salesforce:api:a3:detractor_recovery'))?.links).toEqual([
       { crm: 'salesforce', key: 'salesforce:api:a3:detractor_recovery', crmId: 'a0C000000000003' },
     ]);

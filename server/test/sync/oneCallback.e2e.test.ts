@@ -199,4 +199,40 @@ describe('one callback per answer and kind, whatever the number of CRMs', () => 
     await h.server.engine.sweepEscalations();
     expect((await h.server.store.getCallback(callback.id))?.status).toBe('resolved');
   });
+
+  it('counts the one callback alike on both cards, also once it is closed in one CRM', async () => {
+    const callback = await detractor('one-count');
+    const counts = async () => {
+      const account = ((await h.sf()).Account ?? []).find((a) => a.Id === h.ids.account);
+      const company = ((await h.hs()).objects.companies ?? []).find((c) => c.id === h.ids.company);
+      const open = (
+        await h.server.store.listCallbacks({
+          accountKey: 'acme.example',
+          now: new Date().toISOString(),
+        })
+      ).length;
+      return {
+        open,
+        salesforce: Number(account?.Open_Callbacks__c),
+        hubspot: Number(company?.properties.boucle_open_callbacks),
+      };
+    };
+    const agree = async () => {
+      const { open, salesforce, hubspot } = await counts();
+      return salesforce === open && hubspot === open;
+    };
+    await waitFor(agree, 10_000, 'both cards counting the open callbacks');
+    const before = (await counts()).open;
+    h.emulators.hubspot.portal.update('tasks', linkOf(callback, 'hubspot')?.crmId as string, {
+      hs_task_status: 'COMPLETED',
+    });
+
+    await h.server.engine.sweepEscalations();
+
+    await waitFor(
+      async () => (await counts()).open === before - 1 && (await agree()),
+      10_000,
+      'both cards counting one callback less',
+    );
+  });
 });
