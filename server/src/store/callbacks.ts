@@ -55,7 +55,12 @@ export class CallbackRecords {
     return this.transaction(async (trx) => {
       const touched = new Set<string>();
       const jobs: { crm: Crm; kind: 'callback'; ref: string; runAt: number }[] = [];
-      for (const callback of callbacks) {
+      // In one order everywhere: two replicas raising the same callbacks for their CRMs wait on
+      // each other's rows in turn, never in a cycle (a deadlock).
+      const ordered = [...callbacks].sort((a, b) =>
+        `${a.answerRef}\u0000${a.kind}` < `${b.answerRef}\u0000${b.kind}` ? -1 : 1,
+      );
+      for (const callback of ordered) {
         const row = await trx
           .insertInto('callbacks')
           .values({
