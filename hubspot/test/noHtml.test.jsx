@@ -19,7 +19,7 @@ const company = fromServer('company-summary');
 const contact = fromServer('contact');
 const settings = fromServer('settings-with-caps');
 const routes = {
-  ...serverRoutes(company, contact),
+  ...serverRoutes(company, contact, fromServer('owners')),
   [fromServer('settings').request]: { body: settings.body },
 };
 const contextOn = (objectId) => ({

@@ -7,6 +7,7 @@ import {
   Input,
   LoadingSpinner,
   NumberInput,
+  Select,
   Text,
   Toggle,
 } from '@hubspot/ui-extensions';
@@ -19,9 +20,11 @@ const context = { user: { id: 1, email: 'admin@vendor.example', locale: 'en' } }
 const loaded = fromServer('settings');
 const saved = fromServer('settings-saved');
 const withCaps = fromServer('settings-with-caps');
+// The portal's owners and teams (Paul and Marc of "Key accounts").
+const owners = fromServer('owners');
 
 function renderPage(routes, locale = 'en') {
-  const fetch = fakeFetch(routes);
+  const fetch = fakeFetch({ ...serverRoutes(owners), ...routes });
   const renderer = createRenderer('settings');
   renderer.render(
     <SettingsView context={{ ...context, user: { ...context.user, locale } }} fetch={fetch} />,
@@ -195,5 +198,146 @@ describe('the HubSpot settings page', () => {
     await settle();
     expect(find(ErrorState).props.title).toBe('Boucle could not load its settings');
     expect(find(ErrorState).find(Text).text).toContain(refused.body.error.message);
+  });
+
+  const putBody = (fetch) =>
+    fetch.mock.calls.find(([, options]) => options?.method === 'PUT')[1].body;
+  const button = (findAll, text) => findAll(Button).find((b) => b.text === text);
+
+  it('adds a rule with its touchpoint and kind, and removes another', async () => {
+    const { find, findAll, fetch } = renderPage(serverRoutes(loaded, saved));
+    await settle();
+    button(findAll, 'Add a rule').trigger('onClick');
+    await settle();
+    find(Select, { name: 'rules.3.touchpoint' }).trigger('onChange', 'contracting');
+    find(Select, { name: 'rules.3.kind' }).trigger('onChange', 'account_alert');
+    find(NumberInput, { name: 'rules.3.minScore' }).trigger('onChange', 7);
+    find(NumberInput, { name: 'rules.3.maxScore' }).trigger('onChange', 8);
+    find(NumberInput, { name: 'rules.3.slaHours' }).trigger('onChange', 12);
+    await settle();
+    button(findAll, 'Remove promoter').trigger('onClick');
+    await settle();
+    find(Form).trigger('onSubmit');
+    await settle();
+    const body = putBody(fetch);
+    expect(body.rules.map((rule) => rule.id)).toEqual(['detractor', 'dissonance', 'rule-4']);
+    expect(body.rules[2]).toEqual({
+      id: 'rule-4',
+      metric: 'nps',
+      minScore: 7,
+      maxScore: 8,
+      touchpoint: 'contracting',
+      kind: 'account_alert',
+      slaHours: 12,
+      assignTo: 'account_owner',
+      active: true,
+    });
+  });
+
+  it('offers the journey’s touchpoints, and every touchpoint, for a rule', async () => {
+    const { find } = renderPage(serverRoutes(loaded));
+    await settle();
+    expect(find(Select, { name: 'rules.0.touchpoint' }).props.options.map((o) => o.value)).toEqual([
+      '',
+      'pre-sale',
+      'contracting',
+      'after-sale',
+    ]);
+  });
+
+  it('enters and removes holidays and quiet periods', async () => {
+    const { find, findAll, fetch } = renderPage(serverRoutes(loaded, saved));
+    await settle();
+    find(Toggle, { name: 'businessHours.enabled' }).trigger('onChange', true);
+    await settle();
+    for (const date of ['2026-12-25', '2027-01-01']) {
+      find(Input, { name: 'businessHours.newHoliday' }).trigger('onChange', date);
+      await settle();
+      button(findAll, 'Add a holiday').trigger('onClick');
+      await settle();
+    }
+    button(findAll, 'Remove 2026-12-25').trigger('onClick');
+    button(findAll, 'Add a quiet period').trigger('onClick');
+    await settle();
+    find(Input, { name: 'pressure.quietPeriods.0.label' }).trigger('onChange', 'Year-end closing');
+    await settle();
+    find(Form).trigger('onSubmit');
+    await settle();
+    const body = putBody(fetch);
+    expect(body.businessHours.holidays).toEqual(['2027-01-01']);
+    expect(body.pressure.quietPeriods).toEqual([
+      { from: '12-20', to: '01-05', label: 'Year-end closing' },
+    ]);
+  });
+
+  it('edits the dissonance bands', async () => {
+    const { find, fetch } = renderPage(serverRoutes(loaded, saved));
+    await settle();
+    expect(find(NumberInput, { name: 'dissonance.bands.nps.unhappy.max' }).props.value).toBe(4);
+    find(NumberInput, { name: 'dissonance.bands.nps.unhappy.max' }).trigger('onChange', 6);
+    find(NumberInput, { name: 'dissonance.confidentMin' }).trigger('onChange', 5);
+    await settle();
+    find(Form).trigger('onSubmit');
+    await settle();
+    const body = putBody(fetch);
+    expect(body.dissonance.bands.nps.unhappy).toEqual({ min: 0, max: 6 });
+    expect(body.dissonance.confidentMin).toBe(5);
+  });
+
+  it('names an escalation owner per HubSpot team and a default one, among the portal’s owners', async () => {
+    const { find, fetch } = renderPage(serverRoutes(loaded, saved));
+    await settle();
+    const team = find(Select, { name: 'escalation.team.7' });
+    expect(team.props.label).toBe('Escalation owner: Key accounts');
+    expect(team.props.options.map((o) => o.label)).toEqual([
+      'Nobody',
+      'Paul Roux (paul@vendor.example)',
+      'Marc Lefèvre (marc@vendor.example)',
+    ]);
+    team.trigger('onChange', '502');
+    find(Select, { name: 'escalation.defaultOwnerId' }).trigger('onChange', '502');
+    await settle();
+    find(Form).trigger('onSubmit');
+    await settle();
+    expect(putBody(fetch).escalation).toEqual({
+      teams: [{ teamId: '7', ownerId: '502' }],
+      defaultOwnerId: '502',
+    });
+  });
+
+  it('shows the escalation owners and the rule with a touchpoint Boucle saved', async () => {
+    const withEscalation = fromServer('settings-with-escalation');
+    const { find } = renderPage({ [loaded.request]: { body: withEscalation.body } });
+    await settle();
+    expect(find(Select, { name: 'escalation.team.7' }).props.value).toBe('502');
+    expect(find(Select, { name: 'escalation.defaultOwnerId' }).props.value).toBe('502');
+    expect(find(Select, { name: 'rules.3.touchpoint' }).props.value).toBe('contracting');
+  });
+
+  it('marks an escalation owner Boucle refuses', async () => {
+    const refused = fromServer('settings-invalid-escalation');
+    const { find } = renderPage(serverRoutes(loaded, refused));
+    await settle();
+    find(Form).trigger('onSubmit');
+    await settle();
+    expect(find(Select, { name: 'escalation.defaultOwnerId' }).props).toMatchObject({
+      error: true,
+      validationMessage: 'is not an owner of this portal (999)',
+    });
+  });
+
+  it('speaks French in the rule editor, the dissonance bands and the escalation owners', async () => {
+    const { find, findAll } = renderPage(serverRoutes(loaded), 'fr');
+    await settle();
+    expect(find(Select, { name: 'rules.0.touchpoint' }).props.options[0].label).toBe(
+      'Tous les points de contact',
+    );
+    expect(button(findAll, 'Ajouter une règle')).toBeTruthy();
+    expect(find(NumberInput, { name: 'dissonance.confidentMin' }).props.label).toBe(
+      'Confiant à partir de (note de l’employé 1–5)',
+    );
+    expect(find(Select, { name: 'escalation.defaultOwnerId' }).props.label).toBe(
+      'Responsable d’escalade par défaut',
+    );
   });
 });

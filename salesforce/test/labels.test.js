@@ -57,6 +57,14 @@ describe('object and field translations', () => {
     'Response_Rating__c',
     'Account',
     'Alert_Threshold__mdt',
+    'Business_Hours__mdt',
+    'Holiday__mdt',
+    'Survey_Pressure__mdt',
+    'Quiet_Period__mdt',
+    'Dissonance_Band__mdt',
+    'Escalation_Target__mdt',
+    'Sync_Error__c',
+    'Sync_Status__c',
   ];
 
   it.each(objects)('%s: every custom field has a French label and help text', (object) => {

@@ -37,6 +37,7 @@ describe('the Salesforce package', () => {
       'Boucle_Account_Record_Page',
       'Boucle_Callback_Record_Page',
       'Boucle_Home_Page',
+      'Boucle_Sync_Health',
     ]);
     expect(names('CustomApplication')).toEqual(['Boucle']);
     expect(names('ReportType').sort()).toEqual([
@@ -56,6 +57,7 @@ describe('the Salesforce package', () => {
     expect(names('DashboardFolder')).toEqual(['Boucle_Dashboards']);
     expect(names('Dashboard')).toEqual(['Boucle_Dashboards/NPS_and_Loop_Closure']);
     expect(names('LightningComponentBundle').sort()).toEqual([
+      'boucleSyncHealth',
       'boucleUi',
       'npsAccountCard',
       'npsAccountView',

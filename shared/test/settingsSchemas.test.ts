@@ -6,6 +6,7 @@ import {
   callbackOutcomeSchema,
   callbackSchema,
   dissonanceSettingsSchema,
+  escalationOwnersSchema,
   insightsQuerySchema,
   serverSettingsSchema,
   surveyPressureSchema,
@@ -141,6 +142,7 @@ describe('settings schemas', () => {
     ).toEqual([
       { path: 'confidentMin', message: 'must be an integer from 1 to 5' },
       { path: 'bands.nps.happy.max', message: 'must be ≥ min' },
+      { path: 'bands.nps.happy.min', message: 'must be from 0 to 10 for metric nps' },
     ]);
   });
 
@@ -225,5 +227,49 @@ describe('insightsQuerySchema', () => {
     const result = insightsQuerySchema.safeParse(query);
     expect(result.success).toBe(false);
     expect(toFieldIssues((result as { error: z.ZodError }).error)).toEqual([{ path, message }]);
+  });
+});
+
+describe('dissonance and escalation settings', () => {
+  it('refuses a doubtful rating at or above the confident one, bands outside the scale, and overlapping bands', () => {
+    const settings = structuredClone(DEFAULT_DISSONANCE_SETTINGS) as {
+      doubtfulMax: number;
+      bands: Record<string, { unhappy: { min: number; max: number }; happy: { min: number } }>;
+    };
+    settings.doubtfulMax = 4;
+    settings.bands.csat!.unhappy = { min: 0, max: 2 };
+    settings.bands.ces!.happy.min = 1;
+    settings.bands.ces!.unhappy = { min: 2, max: 7 };
+    expect(issuesOf(dissonanceSettingsSchema, settings)).toEqual([
+      {
+        path: 'doubtfulMax',
+        message: 'must be below confidentMin: a rating cannot be both doubtful and confident',
+      },
+      { path: 'bands.csat.unhappy.min', message: 'must be from 1 to 5 for metric csat' },
+      { path: 'bands.ces.happy.min', message: 'the happy and unhappy bands must not overlap' },
+    ]);
+  });
+
+  it('accepts an escalation owner per team and a default, and refuses a team named twice', () => {
+    expect(escalationOwnersSchema.parse({ defaultOwnerId: '77' })).toEqual({
+      defaultOwnerId: '77',
+      teams: [],
+    });
+    expect(
+      issuesOf(escalationOwnersSchema, {
+        teams: [
+          { teamId: '9', ownerId: '77' },
+          { teamId: '10', ownerId: 'marc' },
+        ],
+      }),
+    ).toEqual([{ path: 'teams.1.ownerId', message: 'must be a HubSpot owner id (digits)' }]);
+    expect(
+      issuesOf(escalationOwnersSchema, {
+        teams: [
+          { teamId: '9', ownerId: '77' },
+          { teamId: '9', ownerId: '78' },
+        ],
+      }),
+    ).toEqual([{ path: 'teams.1.teamId', message: 'names team 9 twice' }]);
   });
 });

@@ -1,14 +1,22 @@
 import type {
   AccountSummary,
+  AlertKind,
   CallbackInCrm,
   DissonanceKind,
   ScoreCategory,
   Touchpoint,
 } from '@boucle/shared';
-import type { Answer, Rating, ThresholdRule } from '@boucle/shared/schemas';
+import type {
+  Answer,
+  BusinessHoursSettings,
+  DissonanceSettings,
+  Rating,
+  SurveyPressureSettings,
+  ThresholdRule,
+} from '@boucle/shared/schemas';
 import type { VerbatimAnalysis } from '@boucle/shared/themes';
 import type { CrmError } from '../errors.ts';
-import type { CallbackLink, Crm, StoredCallback } from '../store/store.ts';
+import type { CallbackLink, Crm, JobKind, StoredCallback } from '../store/store.ts';
 
 /** Who an answer is about in the CRM: the contact, the account, its owner and the owner's manager. */
 export interface Resolution {
@@ -109,6 +117,28 @@ export interface NormWrite {
   readonly now: string;
 }
 
+/** Who an escalation or a review is for: `escalationOwner` finds the manager. */
+export interface EscalationRequest {
+  readonly kind: AlertKind;
+  /** The account owner (a Salesforce User id, a HubSpot owner id). */
+  readonly ownerId?: string;
+  /** The account owner's manager, where the CRM has a hierarchy (Salesforce User.ManagerId). */
+  readonly managerId?: string;
+  /** The employees the answer rates (who handled the interaction): never the escalation owner. */
+  readonly ratedIds: readonly string[];
+}
+
+/** One setting in force in a CRM, and where it comes from, for `doctor`. */
+export interface SettingInForce {
+  readonly setting: string;
+  /** What is in force, in a few words. */
+  readonly value: string;
+  /** Where it comes from: the records or the page it was read from, or the shipped default. */
+  readonly source: string;
+  /** Why the CRM's own configuration was refused (the last valid setting stays in force). */
+  readonly problems: readonly string[];
+}
+
 /** The result key of the norm in `writeRollups`' results (never an account id). */
 export const NORM_RESULT_KEY = 'norm:org';
 
@@ -135,6 +165,19 @@ export interface CrmAdapter {
   thresholdRules(): Promise<ThresholdRule[]>;
   /** The journey in force in this CRM (cached by the adapter; the last valid one on errors). */
   touchpoints(): Promise<readonly Touchpoint[]>;
+  /** The business hours SLAs count in for this CRM's callbacks; none: around the clock. */
+  businessHours?(): Promise<BusinessHoursSettings | undefined>;
+  /** The dissonance bands ratings are classified with in this CRM (default the shipped ones). */
+  dissonanceSettings?(): Promise<DissonanceSettings>;
+  /** The survey-pressure caps this CRM's admin configured. */
+  surveyPressure?(): Promise<SurveyPressureSettings>;
+  /**
+   * Who a callback escalates to, and who gets a review assigned to the owner's manager: never one
+   * of `ratedIds`. Undefined: nobody configured (the callback stays with its assignee).
+   */
+  escalationOwner?(request: EscalationRequest): Promise<string | undefined>;
+  /** Every setting in force in this CRM and where it comes from, for `doctor`. */
+  settingsInForce?(): Promise<SettingInForce[]>;
   /** Resolves the respondents; an answer missing from the map is not in the CRM yet. */
   resolve(answers: readonly { ref: string; answer: Answer }[]): Promise<Map<string, Resolution>>;
   /** CRM user (or owner) ids by e-mail. */
@@ -175,10 +218,82 @@ export interface CrmAdapter {
    * HubSpot: X-HubSpot-RateLimit-Daily), or undefined before any answer that carries it.
    */
   apiBudget?(): ApiBudget | undefined;
+  /**
+   * Where this CRM shows admins the sync's health (Salesforce's `Sync_Error__c` and
+   * `Sync_Status__c`); none: the CRM has no such records (HubSpot shows it on the settings page).
+   */
+  readonly healthRecords?: SyncHealthInCrm;
 }
 
 /** Calls counted against the CRM's daily allocation, and the allocation. */
 export interface ApiBudget {
   readonly used: number;
   readonly limit: number;
+}
+
+/** The kinds of job that write a CRM record (an outbound delivery writes none). */
+export type CrmJobKind = Exclude<JobKind, 'delivery'>;
+
+/** Where a sync error stands for the admin: open, queued again, or written since. */
+export type SyncErrorStatus = 'open' | 'replayed' | 'resolved';
+
+/**
+ * A record a CRM refused for good (a dead letter), as admins see it in a CRM (Salesforce's
+ * `Sync_Error__c`): one per record, keyed by `key` (`crm:kind:ref`), whatever its failures.
+ */
+export interface SyncErrorWrite {
+  /** `crm:kind:ref`: the upsert key, and the result key. */
+  readonly key: string;
+  readonly crm: Crm;
+  readonly kind: CrmJobKind;
+  readonly ref: string;
+  readonly status: SyncErrorStatus;
+  /** The rest is known while the job is dead; a status change alone leaves the fields as they are. */
+  readonly jobId?: number;
+  readonly object?: string;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+  readonly attempts?: number;
+  readonly firstFailedAt?: string;
+  readonly lastFailedAt?: string;
+  /** The affected record's id in the CRM that refused it, when it exists there. */
+  readonly recordId?: string;
+  readonly resolvedAt?: string;
+  /** Clears the admin's replay request (the replay is done). */
+  readonly replayDone?: boolean;
+}
+
+/** A replay an admin asked for in the CRM, read back from a cursor. */
+export interface ReplayRequestsReadBack {
+  /** The `crm:kind:ref` keys of the sync errors whose replay was requested. */
+  readonly keys: readonly string[];
+  readonly cursor?: string;
+}
+
+/** How the sync stands for one CRM and one kind of record (Salesforce's `Sync_Status__c`). */
+export interface SyncStatusWrite {
+  /** `crm:kind`: the upsert key, and the result key. */
+  readonly key: string;
+  readonly crm: Crm;
+  readonly kind: CrmJobKind;
+  readonly object: string;
+  readonly lastSuccessAt?: string;
+  readonly backlog: number;
+  readonly deadLetters: number;
+  readonly apiCallsToday?: number;
+  readonly apiDailyLimit?: number;
+  readonly now: string;
+}
+
+/**
+ * What a CRM that shows the sync's health to its admins implements (Salesforce: `Sync_Error__c`
+ * and `Sync_Status__c`, read by the Boucle app's list view and health component).
+ */
+export interface SyncHealthInCrm {
+  /** Upserts sync errors by key; results by key. */
+  writeSyncErrors(items: readonly SyncErrorWrite[]): Promise<Map<string, RecordResult>>;
+  /** The sync errors an admin asked to replay, changed at or after `since`. */
+  readReplayRequests(since: string | undefined): Promise<ReplayRequestsReadBack>;
+  /** Upserts the health figures by key; results by key. */
+  writeSyncStatus(items: readonly SyncStatusWrite[]): Promise<Map<string, RecordResult>>;
 }

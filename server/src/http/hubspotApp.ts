@@ -1,5 +1,6 @@
 import express, { type Request } from 'express';
 import {
+  DEFAULT_DISSONANCE_SETTINGS,
   DEFAULT_THRESHOLD_RULES,
   DEFAULT_TOUCHPOINTS,
   nextCallbackState,
@@ -18,6 +19,7 @@ import { ApiError } from '../errors.ts';
 import { linkOf, type Crm, type Store, type StoredCallback } from '../store/store.ts';
 import { verifyHubSpotV3 } from '../webhooks/signatures.ts';
 import { accountCard, callbackView } from './summary.ts';
+import { ownersAndTeams, unknownEscalationOwners } from './hubspotOwners.ts';
 import type { Verbatims } from '../verbatims/taxonomy.ts';
 
 export interface HubSpotAppDeps {
@@ -48,6 +50,16 @@ export async function currentSettings(store: Store): Promise<ServerSettings> {
     (await store.getSetting<ServerSettings>(SETTINGS)) ??
     serverSettingsSchema.parse({ rules: DEFAULT_THRESHOLD_RULES })
   );
+}
+
+/** The settings page's settings, and whether an admin saved them (else the shipped ones). */
+export async function pageSettings(
+  store: Store,
+): Promise<{ settings: ServerSettings; saved: boolean }> {
+  const saved = await store.getSetting<ServerSettings>(SETTINGS);
+  return saved
+    ? { settings: saved, saved: true }
+    : { settings: serverSettingsSchema.parse({ rules: DEFAULT_THRESHOLD_RULES }), saved: false };
 }
 
 /** The journey of the HubSpot side: the settings page's touchpoints, or the shipped journey. */
@@ -255,8 +267,18 @@ export function hubspotApp(deps: HubSpotAppDeps): express.Router {
 
   router.get('/settings', async (_req, res) => {
     const settings = await currentSettings(deps.store);
-    // The page edits the journey in force: the shipped one until an admin saves theirs.
-    res.json({ ...settings, touchpoints: settings.touchpoints ?? DEFAULT_TOUCHPOINTS });
+    // The page edits what is in force: the shipped journey and bands until an admin saves theirs.
+    res.json({
+      ...settings,
+      touchpoints: settings.touchpoints ?? DEFAULT_TOUCHPOINTS,
+      dissonance: settings.dissonance ?? DEFAULT_DISSONANCE_SETTINGS,
+      escalation: settings.escalation ?? { teams: [] },
+    });
+  });
+
+  // The owners and teams the page names escalation owners among (HubSpot has no manager hierarchy).
+  router.get('/owners', async (_req, res) => {
+    res.json(ownersAndTeams(await hubspot().settings.ownersWithTeams()));
   });
 
   router.put('/settings', async (req, res) => {
@@ -268,12 +290,20 @@ export function hubspotApp(deps: HubSpotAppDeps): express.Router {
         'The settings are not valid',
         toFieldIssues(parsed.error),
       );
+    const escalation = parsed.data.escalation;
+    const unknown =
+      escalation && (escalation.defaultOwnerId || escalation.teams.length > 0)
+        ? unknownEscalationOwners(parsed.data, await hubspot().settings.ownersWithTeams())
+        : [];
+    if (unknown.length > 0)
+      throw new ApiError(400, 'validation_failed', 'The settings are not valid', unknown);
     await deps.store.setSetting(SETTINGS, parsed.data, clock());
     deps.logger.info(
       {
         rules: parsed.data.rules.length,
         businessHours: Boolean(parsed.data.businessHours),
         touchpoints: parsed.data.touchpoints?.length,
+        escalationTeams: parsed.data.escalation?.teams.length,
       },
       'settings saved from the HubSpot settings page',
     );

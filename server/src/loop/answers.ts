@@ -3,7 +3,7 @@ import type { Answer, ThresholdRule } from '@boucle/shared/schemas';
 import type { AnswerWrite, CrmAdapter } from '../crm/adapter.ts';
 import { accountKeysOf, refOf, type Job } from '../store/store.ts';
 import { raiseCallbacks } from './callbacks.ts';
-import { raisesCallbacks, type LoopContext } from './context.ts';
+import { businessHoursFor, raisesCallbacks, type LoopContext } from './context.ts';
 
 /** Who an unmatched answer was looked up as, for its sync state. */
 function lookedUpAs(answer: Answer): string {
@@ -30,7 +30,7 @@ export async function syncAnswers(
   jobs: readonly Job[],
 ): Promise<void> {
   const { store, settlement, clock } = context;
-  const businessHours = await context.businessHours?.();
+  const businessHours = await businessHoursFor(context, adapter);
   const answers = await store.getAnswers(jobs.map((j) => j.ref));
   const items = jobs.flatMap((job) => {
     const answer = answers.get(job.ref);
@@ -44,6 +44,7 @@ export async function syncAnswers(
   const rules: ThresholdRule[] = await adapter.thresholdRules();
   // A rule's touchpoint and an answer's meet by key or either label (the answer keeps its label).
   const touchpoints = await adapter.touchpoints();
+  const dissonance = await adapter.dissonanceSettings?.();
   const writes: (AnswerWrite & { job: Job })[] = [];
   const now = new Date(clock()).toISOString();
   for (const item of items) {
@@ -71,6 +72,7 @@ export async function syncAnswers(
           now,
           touchpoints,
           ...(businessHours && { businessHours }),
+          ...(dissonance && { dissonance }),
         });
     await raiseCallbacks(context, adapter, item.answer, item.ref, alerts, resolution);
     writes.push({

@@ -10,6 +10,7 @@ import {
   type StoredCallback,
 } from '../store/store.ts';
 import type { LoopContext } from './context.ts';
+import { callbackOwners } from './owners.ts';
 
 /** Boucle's id of a callback: one per answer and kind, whatever the number of CRMs. */
 export const callbackId = (answerRef: string, kind: string) => `${answerRef}:${kind}`;
@@ -31,14 +32,9 @@ export async function raiseCallbacks(
   resolution: Resolution,
 ): Promise<string[]> {
   const callbacks: StoredCallback[] = [];
-  for (const alert of alerts) {
-    let assignee: string | undefined;
-    if (alert.assignTo === 'account_owner') assignee = resolution.ownerId;
-    else if (alert.assignTo === 'owners_manager')
-      assignee = resolution.managerId ?? resolution.ownerId;
-    else
-      assignee =
-        (alert.queue ? await adapter.resolveQueue(alert.queue) : undefined) ?? resolution.ownerId;
+  const owners = await callbackOwners(context, adapter, answer, alerts, resolution);
+  for (const [index, alert] of alerts.entries()) {
+    const { assignee, escalateTo } = owners[index] ?? {};
     const id = callbackId(ref, alert.kind);
     const callback: StoredCallback = {
       id,
@@ -60,7 +56,7 @@ export async function raiseCallbacks(
           crm: adapter.crm,
           key: id,
           ...(assignee && { assignee }),
-          ...(resolution.managerId && { escalateTo: resolution.managerId }),
+          ...(escalateTo && { escalateTo }),
           ...(resolution.accountId && { crmAccountId: resolution.accountId }),
           ...(resolution.contactId && { crmContactId: resolution.contactId }),
         },

@@ -1,6 +1,7 @@
 import type { BusinessHoursSettings } from '@boucle/shared/schemas';
 import type { VerbatimAnalyser } from '@boucle/shared/themes';
 import type { Logger } from 'pino';
+import type { CrmAdapter } from '../crm/adapter.ts';
 import type { Settlement } from '../queue/settlement.ts';
 import type { Store } from '../store/store.ts';
 
@@ -22,6 +23,17 @@ export interface LoopContext {
   readonly analyse: VerbatimAnalyser;
   /** The business hours SLAs count in, read for each batch; none: 24/7. */
   readonly businessHours?: () => Promise<BusinessHoursSettings | undefined>;
+}
+
+/**
+ * The business hours a CRM's callbacks count in: that CRM's own (Salesforce custom metadata, the
+ * HubSpot settings page), else the engine's.
+ */
+export async function businessHoursFor(
+  context: LoopContext,
+  adapter: CrmAdapter,
+): Promise<BusinessHoursSettings | undefined> {
+  return adapter.businessHours ? adapter.businessHours() : context.businessHours?.();
 }
 
 /** Whether an answer is recent enough to raise callbacks. */

@@ -8,6 +8,9 @@ import { OutageStreaks } from '../queue/outage.ts';
 import { Settlement } from '../queue/settlement.ts';
 import { QueueWorker } from '../queue/worker.ts';
 import { readRatingsBack } from '../readback/ratings.ts';
+import { sweepSyncErrors } from '../health/crmSyncErrors.ts';
+import { CrmSyncStatus } from '../health/crmSyncStatus.ts';
+import { syncHealth } from '../health/summary.ts';
 import type { Crm, Store } from '../store/store.ts';
 import { syncAnswers } from './answers.ts';
 import { syncCallbacks } from './callbacks.ts';
@@ -72,8 +75,9 @@ const SWEEP_EVERY_MS = 60_000;
  * ratings, callbacks and rollups, `loop/*.ts`), which write through the CRM's adapter and settle
  * each job alone (`queue/settlement.ts`): done, retried with backoff, parked (respondent not in the
  * CRM yet) or dead-lettered with its last error. Every minute the first loop also runs the
- * escalation sweep, the read-backs from the CRMs (`readback/`), the pruning of done jobs and of
- * the sync log, and the alerts' check.
+ * escalation sweep, the read-backs from the CRMs (`readback/`), the sync's health records in the
+ * CRMs that show it (`health/crmSyncErrors.ts`, `health/crmSyncStatus.ts`), the pruning of done
+ * jobs and of the sync log, and the alerts' check.
  */
 export class SyncEngine {
   private readonly store: Store;
@@ -81,8 +85,12 @@ export class SyncEngine {
   private readonly clock: () => number;
   private readonly worker: QueueWorker;
   private lastSweep = 0;
+  /** The sweeps of the CRMs' health records, one after the other in this process. */
+  private healthSweeps: Promise<unknown> = Promise.resolve();
   /** Outages and API budgets, kept in the store for the health summary (`health/`). */
   readonly recorder: HealthRecorder;
+  /** The health summary written into the CRMs that show it (`health/crmSyncStatus.ts`). */
+  private readonly status: CrmSyncStatus;
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
@@ -91,6 +99,12 @@ export class SyncEngine {
     const random = options.random ?? Math.random;
     const maxAttempts = options.maxAttempts ?? 20;
     this.recorder = new HealthRecorder(this.store, this.clock, this.logger);
+    this.status = new CrmSyncStatus({
+      adapters: options.adapters,
+      logger: this.logger,
+      clock: this.clock,
+      summary: (now) => syncHealth(this.store, now, { crms: this.crms }),
+    });
     const outages = new OutageStreaks(random, options.backoffBaseMs, this.recorder);
     const settlement = new Settlement({
       store: this.store,
@@ -137,6 +151,8 @@ export class SyncEngine {
           return;
         await this.sweepEscalations();
         await this.readBackRatings();
+        await this.sweepSyncErrors();
+        await this.writeSyncStatus();
         await this.pruneDoneJobs();
         await this.pruneSyncLog();
         await this.checkAlerts();
@@ -213,6 +229,44 @@ export class SyncEngine {
         }),
       )) ?? 0
     );
+  }
+
+  /**
+   * Mirrors the dead letters into the CRMs that show them to admins (Salesforce's Sync_Error__c),
+   * and replays what an admin asked for there (`health/crmSyncErrors.ts`); one replica at a time,
+   * and one sweep at a time in this process (a sweep a test asks for waits for the loop's).
+   */
+  sweepSyncErrors(): Promise<number> {
+    return this.oneAfterAnother(
+      async () =>
+        (await this.store.runExclusive('sync-errors-sweep', () =>
+          sweepSyncErrors({
+            store: this.store,
+            logger: this.logger,
+            clock: this.clock,
+            adapters: this.options.adapters,
+            poke: () => this.poke(),
+          }),
+        )) ?? 0,
+    );
+  }
+
+  /**
+   * Writes the health summary (`health/summary.ts`) into the CRMs that show it to admins
+   * (Salesforce's Sync_Status__c), when a figure changed or every 5 minutes; returns the CRMs
+   * written to.
+   */
+  writeSyncStatus(): Promise<Crm[]> {
+    return this.oneAfterAnother(
+      async () =>
+        (await this.store.runExclusive('sync-status-sweep', () => this.status.sweep())) ?? [],
+    );
+  }
+
+  private oneAfterAnother<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.healthSweeps.then(work, work);
+    this.healthSweeps = next.catch(() => undefined);
+    return next;
   }
 
   /**

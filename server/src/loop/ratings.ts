@@ -3,7 +3,7 @@ import type { Answer } from '@boucle/shared/schemas';
 import type { CrmAdapter, RatingWrite } from '../crm/adapter.ts';
 import { refOf, type Job } from '../store/store.ts';
 import { raiseCallbacks } from './callbacks.ts';
-import { raisesCallbacks, type LoopContext } from './context.ts';
+import { businessHoursFor, raisesCallbacks, type LoopContext } from './context.ts';
 
 /**
  * Writes employee ratings, linked to the answer of the same interaction once that answer is
@@ -17,7 +17,8 @@ export async function syncRatings(
   jobs: readonly Job[],
 ): Promise<void> {
   const { store, settlement, clock } = context;
-  const businessHours = await context.businessHours?.();
+  const businessHours = await businessHoursFor(context, adapter);
+  const bands = await adapter.dissonanceSettings?.();
   const ratings = await store.getRatings(jobs.map((j) => j.ref));
   const employees = await adapter.resolveUsers([
     ...new Set([...ratings.values()].map((r) => r.employeeEmail.toLowerCase())),
@@ -42,7 +43,7 @@ export async function syncRatings(
         continue;
       }
       answerCrmId = state?.crmId;
-      const result = classifyDissonance(answer, rating.rating);
+      const result = classifyDissonance(answer, rating.rating, bands);
       dissonance = result.kind;
       if (result.reviewWorthy && answerCrmId && raisesCallbacks(context, answer.answeredAt))
         reviews.push({
@@ -76,6 +77,7 @@ export async function syncRatings(
         now,
         touchpoints,
         ...(businessHours && { businessHours }),
+        ...(bands && { dissonance: bands }),
       });
       await raiseCallbacks(
         context,

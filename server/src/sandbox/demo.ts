@@ -300,3 +300,35 @@ export function demoData(nowMs: number, seed = 2026): DemoData {
   }
   return { people: PEOPLE, accounts, answers, ratings };
 }
+
+/** The managers of the demo: those with reps, under the VP. */
+const MANAGERS = PEOPLE.filter((m) => m.managerKey && PEOPLE.some((p) => p.managerKey === m.key));
+
+/** The sandbox's HubSpot team of a manager: the team its reps belong to. */
+const teamOf = (manager: DemoPerson) => ({
+  id: String(800 + PEOPLE.indexOf(manager)),
+  name: `${manager.firstName} ${manager.lastName}'s team`,
+});
+
+/**
+ * The HubSpot teams of a demo person, as the owners API lists them: a manager's team holds the
+ * manager and their reps (HubSpot has no hierarchy: teams stand for it); the VP is in none.
+ */
+export function demoTeamsOf(person: DemoPerson): { id: string; name: string; primary: boolean }[] {
+  const manager = MANAGERS.find((m) => m.key === person.key || m.key === person.managerKey);
+  return manager ? [{ ...teamOf(manager), primary: true }] : [];
+}
+
+/**
+ * The sandbox settings page's escalation owners: each team's manager, and the VP by default (who
+ * also takes the review of a manager's own answer), given each person's HubSpot owner id.
+ */
+export function demoEscalationOwners(ownerIdOf: (key: string) => string): {
+  defaultOwnerId: string;
+  teams: { teamId: string; ownerId: string }[];
+} {
+  return {
+    defaultOwnerId: ownerIdOf('vp'),
+    teams: MANAGERS.map((m) => ({ teamId: teamOf(m).id, ownerId: ownerIdOf(m.key) })),
+  };
+}

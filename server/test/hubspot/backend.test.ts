@@ -186,6 +186,73 @@ describe('the backend of the HubSpot cards and settings page (/hubspot)', () => 
     }
   });
 
+  it('lists the portal’s owners and teams for the escalation owners, refusing an owner it does not have', async () => {
+    const team = { id: '7', name: 'Key accounts', primary: true };
+    const portal = h.emulators.hubspot.portal;
+    portal.owners = [
+      { ...portal.owners[0]!, teams: [team] },
+      {
+        id: '502',
+        email: 'marc@vendor.example',
+        firstName: 'Marc',
+        lastName: 'Lefèvre',
+        userId: 2,
+        teams: [{ ...team, primary: false }],
+        archived: false,
+        createdAt: '',
+        updatedAt: '',
+      },
+    ];
+    const directory = await recorded('owners', 'GET', '/owners');
+    expect(directory.body).toEqual({
+      owners: [
+        { id: '501', name: 'Paul Roux', email: 'paul@vendor.example' },
+        { id: '502', name: 'Marc Lefèvre', email: 'marc@vendor.example' },
+      ],
+      teams: [{ id: '7', name: 'Key accounts' }],
+    });
+    const settings = (await call('GET', '/settings')).body;
+    try {
+      const refused = await recorded('settings-invalid-escalation', 'PUT', '/settings', {
+        ...settings,
+        escalation: { defaultOwnerId: '999', teams: [{ teamId: '7', ownerId: '502' }] },
+      });
+      expect(refused).toMatchObject({
+        status: 400,
+        body: {
+          error: {
+            issues: [
+              {
+                path: 'escalation.defaultOwnerId',
+                message: 'is not an owner of this portal (999)',
+              },
+            ],
+          },
+        },
+      });
+      const saved = await recorded('settings-with-escalation', 'PUT', '/settings', {
+        ...settings,
+        escalation: { defaultOwnerId: '502', teams: [{ teamId: '7', ownerId: '502' }] },
+        rules: [
+          ...(settings.rules as object[]),
+          {
+            id: 'contracting-passives',
+            metric: 'nps',
+            minScore: 7,
+            maxScore: 8,
+            touchpoint: 'contracting',
+            kind: 'account_alert',
+            slaHours: 12,
+            assignTo: 'account_owner',
+          },
+        ],
+      });
+      expect(saved.status).toBe(200);
+    } finally {
+      await call('PUT', '/settings', { rules: settings.rules, pressure: settings.pressure });
+    }
+  });
+
   it("shows a contact's answers, the ratings of their interactions and their open callbacks", async () => {
     const claire = h.emulators.hubspot.portal
       .list('contacts')

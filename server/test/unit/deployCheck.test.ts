@@ -59,6 +59,23 @@ describe('the offline deploy check', () => {
   });
 
   it.each([
+    [
+      '<flexiPage>Boucle_Sync_Health</flexiPage>',
+      '<flexiPage>Boucle_Sync_Healt</flexiPage>',
+      'the tab shows the Lightning page Boucle_Sync_Healt, which is not in the package',
+    ],
+    [
+      '<label>Sync Health</label>',
+      '',
+      'the tab of the Lightning page Boucle_Sync_Health has no <label>',
+    ],
+  ])('refuses a Lightning page tab whose %s becomes %j', (from, to, message) => {
+    const file = 'tabs/Boucle_Sync_Health.tab-meta.xml';
+    const { dir } = packageWith(file, from, to);
+    expect(checkPackage(dir)).toEqual([{ file, line: expect.any(Number), message }]);
+  });
+
+  it.each([
     ['Custom68: Desk', 'Custom68 is Globe; Desk is Custom33: Desk'],
     ['Custom101: Desk', 'is not a tab style'],
     ['Desk', 'is not a tab style'],

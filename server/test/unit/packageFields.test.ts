@@ -18,11 +18,18 @@ import {
   TOUCHPOINT_FIELDS,
   surveyResponseRecord,
 } from '../../src/crm/salesforce/mappers.ts';
+import {
+  HEALTH_FIELDS_WRITTEN,
+  syncErrorRecord,
+  syncStatusRecord,
+} from '../../src/crm/salesforce/healthRecords.ts';
+
+const FIELDS_WRITTEN = { ...SALESFORCE_FIELDS_WRITTEN, ...HEALTH_FIELDS_WRITTEN };
 
 describe('the Salesforce package and the server agree', () => {
   const schema = loadSchema(DEFAULT_SALESFORCE_PROJECT);
 
-  it.each(Object.entries(SALESFORCE_FIELDS_WRITTEN))(
+  it.each(Object.entries(FIELDS_WRITTEN))(
     'declares every field the server writes on %s',
     (object, fields) => {
       const declared = schema.get(object)?.fields;
@@ -103,10 +110,46 @@ describe('the Salesforce package and the server agree', () => {
           now: 'x',
         }),
       ),
+      Sync_Error__c: Object.keys(
+        syncErrorRecord(
+          {
+            key: 'salesforce:answer:api:a',
+            crm: 'salesforce',
+            kind: 'answer',
+            ref: 'api:a',
+            status: 'open',
+            jobId: 1,
+            object: 'Survey_Response__c',
+            errorCode: 'E',
+            errorMessage: 'm',
+            attempts: 1,
+            firstFailedAt: 'x',
+            lastFailedAt: 'x',
+            recordId: 'a00',
+            resolvedAt: 'y',
+            replayDone: true,
+          },
+          'https://org.example',
+        ),
+      ),
+      Sync_Status__c: Object.keys(
+        syncStatusRecord({
+          key: 'salesforce:answer',
+          crm: 'salesforce',
+          kind: 'answer',
+          object: 'Survey_Response__c',
+          lastSuccessAt: 'x',
+          backlog: 0,
+          deadLetters: 0,
+          apiCallsToday: 1,
+          apiDailyLimit: 2,
+          now: 'x',
+        }),
+      ),
     };
     for (const [object, fields] of Object.entries(written)) {
       expect(fields.filter((f) => f !== 'attributes').sort()).toEqual(
-        [...(SALESFORCE_FIELDS_WRITTEN[object] ?? [])].sort(),
+        [...(FIELDS_WRITTEN[object] ?? [])].sort(),
       );
     }
     expect(
@@ -130,7 +173,7 @@ describe('the Salesforce package and the server agree', () => {
       .filter(([, access]) => access.editable)
       .map(([field]) => field)
       .sort();
-    const written = Object.entries(SALESFORCE_FIELDS_WRITTEN)
+    const written = Object.entries(FIELDS_WRITTEN)
       .flatMap(([object, fields]) => fields.map((field) => `${object}.${field}`))
       .filter((field) => field.endsWith('__c'))
       .sort();
@@ -140,7 +183,14 @@ describe('the Salesforce package and the server agree', () => {
         .filter(([, access]) => access.create)
         .map(([object]) => object)
         .sort(),
-    ).toEqual(['Callback__c', 'NPS_Norm__c', 'Response_Rating__c', 'Survey_Response__c']);
+    ).toEqual([
+      'Callback__c',
+      'NPS_Norm__c',
+      'Response_Rating__c',
+      'Survey_Response__c',
+      'Sync_Error__c',
+      'Sync_Status__c',
+    ]);
     expect([...(integration?.customPermissions ?? [])]).toEqual(['Boucle_Rate_On_Behalf']);
   });
 });

@@ -3,6 +3,7 @@ import { isValidTimeZone } from '../time/zone.ts';
 import { DAYS_OF_WEEK } from '../thresholds/businessHours.ts';
 import { thresholdRulesSchema } from './threshold.ts';
 import { touchpointsSchema } from './touchpoint.ts';
+import { SCORE_RANGES } from '../nps/metrics.ts';
 import { DEFAULT_TOUCHPOINTS, touchpointMatcher } from '../journey/touchpoints.ts';
 
 const clockTime = (end: boolean) =>
@@ -74,11 +75,41 @@ const moodBandsSchema = z.strictObject({ unhappy: scoreBandSchema, happy: scoreB
  * When an employee's rating and a customer's score disagree (domain §7). Scores within `unhappy`
  * or `happy` bands of their metric are unhappy or happy; the rest is the "fatalist" middle.
  */
-export const dissonanceSettingsSchema = z.strictObject({
-  confidentMin: ratingScaleSchema,
-  doubtfulMax: ratingScaleSchema,
-  bands: z.strictObject({ nps: moodBandsSchema, csat: moodBandsSchema, ces: moodBandsSchema }),
-});
+export const dissonanceSettingsSchema = z
+  .strictObject({
+    confidentMin: ratingScaleSchema,
+    doubtfulMax: ratingScaleSchema,
+    bands: z.strictObject({ nps: moodBandsSchema, csat: moodBandsSchema, ces: moodBandsSchema }),
+  })
+  .superRefine((settings, ctx) => {
+    if (settings.doubtfulMax >= settings.confidentMin)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['doubtfulMax'],
+        message: 'must be below confidentMin: a rating cannot be both doubtful and confident',
+      });
+    for (const metric of ['nps', 'csat', 'ces'] as const) {
+      const range = SCORE_RANGES[metric];
+      const { unhappy, happy } = settings.bands[metric];
+      for (const [mood, band] of [
+        ['unhappy', unhappy],
+        ['happy', happy],
+      ] as const)
+        for (const end of ['min', 'max'] as const)
+          if (band[end] < range.min || band[end] > range.max)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['bands', metric, mood, end],
+              message: `must be from ${range.min} to ${range.max} for metric ${metric}`,
+            });
+      if (unhappy.min <= happy.max && happy.min <= unhappy.max)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bands', metric, 'happy', 'min'],
+          message: 'the happy and unhappy bands must not overlap',
+        });
+    }
+  });
 
 /** Validated dissonance settings. */
 export type DissonanceSettings = z.output<typeof dissonanceSettingsSchema>;
@@ -116,10 +147,43 @@ export const surveyPressureSchema = z.strictObject({
 /** Validated survey-pressure caps. */
 export type SurveyPressureSettings = z.output<typeof surveyPressureSchema>;
 
+const ownerIdSchema = z
+  .string({ error: 'must be a HubSpot owner id' })
+  .regex(/^\d{1,20}$/, { error: 'must be a HubSpot owner id (digits)' });
+
+/**
+ * Who late callbacks escalate to and who reviews dissonance in HubSpot, which has no manager
+ * hierarchy: an escalation owner per HubSpot team (the account owner's or the rated employee's
+ * team) and a default one for everyone else.
+ */
+export const escalationOwnersSchema = z
+  .strictObject({
+    defaultOwnerId: ownerIdSchema.optional(),
+    teams: z
+      .array(z.strictObject({ teamId: ownerIdSchema, ownerId: ownerIdSchema }))
+      .max(500, { error: 'must hold at most 500 teams' })
+      .default([]),
+  })
+  .superRefine((escalation, ctx) => {
+    const seen = new Set<string>();
+    escalation.teams.forEach((team, index) => {
+      if (seen.has(team.teamId))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['teams', index, 'teamId'],
+          message: `names team ${team.teamId} twice`,
+        });
+      seen.add(team.teamId);
+    });
+  });
+
+/** Validated escalation owners. */
+export type EscalationOwners = z.output<typeof escalationOwnersSchema>;
+
 /**
  * The settings an admin edits on the HubSpot app's settings page: the alert thresholds, the
- * business hours SLAs count in (none: around the clock), the survey-pressure caps and the journey
- * (none: the shipped one). A rule's touchpoint must name one of the journey's.
+ * business hours SLAs count in (none: around the clock), the survey-pressure caps, the journey
+ * (none: the shipped one), the dissonance bands and the escalation owners. A rule's touchpoint must name one of the journey's.
  */
 export const serverSettingsSchema = z
   .strictObject({
@@ -131,6 +195,10 @@ export const serverSettingsSchema = z
       quietPeriods: [],
     }),
     touchpoints: touchpointsSchema.optional(),
+    /** When an employee's rating and the customer's score disagree; none: the shipped bands. */
+    dissonance: dissonanceSettingsSchema.optional(),
+    /** Who escalations and dissonance reviews go to in HubSpot; none: nobody but the default. */
+    escalation: escalationOwnersSchema.optional(),
   })
   .superRefine((settings, ctx) => {
     const match = touchpointMatcher(settings.touchpoints ?? DEFAULT_TOUCHPOINTS);

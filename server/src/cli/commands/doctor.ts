@@ -15,7 +15,8 @@ import {
   type Touchpoint,
 } from '@boucle/shared';
 import { rulesOutsideJourney } from '../../crm/salesforce/mappers.ts';
-import { hubspotJourney } from '../../http/hubspotApp.ts';
+import { hubspotJourney, pageSettings } from '../../http/hubspotApp.ts';
+import { settingsInForceLines } from './doctorSettings.ts';
 import { describeStore, openStore, StoreUnavailableError } from '../../store/open.ts';
 import type { Store } from '../../store/store.ts';
 import { EXIT, commandConfig, type CliIo } from '../io.ts';
@@ -88,6 +89,8 @@ export async function doctorCommand(
   let touchpointCounts: { label: string; answers: number }[] = [];
   let settingsJourney: readonly Touchpoint[] = DEFAULT_TOUCHPOINTS;
   let salesforceJourney: readonly Touchpoint[] | undefined;
+  let savedSettings: Awaited<ReturnType<typeof pageSettings>> | undefined;
+  const inForce: (SalesforceAdapter | HubSpotAdapter)[] = [];
   io.stdout('Configuration\n');
   let config: Config;
   try {
@@ -142,6 +145,7 @@ export async function doctorCommand(
         .reduce((n, [, v]) => n + v, 0);
       touchpointCounts = await store.touchpointCounts();
       settingsJourney = await hubspotJourney(store);
+      savedSettings = await pageSettings(store);
       await store.close();
       ok(`${describeStore(config)}: ${waiting} jobs waiting`);
       if (dead > 0)
@@ -165,6 +169,7 @@ export async function doctorCommand(
       );
     else {
       ok(reach.detail);
+      inForce.push(salesforce);
       const missing = await salesforce
         .missingFields()
         .catch((error: Error) => [`(describe failed: ${error.message})`]);
@@ -198,10 +203,14 @@ export async function doctorCommand(
   }
   if (targets.hubspot) {
     io.stdout('HubSpot\n');
-    const hubspot = new HubSpotAdapter(targets.hubspot);
+    const page = savedSettings;
+    const hubspot = new HubSpotAdapter(targets.hubspot, {
+      ...(page && { settings: async () => page }),
+    });
     try {
       const setup = await hubspot.missingSetup();
       ok('connected');
+      inForce.push(hubspot);
       if (setup.missing.length === 0) ok('every boucle_* property exists');
       else
         fail(`missing properties: ${setup.missing.join(', ')}`, 'run `npx boucle setup hubspot`');
@@ -222,6 +231,10 @@ export async function doctorCommand(
           : "check HUBSPOT_ACCESS_TOKEN and the private app's scopes (README.md)",
       );
     }
+  }
+  if (inForce.length > 0) {
+    io.stdout('Settings in force\n');
+    await settingsInForceLines(inForce, { ok, fail });
   }
   io.stdout('Touchpoints answers used\n');
   const unknown = unknownTouchpoints(touchpointCounts, salesforceJourney ?? settingsJourney);

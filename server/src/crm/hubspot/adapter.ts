@@ -8,6 +8,7 @@ import type {
   CallbackWrite,
   CrmAdapter,
   CrmCallbackState,
+  EscalationRequest,
   RatingWrite,
   RecordResult,
   Resolution,
@@ -35,6 +36,12 @@ import {
 } from './mappers.ts';
 import { feedbackSince, type FeedbackSubmission } from './feedback.ts';
 import { PROPERTIES, SURVEY_OBJECT, setupHubSpot, type SetupReport } from './setup.ts';
+import {
+  HubSpotSettings,
+  listOwnersWithTeams,
+  type OwnerWithTeams,
+  type PageSettings,
+} from './settings.ts';
 
 /** Resolutions (contact, company, owner) are reused this long: batches repeat respondents. */
 const RESOLUTION_TTL_MS = 10 * 60_000;
@@ -51,6 +58,8 @@ export interface HubSpotAdapterOptions extends HubSpotClientOptions {
   readonly rules?: () => Promise<ThresholdRule[] | undefined>;
   /** The journey in force (the settings page's); the shipped one when absent. */
   readonly touchpoints?: () => Promise<readonly Touchpoint[] | undefined>;
+  /** The settings page's settings (business hours, dissonance bands, escalation owners…). */
+  readonly settings?: () => Promise<PageSettings>;
 }
 
 /**
@@ -69,6 +78,8 @@ export class HubSpotAdapter implements CrmAdapter {
   /** The last score properties this process wrote on each contact (by contact id). */
   private readonly contactScores = new Map<string, string>();
   private portal: Promise<number> | undefined;
+  /** The settings page's settings and the owners' teams (escalation owners). */
+  readonly settings: HubSpotSettings;
 
   constructor(
     config: HubSpotConfig,
@@ -76,7 +87,14 @@ export class HubSpotAdapter implements CrmAdapter {
   ) {
     this.api = new HubSpotClient(config, options);
     this.resolved = new ResolutionCache(RESOLUTION_TTL_MS, options.clock);
+    this.settings = new HubSpotSettings(options.settings, () => this.listOwners(), options.clock);
   }
+
+  businessHours = () => this.settings.businessHours();
+  dissonanceSettings = () => this.settings.dissonanceSettings();
+  surveyPressure = () => this.settings.surveyPressure();
+  escalationOwner = (request: EscalationRequest) => this.settings.escalationOwner(request);
+  settingsInForce = () => this.settings.settingsInForce();
 
   private get client() {
     return this.api.client;
@@ -190,17 +208,24 @@ export class HubSpotAdapter implements CrmAdapter {
     return resolutions;
   }
 
+  /** Every owner with its teams (500 a page), for the escalation owners of the settings page. */
+  listOwners(): Promise<OwnerWithTeams[]> {
+    return listOwnersWithTeams((after) =>
+      this.call(() => this.client.crm.owners.ownersApi.getPage(undefined, after, 500)),
+    );
+  }
+
   /** Owner ids by e-mail: all owners are listed (500 a page) once, then reused. */
   async resolveUsers(emails: readonly string[]): Promise<Map<string, string>> {
     return this.resolved.get(
       'owner',
       emails.map((e) => e.toLowerCase()),
-      async () => new Map([...(await this.listOwners())].map(([id, email]) => [email, id])),
+      async () => new Map([...(await this.ownerEmails())].map(([id, email]) => [email, id])),
     );
   }
 
   /** Every owner's e-mail by owner id, listed 500 a page. */
-  private async listOwners(): Promise<Map<string, string>> {
+  private async ownerEmails(): Promise<Map<string, string>> {
     const owners = new Map<string, string>();
     let after: string | undefined;
     do {
@@ -329,7 +354,7 @@ export class HubSpotAdapter implements CrmAdapter {
     // Who completed it: the task's owner (HubSpot names no completing user), by e-mail when known.
     const ownerIds = [...states.values()].flatMap((state) => (state.by ? [state.by] : []));
     if (ownerIds.length > 0) {
-      const emails = await this.listOwners().catch(() => new Map<string, string>());
+      const emails = await this.ownerEmails().catch(() => new Map<string, string>());
       for (const [id, state] of states)
         if (state.by && emails.has(state.by))
           states.set(id, { ...state, by: emails.get(state.by) as string });

@@ -1,5 +1,12 @@
 import { DEFAULT_TOUCHPOINTS, type Touchpoint } from '@boucle/shared';
-import type { Answer, ThresholdRule } from '@boucle/shared/schemas';
+import type {
+  Answer,
+  BusinessHoursSettings,
+  DissonanceSettings,
+  SurveyPressureSettings,
+  ThresholdRule,
+} from '@boucle/shared/schemas';
+import { describeSettings } from '../../settings/describe.ts';
 import type { SalesforceConfig } from '../../config/config.ts';
 import type { CrmError } from '../../errors.ts';
 import type {
@@ -8,10 +15,12 @@ import type {
   CallbackWrite,
   CrmAdapter,
   CrmCallbackState,
+  EscalationRequest,
   RatingWrite,
   RatingsReadBack,
   Resolution,
   RollupWrite,
+  SettingInForce,
 } from '../adapter.ts';
 import { NORM_RESULT_KEY, type NormWrite } from '../adapter.ts';
 import { ResolutionCache } from '../resolutionCache.ts';
@@ -30,7 +39,9 @@ import {
 import { namespacedName } from './namespace.ts';
 import { BACKLOG_ROUND_SIZE, DEFAULT_BULK_THRESHOLD } from './bulk.ts';
 import { readCallbacks, readRatings } from './readBack.ts';
+import { HEALTH_FIELDS_WRITTEN, SalesforceHealthRecords } from './healthRecords.ts';
 import { resolveAnswers } from './resolve.ts';
+import { SalesforceSettings } from './settingsCache.ts';
 
 const RULES_TTL_MS = 5 * 60_000;
 /** Resolutions (contact, account, owner) are reused this long: batches repeat respondents. */
@@ -61,6 +72,10 @@ export class SalesforceAdapter implements CrmAdapter {
   private lastJourney: readonly Touchpoint[] = DEFAULT_TOUCHPOINTS;
   /** Why the Touchpoint__mdt records were refused (the last valid journey stays), for `doctor`. */
   touchpointProblems: string[] = [];
+  /** Business hours, survey pressure, dissonance bands and escalation targets (custom metadata). */
+  readonly settings: SalesforceSettings;
+  /** Sync_Error__c and Sync_Status__c: the sync's health where admins work (`healthRecords.ts`). */
+  readonly healthRecords: SalesforceHealthRecords;
 
   constructor(
     private readonly config: SalesforceConfig,
@@ -68,6 +83,55 @@ export class SalesforceAdapter implements CrmAdapter {
   ) {
     this.client = new SalesforceClient(config, clock);
     this.resolved = new ResolutionCache(RESOLUTION_TTL_MS, clock);
+    this.settings = new SalesforceSettings(this.client, clock, RULES_TTL_MS);
+    this.healthRecords = new SalesforceHealthRecords(this.client);
+  }
+
+  /** Business_Hours__mdt (the active record) and Holiday__mdt; none active: around the clock. */
+  async businessHours(): Promise<BusinessHoursSettings | undefined> {
+    return (await this.settings.current()).businessHours ?? undefined;
+  }
+
+  /** Dissonance_Band__mdt. */
+  async dissonanceSettings(): Promise<DissonanceSettings> {
+    return (await this.settings.current()).dissonance;
+  }
+
+  /** Survey_Pressure__mdt and Quiet_Period__mdt. */
+  async surveyPressure(): Promise<SurveyPressureSettings> {
+    return (await this.settings.current()).pressure;
+  }
+
+  /**
+   * Escalation_Target__mdt: the kind's record, else the one for every kind, else the owner's
+   * manager (User.ManagerId); a queue by developer name or a user by e-mail. Never a rated employee.
+   */
+  async escalationOwner(request: EscalationRequest): Promise<string | undefined> {
+    const targets = (await this.settings.current()).escalation;
+    const target =
+      targets.find((t) => t.kind === request.kind) ?? targets.find((t) => t.kind === undefined);
+    let found: string | undefined;
+    if (target?.to === 'queue' && target.queue) found = await this.resolveQueue(target.queue);
+    else if (target?.to === 'user' && target.userEmail)
+      found = (await this.resolveUsers([target.userEmail])).get(target.userEmail.toLowerCase());
+    return [found, request.managerId].find((id) => id && !request.ratedIds.includes(id));
+  }
+
+  /** Every setting in force and the records it comes from, for `doctor`. */
+  async settingsInForce(): Promise<SettingInForce[]> {
+    const rules = await this.thresholdRules();
+    const touchpoints = await this.touchpoints();
+    return describeSettings({
+      crm: 'salesforce',
+      values: await this.settings.current(),
+      sources: this.settings.sources(),
+      rules: { count: rules.length, source: 'Alert_Threshold__mdt', problems: this.ruleProblems },
+      touchpoints: {
+        count: touchpoints.length,
+        source: 'Touchpoint__mdt',
+        problems: this.touchpointProblems,
+      },
+    });
   }
 
   apiBudget(): ApiBudget | undefined {
@@ -213,7 +277,10 @@ export class SalesforceAdapter implements CrmAdapter {
   /** The objects and fields Boucle writes that the org lacks (`Object.Field`), from describes. */
   async missingFields(): Promise<string[]> {
     const missing: string[] = [];
-    for (const [object, fields] of Object.entries(SALESFORCE_FIELDS_WRITTEN)) {
+    for (const [object, fields] of Object.entries({
+      ...SALESFORCE_FIELDS_WRITTEN,
+      ...HEALTH_FIELDS_WRITTEN,
+    })) {
       let described: { fields: { name: string }[] };
       try {
         described = await this.client.get(
@@ -248,6 +315,9 @@ export class SalesforceAdapter implements CrmAdapter {
           : '') +
         (this.touchpointProblems.length > 0
           ? `; Touchpoint__mdt refused, the last valid journey stays in force: ${this.touchpointProblems.join('; ')}`
+          : '') +
+        (this.settings.problems().length > 0
+          ? `; settings refused, the last valid ones stay in force: ${this.settings.problems().join('; ')}`
           : '');
       return {
         ok: true,

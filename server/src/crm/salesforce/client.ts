@@ -385,4 +385,9 @@ export class SalesforceClient {
       return { status: response.status, body: await response.text() };
     }
   }
+
+  /** The org's URL (its My Domain), for links to its records. */
+  async instanceUrl(): Promise<string> {
+    return (await this.conn()).instanceUrl;
+  }
 }

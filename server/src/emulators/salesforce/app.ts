@@ -125,6 +125,7 @@ export class SalesforceEmulator {
       });
     });
     app.get('/__emulator/calls', (_req, res) => res.json(this.calls.toJSON()));
+    app.get('/__emulator/writes', (_req, res) => res.json(this.org.writes()));
     app.post('/__emulator/faults', (req, res) => {
       const parsed = faultsBodySchema.safeParse(req.body ?? {});
       if (!parsed.success)

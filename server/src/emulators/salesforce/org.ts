@@ -24,6 +24,8 @@ export class SalesforceOrg {
   private records = new Map<string, Map<string, Row>>();
   private typeOfId = new Map<string, string>();
   private counters = new Map<string, number>();
+  /** Successful creates and updates per record id since the last reset (`/__emulator/writes`). */
+  private writeCounts = new Map<string, number>();
   /** Record ids by field value (external ids, unique fields), kept in step with every write. */
   private readonly index = new FieldIndex();
   /** The user the current API request runs as (undefined: the emulator's admin API, the system). */
@@ -48,6 +50,7 @@ export class SalesforceOrg {
     this.index.clear();
     this.typeOfId.clear();
     this.counters.clear();
+    this.writeCounts.clear();
     for (const [type, list] of this.customMetadata) {
       for (const record of list) this.insertRow(type, { ...record });
     }
@@ -313,6 +316,7 @@ export class SalesforceOrg {
     if (errors.length > 0) return { success: false, errors };
     const row = this.insertRow(type, fields, explicitId);
     this.rewrite(type, row, () => this.derive(object, row, true));
+    this.counted(String(row.Id));
     return { id: String(row.Id), success: true, errors: [] };
   }
 
@@ -343,7 +347,25 @@ export class SalesforceOrg {
       Object.assign(row, fields, { LastModifiedDate: isoNow(), SystemModstamp: isoNow() });
       this.derive(object, row, false);
     });
+    this.counted(normalized);
     return { id: normalized, success: true, errors: [] };
+  }
+
+  private counted(id: string): void {
+    this.writeCounts.set(id, (this.writeCounts.get(id) ?? 0) + 1);
+  }
+
+  /**
+   * How many times each record was written (created or updated, by any API) since the last
+   * reset, by object and id: what a test counts to prove a record was written once.
+   */
+  writes(): Record<string, Record<string, number>> {
+    const byType: Record<string, Record<string, number>> = {};
+    for (const [id, n] of this.writeCounts) {
+      const type = this.typeOfId.get(id);
+      if (type) (byType[type] ??= {})[id] = n;
+    }
+    return byType;
   }
 
   /**

@@ -96,15 +96,31 @@ export const HUBSPOT_PATHS = {
     }),
   },
   '/hubspot/settings': {
-    get: hubspotSigned('The settings in force (thresholds, business hours, survey pressure)', {
-      responses: {
-        '200': { description: 'settings', ...json(settingsBody) },
-        ...errors(401, 403, 503),
+    get: hubspotSigned(
+      'The settings in force (thresholds, business hours and holidays, survey pressure, journey, dissonance bands, escalation owners)',
+      {
+        responses: {
+          '200': { description: 'settings', ...json(settingsBody) },
+          ...errors(401, 403, 503),
+        },
       },
-    }),
+    ),
     put: hubspotSigned('Save the settings from the settings page, effective on the next answer', {
       requestBody: json(settingsBody),
       responses: { '200': { description: 'saved settings' }, ...errors(400, 401, 403, 503) },
     }),
+  },
+  '/hubspot/owners': {
+    get: hubspotSigned(
+      "The portal's owners and teams, among which the settings page names an escalation owner per team and a default one",
+      {
+        responses: {
+          '200': {
+            description: '{"owners": [{"id", "name", "email"}], "teams": [{"id", "name"}]}',
+          },
+          ...errors(401, 403, 503),
+        },
+      },
+    ),
   },
 };

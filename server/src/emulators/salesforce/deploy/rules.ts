@@ -166,6 +166,12 @@ export const RULES: Record<string, Rule> = {
         customObject as XmlElement,
         `the tab shows ${file.name}, which the package does not define`,
       );
+    // A Lightning page tab: its page must be in the package, and it needs its own label.
+    const page = child(root, 'flexiPage');
+    if (page && !index.has('FlexiPage', textOf(page)))
+      report(page, `the tab shows the Lightning page ${textOf(page)}, which is not in the package`);
+    if (page && !textOf(child(root, 'label')))
+      report(page, `the tab of the Lightning page ${textOf(page)} has no <label>`);
   },
 
   Layout(file, root, index, report) {
