@@ -447,11 +447,15 @@ async function settleDemoCallbacks(
     const late = 2 + (index % 7);
     await store.updateCallback(
       callback.id,
-      (stored) => ({
-        ...stored,
-        createdAt: new Date(Date.now() - (stored.slaHours + late) * hour).toISOString(),
-        dueAt: new Date(Date.now() - late * hour).toISOString(),
-      }),
+      (stored) => {
+        const dueAt = new Date(Date.now() - late * hour).toISOString();
+        return {
+          ...stored,
+          createdAt: new Date(Date.now() - (stored.slaHours + late) * hour).toISOString(),
+          dueAt,
+          links: stored.links.map((link) => ({ ...link, dueAt })),
+        };
+      },
       { enqueueAt: Date.now() },
     );
     moved++;

@@ -29,6 +29,7 @@ export function callbackView(callback: StoredCallback, now: string) {
       crm: link.crm,
       ...(link.crmId && { crmId: link.crmId }),
       ...(link.assignee && { assignee: link.assignee }),
+      ...(link.dueAt && { dueAt: link.dueAt }),
     })),
     slaStatus: slaStatus(callback, now),
     hoursLeft: Math.round(hoursLeft(callback, now) * 10) / 10,

@@ -55,6 +55,7 @@ export async function raiseCallbacks(
         {
           crm: adapter.crm,
           key: id,
+          dueAt: alert.dueAt,
           ...(assignee && { assignee }),
           ...(escalateTo && { escalateTo }),
           ...(resolution.accountId && { crmAccountId: resolution.accountId }),

@@ -23,6 +23,7 @@ export const linkRow = (callbackId: string, link: CallbackLink) => ({
   escalate_to: link.escalateTo ?? null,
   crm_account_id: link.crmAccountId ?? null,
   crm_contact_id: link.crmContactId ?? null,
+  due_at: link.dueAt ?? null,
 });
 
 export const linkOfRow = (row: Schema['callback_links']): CallbackLink => ({
@@ -33,6 +34,7 @@ export const linkOfRow = (row: Schema['callback_links']): CallbackLink => ({
   ...(row.escalate_to && { escalateTo: row.escalate_to }),
   ...(row.crm_account_id && { crmAccountId: row.crm_account_id }),
   ...(row.crm_contact_id && { crmContactId: row.crm_contact_id }),
+  ...(row.due_at && { dueAt: row.due_at }),
 });
 
 /**

@@ -225,6 +225,7 @@ export class CallbackRecords {
               escalate_to: eb.ref('excluded.escalate_to'),
               crm_account_id: eb.ref('excluded.crm_account_id'),
               crm_contact_id: eb.ref('excluded.crm_contact_id'),
+              due_at: eb.ref('excluded.due_at'),
             })),
           )
           .execute();

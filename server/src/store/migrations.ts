@@ -190,7 +190,7 @@ function oneCallbackPerAnswer(dialect: 'sqlite' | 'postgres'): string {
   const progress = `CASE w.status WHEN 'open' THEN 0 WHEN 'escalated' THEN 1 WHEN 'attempted' THEN 2
        WHEN 'reached' THEN 3 ELSE 4 END`;
   return `CREATE TABLE callback_links (callback_id TEXT NOT NULL, crm TEXT NOT NULL, crm_key TEXT NOT NULL,
-     crm_id TEXT, assignee TEXT, escalate_to TEXT, crm_account_id TEXT, crm_contact_id TEXT,
+     crm_id TEXT, assignee TEXT, escalate_to TEXT, crm_account_id TEXT, crm_contact_id TEXT, due_at TEXT,
      PRIMARY KEY (callback_id, crm));
    CREATE INDEX callback_links_key ON callback_links (crm_key);
    CREATE TEMP TABLE callback_merge AS
@@ -199,9 +199,9 @@ function oneCallbackPerAnswer(dialect: 'sqlite' | 'postgres'): string {
        LIMIT 1) AS winner
      FROM callbacks c;
    INSERT INTO callback_links
-     (callback_id, crm, crm_key, crm_id, assignee, escalate_to, crm_account_id, crm_contact_id)
+     (callback_id, crm, crm_key, crm_id, assignee, escalate_to, crm_account_id, crm_contact_id, due_at)
      SELECT m.winner, c.crm, c.id, ${field('crmId')}, ${field('assignee')}, ${field('escalateTo')},
-       ${field('crmAccountId')}, ${field('crmContactId')}
+       ${field('crmAccountId')}, ${field('crmContactId')}, c.due_at
      FROM callbacks c JOIN callback_merge m ON m.id = c.id;
    UPDATE jobs SET ref = (SELECT m.winner FROM callback_merge m WHERE m.id = jobs.ref)
      WHERE kind = 'callback' AND ref IN (SELECT id FROM callback_merge WHERE id <> winner);

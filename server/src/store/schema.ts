@@ -60,6 +60,7 @@ export interface Schema {
     escalate_to: string | null;
     crm_account_id: string | null;
     crm_contact_id: string | null;
+    due_at: string | null;
   };
   jobs: {
     id: Generated<number>;

@@ -56,6 +56,11 @@ export interface CallbackLink {
   /** The CRM records the callback is about, resolved when it was raised there. */
   readonly crmAccountId?: string;
   readonly crmContactId?: string;
+  /**
+   * When that CRM's rules and business hours have it due; the callback's own due time is the
+   * tighter of its sides' (a customer does not wait longer for one CRM's slower rules).
+   */
+  readonly dueAt?: string;
 }
 
 /** Where an outcome that settled a callback was logged, and by whom: the others are told. */

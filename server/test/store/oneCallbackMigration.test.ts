@@ -17,6 +17,8 @@ import { freshDatabase } from './postgres.ts';
 
 const HOUR = 3_600_000;
 const at = (hours: number) => new Date(T0 + hours * HOUR).toISOString();
+/** When the fixture callbacks are due: each side keeps its row's due time. */
+const DUE = at(24);
 
 /** The migrations before the one that merges the twins: a database of then. */
 const before = (migrations: readonly string[]) =>
@@ -147,7 +149,13 @@ describe.each([
     const merged = await store.getCallback('hubspot:api:a1:detractor_recovery');
     expect(merged).toMatchObject({ status: 'resolved', outcome: 'Avoir', crm: 'hubspot' });
     expect(merged?.links).toEqual([
-      { crm: 'hubspot', key: 'hubspot:api:a1:detractor_recovery', crmId: '9001', assignee: '501' },
+      {
+        crm: 'hubspot',
+        key: 'hubspot:api:a1:detractor_recovery',
+        crmId: '9001',
+        assignee: '501',
+        dueAt: DUE,
+      },
       {
         crm: 'salesforce',
         key: 'salesforce:api:a1:detractor_recovery',
@@ -155,6 +163,7 @@ describe.each([
         assignee: '005000000000001',
         escalateTo: '005000000000009',
         crmAccountId: '001000000000001',
+        dueAt: DUE,
       },
     ]);
     // The per-CRM fields of the body of before are the sides' now, not the callback's.
@@ -202,7 +211,12 @@ describe.each([
       followUpAction: 'Logged under its HubSpot id',
     });
     expect((await store.getCallback('salesforce:api:a3:detractor_recovery'))?.links).toEqual([
-      { crm: 'salesforce', key: 'salesforce:api:a3:detractor_recovery', crmId: 'a0C000000000003' },
+      {
+        crm: 'salesforce',
+        key: 'salesforce:api:a3:detractor_recovery',
+        crmId: 'a0C000000000003',
+        dueAt: DUE,
+      },
     ]);
   });
 

@@ -107,7 +107,7 @@ export function taskProperties(
   link?: CallbackLink,
 ): Record<string, string> {
   return defined({
-    hs_timestamp: callback.dueAt,
+    hs_timestamp: link?.dueAt ?? callback.dueAt,
     hs_task_subject: `${TASK_SUBJECTS[callback.kind]}${callback.respondentEmail ? ` (${callback.respondentEmail})` : ''}`,
     hs_task_body: taskBody(callback),
     hs_task_type: 'CALL',

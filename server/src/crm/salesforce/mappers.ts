@@ -230,7 +230,7 @@ export function callbackRecord({
     OwnerId: queue ?? assignee,
     Kind__c: KIND_VALUES[callback.kind],
     Status__c: STATUS_VALUES[callback.status],
-    Due_At__c: callback.dueAt,
+    Due_At__c: link.dueAt ?? callback.dueAt,
     SLA_Hours__c: callback.slaHours,
     Reached_At__c: callback.reachedAt,
     Outcome__c: truncateToField(callback.outcome, 255),
