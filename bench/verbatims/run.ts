@@ -1,6 +1,6 @@
 /**
  * bench/verbatims: the verbatim analyser against the labelled evaluation set
- * (server/test/fixtures/verbatims/*.jsonl, 205 French and 205 English B2B verbatims) and the
+ * (server/test/fixtures/verbatims/*.jsonl, 390 French and 390 English B2B verbatims) and the
  * held-out set written after the lexicon was tuned (held-out/*.jsonl, 50 + 50): sentiment
  * accuracy, theme precision, recall and F1 per language, language detection, and verbatims per
  * second on one core against a baseline that only tokenizes, in the same run. The analyser is

@@ -20,10 +20,15 @@ const translated = all(
 const components = fs
   .readdirSync(path.join(root, 'lwc'))
   .filter((name) => fs.existsSync(path.join(root, 'lwc', name, `${name}.js`)));
+// Every module of a component (its own file and helpers such as npsAccountView/irritants.js).
+const modulesOf = (name) =>
+  fs.readdirSync(path.join(root, 'lwc', name)).filter((file) => file.endsWith('.js'));
 const imported = new Map(
   components.map((name) => [
     name,
-    all(read('lwc', name, `${name}.js`), /@salesforce\/label\/c\.([A-Za-z0-9_]+)/g),
+    modulesOf(name).flatMap((file) =>
+      all(read('lwc', name, file), /@salesforce\/label\/c\.([A-Za-z0-9_]+)/g),
+    ),
   ]),
 );
 

@@ -53,6 +53,7 @@ describe('the Salesforce package', () => {
       'Boucle_Reports/Loop_Closure',
       'Boucle_Reports/NPS_by_Owner',
       'Boucle_Reports/NPS_by_Touchpoint_and_Month',
+      'Boucle_Reports/Unhappy_Answers_by_Theme',
     ]);
     expect(names('DashboardFolder')).toEqual(['Boucle_Dashboards']);
     expect(names('Dashboard')).toEqual(['Boucle_Dashboards/NPS_and_Loop_Closure']);

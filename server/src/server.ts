@@ -200,6 +200,7 @@ export async function startServer(
     verbatims,
     webhooks: config.webhooks,
     ...(config.trustProxy !== undefined && { trustProxy: config.trustProxy }),
+    erasureKeepStatistics: config.erasureKeepStatistics ?? false,
     onFetchQueued: () => fetcher.poke(),
     hubspotApp: hubspotApp({
       store,

@@ -31,3 +31,4 @@ export * from './journey/validate.ts';
 export * from './journey/targets.ts';
 export * from './journey/steps.ts';
 export * from './journey/unknown.ts';
+export * from './themes/rank.ts';

@@ -7,6 +7,7 @@ import {
 } from '../answerFiles/vendorExports.ts';
 import { deadLettersList, deadLettersReplay } from './commands/deadLetters.ts';
 import { doctorCommand, setupHubSpotCommand } from './commands/doctor.ts';
+import { eraseCommand, type EraseOptions } from './commands/erase.ts';
 import { emulatorCommand, type EmulatorOptions } from './commands/emulator.ts';
 import { importCommand, type ImportOptions } from './commands/import.ts';
 import { SCORE_DIMENSIONS, scoreCommand, type ScoreOptions } from './commands/score.ts';
@@ -163,6 +164,43 @@ The answers are synced to the CRMs by the running server (npm start). DATABASE_U
     )
     .action(async (file: string, options: ImportOptions) => {
       exitCode = await importCommand(file, options, env, io, signal);
+    });
+
+  program
+    .command('erase')
+    .description(
+      "Erase a person's data everywhere Boucle wrote it: the store at once, Salesforce and HubSpot through the running server; shows the progress per CRM.",
+    )
+    .argument('<email>', 'the e-mail address of the person to erase')
+    .option('--json', 'print the erasure (as GET /v1/erasures/{id} does) instead of progress lines')
+    .option('--no-wait', 'return once the erasure is requested, without following the CRMs')
+    .addOption(
+      new Option('--timeout <seconds>', 'follow the CRMs this long at most')
+        .default(120)
+        .argParser((value) => {
+          const n = Number(value);
+          if (!Number.isInteger(n) || n < 0)
+            throw new InvalidArgumentError('--timeout must be a whole number of seconds ≥ 0');
+          return n;
+        }),
+    )
+    .addHelpText(
+      'after',
+      `
+Answers and ratings are deleted, or kept with their scores anonymised when
+BOUCLE_ERASURE_KEEP_STATISTICS=1; callbacks are kept with their notes cleared. Asking again for the
+same address shows the same erasure. Later deliveries of the person's past answers are refused.
+See the Privacy section of README.md.
+
+Exit codes: 0 erased (or nothing to erase); 1 a CRM refused, or still pending at the timeout;
+2 bad usage (a malformed e-mail) or configuration.
+
+Examples:
+  npx boucle erase claire.martin@acme-industrie.example
+  npx boucle erase claire.martin@acme-industrie.example --json --no-wait`,
+    )
+    .action(async (email: string, options: EraseOptions) => {
+      exitCode = await eraseCommand(email, options, env, io, signal);
     });
 
   program

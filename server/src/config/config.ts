@@ -142,6 +142,11 @@ const environmentSchema = z.object({
     .int({ error: 'must be a whole number of days' })
     .min(1, { error: 'must be at least 1 day' })
     .default(7),
+  // An erasure keeps the person's scores, anonymised, instead of deleting their answers and
+  // ratings (README, "Privacy"); off by default: an erasure erases.
+  BOUCLE_ERASURE_KEEP_STATISTICS: z
+    .enum(['0', '1', 'false', 'true', ''], { error: 'must be 1 (keep scores, anonymised) or 0' })
+    .optional(),
   BOUCLE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -231,6 +236,8 @@ export interface Config {
   readonly trustProxy?: TrustProxy;
   /** Where Boucle's own signed webhooks go (survey requests, alerts); none: recorded, unsent. */
   readonly outbound?: OutboundConfig;
+  /** Erasures keep answers' and ratings' scores, anonymised, rather than deleting them. */
+  readonly erasureKeepStatistics?: boolean;
 }
 
 /** Comma-separated secrets: the current one, and the previous one while a rotation is under way. */
@@ -401,5 +408,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ...(e.BOUCLE_TAXONOMY_FILE && { taxonomyFile: e.BOUCLE_TAXONOMY_FILE }),
     trustProxy: e.BOUCLE_TRUST_PROXY,
     outbound,
+    erasureKeepStatistics: ['1', 'true'].includes(e.BOUCLE_ERASURE_KEEP_STATISTICS ?? ''),
   };
 }

@@ -97,6 +97,32 @@ export interface RollupWrite {
   readonly respondents: readonly { email: string; score: number; answeredAt: string }[];
 }
 
+/**
+ * What an erasure asks of one CRM: the records Boucle wrote there for the person, by Boucle's own
+ * keys (found in the CRM by their external id, whatever the store knew of their CRM ids), as the
+ * store now holds them (anonymised; absent when deleted), and the person's CRM contacts.
+ */
+export interface ErasureWrite {
+  /** Keep answers and ratings with their scores, anonymised; else delete them. */
+  readonly keepStatistics: boolean;
+  readonly answers: readonly { readonly ref: string; readonly answer?: Answer }[];
+  readonly ratings: readonly { readonly ref: string; readonly rating?: Rating }[];
+  /** The person's callbacks in this CRM, already redacted in the store (kept, their notes cleared). */
+  readonly callbacks: readonly StoredCallback[];
+  /** The person's contact ids in this CRM, whose links from Boucle's records are removed. */
+  readonly contactIds: readonly string[];
+}
+
+/**
+ * What a CRM did with an erasure: how many of its records were deleted or anonymised, and those
+ * it refused, with its error. A call that failed as a whole for a reason that may pass (an outage,
+ * a limit) throws instead: the erasure waits and runs again, idempotently.
+ */
+export interface ErasureOutcome {
+  readonly erased: number;
+  readonly refused: readonly { readonly ref: string; readonly error: CrmError }[];
+}
+
 /** Where a norm applies: the whole org today; an owner's, a region's, a touchpoint's later. */
 export type NormScope = 'org';
 
@@ -211,6 +237,12 @@ export interface CrmAdapter {
    * Boucle's API implement it (Salesforce's npsResponseRating).
    */
   readRatings?(since: string | undefined): Promise<RatingsReadBack>;
+  /**
+   * Erases what Boucle wrote in the CRM for a person (`loop/erasure.ts`): personal fields cleared
+   * first, then answers and ratings deleted unless statistics are kept; callbacks kept, redacted.
+   * Running it again is harmless: what is already gone counts as erased.
+   */
+  eraseRecords?(write: ErasureWrite): Promise<ErasureOutcome>;
   /** Reachability and credentials, for `/health` and `doctor`. */
   check(): Promise<{ ok: boolean; detail: string }>;
   /**
@@ -231,8 +263,11 @@ export interface ApiBudget {
   readonly limit: number;
 }
 
-/** The kinds of job that write a CRM record (an outbound delivery writes none). */
-export type CrmJobKind = Exclude<JobKind, 'delivery'>;
+/**
+ * The kinds of job that write a CRM record (an outbound delivery writes none; an erasure's
+ * outcome, a dead one included, is reported by `GET /v1/erasures/{id}`, not as a sync error).
+ */
+export type CrmJobKind = Exclude<JobKind, 'delivery' | 'erasure'>;
 
 /** Where a sync error stands for the admin: open, queued again, or written since. */
 export type SyncErrorStatus = 'open' | 'replayed' | 'resolved';

@@ -30,6 +30,7 @@ import { accountCard, callbackView } from './summary.ts';
 import { themesQuerySchema, themesReport } from './themes.ts';
 import { DEFAULT_VERBATIMS, type Verbatims } from '../verbatims/taxonomy.ts';
 import { webhookRouter } from '../webhooks/router.ts';
+import { erasureRouter } from '../erasure/routes.ts';
 import type { TrustProxy, WebhooksConfig } from '../config/config.ts';
 
 export interface AppDeps {
@@ -60,6 +61,8 @@ export interface AppDeps {
   readonly verbatims?: Verbatims;
   /** Proxies whose `X-Forwarded-For` gives `req.ip` (BOUCLE_TRUST_PROXY); default: none. */
   readonly trustProxy?: TrustProxy;
+  /** Erasures keep scores, anonymised (BOUCLE_ERASURE_KEEP_STATISTICS); default: delete. */
+  readonly erasureKeepStatistics?: boolean;
 }
 
 /** One rating, or `{"ratings": [...]}`: a body with a `ratings` key is read as a batch. */
@@ -372,6 +375,15 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(await insights(store, parsed.data, crm, clock(), await journey(crm)));
   });
 
+  v1.use(
+    erasureRouter({
+      store,
+      crms: deps.crms,
+      keepStatistics: deps.erasureKeepStatistics ?? false,
+      clock,
+      ...(deps.onQueued && { onQueued: deps.onQueued }),
+    }),
+  );
   app.use('/v1', v1);
   if (deps.hubspotApp) app.use('/hubspot', deps.hubspotApp);
   app.use(
@@ -383,6 +395,7 @@ export function createApp(deps: AppDeps): express.Express {
       logger,
       clock,
       proxyTrusted: Boolean(deps.trustProxy),
+      erasureKeepStatistics: deps.erasureKeepStatistics ?? false,
       ...(deps.onQueued && { onQueued: deps.onQueued }),
       ...(deps.onFetchQueued && { onFetchQueued: deps.onFetchQueued }),
     }),

@@ -1,5 +1,6 @@
 import { errors } from './openapi/common.ts';
 import { components } from './openapi/components.ts';
+import { erasurePaths } from './openapi/erasurePaths.ts';
 import { HUBSPOT_PATHS } from './openapi/hubspotPaths.ts';
 import { v1Paths } from './openapi/v1Paths.ts';
 
@@ -20,6 +21,7 @@ export function openApiDocument(): Record<string, unknown> {
     paths: {
       ...HUBSPOT_PATHS,
       ...v1Paths(),
+      ...erasurePaths(),
       '/health': {
         get: {
           security: [],

@@ -10,6 +10,7 @@ import {
 } from '@boucle/shared';
 import { summarizeThemes, type VerbatimAnalysis } from '@boucle/shared/themes';
 import type { Store, StoredCallback } from '../store/store.ts';
+import { analysisCacheFor } from '../verbatims/cache.ts';
 import { DEFAULT_VERBATIMS, type Verbatims } from '../verbatims/taxonomy.ts';
 
 const DAY_MS = 86_400_000;
@@ -79,18 +80,29 @@ export async function accountCard(
     const at = parseInstant(answer.answeredAt, 'answeredAt');
     return at > fromMs && at <= nowMs;
   });
-  // Each comment analysed once, for the irritants and for the verbatims shown.
+  // Each comment analysed once, for the irritants and for the verbatims shown; an answer's
+  // analysis is read from the taxonomy's cache when a card or GET /v1/themes made it already.
+  const cache = analysisCacheFor(verbatims);
   const analyses = new Map<string, VerbatimAnalysis>();
-  const analysisOf = (comment: string, language: string | undefined) => {
+  const analysisOf = (
+    comment: string,
+    language: string | undefined,
+    answer?: { source: string; id: string },
+  ) => {
     const key = `${language ?? ''}\u0000${comment}`;
     let analysis = analyses.get(key);
-    if (!analysis) analyses.set(key, (analysis = verbatims.analyse(comment, { language })));
+    if (!analysis) {
+      analysis = answer
+        ? cache.analysisOf({ source: answer.source, id: answer.id, comment, language })
+        : verbatims.analyse(comment, { language });
+      analyses.set(key, analysis);
+    }
     return analysis;
   };
   const irritants = summarizeThemes(
     inWindow.map((answer) => ({
       themes: answer.comment?.trim()
-        ? analysisOf(answer.comment, answer.language).themes.map((t) => t.theme)
+        ? analysisOf(answer.comment, answer.language, answer).themes.map((t) => t.theme)
         : [],
       unhappy: ['detractor', 'dissatisfied', 'high_effort'].includes(
         classifyScore(answer.metric, answer.score),

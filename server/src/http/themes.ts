@@ -3,6 +3,7 @@ import type { Answer } from '@boucle/shared/schemas';
 import { summarizeThemes, type ThemeSummary } from '@boucle/shared/themes';
 import { z } from 'zod';
 import { accountKeysOf, type Store } from '../store/store.ts';
+import { analysisCacheFor } from '../verbatims/cache.ts';
 import type { Verbatims } from '../verbatims/taxonomy.ts';
 
 const DAY_MS = 86_400_000;
@@ -52,7 +53,8 @@ const groupKeyOf = (answer: Answer, by: Exclude<ThemesQuery['by'], 'team'>) =>
  * Themes and irritants per group over a window: each theme with its share among the unhappy
  * answers (detractors; dissatisfied for CSAT, high effort for CES) and its margin, whether it
  * grows against the previous window of the same length, and phrases no theme covers yet. The
- * analysis is read from each stored comment with the taxonomy in force, as the sync writes it.
+ * analysis is read from each stored comment with the taxonomy in force, as the sync writes it,
+ * once per answer and taxonomy: later requests find it in the taxonomy's analysis cache.
  */
 export async function themesReport(
   store: Store,
@@ -72,14 +74,23 @@ export async function themesReport(
   const answers = (await store.answersSince(new Date(previousFrom).toISOString())).filter(
     (answer) => Date.parse(answer.answeredAt) <= nowMs,
   );
+  const cache = analysisCacheFor(verbatims);
   const groups = new Map<string, Parameters<typeof summarizeThemes>[0][number][]>();
   for (const answer of answers) {
     const key = groupKeyOf(answer, query.by as Exclude<ThemesQuery['by'], 'team'>);
     const list = groups.get(key) ?? [];
-    const comment = answer.comment?.trim();
+    // Untrimmed, as the account card reads it, so both find the same cached analysis.
+    const comment = answer.comment?.trim() ? answer.comment : undefined;
     list.push({
       themes: comment
-        ? verbatims.analyse(comment, { language: answer.language }).themes.map((t) => t.theme)
+        ? cache
+            .analysisOf({
+              source: answer.source,
+              id: answer.id,
+              comment,
+              language: answer.language,
+            })
+            .themes.map((t) => t.theme)
         : [],
       unhappy: UNHAPPY.includes(classifyScore(answer.metric, answer.score)),
       period: Date.parse(answer.answeredAt) > from ? 'current' : 'previous',

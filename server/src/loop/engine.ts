@@ -15,6 +15,7 @@ import type { Crm, Store } from '../store/store.ts';
 import { syncAnswers } from './answers.ts';
 import { syncCallbacks } from './callbacks.ts';
 import { DAY_MS, type LoopContext } from './context.ts';
+import { syncErasures } from './erasure.ts';
 import { sweepEscalations } from './escalation.ts';
 import { syncRatings } from './ratings.ts';
 import { syncRollups } from './rollups.ts';
@@ -138,6 +139,7 @@ export class SyncEngine {
         ['rating', (adapter, jobs) => syncRatings(context, adapter, jobs)],
         ['callback', (adapter, jobs) => syncCallbacks(context, adapter, jobs)],
         ['rollup', (adapter, jobs) => syncRollups(context, adapter, jobs)],
+        ['erasure', (adapter, jobs) => syncErasures(context, adapter, jobs)],
       ],
       leaseMs: options.leaseMs ?? 30_000,
       heartbeatMs: options.heartbeatMs ?? 10_000,

@@ -21,6 +21,8 @@ export interface IngestRequest<T> {
 export interface IngestResult {
   accepted: number;
   duplicates: number;
+  /** Answers refused because their respondent was erased on request before they were given. */
+  erased?: number;
 }
 
 const keyOf = (source: string, id: string) => `${source}:${id}`;
@@ -78,22 +80,29 @@ export async function insertAnswers(
       ),
     ),
   ];
-  const erased = new Set<string>();
+  const erasedAt = new Map<string, number>();
   for (const part of chunks(hashes))
     for (const row of await db
       .selectFrom('erasures')
-      .select('email_hash')
+      .select(['email_hash', 'erased_at'])
       .where('email_hash', 'in', part)
       .execute())
-      erased.add(row.email_hash);
-  // A replay of a person erased on request comes back without their personal data.
-  const stored = requests.map((request) => ({
-    ...request,
-    records: request.records.map((original) => {
+      erasedAt.set(row.email_hash, Number(row.erased_at));
+  // A person erased on request: their answers given until the erasure are refused (a replay, a
+  // survey tool's backfill, an old export must not bring them back); a later one is stored
+  // without their personal data.
+  const stored = requests.map((request) => {
+    const records: Answer[] = [];
+    let refused = 0;
+    for (const original of request.records) {
       const email = original.respondent?.email;
-      return email && erased.has(hashEmail(email)) ? redact(original) : original;
-    }),
-  }));
+      const at = email ? erasedAt.get(hashEmail(email)) : undefined;
+      if (at === undefined) records.push(original);
+      else if (Date.parse(original.answeredAt) <= at) refused++;
+      else records.push(redact(original));
+    }
+    return { ...request, records, refused };
+  });
   const rows = stored.flatMap((request) =>
     request.records.map((a) => ({
       source: a.source,
@@ -132,7 +141,10 @@ export async function insertAnswers(
       .onConflict((oc) => oc.doNothing())
       .execute();
   await queueAccepted(db, d, 'answer', stored, accepted);
-  return results;
+  return results.map((result, i) => {
+    const erased = stored[i]!.refused;
+    return erased > 0 ? { ...result, erased } : result;
+  });
 }
 
 /** Stores the ratings of several requests in the caller's transaction; one result per request. */

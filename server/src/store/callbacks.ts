@@ -2,7 +2,6 @@ import type { Answer, Rating } from '@boucle/shared/schemas';
 import type { Kysely, Transaction } from 'kysely';
 import type { Dialect } from './dialect.ts';
 import { CHUNK, chunks, enqueueJobs } from './jobs.ts';
-import { hashEmail, redact } from './privacy.ts';
 import type { Schema } from './schema.ts';
 import { composeCallback, linkOfRow, linkRow, sidesOf } from './callbackLinks.ts';
 import type { CallbackFilter, CallbackLink, Crm, StoredCallback } from './store.ts';
@@ -329,57 +328,6 @@ export class CallbackRecords {
           .doUpdateSet((eb) => ({ email: eb.ref('excluded.email') })),
       )
       .execute();
-  }
-
-  async eraseContact(crm: Crm, contactId: string, now: number) {
-    return this.transaction(async (trx) => {
-      const rows = await trx
-        .deleteFrom('crm_contacts')
-        .where('crm', '=', crm)
-        .where('contact_id', '=', contactId)
-        .returning('email')
-        .execute();
-      let erased = 0;
-      for (const { email } of rows) erased += await this.eraseEmail(trx, email, now);
-      return erased;
-    });
-  }
-
-  /** Redacts a person's answers (e-mail, name, verbatim) and callbacks; keeps the scores. */
-  private async eraseEmail(trx: Transaction<Schema>, email: string, now: number): Promise<number> {
-    const address = email.toLowerCase();
-    await trx
-      .insertInto('erasures')
-      .values({ email_hash: hashEmail(email), erased_at: now })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-    const answers = await this.d
-      .lockRows(
-        trx.selectFrom('answers').select(['source', 'id', 'body']).where('email', '=', address),
-      )
-      .execute();
-    for (const row of answers)
-      await trx
-        .updateTable('answers')
-        .set({ email: null, body: JSON.stringify(redact(JSON.parse(row.body) as Answer)) })
-        .where('source', '=', row.source)
-        .where('id', '=', row.id)
-        .execute();
-    // A column, not the JSON body: PostgreSQL's jsonb refuses the \u0000 a manager's notes may hold.
-    const callbacks = await this.d
-      .lockRows(
-        trx.selectFrom('callbacks').select(['id', 'body']).where('respondent_email', '=', address),
-      )
-      .execute();
-    for (const callback of callbacks) {
-      const { respondentEmail: _removed, ...rest } = JSON.parse(callback.body) as StoredCallback;
-      await trx
-        .updateTable('callbacks')
-        .set({ respondent_email: null, body: JSON.stringify(rest) })
-        .where('id', '=', callback.id)
-        .execute();
-    }
-    return answers.length;
   }
 
   async getSetting<T>(name: string) {

@@ -29,10 +29,14 @@ function firstOfEach<T extends { source: string; id: string }>(
 function counted<T extends { source: string; id: string }>(
   requests: readonly IngestRequest<T>[],
   fresh: Set<string>,
+  refused?: Set<string>,
 ): IngestResult[] {
   return requests.map((request) => {
     const accepted = request.records.filter((r) => fresh.delete(refOf(r))).length;
-    return { accepted, duplicates: request.records.length - accepted };
+    if (!refused) return { accepted, duplicates: request.records.length - accepted };
+    const erased = request.records.filter((r) => refused.has(refOf(r))).length;
+    const duplicates = request.records.length - accepted - erased;
+    return erased > 0 ? { accepted, duplicates, erased } : { accepted, duplicates };
   });
 }
 
@@ -87,9 +91,11 @@ export async function insertAnswersPostgres(
     }
   }
   const q = queueArrays(group.map((g) => ({ ref: refOf(g.record), crms: g.crms, now: g.now })));
-  const { rows } = await sql<{ ref: string }>`
-    WITH input AS (
-      SELECT t.*, EXISTS (SELECT 1 FROM erasures e WHERE e.email_hash = t.email_hash) AS erased
+  // A person erased on request: their answers given until the erasure are refused, later ones
+  // stored without their personal data (as in SQLite, `insertAnswers`).
+  const { rows } = await sql<{ ref: string; refused: boolean }>`
+    WITH hashed AS (
+      SELECT t.*, (SELECT e.erased_at FROM erasures e WHERE e.email_hash = t.email_hash) AS erased_at
       FROM unnest(
         ${col((a) => a.source)}::text[], ${col((a) => a.id)}::text[],
         ${col((a) => a.metric)}::text[], ${col((a) => a.score)}::int[],
@@ -98,9 +104,15 @@ export async function insertAnswersPostgres(
         ${col((a) => (a.respondent?.email ? hashEmail(a.respondent.email) : null))}::text[],
         ${col((a) => a.interactionId ?? null)}::text[],
         ${col((a) => JSON.stringify(a))}::text[], ${col((a) => JSON.stringify(redact(a)))}::text[],
-        ${group.map((g) => g.now)}::bigint[]
+        ${group.map((g) => g.now)}::bigint[],
+        ${col((a) => Date.parse(a.answeredAt))}::bigint[]
       ) AS t(source, id, metric, score, answered_at, email, email_hash, interaction_id, body,
-             redacted, received_at)
+             redacted, received_at, answered_ms)
+    ),
+    input AS (
+      SELECT h.*, h.erased_at IS NOT NULL AS erased,
+             COALESCE(h.answered_ms <= h.erased_at, false) AS refused
+      FROM hashed h
     ),
     ins AS (
       INSERT INTO answers (source, id, metric, score, answered_at, email, interaction_id, body,
@@ -108,6 +120,7 @@ export async function insertAnswersPostgres(
       SELECT source, id, metric, score, answered_at, CASE WHEN erased THEN NULL ELSE email END,
              interaction_id, CASE WHEN erased THEN redacted ELSE body END, received_at
       FROM input
+      WHERE NOT refused
       ON CONFLICT DO NOTHING
       RETURNING source || ':' || id AS ref, answered_at
     ),
@@ -122,8 +135,14 @@ export async function insertAnswersPostgres(
       ON CONFLICT DO NOTHING
     ),
     ${queueCtes('answer', q)}
-    SELECT ref FROM ins`.execute(db);
-  return counted(requests, new Set(rows.map((r) => r.ref)));
+    SELECT ref, false AS refused FROM ins
+    UNION ALL
+    SELECT source || ':' || id, true FROM input WHERE refused`.execute(db);
+  return counted(
+    requests,
+    new Set(rows.filter((r) => !r.refused).map((r) => r.ref)),
+    new Set(rows.filter((r) => r.refused).map((r) => r.ref)),
+  );
 }
 
 /** Stores a group's ratings in one statement; one result per request. */

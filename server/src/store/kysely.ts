@@ -11,6 +11,16 @@ import {
 } from './answers.ts';
 import { CallbackRecords } from './callbacks.ts';
 import type { Dialect } from './dialect.ts';
+import {
+  contactEmails,
+  erasureTargets,
+  getErasure,
+  requestErasure,
+  settleErasure,
+  syncRunning,
+  type ErasureRequestInput,
+  type ErasureTargets,
+} from './erasures.ts';
 import { GroupCommit } from './groupCommit.ts';
 import { insertAnswersPostgres, insertRatingsPostgres } from './ingestPostgres.ts';
 import {
@@ -375,6 +385,30 @@ export class KyselyStore extends CallbackRecords implements Store {
 
   async syncFacts() {
     return readSyncFacts(this.kdb);
+  }
+
+  async requestErasure(input: ErasureRequestInput) {
+    return this.transaction((trx) => requestErasure(trx, this.d, input));
+  }
+
+  async getErasure(id: string) {
+    return getErasure(this.kdb, id);
+  }
+
+  async erasureTargets(id: string, crm: Crm) {
+    return erasureTargets(this.kdb, id, crm);
+  }
+
+  async erasureSyncRunning(crm: Crm, targets: ErasureTargets) {
+    return syncRunning(this.kdb, crm, targets);
+  }
+
+  async settleErasure(id: string, crm: Crm, state: 'done' | 'dead', detail: string, now: number) {
+    await this.transaction((trx) => settleErasure(trx, id, crm, state, detail, now));
+  }
+
+  async contactEmails(crm: Crm, contactId: string) {
+    return contactEmails(this.kdb, crm, contactId);
   }
 
   async runExclusive<T>(name: string, work: () => Promise<T>) {

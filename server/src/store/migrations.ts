@@ -83,6 +83,19 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (crm, kind));
    INSERT INTO sync_last (crm, kind, synced_at)
      SELECT crm, kind, MAX(at) FROM sync_log WHERE outcome = 'synced' GROUP BY crm, kind;`,
+  // Erasures on request (POST /v1/erasures, `boucle erase`, HubSpot privacy deletions): the
+  // request by the hashed e-mail (one per person), the records it covers (Boucle's refs and CRM
+  // contact ids, never the address), its progress per CRM, and the audit log of what happened
+  // when, without personal data.
+  `CREATE TABLE erasure_requests (id TEXT PRIMARY KEY, email_hash TEXT NOT NULL UNIQUE, origin TEXT NOT NULL,
+     keep_statistics INTEGER NOT NULL, requested_at INTEGER NOT NULL, found TEXT NOT NULL);
+   CREATE TABLE erasure_records (erasure_id TEXT NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL,
+     PRIMARY KEY (erasure_id, kind, ref));
+   CREATE TABLE erasure_progress (erasure_id TEXT NOT NULL, crm TEXT NOT NULL, state TEXT NOT NULL, detail TEXT,
+     updated_at INTEGER NOT NULL, PRIMARY KEY (erasure_id, crm));
+   CREATE TABLE erasure_log (id INTEGER PRIMARY KEY AUTOINCREMENT, erasure_id TEXT NOT NULL, at INTEGER NOT NULL,
+     crm TEXT, outcome TEXT NOT NULL, detail TEXT NOT NULL);
+   CREATE INDEX erasure_log_erasure ON erasure_log (erasure_id, id);`,
   // One callback per answer and kind, whatever the number of CRMs: see ONE_CALLBACK_PER_ANSWER.
   oneCallbackPerAnswer('sqlite'),
 ];
@@ -155,6 +168,16 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (crm, kind));
    INSERT INTO sync_last (crm, kind, synced_at)
      SELECT crm, kind, MAX(at) FROM sync_log WHERE outcome = 'synced' GROUP BY crm, kind;`,
+  // Erasures on request: as in SQLite.
+  `CREATE TABLE erasure_requests (id TEXT PRIMARY KEY, email_hash TEXT NOT NULL UNIQUE, origin TEXT NOT NULL,
+     keep_statistics INTEGER NOT NULL, requested_at BIGINT NOT NULL, found TEXT NOT NULL);
+   CREATE TABLE erasure_records (erasure_id TEXT NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL,
+     PRIMARY KEY (erasure_id, kind, ref));
+   CREATE TABLE erasure_progress (erasure_id TEXT NOT NULL, crm TEXT NOT NULL, state TEXT NOT NULL, detail TEXT,
+     updated_at BIGINT NOT NULL, PRIMARY KEY (erasure_id, crm));
+   CREATE TABLE erasure_log (id BIGSERIAL PRIMARY KEY, erasure_id TEXT NOT NULL, at BIGINT NOT NULL,
+     crm TEXT, outcome TEXT NOT NULL, detail TEXT NOT NULL);
+   CREATE INDEX erasure_log_erasure ON erasure_log (erasure_id, id);`,
   // One callback per answer and kind, whatever the number of CRMs: see ONE_CALLBACK_PER_ANSWER.
   oneCallbackPerAnswer('postgres'),
 ];

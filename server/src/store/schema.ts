@@ -92,6 +92,32 @@ export interface Schema {
   deliveries: { source: string; delivery_id: string; received_at: number };
   crm_contacts: { crm: string; contact_id: string; email: string };
   erasures: { email_hash: string; erased_at: number };
+  erasure_requests: {
+    id: string;
+    email_hash: string;
+    origin: string;
+    /** 0/1 in both dialects. */
+    keep_statistics: number;
+    requested_at: number;
+    /** JSON: how many answers, ratings and callbacks of the person the store held. */
+    found: string;
+  };
+  erasure_records: { erasure_id: string; kind: string; ref: string };
+  erasure_progress: {
+    erasure_id: string;
+    crm: string;
+    state: string;
+    detail: string | null;
+    updated_at: number;
+  };
+  erasure_log: {
+    id: Generated<number>;
+    erasure_id: string;
+    at: number;
+    crm: string | null;
+    outcome: string;
+    detail: string;
+  };
   cursors: { name: string; value: string };
   settings: { name: string; value: string; updated_at: number };
   migrations: { version: number; applied_at: string };

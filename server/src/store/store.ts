@@ -1,5 +1,6 @@
 import type { Answer, Callback, Rating } from '@boucle/shared/schemas';
 import type { CallbackStatus, NpsCounts } from '@boucle/shared';
+import type { ErasureRequestInput, ErasureTargets, StoredErasure } from './erasures.ts';
 import type { Dialect } from './dialect.ts';
 import type { SyncFacts, SyncLogLine, SyncLogQuery } from './syncLog.ts';
 
@@ -12,8 +13,11 @@ export type Crm = 'salesforce' | 'hubspot';
  */
 export type Queue = Crm | 'fetch' | 'outbound';
 
-/** What a job syncs: one answer, rating or callback, one account's rollup, or one outbound delivery. */
-export type JobKind = 'answer' | 'rating' | 'callback' | 'rollup' | 'delivery';
+/**
+ * What a job syncs: one answer, rating or callback, one account's rollup, one outbound delivery,
+ * or one erasure (its ref the erasure id) in one CRM.
+ */
+export type JobKind = 'answer' | 'rating' | 'callback' | 'rollup' | 'delivery' | 'erasure';
 
 /** A unit of work of the durable queue: sync one record to one CRM. */
 export interface Job {
@@ -179,7 +183,7 @@ export interface Store {
     answers: readonly Answer[],
     crms: readonly Crm[],
     now: number,
-  ): Promise<{ accepted: number; duplicates: number }>;
+  ): Promise<{ accepted: number; duplicates: number; erased?: number }>;
   ingestRatings(
     ratings: readonly Rating[],
     crms: readonly Crm[],
@@ -310,11 +314,29 @@ export interface Store {
   /** Remembers which CRM contact a respondent's e-mail resolved to. */
   linkContact(crm: Crm, contactId: string, email: string): Promise<void>;
   /**
-   * Honours a privacy deletion of a CRM contact: redacts the answers and callbacks of the e-mails
-   * it resolved from and remembers them (hashed) so that replays come back redacted too.
-   * Returns how many answers were redacted.
+   * Erases a person, once per e-mail (a second request returns the first one's id): in one
+   * transaction the store's part (answers and ratings deleted, or kept anonymised with
+   * `keepStatistics`; callbacks redacted; the hashed e-mail remembered so that later deliveries of
+   * their old answers are refused) and an `erasure` job for each CRM when there is anything to
+   * erase (`store/erasures.ts`).
    */
-  eraseContact(crm: Crm, contactId: string, now: number): Promise<number>;
+  requestErasure(input: ErasureRequestInput): Promise<{ id: string; created: boolean }>;
+  /** An erasure with its progress per CRM and its audit log. */
+  getErasure(id: string): Promise<StoredErasure | undefined>;
+  /** The records an erasure covers in one CRM. */
+  erasureTargets(id: string, crm: Crm): Promise<ErasureTargets>;
+  /** Whether a sync job of these records is running in this CRM (the erasure waits for it). */
+  erasureSyncRunning(crm: Crm, targets: ErasureTargets): Promise<boolean>;
+  /** Records that an erasure is done or dead in one CRM, in its audit log too. */
+  settleErasure(
+    id: string,
+    crm: Crm,
+    state: 'done' | 'dead',
+    detail: string,
+    now: number,
+  ): Promise<void>;
+  /** The e-mails a CRM contact resolved from (what a privacy deletion of the contact erases). */
+  contactEmails(crm: Crm, contactId: string): Promise<string[]>;
   getCursor(name: string): Promise<string | undefined>;
   getSetting<T>(name: string): Promise<T | undefined>;
   setSetting(name: string, value: unknown, now: number): Promise<void>;
@@ -369,7 +391,7 @@ export function accountKeysOf(answer: Answer): string[] {
   return keys.filter((key): key is string => Boolean(key));
 }
 
-// Answers first: callbacks and ratings point at them; rollups come last.
+// Answers first: callbacks and ratings point at them; rollups and erasures come last.
 export const KIND_ORDER = `CASE kind WHEN 'answer' THEN 0 WHEN 'rating' THEN 1 WHEN 'callback' THEN 2 ELSE 3 END`;
 
 /** A row of the jobs table, as both stores read it. */

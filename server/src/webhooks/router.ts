@@ -9,6 +9,7 @@ import {
 import type { Logger } from 'pino';
 import type { WebhooksConfig } from '../config/config.ts';
 import { ConfigError } from '../config/config.ts';
+import { eraseCrmContact } from '../erasure/requests.ts';
 import { ApiError } from '../errors.ts';
 import { isBatch, refuseDatedAhead } from '../http/datedAhead.ts';
 import type { Crm, Store } from '../store/store.ts';
@@ -51,6 +52,8 @@ export interface WebhookDeps {
    * real client; otherwise it may be a proxy's address that every sender shares.
    */
   readonly proxyTrusted?: boolean;
+  /** Erasures (a HubSpot privacy deletion is one): `BOUCLE_ERASURE_KEEP_STATISTICS`; default off. */
+  readonly erasureKeepStatistics?: boolean;
 }
 
 const header = (req: Request, name: string) => {
@@ -330,6 +333,7 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
       // delivery could not mend it), the others are handled.
       let erased = 0;
       let received = 0;
+      const erasures = new Set<string>();
       const rejected: { index: number; issues: FieldIssue[] }[] = [];
       for (const [index, item] of events.entries()) {
         const parsed = hubspotEventSchema.safeParse(item);
@@ -346,11 +350,24 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
         const event = parsed.data;
         // Erase before remembering the event, as `ingest` stores before it remembers: an erasure
         // that fails is then done on HubSpot's retry, not skipped as already seen. Erasing again
-        // on a replay is harmless.
-        const erasedNow =
+        // on a replay is harmless: the same person is the same erasure. It goes the way of every
+        // erasure (`erasure/requests.ts`): the store at once, both CRMs through the queue.
+        const { ids, answers } =
           event.subscriptionType === 'contact.privacyDeletion' && event.objectId !== undefined
-            ? await deps.store.eraseContact('hubspot', String(event.objectId), clock())
-            : 0;
+            ? await eraseCrmContact(
+                {
+                  store: deps.store,
+                  crms: deps.crms,
+                  keepStatistics: deps.erasureKeepStatistics ?? false,
+                  clock,
+                  ...(deps.onQueued && { onQueued: deps.onQueued }),
+                },
+                'hubspot',
+                String(event.objectId),
+              )
+            : { ids: [], answers: 0 };
+        for (const id of ids) erasures.add(id);
+        const erasedNow = answers;
         if (!(await deps.store.recordDelivery('hubspot', String(event.eventId), clock()))) continue;
         received++;
         erased += erasedNow;
@@ -362,9 +379,12 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
         );
       // No personal data in the log line: counts only.
       deps.logger.info({ source, received, erased }, 'HubSpot events handled');
-      return void res
-        .status(200)
-        .json({ received, erased, ...(rejected.length > 0 && { rejected }) });
+      return void res.status(200).json({
+        received,
+        erased,
+        ...(erasures.size > 0 && { erasures: [...erasures] }),
+        ...(rejected.length > 0 && { rejected }),
+      });
     }
     if (source === 'surveymonkey' || source === 'qualtrics') {
       let deliveryId: string;

@@ -167,3 +167,44 @@ describe('the integration user (Boucle Integration)', () => {
     );
   });
 });
+
+describe('deleting records, as an erasure does', () => {
+  it('lets the integration user delete survey responses through sObject Collections, and refuses a user whose permission sets do not allow it', async () => {
+    const boucle = await integration();
+    const created = (await boucle.sobject('Survey_Response__c').create([
+      { External_Id__c: 'api:e-1', Metric__c: 'NPS', Score__c: 3 },
+      { External_Id__c: 'api:e-2', Metric__c: 'NPS', Score__c: 9 },
+    ])) as { id: string; success: boolean }[];
+    expect(created.map((r) => r.success)).toEqual([true, true]);
+    const [first, second] = created.map((r) => r.id) as [string, string];
+    // The documented call, with its documented default spelled out.
+    const paul = await loginAs('paul@vendor.example');
+    const refused = await fetch(
+      `${url}/services/data/v${VERSION}/composite/sobjects?ids=${first}&allOrNone=false`,
+      { method: 'DELETE', headers: { authorization: `Bearer ${paul.accessToken}` } },
+    );
+    expect(refused.status).toBe(200);
+    expect(await refused.json()).toEqual([
+      {
+        success: false,
+        errors: [
+          {
+            statusCode: 'INSUFFICIENT_ACCESS_OR_READONLY',
+            message: 'insufficient access rights on object id',
+            fields: [],
+          },
+        ],
+      },
+    ]);
+    const deleted = await boucle.destroy('Survey_Response__c', [first, second], {
+      allOrNone: false,
+    });
+    expect(deleted.map((r) => r.success)).toEqual([true, true]);
+    // Deleted already: what a second erasure run meets.
+    const again = await boucle.destroy('Survey_Response__c', [first], { allOrNone: false });
+    expect(again[0]).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'ENTITY_IS_DELETED' }],
+    });
+  });
+});

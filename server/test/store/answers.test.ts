@@ -1,6 +1,7 @@
 import { countNps } from '@boucle/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
+import type { ErasureRequestInput } from '../../src/store/erasures.ts';
 import { answer, callback, iso, rating, stores, T0 } from './fixtures.ts';
 
 // What every store promises the server about answers and ratings, on SQLite (the default) and
@@ -132,22 +133,121 @@ describe.each(stores)("the %s store's answers, ratings and erasure", (_name, ope
     expect((await store.getRatings(['api:r1'])).size).toBe(1);
   });
 
-  it('erases a contact: answers and callbacks lose the person, a later replay comes back redacted', async () => {
+  const erasure = (overrides: Partial<ErasureRequestInput> = {}): ErasureRequestInput => ({
+    id: 'era_1',
+    email: 'claire@ACME.example',
+    origin: 'api',
+    crms: ['hubspot'],
+    keepStatistics: false,
+    now: T0,
+    ...overrides,
+  });
+
+  it('erases a person once: answers and ratings deleted, callbacks redacted, a CRM job queued', async () => {
     store = await open();
-    await store.ingestAnswers([answer('a1')], ['hubspot'], T0);
+    await store.ingestAnswers(
+      [
+        answer('a1', { interactionId: 'case-1' }),
+        answer('b1', { respondent: { email: 'luc@acme.example' } }),
+      ],
+      ['hubspot'],
+      T0,
+    );
+    await store.ingestRatings(
+      [{ ...rating('r1', 'case-1'), comment: 'Claire était furieuse' }],
+      ['hubspot'],
+      T0,
+    );
     // A manager's notes may hold any character, NUL included.
     await store.createCallbacks([callback('c1', { notes: 'Rappel \u0000 fait' })], T0);
     await store.linkContact('hubspot', '901', 'CLAIRE@acme.example');
-    expect(await store.eraseContact('hubspot', '901', T0)).toBe(1);
-    const erased = (await store.getAnswers(['api:a1'])).get('api:a1');
-    expect(erased).not.toHaveProperty('respondent');
-    expect(erased).not.toHaveProperty('comment');
-    expect(erased?.score).toBe(9);
-    expect(await store.getCallback('c1')).not.toHaveProperty('respondentEmail');
-    expect((await store.getCallback('c1'))?.notes).toBe('Rappel \u0000 fait');
+    expect(await store.requestErasure(erasure())).toEqual({ id: 'era_1', created: true });
+    expect(await store.requestErasure(erasure({ id: 'era_2' }))).toEqual({
+      id: 'era_1',
+      created: false,
+    });
+    expect((await store.getAnswers(['api:a1', 'api:b1'])).size).toBe(1);
+    expect((await store.getRatings(['api:r1'])).size).toBe(0);
+    const redacted = await store.getCallback('c1');
+    expect(redacted).not.toHaveProperty('respondentEmail');
+    expect(redacted).not.toHaveProperty('notes');
+    expect(await store.contactEmails('hubspot', '901')).toEqual([]);
+    expect(await store.erasureTargets('era_1', 'hubspot')).toEqual({
+      answers: ['api:a1'],
+      ratings: ['api:r1'],
+      callbacks: [],
+      contacts: ['901'],
+      rollups: [],
+    });
+    expect((await store.erasureTargets('era_1', 'salesforce')).callbacks).toEqual(['c1']);
+    const stored = await store.getErasure('era_1');
+    expect(stored).toMatchObject({
+      found: { answers: 1, ratings: 1, callbacks: 1 },
+      keepStatistics: false,
+      crms: [{ crm: 'hubspot', state: 'pending' }],
+    });
+    expect(JSON.stringify(stored).toLowerCase()).not.toContain('claire');
+    const jobs = await store.claim('hubspot', 'w1', 100, 30_000, T0);
+    expect(jobs.map((j) => [j.kind, j.ref])).toContainEqual(['erasure', 'era_1']);
+    await store.settleErasure('era_1', 'hubspot', 'done', '2 records erased', T0 + 1);
+    expect((await store.getErasure('era_1'))?.crms).toEqual([
+      { crm: 'hubspot', state: 'pending', updatedAt: T0 + 1 }, // its job is still running
+    ]);
+    await store.complete(
+      jobs.filter((j) => j.kind === 'erasure').map((j) => j.id),
+      T0 + 1,
+    );
+    expect((await store.getErasure('era_1'))?.crms).toEqual([
+      { crm: 'hubspot', state: 'done', detail: '2 records erased', updatedAt: T0 + 1 },
+    ]);
+  });
+
+  it("refuses later deliveries of an erased person's old answers, and stores their new ones anonymised", async () => {
+    store = await open();
+    await store.ingestAnswers([answer('a1')], ['hubspot'], T0);
+    await store.requestErasure(erasure());
+    expect(await store.ingestAnswers([answer('a1'), answer('a0')], ['hubspot'], T0 + 1)).toEqual({
+      accepted: 0,
+      duplicates: 0,
+      erased: 2,
+    });
+    expect((await store.getAnswers(['api:a1', 'api:a0'])).size).toBe(0);
+    const later = answer('a2', { answeredAt: iso(T0 + 60_000) });
+    expect(await store.ingestAnswers([later], ['hubspot'], T0 + 120_000)).toEqual({
+      accepted: 1,
+      duplicates: 0,
+    });
+    expect((await store.getAnswers(['api:a2'])).get('api:a2')).not.toHaveProperty('respondent');
+  });
+
+  it('keeps the scores anonymised when statistics are kept', async () => {
+    store = await open();
+    await store.ingestAnswers([answer('a1', { interactionId: 'case-1' })], ['hubspot'], T0);
+    await store.ingestRatings(
+      [{ ...rating('r1', 'case-1'), comment: 'Claire était furieuse' }],
+      ['hubspot'],
+      T0,
+    );
+    await store.requestErasure(erasure({ keepStatistics: true }));
+    const kept = (await store.getAnswers(['api:a1'])).get('api:a1');
+    expect(kept).not.toHaveProperty('respondent');
+    expect(kept).not.toHaveProperty('comment');
+    expect(kept?.score).toBe(9);
+    expect((await store.getRatings(['api:r1'])).get('api:r1')).not.toHaveProperty('comment');
     expect(await store.answersForRespondent('claire@acme.example', 10)).toEqual([]);
-    await store.ingestAnswers([answer('a9')], ['hubspot'], T0);
-    expect((await store.getAnswers(['api:a9'])).get('api:a9')).not.toHaveProperty('respondent');
-    expect(await store.eraseContact('hubspot', '901', T0)).toBe(0);
+  });
+
+  it('records an unknown address as nothing to erase, with no CRM job', async () => {
+    store = await open();
+    await store.requestErasure(erasure({ crms: ['salesforce', 'hubspot'] }));
+    expect(await store.getErasure('era_1')).toMatchObject({
+      found: { answers: 0, ratings: 0, callbacks: 0 },
+      crms: [
+        { crm: 'hubspot', state: 'done', detail: 'nothing to erase' },
+        { crm: 'salesforce', state: 'done', detail: 'nothing to erase' },
+      ],
+      log: [{ outcome: 'nothing_to_erase' }],
+    });
+    expect(await store.claim('hubspot', 'w1', 10, 30_000, T0)).toEqual([]);
   });
 });

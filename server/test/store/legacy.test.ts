@@ -173,7 +173,17 @@ describe.each([
       accepted: 1,
       duplicates: 1,
     });
-    expect(await store.eraseContact('hubspot', '901', T0)).toBe(2);
+    const [email] = await store.contactEmails('hubspot', '901');
+    const erasure = {
+      id: 'era_old',
+      email: email!,
+      origin: 'hubspot_privacy_deletion',
+      crms: ['hubspot'],
+      keepStatistics: true,
+      now: T0,
+    } as const;
+    expect(await store.requestErasure(erasure)).toEqual({ id: 'era_old', created: true });
+    expect((await store.getErasure('era_old'))?.found.answers).toBe(2);
     expect((await store.getAnswers(['api:old1'])).get('api:old1')?.respondent).toBeUndefined();
     // The old callback's e-mail is found and removed, though SQLite kept it in the body only.
     expect((await store.getCallback('cb-old'))?.respondentEmail).toBeUndefined();

@@ -86,6 +86,8 @@ export async function startHarness(
     salesforceBulk?: NonNullable<Config['salesforce']>['bulk'];
     /** Engine settings over the harness's fast ones (a smaller attempt budget, say). */
     engine?: ServerOptions['engine'];
+    /** BOUCLE_ERASURE_KEEP_STATISTICS. */
+    erasureKeepStatistics?: boolean;
   } = {},
 ): Promise<Harness> {
   const emulators = await startEmulators({
@@ -181,6 +183,7 @@ export async function startHarness(
     logLevel: 'silent',
     webhooks: { ratePerMinute: 10_000, ...options.webhooks },
     hubspotFeedbackPollSeconds: 0,
+    ...(options.erasureKeepStatistics && { erasureKeepStatistics: true }),
   };
   const start = () =>
     startServer(config, {

@@ -153,16 +153,22 @@ describe('HubSpot feedback surveys and privacy deletions', () => {
     );
   });
 
-  it('redacts a contact deleted for privacy, and keeps replays redacted', async () => {
+  it('erases a contact deleted for privacy everywhere, as POST /v1/erasures does, and refuses replays', async () => {
     await h.api(
       'POST',
       '/v1/answers',
       answer({ id: 'claire-1', score: 3, comment: 'Je suis Claire Martin, rappelez-moi' }),
     );
     await waitFor(
-      async () => ((await h.hs()).objects.boucle_survey_response ?? []).length >= 1,
+      async () =>
+        ((await h.hs()).objects.boucle_survey_response ?? []).some((r) =>
+          String(r.properties.boucle_comment).includes('Claire Martin'),
+        ) &&
+        ((await h.sf()).Survey_Response__c ?? []).some((r) =>
+          String(r.Comment__c).includes('Claire Martin'),
+        ),
       10_000,
-      'the answer in HubSpot',
+      'the answer in both CRMs',
     );
     const events = JSON.stringify([
       {
@@ -178,17 +184,41 @@ describe('HubSpot feedback surveys and privacy deletions', () => {
     ]);
     const response = await signed(events);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ received: 1, erased: 3 });
+    const body = (await response.json()) as { erasures: string[] };
+    expect(body).toMatchObject({ received: 1, erased: 3, erasures: [expect.any(String)] });
     const stored = await h.server.store.getAnswers(['api:claire-1', 'hubspot:1']);
-    for (const kept of stored.values()) {
-      expect(kept).not.toHaveProperty('respondent');
-      expect(kept).not.toHaveProperty('comment');
-    }
+    expect(stored.size).toBe(0);
+    await waitFor(
+      async () => (await h.api('GET', `/v1/erasures/${body.erasures[0]}`)).body.status === 'done',
+      10_000,
+      'the erasure in both CRMs',
+    );
+    expect((await h.api('GET', `/v1/erasures/${body.erasures[0]}`)).body).toMatchObject({
+      origin: 'hubspot_privacy_deletion',
+    });
+    // The verbatim is gone from both CRMs, not only from the store.
+    expect(JSON.stringify(await h.sf())).not.toContain('Claire Martin');
+    expect(JSON.stringify((await h.hs()).objects)).not.toContain('Claire Martin');
     expect((await signed(events)).status).toBe(200);
+    // Her old answer delivered again is refused; one she gives later is stored without her.
+    expect(
+      (
+        await h.api(
+          'POST',
+          '/v1/answers',
+          answer({ id: 'claire-1', score: 3, comment: 'Je suis Claire Martin, rappelez-moi' }),
+        )
+      ).body,
+    ).toEqual({ accepted: 0, duplicates: 0, erased: 1 });
     await h.api(
       'POST',
       '/v1/answers',
-      answer({ id: 'claire-2', score: 9, comment: 'Claire again' }),
+      answer({
+        id: 'claire-2',
+        score: 9,
+        comment: 'Claire again',
+        answeredAt: new Date().toISOString(),
+      }),
     );
     expect((await h.server.store.getAnswers(['api:claire-2'])).get('api:claire-2')).toMatchObject({
       score: 9,
@@ -227,16 +257,14 @@ describe('HubSpot feedback surveys and privacy deletions', () => {
       },
     ]);
     const erase = vi
-      .spyOn(h.server.store, 'eraseContact')
+      .spyOn(h.server.store, 'requestErasure')
       .mockRejectedValueOnce(new Error('store unavailable'));
     try {
       expect((await signed(events)).status).toBeGreaterThanOrEqual(500);
       const retry = await signed(events);
       expect(retry.status).toBe(200);
       expect(await retry.json()).toMatchObject({ received: 1 });
-      expect(
-        (await h.server.store.getAnswers(['api:marc-1'])).get('api:marc-1'),
-      ).not.toHaveProperty('comment');
+      expect((await h.server.store.getAnswers(['api:marc-1'])).size).toBe(0);
     } finally {
       erase.mockRestore();
     }

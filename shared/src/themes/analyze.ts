@@ -68,6 +68,8 @@ interface CompiledLanguage {
   readonly diminishers: ReadonlySet<string>;
   readonly contrasts: ReadonlySet<string>;
   readonly excess: ReadonlySet<string>;
+  readonly absences: ReadonlySet<string>;
+  readonly repetitions: ReadonlySet<string>;
   /** Words of this language and not of the other: what detection counts. */
   readonly markers: ReadonlySet<string>;
   readonly polarity: ReadonlyMap<string, number>;
@@ -136,11 +138,13 @@ function compileLanguage(
   return {
     language,
     stopWords: new Set(lexicon.stopWords),
-    negators: new Set(lexicon.negators),
+    negators: new Set([...lexicon.negators, ...lexicon.comparatives]),
     intensifiers: new Set(lexicon.intensifiers),
     diminishers: new Set(lexicon.diminishers),
     contrasts: new Set(lexicon.contrasts),
     excess: new Set(lexicon.excess),
+    absences: new Set(lexicon.absences),
+    repetitions: new Set(lexicon.repetitions),
     markers: new Set(),
     polarity,
     opinionPhrases,
@@ -225,12 +229,14 @@ function readClause(
     }
   });
   const isIn = (
-    set: 'negators' | 'intensifiers' | 'diminishers' | 'excess' | 'stopWords',
+    set: 'negators' | 'intensifiers' | 'diminishers' | 'excess' | 'stopWords' | 'absences',
     i: number,
   ) => languages.some((lang) => lang[set].has(tokens[i] as string));
-  // "peu réactif" negates; "un peu lent" only softens.
+  // "peu réactif" negates, "un peu lent" only softens; "moins cher" turns, "au moins" does not.
   const isNegator = (i: number) =>
-    isIn('negators', i) && !(tokens[i] === 'peu' && tokens[i - 1] === 'un');
+    isIn('negators', i) &&
+    !(tokens[i] === 'peu' && tokens[i - 1] === 'un') &&
+    !(tokens[i] === 'moins' && (tokens[i - 1] === 'au' || tokens[i - 1] === 'du'));
   // "pas du tout", "not ... at all": the negation is a strong one.
   const joined = ` ${tokens.join(' ')} `;
   const negation =
@@ -284,6 +290,8 @@ function readClause(
       continue;
     }
     if (isNegator(i)) openNegation(false);
+    // "jamais", "never" over no opinion: what was expected did not happen.
+    if (isIn('absences', i)) negatedTheme = true;
     if (isIn('excess', i)) excessUntil = i + 1;
     else if (i === excessUntil) {
       // "trop long", "too long": excess over a word that is no opinion is a complaint.
@@ -298,6 +306,31 @@ function readClause(
   }
   closeNegation();
   return { score, themes };
+}
+
+/** The longest leading clause read as an interjection ("Génial", "Oh wonderful", "Bravo"). */
+const INTERJECTION_LENGTH = 3;
+/** What an interjection must weigh to be read as sarcasm: strong praise, not "correct". */
+const SARCASM_PRAISE = 2;
+
+/**
+ * Sarcasm: a short leading burst of praise that names no theme, followed in the same sentence
+ * (no contrast between) by a complaint, or by a repetition and no praise ("Bravo, encore une
+ * livraison incomplète", "Great, another wrong invoice"), is no praise: its polarity turns.
+ * "Correct, sans plus" and "Great, but late" stay mixed.
+ */
+function readSarcasm(
+  readings: readonly (ClauseReading & { tokens: readonly string[]; segment: number })[],
+  isRepetition: (token: string) => boolean,
+) {
+  const [first, ...rest] = readings;
+  if (!first || rest.length === 0 || first.score < SARCASM_PRAISE || first.themes.length > 0)
+    return;
+  if (first.tokens.length > INTERJECTION_LENGTH || rest.some((r) => r.segment !== first.segment))
+    return;
+  const restScore = rest.reduce((sum, r) => sum + r.score, 0);
+  const repeats = rest.some((r) => r.tokens.some(isRepetition));
+  if (restScore < 0 || (repeats && restScore === 0)) first.score = -first.score;
 }
 
 /**
@@ -373,6 +406,7 @@ export function createVerbatimAnalyser(taxonomy: Taxonomy = DEFAULT_TAXONOMY): V
         ...clause,
         ...readClause(clause.tokens, languages),
       }));
+      readSarcasm(readings, (token) => languages.some((lang) => lang.repetitions.has(token)));
       const weightOf = (s: number) =>
         segment === 0 ? 1 : s < segment ? BEFORE_CONTRAST : AFTER_CONTRAST;
       const segmentScore = (s: number) =>

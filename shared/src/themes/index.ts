@@ -8,4 +8,5 @@ export * from './text.ts';
 export * from './lexicon.ts';
 export * from './taxonomy.ts';
 export * from './analyze.ts';
+export * from './rank.ts';
 export * from './irritants.ts';

@@ -95,6 +95,8 @@ const FRENCH_SUFFIXES = [
   'ifs',
   'eux',
   'ees',
+  'erais',
+  'erai',
   'ant',
   'ons',
   'era',
@@ -138,6 +140,23 @@ const ENGLISH_REPLACEMENTS: Readonly<Record<string, string>> = {
   ied: 'y',
   ily: 'y',
 };
+/**
+ * What some French suffixes become instead of nothing: an adjective made with "-able" or "-eux"
+ * keeps a mark, so it does not meet the noun it comes from ("remarquable" is no "remarque",
+ * "heureux" no "heures", "abordable" no "d'abord").
+ */
+const FRENCH_REPLACEMENTS: Readonly<Record<string, string>> = {
+  able: 'abl',
+  ables: 'abl',
+  eux: 'eu',
+  euse: 'eu',
+  euses: 'eu',
+};
+/** Words whose suffix is no inflection: "timely" is no "time". */
+const STEM_EXCEPTIONS: Readonly<Record<VerbatimLanguage, Readonly<Record<string, string>>>> = {
+  fr: {},
+  en: { timely: 'timely' },
+};
 /** Letters a stem keeps at least: English words are shorter ("reply" must not become "rep"). */
 const MIN_STEM: Readonly<Record<VerbatimLanguage, number>> = { fr: 3, en: 4 };
 
@@ -147,11 +166,14 @@ const MIN_STEM: Readonly<Record<VerbatimLanguage, number>> = { fr: 3, en: 4 };
  * in "ss" keep their "s".
  */
 export function stemWord(word: string, language: VerbatimLanguage): string {
+  const exception = STEM_EXCEPTIONS[language][word];
+  if (exception !== undefined) return exception;
   const suffixes = language === 'fr' ? FRENCH_SUFFIXES : ENGLISH_SUFFIXES;
   for (const suffix of suffixes) {
     if (!word.endsWith(suffix) || word.length - suffix.length < MIN_STEM[language]) continue;
     if (suffix === 's' && word.endsWith('ss')) return word;
-    const replacement = language === 'en' ? (ENGLISH_REPLACEMENTS[suffix] ?? '') : '';
+    const replacement =
+      (language === 'en' ? ENGLISH_REPLACEMENTS : FRENCH_REPLACEMENTS)[suffix] ?? '';
     return word.slice(0, word.length - suffix.length) + replacement;
   }
   return word;

@@ -1457,6 +1457,61 @@ function unknownTouchpoints(counts, touchpoints) {
   }
   return [...byForm.values()].sort((a, b) => b.answers - a.answers);
 }
+
+// shared/src/themes/rank.ts
+var Z953 = 1.96;
+var round1 = (value) => Math.round(value * 10) / 10;
+function isSignificantGrowth(current, previous) {
+  if (current.n === 0 || previous.n === 0) return false;
+  const p1 = current.count / current.n;
+  const p0 = previous.count / previous.n;
+  const pooled = (current.count + previous.count) / (current.n + previous.n);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / current.n + 1 / previous.n));
+  return se > 0 && (p1 - p0) / se >= Z953;
+}
+function rankThemes(answers) {
+  const current = answers.filter((a) => a.period === "current");
+  const previous = answers.filter((a) => a.period === "previous");
+  const unhappy = current.filter((a) => a.unhappy).length;
+  const tally = /* @__PURE__ */ new Map();
+  const entry = (theme) => {
+    const found = tally.get(theme) ?? { count: 0, unhappyCount: 0, previousCount: 0 };
+    tally.set(theme, found);
+    return found;
+  };
+  for (const answer of current) {
+    for (const theme of new Set(answer.themes)) {
+      const found = entry(theme);
+      found.count += 1;
+      if (answer.unhappy) found.unhappyCount += 1;
+    }
+  }
+  for (const answer of previous)
+    for (const theme of new Set(answer.themes)) entry(theme).previousCount += 1;
+  const pct = (count2, n) => n === 0 ? 0 : count2 / n * 100;
+  const themes = [...tally].map(([theme, t]) => {
+    const p = unhappy === 0 ? 0 : t.unhappyCount / unhappy;
+    return {
+      theme,
+      count: t.count,
+      unhappyCount: t.unhappyCount,
+      unhappyShare: round1(p * 100),
+      margin: unhappy === 0 ? 0 : round1(Z953 * Math.sqrt(p * (1 - p) / unhappy) * 100),
+      share: round1(pct(t.count, current.length)),
+      previousShare: round1(pct(t.previousCount, previous.length)),
+      growing: isSignificantGrowth(
+        { count: t.count, n: current.length },
+        { count: t.previousCount, n: previous.length }
+      )
+    };
+  }).filter((t) => t.count > 0).sort(
+    (a, b) => b.unhappyCount - a.unhappyCount || b.count - a.count || a.theme.localeCompare(b.theme)
+  );
+  return { n: current.length, unhappy, previousN: previous.length, themes };
+}
+function topIrritants(answers, limit = 3) {
+  return rankThemes(answers).themes.filter((theme) => theme.unhappyCount > 0).slice(0, limit);
+}
 export {
   ALERT_KINDS,
   ASSIGNEE_RULES,
@@ -1505,6 +1560,7 @@ export {
   groupScores,
   hoursLeft,
   isFurtherAlong,
+  isSignificantGrowth,
   isValidScore,
   isValidTimeZone,
   journeyProblems,
@@ -1527,6 +1583,7 @@ export {
   parseInstant,
   percentile,
   periodKey,
+  rankThemes,
   roundNpsStats,
   roundOneDecimal,
   roundSummary,
@@ -1537,6 +1594,7 @@ export {
   summarizeAccounts,
   summarizeScores,
   summaryOfTally,
+  topIrritants,
   touchpointForms,
   touchpointLabel,
   touchpointMatcher,

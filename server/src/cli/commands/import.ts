@@ -194,7 +194,7 @@ export async function importCommand(
   signal?.addEventListener('abort', stop, { once: true });
   process.once('SIGINT', stop);
   const started = Date.now();
-  const counts = { accepted: 0, duplicates: 0, rejected: 0 };
+  const counts = { accepted: 0, duplicates: 0, rejected: 0, erased: 0 };
   // Unknown touchpoints are imported as sent (never dropped) and named at the end; the journey an
   // import knows is the store's (the settings page's) or the shipped one.
   const journey = await hubspotJourney(store);
@@ -234,6 +234,7 @@ export async function importCommand(
       const result = await store.ingestAnswers(fresh, crms, Date.now());
       counts.accepted += result.accepted;
       counts.duplicates += result.duplicates;
+      counts.erased += result.erased ?? 0;
     }
     await store.setCursor(cursorName, String(lastLine));
     const seconds = Math.max(0.001, (Date.now() - started) / 1000);
@@ -312,7 +313,7 @@ export async function importCommand(
     await store.close();
   }
   const seconds = (Date.now() - started) / 1000;
-  const summary = `${plural(counts.accepted, 'answer')} imported, ${counts.duplicates} already known, ${plural(counts.rejected, 'row')} rejected${counts.rejected ? ` (line and reason in ${reportPath})` : ''}; ${seconds.toFixed(1)} s, ${Math.round((lastLine - resumeAfter) / Math.max(seconds, 0.001))} rows/s.`;
+  const summary = `${plural(counts.accepted, 'answer')} imported, ${counts.duplicates} already known, ${counts.erased ? `${plural(counts.erased, 'answer')} refused (their respondent was erased on request), ` : ''}${plural(counts.rejected, 'row')} rejected${counts.rejected ? ` (line and reason in ${reportPath})` : ''}; ${seconds.toFixed(1)} s, ${Math.round((lastLine - resumeAfter) / Math.max(seconds, 0.001))} rows/s.`;
   if (stopped) {
     io.stderr(
       `boucle import: interrupted after line ${lastLine}. ${summary}\nRun the same command again to resume.\n`,

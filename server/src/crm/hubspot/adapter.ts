@@ -8,6 +8,8 @@ import type {
   CallbackWrite,
   CrmAdapter,
   CrmCallbackState,
+  ErasureOutcome,
+  ErasureWrite,
   EscalationRequest,
   RatingWrite,
   RecordResult,
@@ -34,6 +36,7 @@ import {
   taskCallbackState,
   taskProperties,
 } from './mappers.ts';
+import { eraseInHubSpot } from './erasure.ts';
 import { feedbackSince, type FeedbackSubmission } from './feedback.ts';
 import { PROPERTIES, SURVEY_OBJECT, setupHubSpot, type SetupReport } from './setup.ts';
 import {
@@ -421,6 +424,12 @@ export class HubSpotAdapter implements CrmAdapter {
           (result) => result.id,
         ),
     );
+  }
+
+  /** A person's records cleared, and archived unless statistics are kept (`erasure.ts`). */
+  async eraseRecords(write: ErasureWrite): Promise<ErasureOutcome> {
+    const setup = await this.ensureSetup();
+    return eraseInHubSpot(this.api, setup.surveyStorage, write);
   }
 
   /** Feedback submissions created after `sinceIso`, oldest first (see `feedback.ts`). */

@@ -15,6 +15,8 @@ import type {
   CallbackWrite,
   CrmAdapter,
   CrmCallbackState,
+  ErasureOutcome,
+  ErasureWrite,
   EscalationRequest,
   RatingWrite,
   RatingsReadBack,
@@ -38,6 +40,7 @@ import {
 } from './mappers.ts';
 import { namespacedName } from './namespace.ts';
 import { BACKLOG_ROUND_SIZE, DEFAULT_BULK_THRESHOLD } from './bulk.ts';
+import { eraseInSalesforce } from './erasure.ts';
 import { readCallbacks, readRatings } from './readBack.ts';
 import { HEALTH_FIELDS_WRITTEN, SalesforceHealthRecords } from './healthRecords.ts';
 import { resolveAnswers } from './resolve.ts';
@@ -272,6 +275,11 @@ export class SalesforceAdapter implements CrmAdapter {
       'PATCH',
       '/composite/sobjects',
     );
+  }
+
+  /** A person's records cleared, and deleted unless statistics are kept (`erasure.ts`). */
+  eraseRecords(write: ErasureWrite): Promise<ErasureOutcome> {
+    return eraseInSalesforce(this.client, write);
   }
 
   /** The objects and fields Boucle writes that the org lacks (`Object.Field`), from describes. */

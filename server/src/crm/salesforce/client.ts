@@ -5,7 +5,13 @@ import type { SalesforceConfig } from '../../config/config.ts';
 import { CrmError } from '../../errors.ts';
 import type { RecordResult } from '../adapter.ts';
 import { failedCall, failureOf, recordError } from '../classify.ts';
-import { namespacePath, namespaceRecord, namespaceSoql, stripNamespace } from './namespace.ts';
+import {
+  namespacedName as namespacedObject,
+  namespacePath,
+  namespaceRecord,
+  namespaceSoql,
+  stripNamespace,
+} from './namespace.ts';
 import { SALESFORCE_QUIRKS } from './quirks.ts';
 import { DEFAULT_BULK_THRESHOLD, bulkUpsertOf, upsertThroughBulk } from './bulk.ts';
 
@@ -349,6 +355,47 @@ export class SalesforceClient {
             ),
           });
         });
+      });
+    }
+    return results;
+  }
+
+  /**
+   * Deletes records by id through jsforce's `destroy`: sObject Collections
+   * `DELETE /composite/sobjects?ids=…` (allOrNone left at its documented default, false: each
+   * record alone), 200 ids a call; each record's result by id. A record already deleted
+   * (`ENTITY_IS_DELETED`) counts as deleted: the delete ran before a crash. A call that fails as
+   * a whole throws when trying again may help, and refuses its records otherwise.
+   */
+  async destroy(object: string, ids: readonly string[]): Promise<Map<string, RecordResult>> {
+    const conn = await this.conn();
+    const results = new Map<string, RecordResult>();
+    for (const chunk of chunks([...new Set(ids)], COLLECTION_SIZE)) {
+      let saved: SaveResult[];
+      try {
+        saved = (await conn.destroy(namespacedObject(object, this.config.namespace), chunk, {
+          allOrNone: false,
+        })) as SaveResult[];
+      } catch (error) {
+        const crmError = this.failure(error, conn);
+        if (crmError.retryable) throw crmError;
+        for (const id of chunk) results.set(id, { ok: false, error: crmError });
+        continue;
+      }
+      chunk.forEach((id, position) => {
+        const result = saved[position];
+        const first = result?.errors[0];
+        if (result?.success || first?.statusCode === 'ENTITY_IS_DELETED')
+          results.set(id, { ok: true, crmId: id });
+        else
+          results.set(id, {
+            ok: false,
+            error: recordError(
+              SALESFORCE_QUIRKS,
+              first?.statusCode ?? 'UNKNOWN_EXCEPTION',
+              first?.message ?? 'no result',
+            ),
+          });
       });
     }
     return results;

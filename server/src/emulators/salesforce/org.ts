@@ -439,6 +439,20 @@ export class SalesforceOrg {
         ],
       };
     this.writable(type);
+    // Object permissions: the running user's permission sets must allow deleting this object
+    // (a user without any is an administrator, as for writes).
+    const sets = this.access().sets;
+    if (sets && !sets.some((set) => set.objects.get(type)?.delete))
+      return {
+        success: false,
+        errors: [
+          {
+            statusCode: 'INSUFFICIENT_ACCESS_OR_READONLY',
+            message: 'insufficient access rights on object id',
+            fields: [],
+          },
+        ],
+      };
     const row = this.records.get(type)?.get(normalized);
     if (row) this.index.remove(type, row);
     this.records.get(type)?.delete(normalized);

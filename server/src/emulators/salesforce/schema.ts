@@ -56,7 +56,7 @@ export interface ValidationRuleDef {
 export interface PermissionSetDef {
   readonly name: string;
   readonly label: string;
-  readonly objects: Map<string, { create: boolean; read: boolean; edit: boolean }>;
+  readonly objects: Map<string, { create: boolean; read: boolean; edit: boolean; delete: boolean }>;
   /** `Object.Field` → access. */
   readonly fields: Map<string, { readable: boolean; editable: boolean }>;
   readonly customPermissions: Set<string>;
@@ -405,7 +405,12 @@ export function loadPermissionSets(projectDir: string): Map<string, PermissionSe
       objects: new Map(
         asList(xml.objectPermissions as Entry | Entry[]).map((o) => [
           String(o.object),
-          { create: yes(o.allowCreate), read: yes(o.allowRead), edit: yes(o.allowEdit) },
+          {
+            create: yes(o.allowCreate),
+            read: yes(o.allowRead),
+            edit: yes(o.allowEdit),
+            delete: yes(o.allowDelete),
+          },
         ]),
       ),
       fields: new Map(

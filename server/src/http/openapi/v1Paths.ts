@@ -34,6 +34,11 @@ export function v1Paths(): Record<string, unknown> {
               properties: {
                 accepted: { type: 'integer' },
                 duplicates: { type: 'integer' },
+                erased: {
+                  type: 'integer',
+                  description:
+                    'Only when > 0: answers refused because their respondent was erased on request (POST /v1/erasures) after giving them',
+                },
                 duplicateAnswers: {
                   type: 'array',
                   description:

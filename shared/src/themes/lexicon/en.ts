@@ -1,7 +1,7 @@
 import type { LanguageLexicon } from '../lexicon.ts';
 
 /** The English lexicon of the sentiment analysis (lower case). */
-export const ENGLISH: LanguageLexicon = {
+export const ENGLISH: Omit<LanguageLexicon, 'absences' | 'repetitions' | 'comparatives'> = {
   stopWords: [
     'the',
     'a',

@@ -1,7 +1,7 @@
 import type { LanguageLexicon } from '../lexicon.ts';
 
 /** The French lexicon of the sentiment analysis (folded: no accents, lower case). */
-export const FRENCH: LanguageLexicon = {
+export const FRENCH: Omit<LanguageLexicon, 'absences' | 'repetitions' | 'comparatives'> = {
   stopWords: [
     'le',
     'la',

@@ -7,6 +7,8 @@ export const ONBOARDING: ThemeDefinition = {
     fr: [
       'onboarding',
       'formation',
+      'formateur',
+      'formatrice',
       'formations',
       'forme',
       'formes',
@@ -29,6 +31,8 @@ export const ONBOARDING: ThemeDefinition = {
       'onboarding',
       'onboard',
       'training',
+      'trainer',
+      'trainers',
       'trained',
       'setup',
       'installation',

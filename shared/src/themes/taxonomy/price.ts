@@ -18,6 +18,7 @@ export const PRICE: ThemeDefinition = {
       'onereux',
       'remise',
       'devis',
+      'frais',
       'abordable',
       'competitif',
       'budget',

@@ -70,6 +70,7 @@ export const STAFF: ThemeDefinition = {
       'patient',
       'personnel',
       'colleagues',
+      'crew',
     ],
   },
   phrases: {

@@ -27,6 +27,7 @@ import {
   formatPoints,
 } from 'c/boucleUi';
 import { trendChartOf, touchpointsChartOf } from './charts';
+import { irritantsOf } from './irritants';
 import BOUCLE_CARD_TITLE from '@salesforce/label/c.Boucle_Card_Title';
 import BOUCLE_LOADING from '@salesforce/label/c.Boucle_Loading';
 import BOUCLE_EMPTY from '@salesforce/label/c.Boucle_Empty';
@@ -402,6 +403,7 @@ export function accountView(data, { now, journey = DEFAULT_TOUCHPOINTS, lang = L
     hasTouchpoints: touchpoints.length > 0,
     verbatims,
     hasVerbatims: verbatims.length > 0,
+    irritants: irritantsOf(answerEdges, { now, themeLabel: (id) => THEME_LABELS[id] ?? id }),
     callbacks,
     hasCallbacks: callbacks.length > 0,
   };

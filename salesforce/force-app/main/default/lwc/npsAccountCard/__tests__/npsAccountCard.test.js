@@ -147,6 +147,15 @@ describe('c-nps-account-card', () => {
     expect(third.querySelector('[data-sentiment]')).toBeNull();
   });
 
+  it("lists the account's top irritants: the themes its unhappy answers name", async () => {
+    const element = mount();
+    graphql.emit(data);
+    await flush();
+    // One detractor in the window, on delays: too few unhappy answers for a margin.
+    const items = [...element.shadowRoot.querySelectorAll('.irritants .irritant')];
+    expect(items.map((li) => li.textContent.trim())).toEqual(['c.Boucle_Irritant_No_Margin']);
+  });
+
   it('lists open callbacks with where they stand against their SLA', async () => {
     const element = mount();
     graphql.emit(data);
@@ -207,6 +216,7 @@ describe('c-nps-account-card', () => {
       'c.Boucle_Trend',
       'c.Boucle_Touchpoints',
       'c.Boucle_Verbatims',
+      'c.Boucle_Irritants',
       'c.Boucle_Callbacks',
     ]);
     expect(
