@@ -227,19 +227,10 @@ export class HubSpotAdapter implements CrmAdapter {
     );
   }
 
-  /** Every owner's e-mail by owner id, listed 500 a page. */
+  /** Every owner's e-mail by owner id (`listOwners`). */
   private async ownerEmails(): Promise<Map<string, string>> {
-    const owners = new Map<string, string>();
-    let after: string | undefined;
-    do {
-      const page = await this.call(() =>
-        this.client.crm.owners.ownersApi.getPage(undefined, after, 500),
-      );
-      for (const owner of page.results)
-        if (owner.email) owners.set(owner.id, owner.email.toLowerCase());
-      after = page.paging?.next?.after;
-    } while (after);
-    return owners;
+    const owners = await this.listOwners();
+    return new Map(owners.flatMap((o) => (o.email ? [[o.id, o.email.toLowerCase()]] : [])));
   }
 
   async resolveQueue(): Promise<string | undefined> {
