@@ -20,6 +20,7 @@ export * from './thresholds/defaults.ts';
 export * from './callbacks/states.ts';
 export * from './callbacks/stateMachine.ts';
 export * from './callbacks/readBack.ts';
+export * from './callbacks/convergence.ts';
 export * from './callbacks/sla.ts';
 export * from './callbacks/loopClosure.ts';
 export * from './dissonance/classify.ts';

@@ -16,7 +16,7 @@ import type {
 } from '@boucle/shared/schemas';
 import type { VerbatimAnalysis } from '@boucle/shared/themes';
 import type { CrmError } from '../errors.ts';
-import type { Crm, JobKind, StoredCallback } from '../store/store.ts';
+import type { CallbackLink, Crm, JobKind, StoredCallback } from '../store/store.ts';
 
 /** Who an answer is about in the CRM: the contact, the account, its owner and the owner's manager. */
 export interface Resolution {
@@ -80,8 +80,14 @@ export interface RatingsReadBack {
   readonly problems: readonly string[];
 }
 
+/**
+ * One callback written to one CRM: the callback (Boucle's, shared by every CRM it is written to),
+ * its side in that CRM (the key it is upserted by, the assignee there), and results keyed by
+ * that side's key.
+ */
 export interface CallbackWrite {
   readonly callback: StoredCallback;
+  readonly link: CallbackLink;
   readonly answerCrmId: string;
   readonly resolution: Resolution;
 }
@@ -218,10 +224,10 @@ export interface CrmAdapter {
    */
   writeRollups(items: readonly RollupWrite[], norm?: NormWrite): Promise<Map<string, RecordResult>>;
   /**
-   * The callbacks' state in the CRM, by Boucle id (missing when not written yet). Only CRMs where
-   * managers log callbacks outside Boucle's API implement it.
+   * The callbacks' state in the CRM, by their sides' keys there (missing when not written yet).
+   * Only CRMs where managers log callbacks outside Boucle's API implement it.
    */
-  readCallbacks?(ids: readonly string[]): Promise<Map<string, CrmCallbackState>>;
+  readCallbacks?(keys: readonly string[]): Promise<Map<string, CrmCallbackState>>;
   /**
    * The callbacks' tasks as they stand in the CRM, read by task id (`crmId`), for CRMs where people
    * complete the task itself (HubSpot): the states by Boucle id (only tasks that say something),

@@ -362,7 +362,8 @@ export function createApp(deps: AppDeps): express.Express {
           throw new ApiError(409, 'invalid_transition', result.reason, [
             { path: 'status', message: result.reason },
           ]);
-        return { ...callback, ...result.callback };
+        // One callback, written to every CRM: each is told it was logged through the API.
+        return { ...callback, ...result.callback, loggedIn: { via: 'api' as const, at: now } };
       },
       { enqueueAt: clock() },
     );

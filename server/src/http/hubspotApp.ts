@@ -16,7 +16,7 @@ import {
 import type { Logger } from 'pino';
 import type { HubSpotAdapter } from '../crm/hubspot/adapter.ts';
 import { ApiError } from '../errors.ts';
-import type { Crm, Store, StoredCallback } from '../store/store.ts';
+import { linkOf, type Crm, type Store, type StoredCallback } from '../store/store.ts';
 import { verifyHubSpotV3 } from '../webhooks/signatures.ts';
 import { accountCard, callbackView } from './summary.ts';
 import { healthView } from '../health/view.ts';
@@ -188,7 +188,7 @@ export function hubspotApp(deps: HubSpotAppDeps): express.Router {
     );
     const callbacks = email
       ? (await deps.store.listCallbacks({ now, limit: 1000 })).filter(
-          (c) => c.respondentEmail === email && c.crm === 'hubspot',
+          (c) => c.respondentEmail === email && linkOf(c, 'hubspot') !== undefined,
         )
       : [];
     res.json({
@@ -214,12 +214,14 @@ export function hubspotApp(deps: HubSpotAppDeps): express.Router {
       );
     const now = new Date(clock()).toISOString();
     const outcome = parsed.data;
+    // Who logged it, from the signed query (`hubspot.fetch` adds the user): the other CRM is told.
+    const by = typeof req.query.userEmail === 'string' ? req.query.userEmail : undefined;
     const seen: { callback?: StoredCallback } = {};
     // Decided and saved on the callback as stored at the moment of the write (compare-and-set).
     const updated = await deps.store.updateCallback(
       String(req.params.id),
       (callback) => {
-        if (callback.crm !== 'hubspot') return undefined;
+        if (!linkOf(callback, 'hubspot')) return undefined;
         seen.callback = callback;
         const already =
           callback.status === outcome.status &&
@@ -232,7 +234,11 @@ export function hubspotApp(deps: HubSpotAppDeps): express.Router {
           throw new ApiError(409, 'invalid_transition', result.reason, [
             { path: 'status', message: result.reason },
           ]);
-        return { ...callback, ...result.callback };
+        return {
+          ...callback,
+          ...result.callback,
+          loggedIn: { via: 'hubspot' as const, ...(by && { by }), at: now },
+        };
       },
       { enqueueAt: clock() },
     );

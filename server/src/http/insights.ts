@@ -74,7 +74,7 @@ function shownLoopClosure(metrics: LoopClosureMetrics & { readonly key?: string 
  * raised it).
  * @param store the store
  * @param query the validated query
- * @param crm the CRM whose callbacks are measured (each CRM keeps its own copy of a callback)
+ * @param crm the CRM whose callbacks are measured (those written to it)
  * @param nowMs the instant the window ends
  * @param touchpoints the journey in force, whose touchpoints group the answers `by=touchpoint`
  */
@@ -90,7 +90,7 @@ export async function insights(
   const window = { from, to: now };
   const answers = await store.answersSince(from);
   const callbacks = (await store.callbacksCreatedSince(from)).filter(
-    (callback) => !crm || callback.crm === crm,
+    (callback) => !crm || callback.links.some((link) => link.crm === crm),
   );
   const respondents: RespondentAnswer[] = answers.flatMap((answer) =>
     answer.respondent?.email

@@ -15,12 +15,23 @@ import { DEFAULT_VERBATIMS, type Verbatims } from '../verbatims/taxonomy.ts';
 
 const DAY_MS = 86_400_000;
 
-/** A callback as the API shows it: with where it stands against its SLA. */
+/**
+ * A callback as the API shows it: with where it stands against its SLA, the CRM that raised it
+ * (`crm`) and its assignee there, and its record and assignee in each CRM it is written to.
+ */
 export function callbackView(callback: StoredCallback, now: string) {
-  const { crm, answerRef: _answerRef, escalateTo: _escalateTo, ...rest } = callback;
+  const { crm, answerRef: _answerRef, links, ...rest } = callback;
+  const assignee = (links.find((link) => link.crm === crm) ?? links[0])?.assignee;
   return {
     ...rest,
     crm,
+    ...(assignee && { assignee }),
+    crms: links.map((link) => ({
+      crm: link.crm,
+      ...(link.crmId && { crmId: link.crmId }),
+      ...(link.assignee && { assignee: link.assignee }),
+      ...(link.dueAt && { dueAt: link.dueAt }),
+    })),
     slaStatus: slaStatus(callback, now),
     hoursLeft: Math.round(hoursLeft(callback, now) * 10) / 10,
   };

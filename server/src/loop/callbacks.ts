@@ -1,16 +1,27 @@
 import type { Alert } from '@boucle/shared';
 import type { Answer } from '@boucle/shared/schemas';
 import type { CallbackWrite, CrmAdapter, Resolution } from '../crm/adapter.ts';
-import { accountKeysOf, type Crm, type Job, type StoredCallback } from '../store/store.ts';
+import {
+  accountKeysOf,
+  linkOf,
+  withLink,
+  type CallbackLink,
+  type Job,
+  type StoredCallback,
+} from '../store/store.ts';
 import type { LoopContext } from './context.ts';
 import { callbackOwners } from './owners.ts';
 
-const callbackId = (crm: Crm, answerRef: string, kind: string) => `${crm}:${answerRef}:${kind}`;
+/** Boucle's id of a callback: one per answer and kind, whatever the number of CRMs. */
+export const callbackId = (answerRef: string, kind: string) => `${answerRef}:${kind}`;
 
 /**
  * Raises the callbacks of an answer's alerts in one CRM, assigned as each rule says (the account
- * owner, the owner's manager, or a queue), each with its sync job. Its id is keyed by the answer
- * and the kind, so an answer synced twice raises each callback once. Returns the ids created.
+ * owner, the owner's manager, or a queue), each side with its sync job. There is one callback per
+ * answer and kind (its id is keyed by both), so an answer synced twice raises each callback once,
+ * and the second CRM whose rules raise it adds its side to the callback the first raised: the
+ * same callback, written as work in each CRM for that CRM's assignee. Returns the ids created or
+ * given a side.
  */
 export async function raiseCallbacks(
   context: LoopContext,
@@ -24,8 +35,9 @@ export async function raiseCallbacks(
   const owners = await callbackOwners(context, adapter, answer, alerts, resolution);
   for (const [index, alert] of alerts.entries()) {
     const { assignee, escalateTo } = owners[index] ?? {};
+    const id = callbackId(ref, alert.kind);
     const callback: StoredCallback = {
-      id: callbackId(adapter.crm, ref, alert.kind),
+      id,
       crm: adapter.crm,
       answerRef: ref,
       answerId: answer.id,
@@ -35,14 +47,21 @@ export async function raiseCallbacks(
       createdAt: new Date(context.clock()).toISOString(),
       dueAt: alert.dueAt,
       ...(alert.escalateAt && { escalateAt: alert.escalateAt }),
-      ...(assignee && { assignee }),
-      ...(escalateTo && { escalateTo }),
       ...(accountKeysOf(answer)[0] && { accountKey: accountKeysOf(answer)[0] }),
       ...(answer.respondent?.email && { respondentEmail: answer.respondent.email.toLowerCase() }),
-      ...(resolution.accountId && { crmAccountId: resolution.accountId }),
-      ...(resolution.contactId && { crmContactId: resolution.contactId }),
       reason: alert.reason,
       assignTo: alert.assignTo,
+      links: [
+        {
+          crm: adapter.crm,
+          key: id,
+          dueAt: alert.dueAt,
+          ...(assignee && { assignee }),
+          ...(escalateTo && { escalateTo }),
+          ...(resolution.accountId && { crmAccountId: resolution.accountId }),
+          ...(resolution.contactId && { crmContactId: resolution.contactId }),
+        },
+      ],
     };
     callbacks.push(callback);
   }
@@ -51,9 +70,11 @@ export async function raiseCallbacks(
 }
 
 /**
- * Writes callbacks to their CRM as tasks or Callback__c records, once their answer is written
- * there (they link to it); a callback whose answer was dead-lettered is dead-lettered with it.
- * Written callbacks queue their account's rollup (its open callbacks count).
+ * Writes callbacks to one CRM as tasks or Callback__c records, each under its side's key and for
+ * that CRM's assignee, once their answer is written there (they link to it); a callback whose
+ * answer was dead-lettered there is dead-lettered with it. A callback settled elsewhere (another
+ * CRM, the API) is written with a note saying where and by whom. Written callbacks queue their
+ * account's rollup (its open callbacks count).
  */
 export async function syncCallbacks(
   context: LoopContext,
@@ -67,10 +88,11 @@ export async function syncCallbacks(
     'answer',
     [...callbacks.values()].map((c) => c.answerRef),
   );
-  const writes: (CallbackWrite & { job: Job })[] = [];
+  const writes: (CallbackWrite & { job: Job; link: CallbackLink })[] = [];
   for (const job of jobs) {
     const callback = callbacks.get(job.ref);
-    if (!callback) {
+    const link = callback && linkOf(callback, adapter.crm);
+    if (!callback || !link) {
       await store.complete([job.id], clock());
       continue;
     }
@@ -91,10 +113,11 @@ export async function syncCallbacks(
     writes.push({
       job,
       callback,
+      link,
       answerCrmId: answerState.crmId,
       resolution: {
-        ...(callback.crmAccountId && { accountId: callback.crmAccountId }),
-        ...(callback.crmContactId && { contactId: callback.crmContactId }),
+        ...(link.crmAccountId && { accountId: link.crmAccountId }),
+        ...(link.crmContactId && { contactId: link.crmContactId }),
       },
     });
   }
@@ -105,17 +128,19 @@ export async function syncCallbacks(
     adapter.crm,
     writes.map((w) => w.job),
     results,
-    (job) => job.ref,
+    (job) => writes.find((w) => w.job.id === job.id)?.link.key ?? job.ref,
     async (job, crmId) => {
       const write = writes.find((w) => w.job.id === job.id);
       if (!write) return;
-      // Only the CRM id: a manager's update that landed during the write is kept (and queued).
+      // Only this side's CRM id: a manager's update that landed during the write is kept (and queued).
       await store.updateCallback(write.callback.id, (current) =>
-        current.crmId === crmId ? undefined : { ...current, crmId },
+        linkOf(current, adapter.crm)?.crmId === crmId
+          ? undefined
+          : withLink(current, adapter.crm, (link) => ({ ...link, crmId })),
       );
-      if (write.callback.crmAccountId)
+      if (write.link.crmAccountId)
         rollups.add(
-          `${write.callback.crmAccountId}|${write.callback.accountKey ?? write.callback.crmAccountId}`,
+          `${write.link.crmAccountId}|${write.callback.accountKey ?? write.link.crmAccountId}`,
         );
     },
   );

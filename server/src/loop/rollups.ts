@@ -36,7 +36,8 @@ export async function syncRollups(
   const keysOf = (job: Job) => [...new Set(parse(job.ref).map((k) => k.toLowerCase()))];
   const allKeys = jobs.flatMap(keysOf);
   const answersByKey = await store.answersForAccounts(allKeys, since);
-  const openByKey = await store.openCallbackCounts(adapter.crm, allKeys);
+  // One callback per answer and kind, whatever the number of CRMs: both cards count the same.
+  const openByKey = await store.openCallbackCounts(allKeys);
   const writes: (RollupWrite & { job: Job })[] = [];
   const accounts: RolledUpAccount[] = [];
   for (const job of jobs) {
@@ -115,11 +116,13 @@ export async function queueCallbackRollups(
   runAt: number,
 ): Promise<void> {
   const refs = new Map<Crm, Set<string>>();
-  for (const callback of callbacks) {
-    if (!callback.crmAccountId) continue;
-    const ref = `${callback.crmAccountId}|${callback.accountKey ?? callback.crmAccountId}`;
-    refs.set(callback.crm, (refs.get(callback.crm) ?? new Set()).add(ref));
-  }
+  // Every CRM the callback is written to counts it among the account's open callbacks.
+  for (const callback of callbacks)
+    for (const link of callback.links) {
+      if (!link.crmAccountId) continue;
+      const ref = `${link.crmAccountId}|${callback.accountKey ?? link.crmAccountId}`;
+      refs.set(link.crm, (refs.get(link.crm) ?? new Set()).add(ref));
+    }
   for (const [crm, set] of refs) await store.enqueue(crm, 'rollup', [...set], runAt);
 }
 

@@ -40,7 +40,7 @@ export async function settleDemoCallbacks(
   // account card always has one to show).
   const latest = new Map<string, StoredCallback>();
   for (const callback of callbacks) {
-    const key = `${callback.crm}:${callback.crmAccountId ?? callback.id}`;
+    const key = callback.accountKey ?? callback.links[0]?.crmAccountId ?? callback.id;
     const known = latest.get(key);
     if (!known || callback.createdAt > known.createdAt) latest.set(key, callback);
   }
@@ -53,11 +53,15 @@ export async function settleDemoCallbacks(
     const late = 2 + (index % 7);
     await store.updateCallback(
       callback.id,
-      (stored) => ({
-        ...stored,
-        createdAt: new Date(Date.now() - (stored.slaHours + late) * hour).toISOString(),
-        dueAt: new Date(Date.now() - late * hour).toISOString(),
-      }),
+      (stored) => {
+        const dueAt = new Date(Date.now() - late * hour).toISOString();
+        return {
+          ...stored,
+          createdAt: new Date(Date.now() - (stored.slaHours + late) * hour).toISOString(),
+          dueAt,
+          links: stored.links.map((link) => ({ ...link, dueAt })),
+        };
+      },
       { enqueueAt: Date.now() },
     );
     moved++;

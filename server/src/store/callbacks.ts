@@ -1,9 +1,10 @@
 import type { Answer, Rating } from '@boucle/shared/schemas';
 import type { Kysely, Transaction } from 'kysely';
 import type { Dialect } from './dialect.ts';
-import { CHUNK, enqueueJobs } from './jobs.ts';
+import { CHUNK, chunks, enqueueJobs } from './jobs.ts';
 import type { Schema } from './schema.ts';
-import type { CallbackFilter, Crm, StoredCallback } from './store.ts';
+import { composeCallback, linkOfRow, linkRow, sidesOf } from './callbackLinks.ts';
+import type { CallbackFilter, CallbackLink, Crm, StoredCallback } from './store.ts';
 
 /** An optional instant as the callbacks' time columns keep it: UTC ISO text, or NULL. */
 /** Expired signatures are deleted at most this often (per scope and process). */
@@ -12,16 +13,19 @@ const SIGNATURE_PRUNE_EVERY_MS = 60_000;
 const utc = (instant: string | undefined) => (instant ? new Date(instant).toISOString() : null);
 
 /** A callback's columns besides its id (the body is the callback as the contract has it). */
-const columnsOf = (callback: StoredCallback) => ({
-  status: callback.status,
-  due_at: callback.dueAt,
-  account_key: callback.accountKey ?? null,
-  respondent_email: callback.respondentEmail?.toLowerCase() ?? null,
-  body: JSON.stringify(callback),
-  created_at: utc(callback.createdAt),
-  first_contact_at: utc(callback.firstContactAt),
-  closed_at: utc(callback.closedAt),
-});
+const columnsOf = (callback: StoredCallback) => {
+  const { links: _links, ...body } = callback;
+  return {
+    status: callback.status,
+    due_at: callback.dueAt,
+    account_key: callback.accountKey ?? null,
+    respondent_email: callback.respondentEmail?.toLowerCase() ?? null,
+    body: JSON.stringify(body),
+    created_at: utc(callback.createdAt),
+    first_contact_at: utc(callback.firstContactAt),
+    closed_at: utc(callback.closedAt),
+  };
+};
 
 const bodies = <T>(rows: readonly { body: string }[]) => rows.map((r) => JSON.parse(r.body) as T);
 
@@ -48,8 +52,14 @@ export class CallbackRecords {
   async createCallbacks(callbacks: readonly StoredCallback[], now: number) {
     if (callbacks.length === 0) return [];
     return this.transaction(async (trx) => {
-      const created: string[] = [];
-      for (const callback of callbacks) {
+      const touched = new Set<string>();
+      const jobs: { crm: Crm; kind: 'callback'; ref: string; runAt: number }[] = [];
+      // In one order everywhere: two replicas raising the same callbacks for their CRMs wait on
+      // each other's rows in turn, never in a cycle (a deadlock).
+      const ordered = [...callbacks].sort((a, b) =>
+        `${a.answerRef}\u0000${a.kind}` < `${b.answerRef}\u0000${b.kind}` ? -1 : 1,
+      );
+      for (const callback of ordered) {
         const row = await trx
           .insertInto('callbacks')
           .values({
@@ -62,17 +72,94 @@ export class CallbackRecords {
           .onConflict((oc) => oc.doNothing())
           .returning('id')
           .executeTakeFirst();
-        if (row) created.push(callback.id);
+        // One callback per answer and kind: another CRM raised it already, this one adds its side.
+        const id =
+          row?.id ??
+          (
+            await trx
+              .selectFrom('callbacks')
+              .select('id')
+              .where('answer_ref', '=', callback.answerRef)
+              .where('kind', '=', callback.kind)
+              .executeTakeFirst()
+          )?.id;
+        if (!id) continue;
+        if (!row) await this.tightenSla(trx, id, callback);
+        for (const link of sidesOf(callback)) {
+          const added = await trx
+            .insertInto('callback_links')
+            .values(linkRow(id, link.key === callback.id ? { ...link, key: id } : link))
+            .onConflict((oc) => oc.doNothing())
+            .returning('crm')
+            .executeTakeFirst();
+          if (!added) continue;
+          touched.add(id);
+          jobs.push({ crm: link.crm, kind: 'callback', ref: id, runAt: now });
+        }
       }
-      await enqueueJobs(
-        trx,
-        this.d,
-        callbacks
-          .filter((c) => created.includes(c.id))
-          .map((c) => ({ crm: c.crm, kind: 'callback' as const, ref: c.id, runAt: now })),
-      );
-      return created;
+      await enqueueJobs(trx, this.d, jobs);
+      return [...touched];
     });
+  }
+
+  /**
+   * One callback for every CRM that raises it: the tighter SLA of theirs stands (a customer does
+   * not wait longer because another CRM's rules are slower), while the callback is still open.
+   */
+  private async tightenSla(trx: Transaction<Schema>, id: string, raised: StoredCallback) {
+    const row = await this.d
+      .lockRows(trx.selectFrom('callbacks').select('body').where('id', '=', id))
+      .executeTakeFirst();
+    if (!row) return;
+    const current = JSON.parse(row.body) as StoredCallback;
+    if (current.status !== 'open' || Date.parse(raised.dueAt) >= Date.parse(current.dueAt)) return;
+    const { escalateAt: _escalateAt, ...rest } = current;
+    const next = {
+      ...rest,
+      dueAt: raised.dueAt,
+      slaHours: raised.slaHours,
+      ...(raised.escalateAt && { escalateAt: raised.escalateAt }),
+      links: [],
+    };
+    await trx.updateTable('callbacks').set(columnsOf(next)).where('id', '=', id).execute();
+  }
+
+  /** The sides of these callbacks, by callback id. */
+  private async linksOf(db: Kysely<Schema>, ids: readonly string[]) {
+    const links = new Map<string, CallbackLink[]>();
+    for (const part of chunks([...new Set(ids)])) {
+      const rows = await db
+        .selectFrom('callback_links')
+        .selectAll()
+        .where('callback_id', 'in', part)
+        .execute();
+      for (const row of rows) {
+        const list = links.get(row.callback_id) ?? [];
+        list.push(linkOfRow(row));
+        links.set(row.callback_id, list);
+      }
+    }
+    return links;
+  }
+
+  /** Rows of callbacks with their sides. */
+  private async withLinks(db: Kysely<Schema>, rows: readonly { id: string; body: string }[]) {
+    const links = await this.linksOf(
+      db,
+      rows.map((row) => row.id),
+    );
+    return rows.map((row) => composeCallback(row.body, links.get(row.id) ?? []));
+  }
+
+  /** The id of the callback a former per-CRM id (a side's key) now belongs to. */
+  private async idOfKey(db: Kysely<Schema>, key: string) {
+    return (
+      await db
+        .selectFrom('callback_links')
+        .select('callback_id')
+        .where('crm_key', '=', key)
+        .executeTakeFirst()
+    )?.callback_id;
   }
 
   async getCallback(id: string) {
@@ -82,34 +169,74 @@ export class CallbackRecords {
   async getCallbacks(ids: readonly string[]) {
     const result = new Map<string, StoredCallback>();
     if (ids.length === 0) return result;
-    const rows = await this.kdb
-      .selectFrom('callbacks')
-      .select(['id', 'body'])
-      .where('id', 'in', [...new Set(ids)])
-      .execute();
-    for (const row of rows) result.set(row.id, JSON.parse(row.body) as StoredCallback);
+    const wanted = [...new Set(ids)];
+    const rows: { id: string; body: string }[] = [];
+    for (const part of chunks(wanted))
+      rows.push(
+        ...(await this.kdb
+          .selectFrom('callbacks')
+          .select(['id', 'body'])
+          .where('id', 'in', part)
+          .execute()),
+      );
+    for (const callback of await this.withLinks(this.kdb, rows)) result.set(callback.id, callback);
+    // Ids a callback had in one CRM before the twins merged still find it (API clients keep them).
+    const former = wanted.filter((id) => !result.has(id));
+    for (const id of former) {
+      const current = await this.idOfKey(this.kdb, id);
+      const callback = current ? (await this.getCallbacks([current])).get(current) : undefined;
+      if (callback) result.set(id, callback);
+    }
     return result;
   }
 
   async updateCallback(
     id: string,
     change: (current: StoredCallback) => StoredCallback | undefined,
-    options: { enqueueAt?: number } = {},
+    options: { enqueueAt?: number; except?: readonly Crm[] } = {},
   ) {
     // The row stays locked from the read to the write (SQLite: its one writer; PostgreSQL: a row
     // lock), so that writers changing it wait their turn.
     return this.transaction(async (trx) => {
-      const row = await this.d
-        .lockRows(trx.selectFrom('callbacks').select('body').where('id', '=', id))
-        .executeTakeFirst();
+      const locked = (key: string) =>
+        this.d
+          .lockRows(trx.selectFrom('callbacks').select(['id', 'body']).where('id', '=', key))
+          .executeTakeFirst();
+      let row = await locked(id);
+      if (!row) {
+        const current = await this.idOfKey(trx, id);
+        if (current) row = await locked(current);
+      }
       if (!row) return undefined;
-      const next = change(JSON.parse(row.body) as StoredCallback);
+      const [current] = await this.withLinks(trx, [row]);
+      const next = current && change(current);
       if (!next) return undefined;
-      await trx.updateTable('callbacks').set(columnsOf(next)).where('id', '=', id).execute();
-      if (options.enqueueAt !== undefined)
-        await enqueueJobs(trx, this.d, [
-          { crm: next.crm, kind: 'callback', ref: id, runAt: options.enqueueAt },
-        ]);
+      await trx.updateTable('callbacks').set(columnsOf(next)).where('id', '=', row.id).execute();
+      for (const link of next.links)
+        await trx
+          .insertInto('callback_links')
+          .values(linkRow(row.id, link))
+          .onConflict((oc) =>
+            oc.columns(['callback_id', 'crm']).doUpdateSet((eb) => ({
+              crm_key: eb.ref('excluded.crm_key'),
+              crm_id: eb.ref('excluded.crm_id'),
+              assignee: eb.ref('excluded.assignee'),
+              escalate_to: eb.ref('excluded.escalate_to'),
+              crm_account_id: eb.ref('excluded.crm_account_id'),
+              crm_contact_id: eb.ref('excluded.crm_contact_id'),
+              due_at: eb.ref('excluded.due_at'),
+            })),
+          )
+          .execute();
+      const { enqueueAt, except = [] } = options;
+      if (enqueueAt !== undefined)
+        await enqueueJobs(
+          trx,
+          this.d,
+          next.links
+            .filter((link) => !except.includes(link.crm))
+            .map((link) => ({ crm: link.crm, kind: 'callback', ref: row.id, runAt: enqueueAt })),
+        );
       return next;
     });
   }
@@ -120,11 +247,11 @@ export class CallbackRecords {
       .columns(['crm', 'kind', 'ref', 'state', 'run_at', 'created_at', 'updated_at'])
       .expression((eb) =>
         eb
-          .selectFrom('callbacks as c')
+          .selectFrom('callback_links as c')
           .select([
             'c.crm',
             eb.val('callback').as('kind'),
-            'c.id',
+            'c.callback_id',
             eb.val('ready').as('state'),
             eb.val(now).as('run_at'),
             eb.val(now).as('created_at'),
@@ -137,7 +264,7 @@ export class CallbackRecords {
                   .select('s.ref')
                   .whereRef('s.crm', '=', 'c.crm')
                   .where('s.kind', '=', 'callback')
-                  .whereRef('s.ref', '=', 'c.id')
+                  .whereRef('s.ref', '=', 'c.callback_id')
                   .where('s.state', 'in', ['synced', 'dead']),
               ),
             ),
@@ -149,7 +276,7 @@ export class CallbackRecords {
                   .select('j.id')
                   .whereRef('j.crm', '=', 'c.crm')
                   .where('j.kind', '=', 'callback')
-                  .whereRef('j.ref', '=', 'c.id')
+                  .whereRef('j.ref', '=', 'c.callback_id')
                   .where('j.state', 'in', ['ready', 'running', 'dead']),
               ),
             ),
@@ -161,7 +288,7 @@ export class CallbackRecords {
   }
 
   async listCallbacks(filter: CallbackFilter) {
-    let query = this.kdb.selectFrom('callbacks').select('body');
+    let query = this.kdb.selectFrom('callbacks').select(['id', 'body']);
     if (filter.status && filter.status !== 'open' && filter.status !== 'overdue')
       query = query.where('status', '=', filter.status);
     else query = query.where('status', 'not in', ['resolved', 'closed_no_contact']);
@@ -177,18 +304,18 @@ export class CallbackRecords {
       .orderBy('due_at')
       .limit(filter.limit ?? 500)
       .execute();
-    return bodies<StoredCallback>(rows);
+    return this.withLinks(this.kdb, rows);
   }
 
   async callbacksCreatedSince(sinceIso: string) {
     const rows = await this.kdb
       .selectFrom('callbacks')
-      .select('body')
+      .select(['id', 'body'])
       .where('created_at', '>=', new Date(sinceIso).toISOString())
       .orderBy('created_at')
       .orderBy('id')
       .execute();
-    return bodies<StoredCallback>(rows);
+    return this.withLinks(this.kdb, rows);
   }
 
   async linkContact(crm: Crm, contactId: string, email: string) {

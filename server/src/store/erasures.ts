@@ -71,12 +71,12 @@ export interface ErasureRequestInput {
 export function redactCallback(callback: StoredCallback): StoredCallback {
   const {
     respondentEmail: _email,
-    crmContactId: _contact,
+    crmContactId: _contact, // a body of before one side per CRM held it
     notes: _notes,
     outcome: _outcome,
     followUpAction: _action,
     ...rest
-  } = callback;
+  } = callback as StoredCallback & { crmContactId?: string };
   return rest;
 }
 
@@ -258,11 +258,31 @@ export async function requestErasure(
       })
       .where('id', '=', c.id)
       .execute();
+  // Each CRM side's contact (one callback, a side per CRM) goes with the person; bodies of before
+  // held it as crmContactId, which composeCallback leaves out. Each side's record is erased in
+  // its CRM, under the key it was written with.
+  const ids = [...callbacks.values()].map((c) => c.id);
+  const sides: { crm: string; crm_key: string }[] = [];
+  for (let at = 0; at < ids.length; at += 500) {
+    const part = ids.slice(at, at + 500);
+    sides.push(
+      ...(await trx
+        .selectFrom('callback_links')
+        .select(['crm', 'crm_key'])
+        .where('callback_id', 'in', part)
+        .execute()),
+    );
+    await trx
+      .updateTable('callback_links')
+      .set({ crm_contact_id: null })
+      .where('callback_id', 'in', part)
+      .execute();
+  }
 
   const records = [
     ...answerRefs.map((ref) => ({ kind: 'answer', ref })),
     ...ratings.map((r) => ({ kind: 'rating', ref: `${r.source}:${r.id}` })),
-    ...[...callbacks.values()].map((c) => ({ kind: `callback:${c.crm}`, ref: c.id })),
+    ...sides.map((side) => ({ kind: `callback:${side.crm}`, ref: side.crm_key })),
     ...contacts.map((c) => ({ kind: `contact:${c.crm}`, ref: c.contact_id })),
     ...[...rollups].map((r) => {
       const [crm, ref] = r.split('\u0000') as [string, string];

@@ -171,8 +171,8 @@ export class KyselyStore extends CallbackRecords implements Store {
     return answersForAccounts(this.kdb, keys, sinceIso);
   }
 
-  async openCallbackCounts(crm: Crm, accountKeys: readonly string[]) {
-    return openCallbackCounts(this.kdb, crm, accountKeys);
+  async openCallbackCounts(accountKeys: readonly string[]) {
+    return openCallbackCounts(this.kdb, accountKeys);
   }
 
   async recordRollups(crm: Crm, accounts: readonly RolledUpAccount[], now: number) {

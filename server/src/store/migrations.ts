@@ -127,6 +127,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      request_id TEXT, decided_at INTEGER NOT NULL);
    CREATE INDEX answer_pressure_verdict ON answer_pressure (verdict, decided_at);
    CREATE INDEX answer_accounts_answered ON answer_accounts (account_key, answered_at);`,
+  // One callback per answer and kind, whatever the number of CRMs: see ONE_CALLBACK_PER_ANSWER.
+  oneCallbackPerAnswer('sqlite'),
 ];
 
 /**
@@ -224,10 +226,63 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      request_id TEXT, decided_at BIGINT NOT NULL);
    CREATE INDEX answer_pressure_verdict ON answer_pressure (verdict, decided_at);
    CREATE INDEX answer_accounts_answered ON answer_accounts (account_key, answered_at);`,
+  // One callback per answer and kind, whatever the number of CRMs: see ONE_CALLBACK_PER_ANSWER.
+  oneCallbackPerAnswer('postgres'),
 ];
 
 /** An instant of the callback's JSON body, as UTC ISO text like Date#toISOString (or NULL). */
 function utcOf(field: string): string {
   return `to_char((substring(body from '"${field}":"([^"]+)"')::timestamptz) AT TIME ZONE 'UTC',
     'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/**
+ * ONE_CALLBACK_PER_ANSWER: each CRM's side of a callback (the work written there for that CRM's
+ * assignee, upserted by its key) moves to `callback_links`, and the twin callbacks an answer
+ * raised (one per CRM before: `salesforce:…` and `hubspot:…`) merge into one by the convergence
+ * rule (`convergingEdit` in shared/src/callbacks/convergence.ts): the furthest along closing the
+ * loop wins (open, escalated, attempted, reached, closed), on a tie the later (closed, else first
+ * contacted, else raised), then the first id. The winner keeps its id and gathers every side,
+ * each under the key its CRM record already has, so no record is written twice; the jobs and
+ * sync states of the others follow it, and each CRM whose side lost is queued a write, so that
+ * both CRMs converge on the winner. Duplicates can no longer be raised (a unique index).
+ * Written once per dialect: `json_extract` in SQLite; in PostgreSQL the body is read as text
+ * (`body::jsonb` refuses the \u0000 a manager's notes may hold).
+ */
+function oneCallbackPerAnswer(dialect: 'sqlite' | 'postgres'): string {
+  const field = (name: string) =>
+    dialect === 'sqlite'
+      ? `json_extract(c.body, '$.${name}')`
+      : `substring(c.body from '"${name}":"([^"]+)"')`;
+  const nowMs =
+    dialect === 'sqlite'
+      ? `CAST(strftime('%s', 'now') AS INTEGER) * 1000`
+      : `(extract(epoch from now()) * 1000)::bigint`;
+  const progress = `CASE w.status WHEN 'open' THEN 0 WHEN 'escalated' THEN 1 WHEN 'attempted' THEN 2
+       WHEN 'reached' THEN 3 ELSE 4 END`;
+  return `CREATE TABLE callback_links (callback_id TEXT NOT NULL, crm TEXT NOT NULL, crm_key TEXT NOT NULL,
+     crm_id TEXT, assignee TEXT, escalate_to TEXT, crm_account_id TEXT, crm_contact_id TEXT, due_at TEXT,
+     PRIMARY KEY (callback_id, crm));
+   CREATE INDEX callback_links_key ON callback_links (crm_key);
+   CREATE TEMP TABLE callback_merge AS
+     SELECT c.id, c.crm, (SELECT w.id FROM callbacks w WHERE w.answer_ref = c.answer_ref AND w.kind = c.kind
+       ORDER BY ${progress} DESC, COALESCE(w.closed_at, w.first_contact_at, w.created_at, '') DESC, w.id
+       LIMIT 1) AS winner
+     FROM callbacks c;
+   INSERT INTO callback_links
+     (callback_id, crm, crm_key, crm_id, assignee, escalate_to, crm_account_id, crm_contact_id, due_at)
+     SELECT m.winner, c.crm, c.id, ${field('crmId')}, ${field('assignee')}, ${field('escalateTo')},
+       ${field('crmAccountId')}, ${field('crmContactId')}, c.due_at
+     FROM callbacks c JOIN callback_merge m ON m.id = c.id;
+   UPDATE jobs SET ref = (SELECT m.winner FROM callback_merge m WHERE m.id = jobs.ref)
+     WHERE kind = 'callback' AND ref IN (SELECT id FROM callback_merge WHERE id <> winner);
+   UPDATE sync_state SET ref = (SELECT m.winner FROM callback_merge m WHERE m.id = sync_state.ref)
+     WHERE kind = 'callback' AND ref IN (SELECT id FROM callback_merge WHERE id <> winner);
+   INSERT INTO jobs (crm, kind, ref, state, run_at, created_at, updated_at)
+     SELECT m.crm, 'callback', m.winner, 'ready', ${nowMs}, ${nowMs}, ${nowMs}
+     FROM callback_merge m WHERE m.id <> m.winner
+     ON CONFLICT DO NOTHING;
+   DELETE FROM callbacks WHERE id IN (SELECT id FROM callback_merge WHERE id <> winner);
+   DROP TABLE callback_merge;
+   CREATE UNIQUE INDEX callbacks_answer_kind ON callbacks (answer_ref, kind);`;
 }

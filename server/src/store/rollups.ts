@@ -13,10 +13,9 @@ type Db = Kysely<Schema>;
 /** The callback states that close the loop: the others count as open. */
 const CLOSED = ['resolved', 'closed_no_contact'];
 
-/** Open callbacks of one CRM per account key (lower case), counted by the database. */
+/** Open callbacks per account key (lower case), counted by the database: one per answer and kind, whichever CRMs it is written to. */
 export async function openCallbackCounts(
   db: Db,
-  crm: Crm,
   accountKeys: readonly string[],
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
@@ -28,7 +27,6 @@ export async function openCallbackCounts(
         eb.fn<string>('lower', ['account_key']).as('key'),
         eb.fn.countAll<number>().as('open'),
       ])
-      .where('crm', '=', crm)
       .where('status', 'not in', CLOSED)
       .where((eb) => eb(eb.fn('lower', ['account_key']), 'in', part))
       .groupBy((eb) => eb.fn('lower', ['account_key']))

@@ -50,6 +50,18 @@ export interface Schema {
     first_contact_at: string | null;
     closed_at: string | null;
   };
+  /** Each CRM's side of a callback: the record written there, for that CRM's assignee. */
+  callback_links: {
+    callback_id: string;
+    crm: string;
+    crm_key: string;
+    crm_id: string | null;
+    assignee: string | null;
+    escalate_to: string | null;
+    crm_account_id: string | null;
+    crm_contact_id: string | null;
+    due_at: string | null;
+  };
   jobs: {
     id: Generated<number>;
     crm: string;

@@ -39,20 +39,74 @@ export interface DeadJob extends Job {
 /** Where a record stands in a CRM. */
 export type SyncState = 'pending' | 'synced' | 'unmatched' | 'dead';
 
-/** A callback as Boucle keeps it: the contract's callback plus the CRM it lives in. */
+/**
+ * One CRM's side of a callback: the work written there (a `Callback__c`, a HubSpot task) for that
+ * CRM's assignee. A callback has one side per connected CRM whose rules raised it.
+ */
+export interface CallbackLink {
+  readonly crm: Crm;
+  /**
+   * The key the CRM record is upserted by (`External_Id__c`, `boucle_external_id`): the
+   * callback's id; for callbacks raised before one callback per answer and kind, the id the
+   * callback had in that CRM (`crm:source:id:kind`), so that its record is never written twice.
+   */
+  readonly key: string;
+  /** The CRM record id once written. */
+  readonly crmId?: string;
+  /** Who has the work in that CRM (a Salesforce user or queue id, a HubSpot owner id). */
+  readonly assignee?: string;
+  /** Who takes over when it escalates: the owner's manager in that CRM. */
+  readonly escalateTo?: string;
+  /** The CRM records the callback is about, resolved when it was raised there. */
+  readonly crmAccountId?: string;
+  readonly crmContactId?: string;
+  /**
+   * When that CRM's rules and business hours have it due; the callback's own due time is the
+   * tighter of its sides' (a customer does not wait longer for one CRM's slower rules).
+   */
+  readonly dueAt?: string;
+}
+
+/** Where an outcome that settled a callback was logged, and by whom: the others are told. */
+export interface CallbackLogged {
+  /** A CRM (read back, or its card), or `api` (`PATCH /v1/callbacks/{id}`). */
+  readonly via: Crm | 'api';
+  readonly by?: string;
+  readonly at: string;
+}
+
+/**
+ * A callback as Boucle keeps it: one per answer and kind, whatever the number of CRMs (its id is
+ * Boucle's), with one side per CRM it is written to (`links`).
+ */
 export interface StoredCallback extends Callback {
+  /** The CRM whose rules raised it first (the API's `crm`). */
   readonly crm: Crm;
   /** The answer's `source:id`. */
   readonly answerRef: string;
-  /** The CRM record id once written. */
-  readonly crmId?: string;
   readonly reason?: string;
   readonly assignTo?: string;
-  /** The CRM records the callback is about, resolved when it was raised. */
-  readonly crmAccountId?: string;
-  readonly crmContactId?: string;
-  /** Who takes over when it escalates: the owner's manager. */
-  readonly escalateTo?: string;
+  /** Its side in each CRM (the store keeps them beside the callback, `callback_links`). */
+  readonly links: readonly CallbackLink[];
+  /** Where and by whom the last outcome was logged, when not in Boucle's own sweep. */
+  readonly loggedIn?: CallbackLogged;
+}
+
+/** A callback's side in one CRM, if it is written there. */
+export const linkOf = (callback: StoredCallback, crm: Crm): CallbackLink | undefined =>
+  callback.links.find((link) => link.crm === crm);
+
+/** A callback with one CRM's side changed (or added). */
+export function withLink(
+  callback: StoredCallback,
+  crm: Crm,
+  change: (link: CallbackLink) => CallbackLink,
+): StoredCallback {
+  const current = linkOf(callback, crm) ?? { crm, key: callback.id };
+  return {
+    ...callback,
+    links: [...callback.links.filter((link) => link.crm !== crm), change(current)],
+  };
 }
 
 /** An account a CRM has a rollup of: its rollup job's ref, its latest answer and NPS answer. */
@@ -168,7 +222,7 @@ export interface Store {
    * lower case, counted by the database in one query per few hundred keys; a key without any is
    * missing from the map.
    */
-  openCallbackCounts(crm: Crm, accountKeys: readonly string[]): Promise<Map<string, number>>;
+  openCallbackCounts(accountKeys: readonly string[]): Promise<Map<string, number>>;
   /** Remembers the accounts a CRM has a rollup of, with their latest answers (for the refresh). */
   recordRollups(crm: Crm, accounts: readonly RolledUpAccount[], now: number): Promise<void>;
   /**
@@ -212,11 +266,15 @@ export interface Store {
   ): Promise<Map<string, { state: SyncState; crmId?: string }>>;
 
   /**
-   * Inserts callbacks and queues each new one's sync in its CRM, in one transaction, so that a
-   * crash never leaves a callback without its job. A callback of the same kind already raised for
-   * the answer is skipped. Returns the ids created.
+   * Inserts callbacks and queues each new side's sync in its CRM, in one transaction, so that a
+   * crash never leaves a callback without its job. There is one callback per answer and kind: a
+   * callback of the same answer and kind already raised (by another CRM) gets the new sides
+   * (`links`) instead (and, while it is open, the tighter due time of the two), and a side already
+   * there is left as it is. Returns the ids of the callbacks
+   * created or given a side.
    */
   createCallbacks(callbacks: readonly StoredCallback[], now: number): Promise<string[]>;
+  /** A callback by its id, or by the id it had in one CRM before callbacks were merged. */
   getCallback(id: string): Promise<StoredCallback | undefined>;
   getCallbacks(ids: readonly string[]): Promise<Map<string, StoredCallback>>;
   /**
@@ -224,12 +282,13 @@ export interface Store {
    * (under a row lock on PostgreSQL) and returns its new state, or undefined to leave it as it is.
    * A caller that decided on an older read compares it with `current` inside `change`: that is the
    * compare-and-set that keeps a manager's update from being overwritten. With `enqueueAt`, the
-   * callback's sync is queued in the same transaction. Returns the callback saved, if any.
+   * callback's sync is queued in the same transaction, in every CRM it has a side in but those of
+   * `except`. Returns the callback saved, if any.
    */
   updateCallback(
     id: string,
     change: (current: StoredCallback) => StoredCallback | undefined,
-    options?: { enqueueAt?: number },
+    options?: { enqueueAt?: number; except?: readonly Crm[] },
   ): Promise<StoredCallback | undefined>;
   /**
    * Queues the sync of every callback never written to its CRM that has no job waiting (left so

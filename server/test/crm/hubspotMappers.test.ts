@@ -33,9 +33,10 @@ const callback: StoredCallback = {
   createdAt: '2026-11-20T09:15:00Z',
   dueAt: '2026-11-21T09:15:00Z',
   respondentEmail: 'claire@acme.example',
-  assignee: '77',
   reason: 'NPS 3 after-sale',
+  links: [{ crm: 'hubspot', key: 'api:a1:detractor_recovery', assignee: '77' }],
 };
+const side = callback.links[0];
 
 describe('HubSpot property bags', () => {
   it('writes an answer as a survey response, leaving out what it lacks', () => {
@@ -91,8 +92,8 @@ describe('HubSpot property bags', () => {
     });
   });
 
-  it('writes a callback as a CALL task for its owner', () => {
-    expect(taskProperties(callback)).toEqual({
+  it('writes a callback as a CALL task for its HubSpot owner', () => {
+    expect(taskProperties(callback, side)).toEqual({
       hs_timestamp: '2026-11-21T09:15:00Z',
       hs_task_subject: 'Call back detractor (claire@acme.example)',
       hs_task_body: 'NPS 3 after-sale',
@@ -103,6 +104,26 @@ describe('HubSpot property bags', () => {
       boucle_callback_kind: 'detractor_recovery',
       boucle_callback_status: 'open',
     });
+  });
+
+  it('says on the task where and by whom an outcome logged elsewhere was logged, in both languages', () => {
+    const logged: StoredCallback = {
+      ...callback,
+      status: 'resolved',
+      loggedIn: { via: 'salesforce', by: 'Marc Lefèvre', at: '2026-11-21T08:30:12.000Z' },
+    };
+    expect(taskProperties(logged, side).hs_task_body).toBe(
+      'NPS 3 after-sale\nLogged in Salesforce by Marc Lefèvre on 2026-11-21 08:30 UTC: updated here by Boucle. / Consigné dans Salesforce par Marc Lefèvre le 2026-11-21 08:30 UTC : mis à jour ici par Boucle.',
+    );
+    expect(
+      taskProperties({ ...logged, loggedIn: { via: 'api', at: '2026-11-21T08:30:00Z' } }, side)
+        .hs_task_body,
+    ).toContain("Logged through Boucle's API on 2026-11-21 08:30 UTC");
+    // Logged in HubSpot itself: nothing to tell.
+    expect(
+      taskProperties({ ...logged, loggedIn: { via: 'hubspot', at: '2026-11-21T08:30:00Z' } }, side)
+        .hs_task_body,
+    ).toBe('NPS 3 after-sale');
   });
 
   it.each([
@@ -204,7 +225,7 @@ describe('a callback task read back from HubSpot', () => {
         hs_lastmodifieddate: at,
         boucle_callback_status: 'open',
       },
-      { status: 'resolved', reachedAt: at },
+      { status: 'resolved', reachedAt: at, at },
     ],
     [
       'completed natively, completion date preferred to the last change',
@@ -213,7 +234,11 @@ describe('a callback task read back from HubSpot', () => {
         hs_task_completion_date: '2026-11-21T09:00:00Z',
         hs_lastmodifieddate: at,
       },
-      { status: 'resolved', reachedAt: '2026-11-21T09:00:00.000Z' },
+      {
+        status: 'resolved',
+        reachedAt: '2026-11-21T09:00:00.000Z',
+        at: '2026-11-21T09:00:00.000Z',
+      },
     ],
     [
       'completed with a note written in the body (HTML to text)',
@@ -222,7 +247,7 @@ describe('a callback task read back from HubSpot', () => {
         hs_task_body: '<p>Called back &amp; refunded</p>',
         hs_lastmodifieddate: at,
       },
-      { status: 'resolved', reachedAt: at, notes: 'Called back & refunded' },
+      { status: 'resolved', reachedAt: at, at, notes: 'Called back & refunded' },
     ],
     [
       "completed with the outcome and root cause Boucle's card wrote",
@@ -232,7 +257,13 @@ describe('a callback task read back from HubSpot', () => {
         boucle_root_cause: 'Facturation',
         hs_lastmodifieddate: at,
       },
-      { status: 'resolved', reachedAt: at, outcome: 'Avoir accordé', rootCause: 'Facturation' },
+      {
+        status: 'resolved',
+        reachedAt: at,
+        at,
+        outcome: 'Avoir accordé',
+        rootCause: 'Facturation',
+      },
     ],
     [
       'completed by Boucle as closed without contact',
@@ -241,7 +272,12 @@ describe('a callback task read back from HubSpot', () => {
         boucle_callback_status: 'closed_no_contact',
         hs_lastmodifieddate: at,
       },
-      { status: 'closed_no_contact', reachedAt: at },
+      { status: 'closed_no_contact', reachedAt: at, at },
+    ],
+    [
+      'completed by its owner, who logged it',
+      { hs_task_status: 'COMPLETED', hs_lastmodifieddate: at, hubspot_owner_id: '501' },
+      { status: 'resolved', reachedAt: at, at, by: '501' },
     ],
   ])('%s', (_case, properties, expected) => {
     expect(taskCallbackState(properties, reason)).toEqual(expected);

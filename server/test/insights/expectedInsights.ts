@@ -136,7 +136,7 @@ export function expected(
   }
   const windowCallbacks = data.callbacks.filter((c) => {
     const at = Date.parse(c.createdAt);
-    return c.crm === crm && at > from && at <= NOW;
+    return c.links.some((link) => link.crm === crm) && at > from && at <= NOW;
   });
   const answerKey = new Map(data.answers.map((a) => [`api:${a.id}`, keyOf(a) || 'unspecified']));
   const callbacksOf = (key: string) =>

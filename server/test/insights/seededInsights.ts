@@ -66,6 +66,11 @@ export function seed(): Seeded {
       createdAt: iso(created),
       dueAt: iso(due),
       respondentEmail: email,
+      // One callback, written to both CRMs.
+      links: [
+        { crm: 'salesforce', key: `cb-${i}` },
+        { crm: 'hubspot', key: `cb-${i}` },
+      ],
     };
     let callback: StoredCallback;
     if (scenario === 0) {
@@ -97,7 +102,7 @@ export function seed(): Seeded {
     } else {
       callback = base;
     }
-    callbacks.push(callback, { ...callback, id: `hs-${callback.id}`, crm: 'hubspot' });
+    callbacks.push(callback);
     // Some respondents answer again after their callback.
     if (next() < 0.4)
       add({
@@ -137,6 +142,7 @@ export function seed(): Seeded {
     slaHours: 24,
     createdAt: iso(NOW - 80 * DAY),
     dueAt: iso(NOW - 79 * DAY),
+    links: [{ crm: 'salesforce', key: 'cb-old' }],
   });
   return { answers, callbacks };
 }

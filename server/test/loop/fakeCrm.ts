@@ -95,7 +95,8 @@ export class FakeCrm implements CrmAdapter {
   writeCallbacks(items: readonly CallbackWrite[]) {
     return this.write(
       'writeCallbacks',
-      items.map((i) => i.callback.id),
+      // Results by each side's key, as the adapters answer.
+      items.map((i) => i.link.key),
     );
   }
   writeRollups(items: readonly RollupWrite[]) {

@@ -11,7 +11,7 @@ describe.each(stores)("the %s store's rollup queries", (_name, open) => {
   let store: Store;
   afterEach(async () => store?.close());
 
-  it("counts each account's open callbacks in one CRM, for many accounts at once", async () => {
+  it("counts each account's open callbacks once, whichever CRMs they are written to, for many accounts at once", async () => {
     store = await open();
     await store.createCallbacks(
       [
@@ -20,19 +20,17 @@ describe.each(stores)("the %s store's rollup queries", (_name, open) => {
         callback('sf-acme-done', { answerRef: 'api:a3', status: 'resolved' }),
         callback('sf-acme-gone', { answerRef: 'api:a4', status: 'closed_no_contact' }),
         callback('sf-globex', { answerRef: 'api:a5', accountKey: 'globex.example' }),
+        // The same answer and kind raised by HubSpot's rules: the same callback, a second side.
         callback('hs-acme', { crm: 'hubspot', answerRef: 'api:a1' }),
       ],
       T0,
     );
-    const counts = await store.openCallbackCounts('salesforce', [
+    const counts = await store.openCallbackCounts([
       'ACME.example',
       'globex.example',
       'initech.example',
     ]);
     expect(Object.fromEntries(counts)).toEqual({ 'acme.example': 2, 'globex.example': 1 });
-    expect(Object.fromEntries(await store.openCallbackCounts('hubspot', ['acme.example']))).toEqual(
-      { 'acme.example': 1 },
-    );
   });
 
   it('reads the answers of many accounts since an instant, by account key', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORES } from '../store/postgres.ts';
 import { answer, startHarness, waitFor, type Harness } from './harness.ts';
+import { linkOf } from '../../src/store/store.ts';
 
 const count = async (h: Harness, type: string) => ((await h.sf())[type] ?? []).length;
 const hsCount = async (h: Harness, type: string) => ((await h.hs()).objects[type] ?? []).length;
@@ -180,15 +181,19 @@ describe.each(STORES)('answers in, CRM records out (%s store)', (_store, storeOp
     const id = `long-${'é'.repeat(250)}`;
     expect((await h.api('POST', '/v1/answers', answer({ id, score: 1 }))).status).toBe(202);
     const ref = `api:${id}`;
-    const callbackId = `salesforce:${ref}:detractor_recovery`;
+    const callbackId = `${ref}:detractor_recovery`;
     await waitFor(
-      async () =>
-        Boolean((await h.server.store.getCallback(callbackId))?.crmId) &&
-        ((await h.hs()).objects.tasks ?? []).some((t) =>
-          t.properties.boucle_external_id?.startsWith('hubspot:api:long-'),
-        ),
+      async () => {
+        const callback = await h.server.store.getCallback(callbackId);
+        return (
+          Boolean(callback && linkOf(callback, 'salesforce')?.crmId) &&
+          ((await h.hs()).objects.tasks ?? []).some((t) =>
+            t.properties.boucle_external_id?.startsWith('api:long-'),
+          )
+        );
+      },
       20_000,
-      'the long answer and its callbacks in both CRMs',
+      'the long answer and its callback in both CRMs',
     );
     const sf = await h.sf();
     const keys = [

@@ -109,8 +109,9 @@ async function claireEverywhere(h: Harness) {
   const callbacks = await h.server.store.callbacksCreatedSince('1970-01-01T00:00:00Z');
   return {
     callbacks: callbacks.length,
-    salesforce: callbacks.filter((c) => c.crm === 'salesforce').length,
-    hubspot: callbacks.filter((c) => c.crm === 'hubspot').length,
+    // One callback per answer and kind, with a side in each CRM it is written to.
+    salesforce: callbacks.filter((c) => c.links.some((l) => l.crm === 'salesforce')).length,
+    hubspot: callbacks.filter((c) => c.links.some((l) => l.crm === 'hubspot')).length,
   };
 }
 

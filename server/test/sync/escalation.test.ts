@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer, startHarness, waitFor, type Harness } from './harness.ts';
 import pino from 'pino';
-import type { StoredCallback } from '../../src/store/store.ts';
+import { linkOf, type StoredCallback } from '../../src/store/store.ts';
 import type { CrmAdapter } from '../../src/crm/adapter.ts';
 import { SyncEngine } from '../../src/loop/engine.ts';
 
@@ -35,7 +35,7 @@ describe('escalating late callbacks', () => {
       status: 'open',
       now: new Date().toISOString(),
     });
-    return all.filter((c) => c.crm === 'salesforce' && c.kind === 'detractor_recovery');
+    return all.filter((c) => linkOf(c, 'salesforce') && c.kind === 'detractor_recovery');
   }
 
   it('escalates the late callbacks nobody logged, and keeps what a manager logged in Salesforce', async () => {
@@ -45,7 +45,7 @@ describe('escalating late callbacks', () => {
     await waitFor(async () => (await salesforceCallbacks()).length === 2, 15_000, 'callbacks');
     const stored = await storedSalesforceCallbacks();
     await waitFor(
-      async () => (await storedSalesforceCallbacks()).every((c) => c.crmId),
+      async () => (await storedSalesforceCallbacks()).every((c) => linkOf(c, 'salesforce')?.crmId),
       10_000,
       'callback CRM ids',
     );
@@ -54,12 +54,16 @@ describe('escalating late callbacks', () => {
 
     // The manager reaches the first customer and logs it on the Callback page in Salesforce.
     const reachedAt = new Date(Date.now() - 1_800_000).toISOString();
-    h.emulators.salesforce.org.update('Callback__c', logged?.crmId, {
-      Status__c: 'Reached',
-      Reached_At__c: reachedAt,
-      Outcome__c: 'Avoir accordé',
-      Root_Cause__c: 'Facturation',
-    });
+    h.emulators.salesforce.org.update(
+      'Callback__c',
+      linkOf(logged as StoredCallback, 'salesforce')?.crmId,
+      {
+        Status__c: 'Reached',
+        Reached_At__c: reachedAt,
+        Outcome__c: 'Avoir accordé',
+        Root_Cause__c: 'Facturation',
+      },
+    );
     await makeLate(logged as StoredCallback);
     await makeLate(forgotten as StoredCallback);
 
@@ -74,7 +78,8 @@ describe('escalating late callbacks', () => {
       rootCause: 'Facturation',
     });
     expect(afterLogged?.escalatedAt).toBeUndefined();
-    expect(afterForgotten).toMatchObject({ status: 'escalated', assignee: h.ids.manager });
+    expect(afterForgotten).toMatchObject({ status: 'escalated' });
+    expect(linkOf(afterForgotten as StoredCallback, 'salesforce')?.assignee).toBe(h.ids.manager);
 
     await waitFor(
       async () =>
@@ -99,7 +104,7 @@ describe('escalating late callbacks', () => {
     await h.api('POST', '/v1/answers', { answers: [answer({ id: 'late-3', score: 0 })] });
     await waitFor(async () => (await salesforceCallbacks()).length === 3, 15_000, 'callback');
     await waitFor(
-      async () => (await storedSalesforceCallbacks()).every((c) => c.crmId),
+      async () => (await storedSalesforceCallbacks()).every((c) => linkOf(c, 'salesforce')?.crmId),
       10_000,
       'callback CRM id',
     );
@@ -126,14 +131,14 @@ describe('escalating late callbacks', () => {
     await h.api('POST', '/v1/answers', { answers: [answer({ id: 'early-1', score: 2 })] });
     await waitFor(async () => (await salesforceCallbacks()).length === 4, 15_000, 'callback');
     await waitFor(
-      async () => (await storedSalesforceCallbacks()).every((c) => c.crmId),
+      async () => (await storedSalesforceCallbacks()).every((c) => linkOf(c, 'salesforce')?.crmId),
       10_000,
       'callback CRM id',
     );
     const early = (await storedSalesforceCallbacks()).find((c) =>
       c.answerRef.endsWith(':early-1'),
     ) as StoredCallback;
-    h.emulators.salesforce.org.update('Callback__c', early.crmId, {
+    h.emulators.salesforce.org.update('Callback__c', linkOf(early, 'salesforce')?.crmId, {
       Status__c: 'Resolved',
       Reached_At__c: new Date().toISOString(),
       Outcome__c: 'Geste commercial',
@@ -150,7 +155,7 @@ describe('escalating late callbacks', () => {
     await h.api('POST', '/v1/answers', { answers: [answer({ id: 'late-4', score: 1 })] });
     await waitFor(async () => (await salesforceCallbacks()).length === 5, 15_000, 'callback');
     await waitFor(
-      async () => (await storedSalesforceCallbacks()).every((c) => c.crmId),
+      async () => (await storedSalesforceCallbacks()).every((c) => linkOf(c, 'salesforce')?.crmId),
       10_000,
       'callback CRM id',
     );
@@ -175,14 +180,16 @@ describe('escalating late callbacks', () => {
     await h.api('POST', '/v1/answers', { answers: [answer({ id: 'attempt-1', score: 3 })] });
     await waitFor(async () => (await salesforceCallbacks()).length === 6, 15_000, 'callback');
     await waitFor(
-      async () => (await storedSalesforceCallbacks()).every((c) => c.crmId),
+      async () => (await storedSalesforceCallbacks()).every((c) => linkOf(c, 'salesforce')?.crmId),
       10_000,
       'callback CRM id',
     );
     const attempted = (await storedSalesforceCallbacks()).find((c) =>
       c.answerRef.endsWith(':attempt-1'),
     ) as StoredCallback;
-    h.emulators.salesforce.org.update('Callback__c', attempted.crmId, { Status__c: 'Attempted' });
+    h.emulators.salesforce.org.update('Callback__c', linkOf(attempted, 'salesforce')?.crmId, {
+      Status__c: 'Attempted',
+    });
     const sweptFrom = Date.now();
     await h.server.engine.sweepEscalations();
     const after = await h.server.store.getCallback(attempted.id);
@@ -206,8 +213,9 @@ describe('escalating late callbacks', () => {
           createdAt: past,
           dueAt: past,
           escalateAt: past,
-          crmId: 'a0C000000000001AAA',
-          escalateTo: h.ids.manager,
+          links: [
+            { crm: 'salesforce', key: id, crmId: 'a0C000000000001AAA', escalateTo: h.ids.manager },
+          ],
         },
       ],
       Date.now(),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HubSpotAdapter } from '../../src/crm/hubspot/adapter.ts';
 import { crmKey } from '../../src/crm/keys.ts';
 import { DELETED_TASK_NOTE } from '../../src/readback/hubspotTasks.ts';
-import type { StoredCallback } from '../../src/store/store.ts';
+import { linkOf, type StoredCallback } from '../../src/store/store.ts';
 import { answer, startHarness, waitFor, type Harness } from './harness.ts';
 
 /**
@@ -27,9 +27,11 @@ describe('HubSpot callback tasks read back', () => {
   const task = async (crmId: string) =>
     (await h.hs()).objects.tasks?.find((t) => t.id === crmId)?.properties;
   const openHubSpotCallbacks = async () =>
-    ((await h.api('GET', '/v1/callbacks?status=open')).body.callbacks as StoredCallback[]).filter(
-      (c) => c.crm === 'hubspot',
-    );
+    (
+      (await h.api('GET', '/v1/callbacks?status=open')).body.callbacks as {
+        crms: { crm: string }[];
+      }[]
+    ).filter((c) => c.crms.some((side) => side.crm === 'hubspot'));
 
   /** A detractor's answer, and its HubSpot callback once its task is written. */
   async function detractor(id: string): Promise<StoredCallback> {
@@ -42,7 +44,7 @@ describe('HubSpot callback tasks read back', () => {
           now: new Date().toISOString(),
         });
         found = all.find(
-          (c) => c.crm === 'hubspot' && c.answerRef.endsWith(`:${id}`) && c.crmId !== undefined,
+          (c) => c.answerRef.endsWith(`:${id}`) && linkOf(c, 'hubspot')?.crmId !== undefined,
         );
         return found !== undefined;
       },
@@ -63,7 +65,7 @@ describe('HubSpot callback tasks read back', () => {
   it('resolves a callback whose task was completed in HubSpot, and never reopens the task', async () => {
     const callback = await detractor('hs-done');
     const before = (await openHubSpotCallbacks()).length;
-    h.emulators.hubspot.portal.update('tasks', callback.crmId as string, {
+    h.emulators.hubspot.portal.update('tasks', linkOf(callback, 'hubspot')?.crmId as string, {
       hs_task_status: 'COMPLETED',
       hs_task_body: '<p>Called Claire back, credit note sent</p>',
     });
@@ -87,12 +89,14 @@ describe('HubSpot callback tasks read back', () => {
     await h.server.engine.sweepEscalations();
     // Later work goes through the HubSpot queue; the completed task is left as it was.
     await detractor('hs-done-after');
-    expect(await task(callback.crmId as string)).toMatchObject({ hs_task_status: 'COMPLETED' });
+    expect(await task(linkOf(callback, 'hubspot')?.crmId as string)).toMatchObject({
+      hs_task_status: 'COMPLETED',
+    });
   });
 
   it('closes a callback whose task was deleted in HubSpot, without writing the task again', async () => {
     const callback = await detractor('hs-deleted');
-    h.emulators.hubspot.portal.archive('tasks', callback.crmId as string);
+    h.emulators.hubspot.portal.archive('tasks', linkOf(callback, 'hubspot')?.crmId as string);
     const liveTasks = () => h.emulators.hubspot.portal.list('tasks').filter((t) => !t.archived);
     const tasksBefore = liveTasks().length;
     await makeLate(callback);
@@ -124,7 +128,7 @@ describe('HubSpot callback tasks read back', () => {
     } finally {
       await faults([]);
     }
-    h.emulators.hubspot.portal.update('tasks', callback.crmId as string, {
+    h.emulators.hubspot.portal.update('tasks', linkOf(callback, 'hubspot')?.crmId as string, {
       hs_task_status: 'COMPLETED',
     });
     await h.server.engine.sweepEscalations();
@@ -137,7 +141,9 @@ describe('HubSpot callback tasks read back', () => {
     await h.server.engine.sweepEscalations();
     expect((await h.server.store.getCallback(callback.id))?.status).toBe('escalated');
     await waitFor(
-      async () => (await task(callback.crmId as string))?.hs_task_status === 'IN_PROGRESS',
+      async () =>
+        (await task(linkOf(callback, 'hubspot')?.crmId as string))?.hs_task_status ===
+        'IN_PROGRESS',
       10_000,
       'escalation written to HubSpot',
     );

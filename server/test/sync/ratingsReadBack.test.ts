@@ -104,7 +104,7 @@ describe.each(STORES)('ratings entered in Salesforce (%s store)', (_store, store
         ((await h.hs()).objects.tasks ?? []).some(
           (t) =>
             t.properties.boucle_callback_kind === 'dissonance' &&
-            t.properties.boucle_external_id === `hubspot:api:rb-1:dissonance`,
+            t.properties.boucle_external_id === `api:rb-1:dissonance`,
         ),
       15_000,
       'the dissonance review in both CRMs',
@@ -114,7 +114,7 @@ describe.each(STORES)('ratings entered in Salesforce (%s store)', (_store, store
     );
     expect(review).toMatchObject({ Assignee__c: h.ids.manager });
     const task = ((await h.hs()).objects.tasks ?? []).find(
-      (t) => t.properties.boucle_external_id === 'hubspot:api:rb-1:dissonance',
+      (t) => t.properties.boucle_external_id === 'api:rb-1:dissonance',
     );
     // Paul owns Acme and rated his own answer: his review is never his, and with no escalation
     // owner named on the HubSpot settings page it waits unassigned.
@@ -199,8 +199,7 @@ describe.each(STORES)('ratings entered in Salesforce (%s store)', (_store, store
     // The review is written in a round after the rating's: wait for it, then count it.
     const reviews = async () =>
       (await h.sf()).Callback__c?.filter(
-        (c) =>
-          c.Kind__c === 'Dissonance' && c.External_Id__c === 'salesforce:api:rb-edit:dissonance',
+        (c) => c.Kind__c === 'Dissonance' && c.External_Id__c === 'api:rb-edit:dissonance',
       ) ?? [];
     await waitFor(async () => (await reviews()).length > 0, 15_000, 'the review in Salesforce');
     expect(await reviews()).toHaveLength(1);

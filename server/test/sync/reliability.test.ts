@@ -265,16 +265,16 @@ describe('a worker killed in the middle of a sync', () => {
               .map((r) => r.properties.boucle_external_id),
           ).size,
         ).toBe(3000);
-        // Every callback raised is written once in its CRM: none lost between being stored and
-        // being queued, none written twice.
+        // Every callback raised is written once in each of its CRMs (one callback per answer and
+        // kind, a side per CRM): none lost between being stored and being queued, none written
+        // twice.
         const callbacks = await store.listCallbacks({
           now: new Date().toISOString(),
           limit: 10_000,
         });
-        const expected = (crm: string) =>
+        const expected = (crm: 'salesforce' | 'hubspot') =>
           callbacks
-            .filter((c) => c.crm === crm)
-            .map((c) => c.id)
+            .flatMap((c) => c.links.filter((link) => link.crm === crm).map((link) => link.key))
             .sort();
         expect(expected('salesforce').length).toBeGreaterThan(2000);
         expect(expected('hubspot').length).toBe(expected('salesforce').length);

@@ -24,9 +24,12 @@ describe('fresh rollups in Salesforce and HubSpot', () => {
     (await h.sf()).Account?.find((a) => a.Id === h.ids.account) as Record<string, unknown>;
   const company = async () =>
     (await h.hs()).objects.companies?.find((c) => c.id === h.ids.company)?.properties ?? {};
+  /** The CRM record of a callback's side in that CRM. */
+  const crmIdIn = (callback: StoredCallback, crm: string) =>
+    callback.links.find((link) => link.crm === crm)?.crmId;
   const openCallbacks = async (crm: string) =>
     (await h.server.store.listCallbacks({ status: 'open', now: new Date().toISOString() })).filter(
-      (c) => c.crm === crm && c.kind === 'detractor_recovery' && c.crmId,
+      (c) => c.kind === 'detractor_recovery' && crmIdIn(c, crm),
     );
   /** Until the queue holds no job waiting or running: every rollup queued so far is written. */
   const settled = (what: string) =>
@@ -43,55 +46,64 @@ describe('fresh rollups in Salesforce and HubSpot', () => {
 
   it('updates Open_Callbacks__c and boucle_open_callbacks when callbacks close through the API or in either CRM', async () => {
     await h.api('POST', '/v1/answers', {
-      answers: [answer({ id: 'cb-1', score: 2 }), answer({ id: 'cb-2', score: 3 })],
+      answers: [
+        answer({ id: 'cb-0', score: 1 }),
+        answer({ id: 'cb-1', score: 2 }),
+        answer({ id: 'cb-2', score: 3 }),
+      ],
     });
+    // One callback per answer and kind, written to both CRMs, counted once in each rollup.
     await waitFor(
       async () =>
-        (await openCallbacks('salesforce')).length === 2 &&
-        (await openCallbacks('hubspot')).length === 2,
+        (await openCallbacks('salesforce')).length === 3 &&
+        (await openCallbacks('hubspot')).length === 3,
       20_000,
       'the callbacks written to both CRMs',
     );
     await waitFor(
       async () =>
+        (await account())?.Open_Callbacks__c === 3 &&
+        (await company()).boucle_open_callbacks === '3',
+      20_000,
+      'three open callbacks in both rollups',
+    );
+    const byAnswer = async (id: string) =>
+      (await openCallbacks('salesforce')).find(
+        (c) => c.answerRef === `api:${id}`,
+      ) as StoredCallback;
+    const viaApi = await byAnswer('cb-1');
+    const inSalesforce = await byAnswer('cb-2');
+    const inHubSpot = await byAnswer('cb-0');
+
+    // One resolved through the API.
+    expect((await patch(viaApi.id, { status: 'reached', outcome: 'Avoir' })).status).toBe(200);
+    expect((await patch(viaApi.id, { status: 'resolved' })).status).toBe(200);
+    await waitFor(
+      async () =>
         (await account())?.Open_Callbacks__c === 2 &&
         (await company()).boucle_open_callbacks === '2',
       20_000,
-      'two open callbacks in both rollups',
-    );
-    const [sfApi, sfNative] = (await openCallbacks('salesforce')) as [
-      StoredCallback,
-      StoredCallback,
-    ];
-    const [hsApi, hsNative] = (await openCallbacks('hubspot')) as [StoredCallback, StoredCallback];
-
-    // One of each CRM's callbacks resolved through the API.
-    for (const callback of [sfApi, hsApi]) {
-      expect((await patch(callback.id, { status: 'reached', outcome: 'Avoir' })).status).toBe(200);
-      expect((await patch(callback.id, { status: 'resolved' })).status).toBe(200);
-    }
-    await waitFor(
-      async () =>
-        (await account())?.Open_Callbacks__c === 1 &&
-        (await company()).boucle_open_callbacks === '1',
-      20_000,
-      'one open callback left in both rollups',
+      'two open callbacks left in both rollups',
     );
     await settled('the API updates synced');
 
-    // The other closed in the CRM itself: logged on its Callback__c in Salesforce, its task
-    // completed in HubSpot. One sweep reads them back, and the rollups follow.
-    h.emulators.salesforce.org.update('Callback__c', sfNative.crmId, {
-      Status__c: 'Resolved',
-      Reached_At__c: new Date(Date.now() - 600_000).toISOString(),
-      Outcome__c: 'Rappel fait',
-    });
-    h.emulators.hubspot.portal.update('tasks', hsNative.crmId as string, {
+    // The others closed in the CRM itself: logged on its Callback__c in Salesforce, its task
+    // completed in HubSpot. One sweep reads them back, and both rollups follow.
+    h.emulators.salesforce.org.update(
+      'Callback__c',
+      crmIdIn(inSalesforce, 'salesforce') as string,
+      {
+        Status__c: 'Resolved',
+        Reached_At__c: new Date(Date.now() - 600_000).toISOString(),
+        Outcome__c: 'Rappel fait',
+      },
+    );
+    h.emulators.hubspot.portal.update('tasks', crmIdIn(inHubSpot, 'hubspot') as string, {
       hs_task_status: 'COMPLETED',
     });
     await h.server.engine.sweepEscalations();
-    expect((await h.server.store.getCallback(sfNative.id))?.status).toBe('resolved');
-    expect((await h.server.store.getCallback(hsNative.id))?.status).toBe('resolved');
+    expect((await h.server.store.getCallback(inSalesforce.id))?.status).toBe('resolved');
+    expect((await h.server.store.getCallback(inHubSpot.id))?.status).toBe('resolved');
     await waitFor(
       async () =>
         (await account())?.Open_Callbacks__c === 0 &&
@@ -99,29 +111,6 @@ describe('fresh rollups in Salesforce and HubSpot', () => {
       20_000,
       'no open callback in either rollup',
     );
-  });
-
-  it('updates boucle_open_callbacks when a callback task is deleted in HubSpot', async () => {
-    await h.api('POST', '/v1/answers', { answers: [answer({ id: 'cb-3', score: 1 })] });
-    await waitFor(
-      async () =>
-        (await openCallbacks('hubspot')).length === 1 &&
-        (await company()).boucle_open_callbacks === '1',
-      20_000,
-      'the new callback in the HubSpot rollup',
-    );
-    await settled('the new callback synced');
-    const [task] = (await openCallbacks('hubspot')) as [StoredCallback];
-    h.emulators.hubspot.portal.archive('tasks', task.crmId as string);
-    await h.server.engine.sweepEscalations();
-    expect((await h.server.store.getCallback(task.id))?.status).toBe('closed_no_contact');
-    await waitFor(
-      async () => (await company()).boucle_open_callbacks === '0',
-      20_000,
-      'no open callback in the HubSpot rollup',
-    );
-    // Salesforce's own callback of that answer is still to be made.
-    expect((await account())?.Open_Callbacks__c).toBe(1);
   });
 
   it('rolls up CSAT and CES beside NPS in both CRMs', async () => {

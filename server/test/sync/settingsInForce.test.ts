@@ -17,7 +17,11 @@ type Callback = {
   slaHours: number;
   dueAt: string;
   assignee?: string;
+  crms: { crm: string; dueAt?: string; assignee?: string }[];
 };
+/** A callback's side in one CRM, as the API lists it. */
+const sideOf = (callback: Callback | undefined, crm: string) =>
+  callback?.crms.find((side) => side.crm === crm);
 
 describe('the settings in force in each CRM', () => {
   let h: Harness;
@@ -85,22 +89,26 @@ describe('the settings in force in each CRM', () => {
     );
     const expected = new Date(today + 12 * DAY_MS + 15 * 3_600_000).toISOString();
     await h.api('POST', '/v1/answers', answer({ id: 'bh-1', score: 3 }));
-    await waitFor(async () => (await callbacksOf('bh-1')).length === 2, 15_000, 'the callbacks');
+    // One callback, written to both CRMs, each side due as its CRM's settings say.
+    await waitFor(
+      async () => (await callbacksOf('bh-1')).some((c) => c.crms.length === 2),
+      15_000,
+      'the callback in both CRMs',
+    );
     const callbacks = await callbacksOf('bh-1');
-    expect(callbacks.find((c) => c.crm === 'salesforce')?.dueAt).toBe(expected);
+    expect(callbacks).toHaveLength(1);
+    expect(sideOf(callbacks[0], 'salesforce')?.dueAt).toBe(expected);
     // HubSpot's tasks follow the HubSpot settings page, which sets no business hours: 24 h.
-    const hubspot = callbacks.find((c) => c.crm === 'hubspot');
+    const hubspot = sideOf(callbacks[0], 'hubspot');
     expect(Date.parse(hubspot?.dueAt ?? '')).toBeLessThan(Date.parse(expected) - 9 * DAY_MS);
     await waitFor(
       async () =>
-        ((await h.sf()).Callback__c ?? []).some(
-          (c) => c.External_Id__c === callbacks.find((x) => x.crm === 'salesforce')?.id,
-        ),
+        ((await h.sf()).Callback__c ?? []).some((c) => c.External_Id__c === callbacks[0]?.id),
       15_000,
       'the Callback__c record',
     );
     const record = ((await h.sf()).Callback__c ?? []).find(
-      (c) => c.External_Id__c === callbacks.find((x) => x.crm === 'salesforce')?.id,
+      (c) => c.External_Id__c === callbacks[0]?.id,
     );
     expect(Date.parse(String(record?.Due_At__c))).toBe(Date.parse(expected));
   });
@@ -266,22 +274,23 @@ describe('the settings in force in each CRM', () => {
     );
     await waitFor(
       async () =>
-        (await callbacksOf('dis-1')).some((c) => c.crm === 'hubspot' && c.kind === 'dissonance'),
+        (await callbacksOf('dis-1')).some(
+          (c) => sideOf(c, 'hubspot') !== undefined && c.kind === 'dissonance',
+        ),
       15_000,
       'the dissonance review',
     );
     const review = (await callbacksOf('dis-1')).find(
-      (c) => c.crm === 'hubspot' && c.kind === 'dissonance',
+      (c) => sideOf(c, 'hubspot') !== undefined && c.kind === 'dissonance',
     );
-    expect(review?.assignee).toBe('502');
-    const recovery = (await h.server.store.getCallbacks(
-      (await callbacksOf('dis-1')).filter((c) => c.crm === 'hubspot').map((c) => c.id),
-    )) as Map<string, { kind: string; escalateTo?: string; assignee?: string }>;
+    expect(sideOf(review, 'hubspot')?.assignee).toBe('502');
+    const recovery = await h.server.store.getCallbacks(
+      (await callbacksOf('dis-1')).filter((c) => sideOf(c, 'hubspot')).map((c) => c.id),
+    );
     const stored = [...recovery.values()];
-    expect(stored.find((c) => c.kind === 'detractor_recovery')).toMatchObject({
-      assignee: '501',
-      escalateTo: '502',
-    });
+    expect(
+      stored.find((c) => c.kind === 'detractor_recovery')?.links.find((l) => l.crm === 'hubspot'),
+    ).toMatchObject({ assignee: '501', escalateTo: '502' });
     await waitFor(
       async () =>
         ((await h.hs()).objects.tasks ?? []).some(

@@ -143,33 +143,38 @@ describe('Salesforce mappers', () => {
       slaHours: 24,
       createdAt: '2026-11-20T10:00:00Z',
       dueAt: '2026-11-21T10:00:00Z',
+      links: [],
     };
+    const side = (assignee: string) => ({ crm: 'salesforce' as const, key: 'cb', assignee });
     expect(
       callbackRecord({
-        callback: { ...callback, assignee: '005xx' },
+        callback,
+        link: side('005xx'),
         answerCrmId: 'a03',
         resolution: { accountId: '001' },
       }),
     ).toMatchObject({
+      External_Id__c: 'cb',
       Assignee__c: '005xx',
       OwnerId: '005xx',
       Kind__c: 'Detractor recovery',
       Status__c: 'Open',
     });
     expect(
-      callbackRecord({
-        callback: { ...callback, assignee: '00Gxx' },
-        answerCrmId: 'a03',
-        resolution: {},
-      }),
+      callbackRecord({ callback, link: side('00Gxx'), answerCrmId: 'a03', resolution: {} }),
     ).toMatchObject({ OwnerId: '00Gxx' });
     expect(
+      callbackRecord({ callback, link: side('00Gxx'), answerCrmId: 'a03', resolution: {} }),
+    ).not.toHaveProperty('Assignee__c');
+    // Upserted by its Salesforce side's key: a merged callback keeps the key its record had.
+    expect(
       callbackRecord({
-        callback: { ...callback, assignee: '00Gxx' },
+        callback,
+        link: { crm: 'salesforce', key: 'salesforce:api:a1:detractor_recovery' },
         answerCrmId: 'a03',
         resolution: {},
-      }),
-    ).not.toHaveProperty('Assignee__c');
+      }).External_Id__c,
+    ).toBe('salesforce:api:a1:detractor_recovery');
     const summary = summarizeAccount(
       [
         { id: 'a', metric: 'nps', score: 10, answeredAt: '2026-11-20T00:00:00Z' },

@@ -44,7 +44,9 @@ describe('Salesforce names under a managed package namespace', () => {
         slaHours: 24,
         createdAt: '2026-11-20T09:00:00Z',
         dueAt: '2026-11-21T09:00:00Z',
+        links: [],
       },
+      link: { crm: 'salesforce', key: 'c' },
       answerCrmId: 'a01',
       resolution: { accountId: '001', contactId: '003' },
     } as never);

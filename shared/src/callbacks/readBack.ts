@@ -11,6 +11,10 @@ export interface CallbackInCrm {
   readonly rootCause?: string;
   readonly notes?: string;
   readonly followUpAction?: string;
+  /** Who changed it there last (a user's name or e-mail, or the CRM's user id), if known. */
+  readonly by?: string;
+  /** When it was changed there last (ISO 8601), if known: ties between CRMs go to the later. */
+  readonly at?: string;
 }
 
 /**

@@ -219,20 +219,14 @@ export class HubSpotAdapter implements CrmAdapter {
     return this.resolved.get(
       'owner',
       emails.map((e) => e.toLowerCase()),
-      async () => {
-        const owners = new Map<string, string>();
-        let after: string | undefined;
-        do {
-          const page = await this.call(() =>
-            this.client.crm.owners.ownersApi.getPage(undefined, after, 500),
-          );
-          for (const owner of page.results)
-            if (owner.email) owners.set(owner.email.toLowerCase(), owner.id);
-          after = page.paging?.next?.after;
-        } while (after);
-        return owners;
-      },
+      async () => new Map([...(await this.ownerEmails())].map(([id, email]) => [email, id])),
     );
+  }
+
+  /** Every owner's e-mail by owner id (`listOwners`). */
+  private async ownerEmails(): Promise<Map<string, string>> {
+    const owners = await this.listOwners();
+    return new Map(owners.flatMap((o) => (o.email ? [[o.id, o.email.toLowerCase()]] : [])));
   }
 
   async resolveQueue(): Promise<string | undefined> {
@@ -316,14 +310,14 @@ export class HubSpotAdapter implements CrmAdapter {
   async writeCallbacks(items: readonly CallbackWrite[]): Promise<Map<string, RecordResult>> {
     await this.ensureSetup();
     return byOwnKey(
-      items.map((item) => item.callback.id),
+      items.map((item) => item.link.key),
       this.api.createOrUpsert(
         'tasks',
-        items.map(({ callback, resolution }) => ({
-          key: crmKey(callback.id),
+        items.map(({ callback, link, resolution }) => ({
+          key: crmKey(link.key),
           ...(resolution.contactId && { contactId: resolution.contactId }),
           ...(resolution.accountId && { companyId: resolution.accountId }),
-          properties: taskProperties(callback),
+          properties: taskProperties(callback, link),
         })),
         {
           toContact: DEFAULT_TYPES.taskToContact,
@@ -348,6 +342,14 @@ export class HubSpotAdapter implements CrmAdapter {
       const properties = byTask.get(task.crmId);
       const state = properties && taskCallbackState(properties, task.reason);
       if (state) states.set(task.id, state);
+    }
+    // Who completed it: the task's owner (HubSpot names no completing user), by e-mail when known.
+    const ownerIds = [...states.values()].flatMap((state) => (state.by ? [state.by] : []));
+    if (ownerIds.length > 0) {
+      const emails = await this.ownerEmails().catch(() => new Map<string, string>());
+      for (const [id, state] of states)
+        if (state.by && emails.has(state.by))
+          states.set(id, { ...state, by: emails.get(state.by) as string });
     }
     const gone = new Set(missing);
     return { states, deleted: tasks.filter((t) => gone.has(t.crmId)).map((t) => t.id) };

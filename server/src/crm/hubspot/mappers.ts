@@ -1,7 +1,8 @@
 import type { AlertKind, CallbackInCrm } from '@boucle/shared';
 import type { VerbatimAnalysis } from '@boucle/shared/themes';
 import type { AnswerWrite, RatingWrite, Resolution, RollupWrite } from '../adapter.ts';
-import type { StoredCallback } from '../../store/store.ts';
+import type { CallbackLink, StoredCallback } from '../../store/store.ts';
+import { loggedElsewhereNote } from '../fields.ts';
 import { CATEGORY_VALUES, themesField } from '../fields.ts';
 
 /**
@@ -86,16 +87,33 @@ export function taskStatus(
   return status === 'open' ? 'NOT_STARTED' : 'IN_PROGRESS';
 }
 
-/** A callback as a task (type CALL), with Boucle's own properties beside HubSpot's. */
-export function taskProperties(callback: StoredCallback): Record<string, string> {
+/**
+ * The body Boucle writes on a callback's task: the reason it was raised, and once settled
+ * elsewhere (Salesforce, the API), where and by whom (`loggedElsewhereNote`). The read-back takes
+ * a body that differs from it as notes someone wrote in HubSpot.
+ */
+export function taskBody(callback: StoredCallback): string | undefined {
+  const note = loggedElsewhereNote(callback, 'hubspot');
+  if (!note) return callback.reason;
+  return callback.reason ? `${callback.reason}\n${note}` : note;
+}
+
+/**
+ * A callback as a task (type CALL) for its HubSpot assignee, with Boucle's own properties beside
+ * HubSpot's.
+ */
+export function taskProperties(
+  callback: StoredCallback,
+  link?: CallbackLink,
+): Record<string, string> {
   return defined({
-    hs_timestamp: callback.dueAt,
+    hs_timestamp: link?.dueAt ?? callback.dueAt,
     hs_task_subject: `${TASK_SUBJECTS[callback.kind]}${callback.respondentEmail ? ` (${callback.respondentEmail})` : ''}`,
-    hs_task_body: callback.reason,
+    hs_task_body: taskBody(callback),
     hs_task_type: 'CALL',
     hs_task_priority: taskPriority(callback.kind),
     hs_task_status: taskStatus(callback.status),
-    hubspot_owner_id: callback.assignee,
+    hubspot_owner_id: link?.assignee,
     boucle_callback_kind: callback.kind,
     boucle_callback_status: callback.status,
     boucle_outcome: callback.outcome,
@@ -136,6 +154,7 @@ export const TASK_READ_PROPERTIES = [
   'hs_task_body',
   'hs_task_completion_date',
   'hs_lastmodifieddate',
+  'hubspot_owner_id',
   'boucle_callback_status',
   'boucle_outcome',
   'boucle_root_cause',
@@ -161,8 +180,9 @@ function plainText(html: string): string {
  * by hand says nothing about the customer, and an escalated callback's task is IN_PROGRESS by
  * Boucle's own write). A completed task is the loop closed: `closed_no_contact` when Boucle wrote
  * that itself, else `resolved`, reached when HubSpot completed it (`hs_task_completion_date`, else
- * its last change). The body becomes the notes when someone changed it from the reason Boucle
- * wrote; the outcome and root cause are Boucle's own properties, when set.
+ * its last change, which is also when it was changed there). The body becomes the notes when
+ * someone changed it from the body Boucle wrote; the outcome and root cause are Boucle's own
+ * properties, when set; the task's owner is who logged it (`by`: HubSpot names no completing user).
  * @param properties the task's properties, as batch read returns them
  * @param reason the body Boucle wrote (the callback's reason)
  */
@@ -175,10 +195,15 @@ export function taskCallbackState(
   const body = properties.hs_task_body ? plainText(properties.hs_task_body) : '';
   const outcome = properties.boucle_outcome?.trim();
   const rootCause = properties.boucle_root_cause?.trim();
+  const owner = properties.hubspot_owner_id?.trim();
   return {
     status:
       properties.boucle_callback_status === 'closed_no_contact' ? 'closed_no_contact' : 'resolved',
-    ...(reachedAt && { reachedAt: new Date(reachedAt).toISOString() }),
+    ...(reachedAt && {
+      reachedAt: new Date(reachedAt).toISOString(),
+      at: new Date(reachedAt).toISOString(),
+    }),
+    ...(owner && { by: owner }),
     ...(outcome && { outcome }),
     ...(rootCause && { rootCause }),
     ...(body && body !== (reason ?? '').trim() && { notes: body.slice(0, 32_000) }),

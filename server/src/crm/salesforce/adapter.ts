@@ -200,8 +200,8 @@ export class SalesforceAdapter implements CrmAdapter {
   }
 
   /** Callbacks as managers left them in Salesforce (the npsCallbackLogger writes there). */
-  readCallbacks(ids: readonly string[]): Promise<Map<string, CrmCallbackState>> {
-    return readCallbacks(this.client, ids);
+  readCallbacks(keys: readonly string[]): Promise<Map<string, CrmCallbackState>> {
+    return readCallbacks(this.client, keys);
   }
 
   /** Ratings employees entered in the org (npsResponseRating), from `since`: see `readBack.ts`. */
@@ -251,7 +251,7 @@ export class SalesforceAdapter implements CrmAdapter {
 
   writeCallbacks(items: readonly CallbackWrite[]) {
     return this.client.composite(
-      items.map((item) => ({ key: item.callback.id, record: callbackRecord(item) })),
+      items.map((item) => ({ key: item.link.key, record: callbackRecord(item) })),
       'PATCH',
       '/composite/sobjects/Callback__c/External_Id__c',
     );

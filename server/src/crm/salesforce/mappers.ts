@@ -23,7 +23,7 @@ import type {
   RollupWrite,
 } from '../adapter.ts';
 import type { StoredCallback } from '../../store/store.ts';
-import { CATEGORY_VALUES, themesField } from '../fields.ts';
+import { CATEGORY_VALUES, notesFor, themesField } from '../fields.ts';
 import { crmKey } from '../keys.ts';
 
 /** Picklist values of the package (the metadata in salesforce/force-app). */
@@ -208,14 +208,21 @@ export function ratingFromRecord(
   return { rating: parsed.data };
 }
 
-/** A `Callback__c` upserted by `External_Id__c` (the callback's id). */
-export function callbackRecord({ callback, answerCrmId, resolution }: CallbackWrite): SObject {
-  const assignee =
-    callback.assignee && /^005/.test(callback.assignee) ? callback.assignee : undefined;
-  const queue = callback.assignee && /^00G/.test(callback.assignee) ? callback.assignee : undefined;
+/**
+ * A `Callback__c` upserted by `External_Id__c` (its Salesforce side's key: the callback's id),
+ * assigned to its Salesforce assignee; settled elsewhere, its notes say where and by whom.
+ */
+export function callbackRecord({
+  callback,
+  link,
+  answerCrmId,
+  resolution,
+}: CallbackWrite): SObject {
+  const assignee = link.assignee && /^005/.test(link.assignee) ? link.assignee : undefined;
+  const queue = link.assignee && /^00G/.test(link.assignee) ? link.assignee : undefined;
   return defined({
     attributes: { type: 'Callback__c' },
-    External_Id__c: crmKey(callback.id),
+    External_Id__c: crmKey(link.key),
     Survey_Response__c: answerCrmId,
     Account__c: resolution.accountId,
     Contact__c: resolution.contactId,
@@ -223,12 +230,12 @@ export function callbackRecord({ callback, answerCrmId, resolution }: CallbackWr
     OwnerId: queue ?? assignee,
     Kind__c: KIND_VALUES[callback.kind],
     Status__c: STATUS_VALUES[callback.status],
-    Due_At__c: callback.dueAt,
+    Due_At__c: link.dueAt ?? callback.dueAt,
     SLA_Hours__c: callback.slaHours,
     Reached_At__c: callback.reachedAt,
     Outcome__c: truncateToField(callback.outcome, 255),
     Root_Cause__c: truncateToField(callback.rootCause, 255),
-    Notes__c: truncateToField(callback.notes, 32000),
+    Notes__c: truncateToField(notesFor(callback, 'salesforce'), 32000),
     Follow_Up_Action__c: truncateToField(callback.followUpAction, 255),
   });
 }

@@ -12,24 +12,34 @@ import {
 /** Ratings read back per sweep; the rest come at the next one (the cursor moves by page). */
 const RATINGS_PAGE = 2000;
 
-/** Callbacks as managers left them in Salesforce (the npsCallbackLogger writes there). */
+/**
+ * Callbacks as managers left them in Salesforce (the npsCallbackLogger writes there), by their
+ * Salesforce keys, with who changed each last (`LastModifiedBy`: their name, else e-mail) and when.
+ */
 export async function readCallbacks(
   client: SalesforceClient,
-  ids: readonly string[],
+  keys: readonly string[],
 ): Promise<Map<string, CrmCallbackState>> {
-  const idOf = new Map(ids.map((id) => [crmKey(id), id]));
+  const keyOf = new Map(keys.map((key) => [crmKey(key), key]));
   const records = await client.queryIn<
-    { External_Id__c: string } & Parameters<typeof callbackState>[0]
+    {
+      External_Id__c: string;
+      LastModifiedDate?: string | null;
+      LastModifiedBy?: { Name?: string | null; Email?: string | null } | null;
+    } & Parameters<typeof callbackState>[0]
   >(
     (list) =>
-      `SELECT External_Id__c, Status__c, Reached_At__c, Outcome__c, Root_Cause__c, Notes__c, Follow_Up_Action__c FROM Callback__c WHERE External_Id__c IN (${list})`,
-    [...idOf.keys()],
+      `SELECT External_Id__c, Status__c, Reached_At__c, Outcome__c, Root_Cause__c, Notes__c, Follow_Up_Action__c, LastModifiedDate, LastModifiedBy.Name, LastModifiedBy.Email FROM Callback__c WHERE External_Id__c IN (${list})`,
+    [...keyOf.keys()],
   );
   const states = new Map<string, CrmCallbackState>();
   for (const record of records) {
     const state = callbackState(record);
-    const id = idOf.get(record.External_Id__c);
-    if (state && id) states.set(id, state);
+    const key = keyOf.get(record.External_Id__c);
+    if (!state || !key) continue;
+    const by = record.LastModifiedBy?.Name || record.LastModifiedBy?.Email;
+    const at = salesforceInstant(record.LastModifiedDate);
+    states.set(key, { ...state, ...(by && { by }), ...(at && { at }) });
   }
   return states;
 }

@@ -243,10 +243,12 @@ export class SalesforceOrg {
     }
     if (creating && object.fields.has('OwnerId') && !row.OwnerId)
       row.OwnerId = this.integrationUserId();
-    // The API user is who creates and modifies (a real org never leaves these null).
+    // The API user creates and the user the request runs as (else the API user) modifies: a real
+    // org never leaves these null, and a manager's own edit names the manager.
     if (creating && object.fields.has('CreatedById') && !row.CreatedById)
       row.CreatedById = this.integrationUserId();
-    if (object.fields.has('LastModifiedById')) row.LastModifiedById = this.integrationUserId();
+    if (object.fields.has('LastModifiedById'))
+      row.LastModifiedById = this.actingUser ?? this.integrationUserId();
   }
 
   /** The user the API acts as (the "Run As" user of client credentials). */

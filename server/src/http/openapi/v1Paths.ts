@@ -258,6 +258,8 @@ export function v1Paths(): Record<string, unknown> {
     '/v1/callbacks': {
       get: {
         summary: 'Callbacks not closed yet (default), the overdue ones, or those in one state',
+        description:
+          'One callback per answer and kind, whatever the number of CRMs: each with `crm` (the CRM whose rules raised it first) and `crms`, its record and assignee in each CRM it is written to ({crm, crmId, assignee}); `loggedIn` says where (salesforce, hubspot, api) and by whom its last outcome was logged.',
         parameters: [
           {
             name: 'status',
@@ -296,6 +298,8 @@ export function v1Paths(): Record<string, unknown> {
       patch: {
         summary:
           'Log an outcome; moves the forbidden by the state machine answer 409 with the reason',
+        description:
+          "The outcome settles the callback in every CRM it is written to, each record updated with a note saying it was logged through the API. The id is the callback's, or the id one CRM gave it before twin callbacks were merged.",
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
         requestBody: json({ $ref: '#/components/schemas/CallbackOutcome' }),
         responses: {

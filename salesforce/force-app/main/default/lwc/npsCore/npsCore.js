@@ -1154,6 +1154,19 @@ function mergeCrmState(callback, state, now) {
   };
 }
 
+// shared/src/callbacks/convergence.ts
+function convergingEdit(first, second) {
+  if (isFurtherAlong(first.status, second.status)) return second;
+  if (isFurtherAlong(second.status, first.status)) return first;
+  if (first.at === void 0 || second.at === void 0) return first;
+  return Date.parse(second.at) > Date.parse(first.at) ? second : first;
+}
+function convergeEdits(edits) {
+  let standing;
+  for (const edit of edits) standing = standing ? convergingEdit(standing, edit) : edit;
+  return standing;
+}
+
 // shared/src/callbacks/sla.ts
 var HOUR_MS2 = 36e5;
 function slaStoppedAt(callback) {
@@ -1541,6 +1554,8 @@ export {
   computeCes,
   computeCsat,
   computeNps,
+  convergeEdits,
+  convergingEdit,
   countNps,
   csatTargetStatus,
   customerMood,
