@@ -154,6 +154,7 @@ export async function startServer(
     config,
     logger,
     options.engine,
+    adapters,
   );
   const engine = new SyncEngine({
     store,

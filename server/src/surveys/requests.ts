@@ -218,7 +218,8 @@ export class SurveyRequests {
       status: 'scheduled',
       dueAt: new Date(Date.parse(String(callback.closedAt)) + followUpDays * DAY_MS).toISOString(),
       callbackId: callback.id,
-      ...(callback.assignee && { owner: callback.assignee }),
+      // Who handled it: the assignee of the CRM that raised it first (one callback, a side per CRM).
+      ...(ownerOf(callback) && { owner: ownerOf(callback) }),
       ...(answer && { fromCategory: classifyScore(answer.metric, answer.score) }),
       createdAt: new Date(nowMs).toISOString(),
     };
@@ -278,7 +279,7 @@ async function resolvedWithoutFollowUp(
   const db = store.dialect.db.withTables<{ survey_requests: { request_key: string | null } }>();
   const rows = await db
     .selectFrom('callbacks')
-    .select('body')
+    .select('id')
     .where('status', '=', 'resolved')
     .where('kind', '=', 'detractor_recovery')
     .where('closed_at', '>=', sinceIso)
@@ -294,5 +295,12 @@ async function resolvedWithoutFollowUp(
     .orderBy('closed_at')
     .limit(limit)
     .execute();
-  return rows.map((row) => JSON.parse(row.body) as StoredCallback);
+  // Read through the store: a callback comes with its sides (each CRM's assignee).
+  const callbacks = await Promise.all(rows.map((row) => store.getCallback(row.id)));
+  return callbacks.filter((callback) => callback !== undefined);
+}
+
+/** The callback's owner: its assignee, else that of its first side holding one. */
+function ownerOf(callback: StoredCallback): string | undefined {
+  return callback.assignee ?? callback.links.find((link) => link.assignee)?.assignee;
 }

@@ -89,9 +89,14 @@ describe('survey pressure from Survey_Pressure__mdt and Quiet_Period__mdt', () =
         [
           {
             DeveloperName: 'Default',
+            Enabled__c: true,
             Contact_Min_Days__c: 60,
             Account_Max_Surveys__c: null,
             Account_Window_Days__c: 30,
+            Contact_Max_Surveys__c: 3,
+            Contact_Window_Days__c: 7,
+            Account_Min_Days__c: 14,
+            Follow_Up_Delay_Days__c: 45,
           },
         ],
         [
@@ -114,8 +119,13 @@ describe('survey pressure from Survey_Pressure__mdt and Quiet_Period__mdt', () =
     ).toEqual({
       ok: true,
       value: {
+        enabled: true,
         contactMinDays: 60,
         accountWindowDays: 30,
+        contactMaxSurveys: 3,
+        contactWindowDays: 7,
+        accountMinDays: 14,
+        followUpDelayDays: 45,
         quietPeriods: [{ from: '12-20', to: '01-05', label: 'Year-end closing' }],
       },
       records: ['Survey_Pressure__mdt Default', '1 Quiet_Period__mdt'],

@@ -31,7 +31,7 @@ export const SETTINGS_SOQL = {
     'SELECT DeveloperName, Active__c, Time_Zone__c, Days__c, Start__c, End__c FROM Business_Hours__mdt',
   holidays: 'SELECT DeveloperName, Date__c, Active__c FROM Holiday__mdt',
   pressure:
-    'SELECT DeveloperName, Contact_Min_Days__c, Account_Max_Surveys__c, Account_Window_Days__c FROM Survey_Pressure__mdt',
+    'SELECT DeveloperName, Contact_Min_Days__c, Account_Max_Surveys__c, Account_Window_Days__c, Enabled__c, Contact_Max_Surveys__c, Contact_Window_Days__c, Account_Min_Days__c, Follow_Up_Delay_Days__c FROM Survey_Pressure__mdt',
   quietPeriods:
     'SELECT DeveloperName, MasterLabel, From__c, To__c, Active__c FROM Quiet_Period__mdt',
   dissonance:
@@ -125,6 +125,11 @@ const PRESSURE_FIELDS = {
   contactMinDays: 'Contact_Min_Days__c',
   accountMaxSurveys: 'Account_Max_Surveys__c',
   accountWindowDays: 'Account_Window_Days__c',
+  enabled: 'Enabled__c',
+  contactMaxSurveys: 'Contact_Max_Surveys__c',
+  contactWindowDays: 'Contact_Window_Days__c',
+  accountMinDays: 'Account_Min_Days__c',
+  followUpDelayDays: 'Follow_Up_Delay_Days__c',
 } as const;
 const QUIET_FIELDS = { from: 'From__c', to: 'To__c', label: 'MasterLabel' } as const;
 
