@@ -186,6 +186,27 @@ describe('the HubSpot settings page', () => {
     });
   });
 
+  it('enforces the caps and sets a cap per contact and the follow-up delay', async () => {
+    const { find, fetch } = renderPage(serverRoutes(loaded));
+    await settle();
+    find(Toggle, { name: 'pressure.enabled' }).trigger('onChange', true);
+    find(NumberInput, { name: 'pressure.contactMaxSurveys' }).trigger('onChange', 2);
+    find(NumberInput, { name: 'pressure.contactWindowDays' }).trigger('onChange', 7);
+    find(NumberInput, { name: 'pressure.accountMinDays' }).trigger('onChange', 14);
+    find(NumberInput, { name: 'pressure.followUpDelayDays' }).trigger('onChange', 45);
+    await settle();
+    find(Form).trigger('onSubmit');
+    await settle();
+    const put = fetch.mock.calls.find(([, options]) => options?.method === 'PUT')[1];
+    expect(put.body.pressure).toMatchObject({
+      enabled: true,
+      contactMaxSurveys: 2,
+      contactWindowDays: 7,
+      accountMinDays: 14,
+      followUpDelayDays: 45,
+    });
+  });
+
   it('speaks French to a French admin', async () => {
     const { find } = renderPage(serverRoutes(loaded), 'fr');
     await settle();

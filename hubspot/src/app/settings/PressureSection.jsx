@@ -1,5 +1,5 @@
 import React from 'react';
-import { Button, Flex, Heading, Input, NumberInput, Text } from '@hubspot/ui-extensions';
+import { Button, Flex, Heading, Input, NumberInput, Text, Toggle } from '@hubspot/ui-extensions';
 import { withField } from './RulesSection.jsx';
 import { fieldProps } from './words.js';
 
@@ -25,9 +25,19 @@ export function PressureSection({ settings, update, issues, words }) {
   return (
     <>
       <Heading>{words.pressure}</Heading>
+      <Toggle
+        name="pressure.enabled"
+        label={words.pressureEnabled}
+        checked={pressure.enabled === true}
+        onChange={(checked) => setPressure('enabled', checked)}
+      />
       {number('contactMinDays')}
+      {number('contactMaxSurveys')}
+      {number('contactWindowDays')}
+      {number('accountMinDays')}
       {number('accountMaxSurveys')}
       {number('accountWindowDays')}
+      {number('followUpDelayDays')}
       <Text format={{ fontWeight: 'bold' }}>{words.quietPeriods}</Text>
       {quiet.map((period, index) => (
         <Flex key={index} direction="row" gap="small" align="end">
