@@ -195,6 +195,7 @@ export async function requestErasure(
     .where('email', '=', address)
     .returning(['crm', 'contact_id'])
     .execute();
+  await eraseSurveyRequests(trx, address);
 
   for (const a of answers) {
     if (input.keepStatistics)
@@ -469,4 +470,25 @@ export async function contactEmails(db: Db, crm: Crm, contactId: string): Promis
     .where('contact_id', '=', contactId)
     .execute();
   return rows.map((r) => r.email);
+}
+
+/**
+ * The person's survey requests (asked for by automations, or follow-ups after callbacks) and
+ * their `survey.requested` announcements, which carry the address: deleted (a delivery whose
+ * event is gone sends nothing). Their surveys no longer count against the caps.
+ */
+async function eraseSurveyRequests(trx: Transaction<Schema>, address: string): Promise<void> {
+  const db = trx.withTables<{
+    survey_requests: { id: string; email: string; delivery_id: string | null };
+    outbound_events: { id: string };
+  }>();
+  const requests = await db
+    .selectFrom('survey_requests')
+    .select(['id', 'delivery_id'])
+    .where('email', '=', address)
+    .execute();
+  const deliveries = requests.map((r) => r.delivery_id).filter((id): id is string => Boolean(id));
+  for (const part of chunks(deliveries))
+    await db.deleteFrom('outbound_events').where('id', 'in', part).execute();
+  await db.deleteFrom('survey_requests').where('email', '=', address).execute();
 }

@@ -134,6 +134,20 @@ describe('erasure', () => {
     h = undefined;
   });
 
+  it('erases the survey requests asked for the person and their survey.requested announcements', async () => {
+    h = await startHarness();
+    const asked = await h.api('POST', '/v1/survey-requests', {
+      email: CLAIRE,
+      touchpoint: 'after_sale',
+      reason: 'renewal',
+    });
+    expect(asked.status).toBe(201);
+    expect(storeDump(h)).toContain('claire');
+    await erase(h);
+    noTrace(storeDump(h));
+    expect((await h.api('GET', '/v1/survey-requests')).body.requests).toEqual([]);
+  });
+
   it('leaves no trace of the person in the store, Salesforce or HubSpot, and refuses their old answers later', async () => {
     h = await startHarness();
     const callbacks = await claireEverywhere(h);
