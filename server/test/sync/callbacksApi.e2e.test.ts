@@ -18,9 +18,10 @@ describe.each(STORES)('callbacks through the API (%s store)', (_store, storeOpti
 
   it('logs a callback outcome, refusing moves the state machine forbids, and syncs it', async () => {
     const { body } = await h.api('GET', '/v1/callbacks?status=open');
-    const callback = (body.callbacks as { id: string; kind: string; crm: string }[]).find(
-      (c) => c.kind === 'detractor_recovery' && c.crm === 'salesforce',
-    );
+    // One callback per answer and kind, whichever CRM raised it first: the one written to Salesforce.
+    const callback = (
+      body.callbacks as { id: string; kind: string; crms: { crm: string }[] }[]
+    ).find((c) => c.kind === 'detractor_recovery' && c.crms.some((s) => s.crm === 'salesforce'));
     const refused = await h.api(
       'PATCH',
       `/v1/callbacks/${encodeURIComponent(callback?.id as string)}`,

@@ -94,7 +94,7 @@ async function claireEverywhere(h: Harness) {
     "Claire's answers, rating and callbacks in both CRMs",
   );
   const recovery = (await h.server.store.listCallbacks({ now: new Date().toISOString() })).find(
-    (c) => c.crm === 'salesforce' && c.kind === 'detractor_recovery',
+    (c) => c.kind === 'detractor_recovery' && c.links.some((l) => l.crm === 'salesforce'),
   );
   const logged = await h.api('PATCH', `/v1/callbacks/${recovery?.id}`, {
     status: 'reached',
